@@ -1,0 +1,248 @@
+"""Make Lasagne 0.1 import and run on Theano-PyMC 1.1.2 under a modern Python.
+
+Lasagne 0.1 (the only Lasagne on PyPI) was written against Theano 0.7/0.8.
+Theano-PyMC 1.1.2 renamed or removed a few names it uses, and its own import
+breaks with the numpy.distutils found beside numpy 1.23.  :func:`install_compat`
+bridges each gap, and only where the gap is really there:
+
+================================  ============================================
+what                              bridge
+================================  ============================================
+``blas__ldflags`` (Theano flag)   set to ``""`` in ``THEANO_FLAGS`` before
+                                  Theano is imported, unless the user set it
+                                  (``THEANO_FLAGS`` or a ``.theanorc`` file):
+                                  Theano's default reads
+                                  ``numpy.distutils.__config__.blas_opt_info``,
+                                  which numpy 1.23 no longer provides.
+``theano.sandbox.rng_mrg.``       alias of ``MRG_RandomStream`` (renamed);
+``MRG_RandomStreams``             used by DropoutLayer / GaussianNoiseLayer.
+``theano.tensor.signal.``         a module whose ``max_pool_2d(input, ds,
+``downsample``                    ignore_border, st, padding, mode)`` calls
+                                  ``pool.pool_2d(input, ws, ignore_border,
+                                  stride, pad, mode)``; used by pool layers.
+``theano.gof``                    a namespace giving ``Variable`` from
+                                  ``theano.graph.basic`` (moved); used by
+                                  ``lasagne.utils.as_theano_expression``.
+``pkg_resources``                 only where setuptools no longer ships it
+                                  (setuptools >= 81): a module whose
+                                  ``get_distribution(name).version`` reads
+                                  ``importlib.metadata``; ``lasagne/__init__``
+                                  asks it for Lasagne's version.
+``theano.scan.scan_perform_ext``  blocked (``sys.modules[...] = None``) when
+                                  its C source includes ``longintrepr.h`` and
+                                  this Python has no such top-level header
+                                  (3.11 moved it), so Theano takes its
+                                  pure-Python scan instead of failing to build.
+================================  ============================================
+
+Every bridge is feature-detected (never a version check), idempotent, and
+recorded in the returned :class:`CompatReport`.  Call it before ``import
+lasagne`` in historical code::
+
+    import lasagne_params
+    lasagne_params.install_compat()
+    import lasagne
+"""
+import configparser
+import os
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import List
+
+__all__ = ["install_compat", "CompatReport", "user_configured_blas"]
+
+_FLAG = "blas__ldflags"
+
+
+@dataclass
+class CompatReport:
+    """What one call of :func:`install_compat` did.
+
+    ``applied`` lists the bridges this call installed; ``present`` the ones
+    that were not needed (the name already existed, or an earlier call
+    installed it); ``notes`` anything else worth knowing.
+    """
+
+    applied: List[str] = field(default_factory=list)
+    present: List[str] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
+
+    def __str__(self):
+        lines = ["applied: " + (", ".join(self.applied) or "nothing"),
+                 "already fine: " + (", ".join(self.present) or "nothing")]
+        lines += ["note: " + n for n in self.notes]
+        return "\n".join(lines)
+
+
+def _theanorc_files():
+    default = os.pathsep.join(
+        [os.path.expanduser("~/.theanorc"), os.path.expanduser("~/.theanorc.txt")])
+    return [p for p in os.environ.get("THEANORC", default).split(os.pathsep) if p]
+
+
+def user_configured_blas(environ=None, rc_files=None):
+    """True when the user chose BLAS link flags for Theano themselves.
+
+    Looks at ``THEANO_FLAGS`` (``blas__ldflags=`` or the old ``blas.ldflags=``)
+    and at the ``[blas] ldflags`` entry of the Theano config files
+    (``THEANORC``, default ``~/.theanorc`` and ``~/.theanorc.txt``).
+    """
+    environ = os.environ if environ is None else environ
+    for item in environ.get("THEANO_FLAGS", "").split(","):
+        key = item.split("=", 1)[0].strip()
+        if key in (_FLAG, "blas.ldflags"):
+            return True
+    for path in (_theanorc_files() if rc_files is None else rc_files):
+        if not os.path.isfile(path):
+            continue
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(path)
+        except configparser.Error:
+            continue
+        if parser.has_option("blas", "ldflags"):
+            return True
+    return False
+
+
+def _set_blas_flag(report):
+    if "theano" in sys.modules:
+        report.notes.append("theano was already imported; blas__ldflags left as it is")
+        return
+    if user_configured_blas():
+        report.present.append(_FLAG + " (set by the user)")
+        return
+    flags = os.environ.get("THEANO_FLAGS", "")
+    os.environ["THEANO_FLAGS"] = (flags + "," if flags else "") + _FLAG + "="
+    report.applied.append(_FLAG + "=''")
+
+
+def _block_uncompilable_scan(report):
+    """Let Theano fall back to its Python scan when the Cython one cannot build."""
+    name = "theano.scan.scan_perform_ext"
+    if name in sys.modules:
+        if sys.modules[name] is None:
+            report.present.append("scan: pure-Python fallback")
+        return
+    import importlib.util
+    import sysconfig
+    spec = importlib.util.find_spec("theano")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    c_file = os.path.join(list(spec.submodule_search_locations)[0],
+                          "scan", "c_code", "scan_perform.c")
+    header = os.path.join(sysconfig.get_paths()["include"], "longintrepr.h")
+    try:
+        with open(c_file, encoding="utf-8", errors="replace") as fh:
+            needs_header = '#include "longintrepr.h"' in fh.read()
+    except OSError:
+        return
+    if needs_header and not os.path.exists(header):
+        sys.modules[name] = None
+        report.applied.append("scan: pure-Python fallback (longintrepr.h missing)")
+
+
+def _bridge_rng(report):
+    import theano.sandbox.rng_mrg as rng_mrg
+    if hasattr(rng_mrg, "MRG_RandomStreams"):
+        report.present.append("MRG_RandomStreams")
+    else:
+        rng_mrg.MRG_RandomStreams = rng_mrg.MRG_RandomStream
+        report.applied.append("MRG_RandomStreams -> MRG_RandomStream")
+
+
+def _make_downsample():
+    from theano.tensor.signal import pool
+
+    def max_pool_2d(input, ds, ignore_border=None, st=None, padding=(0, 0),
+                    mode="max"):
+        """Theano 0.7's ``downsample.max_pool_2d`` over ``pool.pool_2d``."""
+        return pool.pool_2d(input, ws=ds, ignore_border=ignore_border,
+                            stride=st, pad=padding, mode=mode)
+
+    module = types.ModuleType("theano.tensor.signal.downsample")
+    module.__doc__ = "lasagne_params compat: old name over theano.tensor.signal.pool"
+    module.max_pool_2d = max_pool_2d
+    module.__lasagne_params_compat__ = True
+    return module
+
+
+def _bridge_downsample(report):
+    import theano.tensor.signal as signal
+    name = "theano.tensor.signal.downsample"
+    existing = sys.modules.get(name) or getattr(signal, "downsample", None)
+    if existing is None:
+        try:
+            import importlib
+            existing = importlib.import_module(name)
+        except ImportError:
+            existing = None
+    if existing is not None and hasattr(existing, "max_pool_2d"):
+        report.present.append("theano.tensor.signal.downsample")
+        return
+    module = _make_downsample()
+    sys.modules[name] = module
+    signal.downsample = module
+    report.applied.append("theano.tensor.signal.downsample.max_pool_2d -> pool.pool_2d")
+
+
+def _bridge_gof(report):
+    import theano
+    gof = getattr(theano, "gof", None)
+    if gof is not None and hasattr(gof, "Variable"):
+        report.present.append("theano.gof.Variable")
+        return
+    from theano.graph.basic import Variable
+    if gof is None:
+        gof = types.ModuleType("theano.gof")
+        gof.__doc__ = "lasagne_params compat: names moved to theano.graph"
+        gof.__lasagne_params_compat__ = True
+        sys.modules.setdefault("theano.gof", gof)
+        theano.gof = gof
+    gof.Variable = Variable
+    report.applied.append("theano.gof.Variable -> theano.graph.basic.Variable")
+
+
+def _bridge_pkg_resources(report):
+    import importlib.util
+    if "pkg_resources" in sys.modules or importlib.util.find_spec("pkg_resources"):
+        report.present.append("pkg_resources")
+        return
+    import importlib.metadata
+
+    class _Distribution:
+        def __init__(self, name):
+            self.project_name = name
+            self.version = importlib.metadata.version(name)
+
+    module = types.ModuleType("pkg_resources")
+    module.__doc__ = "lasagne_params compat: get_distribution over importlib.metadata"
+    module.get_distribution = _Distribution
+    module.__lasagne_params_compat__ = True
+    sys.modules["pkg_resources"] = module
+    report.applied.append("pkg_resources.get_distribution -> importlib.metadata")
+
+
+def install_compat():
+    """Bridge the names Lasagne 0.1 needs from Theano; return a CompatReport.
+
+    Safe to call any number of times: a second call applies nothing and lists
+    every bridge under ``present``.  Raises ImportError (with the reason) if
+    Theano itself is not installed.
+    """
+    report = CompatReport()
+    _set_blas_flag(report)
+    _block_uncompilable_scan(report)
+    try:
+        import theano  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            "lasagne_params.install_compat: Theano is not importable (%s); "
+            "install the 'lasagne' extra: pip install 'lasagne-params[lasagne]'" % exc
+        ) from exc
+    _bridge_rng(report)
+    _bridge_downsample(report)
+    _bridge_gof(report)
+    _bridge_pkg_resources(report)
+    return report
