@@ -1,0 +1,84 @@
+"""The exceptions lasagne_params raises: one line each, naming where and what.
+
+Every error carries the place it concerns (``file``, ``layer``, ``kind``,
+``field``) as attributes, and its ``str()`` is a single line such as::
+
+    net.json: layer 'conv2d1' (Conv2DLayer): filter_size: expected a positive int or a pair of them, got -5
+
+The CLI prints that line and exits with status 2.
+"""
+import difflib
+
+__all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
+           "SpecError", "close_matches"]
+
+
+def close_matches(word, candidates, n=3):
+    """The candidates closest to ``word`` (for "did you mean" hints)."""
+    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=0.5)
+
+
+class LasagneParamsError(ValueError):
+    """Base class: a problem with a network description, reported in one line.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, e.g. ``"expected a positive int, got 0"``.
+    file, layer, kind, field : str or None
+        Where: the spec file, the layer's name, its Lasagne type, the
+        hyper-parameter.  Each is optional; those given prefix the message.
+    """
+
+    def __init__(self, message, *, file=None, layer=None, kind=None, field=None):
+        self.message = str(message)
+        self.file = file
+        self.layer = layer
+        self.kind = kind
+        self.field = field
+        super().__init__(self.message)
+
+    def located(self, **where):
+        """A copy of this error with more location filled in (existing kept)."""
+        kwargs = dict(file=self.file, layer=self.layer, kind=self.kind, field=self.field)
+        for key, value in where.items():
+            if kwargs.get(key) is None:
+                kwargs[key] = value
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        LasagneParamsError.__init__(clone, self.message, **kwargs)
+        return clone
+
+    def __str__(self):
+        parts = []
+        if self.file:
+            parts.append(str(self.file))
+        if self.layer is not None and self.kind:
+            parts.append("layer %r (%s)" % (self.layer, self.kind))
+        elif self.layer is not None:
+            parts.append("layer %r" % (self.layer,))
+        elif self.kind:
+            parts.append(self.kind)
+        if self.field:
+            parts.append(str(self.field))
+        parts.append(self.message)
+        return ": ".join(parts).replace("\n", " ")
+
+
+class LayerRuleError(LasagneParamsError):
+    """A layer's hyper-parameters are invalid or give an impossible shape."""
+
+
+class UnsupportedLayerError(LasagneParamsError):
+    """No rule is registered for this layer type.
+
+    ``suggestions`` holds the closest known type names.
+    """
+
+    def __init__(self, message, *, suggestions=(), **where):
+        self.suggestions = list(suggestions)
+        super().__init__(message, **where)
+
+
+class SpecError(LasagneParamsError):
+    """A network description (spec file, keyword, graph) is malformed."""
