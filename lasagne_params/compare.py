@@ -1,0 +1,81 @@
+"""Put a derived Report beside Lasagne's and list every disagreement.
+
+Pure: two Reports in, a Comparison out.  Rows are matched by position and
+must agree on name and type; then output shape, parameter count and
+trainable count are compared, and finally the network totals.
+"""
+from dataclasses import dataclass
+from typing import Any, Tuple
+
+from .records import Report
+
+__all__ = ["Mismatch", "Comparison", "compare_reports", "FIELDS"]
+
+FIELDS = ("output_shape", "params", "trainable_params")
+TOTALS = ("total_params", "trainable_params")
+NETWORK = "(network)"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One disagreement: ``layer`` (a name, or ``"(network)"`` for totals), ``field``, both values."""
+
+    layer: str
+    field: str
+    derived: Any
+    reported: Any
+
+    def __str__(self):
+        return "%s: %s: derived %r, Lasagne %r" % (self.layer, self.field,
+                                                    self.derived, self.reported)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The derived and the reported Report side by side."""
+
+    derived: Report
+    reported: Report
+    mismatches: Tuple[Mismatch, ...]
+
+    @property
+    def ok(self):
+        return not self.mismatches
+
+    def __bool__(self):
+        return self.ok
+
+    def __str__(self):
+        from .render.compare import render_comparison
+        return render_comparison(self)
+
+    def to_dict(self):
+        return {"ok": self.ok,
+                "mismatches": [m.__dict__ for m in self.mismatches],
+                "derived": self.derived.to_dict(),
+                "reported": self.reported.to_dict()}
+
+
+def compare_reports(derived: Report, reported: Report) -> Comparison:
+    """Every field of every layer, then the totals; mismatches in layer order."""
+    found = []
+    for index in range(max(len(derived.layers), len(reported.layers))):
+        mine = derived.layers[index] if index < len(derived.layers) else None
+        theirs = reported.layers[index] if index < len(reported.layers) else None
+        if mine is None or theirs is None:
+            row = mine or theirs
+            found.append(Mismatch(row.name, "layer", mine and mine.kind, theirs and theirs.kind))
+            continue
+        if (mine.name, mine.kind) != (theirs.name, theirs.kind):
+            found.append(Mismatch(theirs.name, "layer", (mine.name, mine.kind),
+                                  (theirs.name, theirs.kind)))
+            continue
+        for field in FIELDS:
+            a, b = getattr(mine, field), getattr(theirs, field)
+            if a != b:
+                found.append(Mismatch(mine.name, field, a, b))
+    for field in TOTALS:
+        a, b = getattr(derived, field), getattr(reported, field)
+        if a != b:
+            found.append(Mismatch(NETWORK, field, a, b))
+    return Comparison(derived, reported, tuple(found))

@@ -1,0 +1,50 @@
+"""The accepted Stack Overflow answer's table: size with its derivation, parameters as formula = value."""
+from ..rules import shape_text, thousands
+from .table import simple_table
+
+__all__ = ["render_answer", "size_cell", "params_cell", "total_line"]
+
+
+def size_cell(row, derivations="all"):
+    """``(28-(5-1))=24 -> 32x24x24``, or just ``32x12x12``.
+
+    ``derivations="all"`` shows every layer's derivation; ``"answer"`` only
+    those of layers with parameters, exactly as the answer does.
+    """
+    show = row.shape_formula and (derivations == "all" or row.params)
+    return row.shape_formula if show else shape_text(row.output_shape)
+
+
+def params_cell(row, formula_width, value_width):
+    """``(5*5*1+1)*32   =     832`` (formula padded so the ``=`` align), or ``0``."""
+    if not row.param_formula:
+        return thousands(row.params)
+    return "%s = %s" % (row.param_formula.ljust(formula_width),
+                        thousands(row.params).rjust(value_width))
+
+
+def total_line(report):
+    """``832 + 9'248 + 205'056 + 2'570 = 217'706`` (shared arrays counted once)."""
+    terms = [thousands(r.params) for r in report.layers if r.params]
+    line = "%s = %s" % (" + ".join(terms) or "0", thousands(report.total_params))
+    sum_rows = sum(r.params for r in report.layers)
+    if sum_rows != report.total_params:
+        line = "%s = %s, counting each shared array once: %s" % (
+            " + ".join(terms), thousands(sum_rows), thousands(report.total_params))
+    if report.trainable_params != report.total_params:
+        line += " (%s trainable)" % thousands(report.trainable_params)
+    return line
+
+
+def render_answer(report, derivations="all", total=True):
+    """The answer's table for ``report``, then (``total=True``) its total line."""
+    with_formula = [r for r in report.layers if r.param_formula]
+    fwidth = max([len(r.param_formula) for r in with_formula] or [0])
+    vwidth = max([len(thousands(r.params)) for r in with_formula] or [0])
+    rows = [[str(r.index), r.name, size_cell(r, derivations), params_cell(r, fwidth, vwidth)]
+            for r in report.layers]
+    lines = simple_table(["#", "name", "size", "parameters"], rows,
+                         align=["r", "l", "r", "r"], gaps=["  ", "  ", "    "])
+    if total:
+        lines += ["", "total: " + total_line(report)]
+    return "\n".join(lines) + "\n"
