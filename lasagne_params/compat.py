@@ -13,7 +13,10 @@ what                              bridge
                                   (``THEANO_FLAGS`` or a ``.theanorc`` file):
                                   Theano's default reads
                                   ``numpy.distutils.__config__.blas_opt_info``,
-                                  which numpy 1.23 no longer provides.
+                                  which numpy 1.23 no longer provides.  Dot
+                                  products then go through numpy's C-API;
+                                  the warning Theano prints about that is
+                                  silenced (logger ``theano.tensor.blas``).
 ``theano.sandbox.rng_mrg.``       alias of ``MRG_RandomStream`` (renamed);
 ``MRG_RandomStreams``             used by DropoutLayer / GaussianNoiseLayer.
 ``theano.tensor.signal.``         a module whose ``max_pool_2d(input, ds,
@@ -110,12 +113,18 @@ def _set_blas_flag(report):
     if "theano" in sys.modules:
         report.notes.append("theano was already imported; blas__ldflags left as it is")
         return
+    flags = os.environ.get("THEANO_FLAGS", "")
     if user_configured_blas():
         report.present.append(_FLAG + " (set by the user)")
-        return
-    flags = os.environ.get("THEANO_FLAGS", "")
-    os.environ["THEANO_FLAGS"] = (flags + "," if flags else "") + _FLAG + "="
-    report.applied.append(_FLAG + "=''")
+    else:
+        os.environ["THEANO_FLAGS"] = (flags + "," if flags else "") + _FLAG + "="
+        report.applied.append(_FLAG + "=''")
+    if any(item.replace(" ", "") in (_FLAG + "=", "blas.ldflags=")
+           for item in os.environ.get("THEANO_FLAGS", "").split(",")):
+        # With empty flags Theano warns on every import that it uses numpy's
+        # C-API for BLAS: expected here, so not worth a line on stderr.
+        import logging
+        logging.getLogger("theano.tensor.blas").setLevel(logging.ERROR)
 
 
 def _block_uncompilable_scan(report):

@@ -1,0 +1,128 @@
+"""The compat layer: feature-detected, idempotent, a no-op where names exist."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from lasagne_params import compat
+
+
+
+def run_py(code, env_extra=None, drop=("THEANO_FLAGS",)):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_extra or {})
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def needs_theano():
+    import importlib.util
+    if importlib.util.find_spec("theano") is None:
+        pytest.skip("Theano not installed")
+
+
+def test_first_call_bridges_second_is_a_no_op(tmp_path):
+    needs_theano()
+    result = run_py("""
+        import json, os
+        from lasagne_params import install_compat
+        first = install_compat(); second = install_compat()
+        import lasagne, theano
+        print(json.dumps({"first": first.applied, "second": second.applied,
+                          "present": second.present, "flags": os.environ["THEANO_FLAGS"],
+                          "ldflags": theano.config.blas__ldflags,
+                          "lasagne": lasagne.__version__}))
+    """, {"THEANORC": str(tmp_path / "none")})
+    applied = " ".join(result["first"])
+    for bridge in ("blas__ldflags", "MRG_RandomStreams", "downsample", "theano.gof.Variable"):
+        assert bridge in applied
+    assert result["second"] == []
+    assert {"MRG_RandomStreams", "theano.tensor.signal.downsample",
+            "theano.gof.Variable"} <= set(result["present"])
+    assert result["flags"] == "blas__ldflags="          # added once, not twice
+    assert result["ldflags"] == ""
+    assert result["lasagne"] == "0.1"
+
+
+def test_existing_names_are_left_alone(tmp_path):
+    needs_theano()
+    result = run_py("""
+        import json, sys, types
+        import theano, theano.sandbox.rng_mrg as rng, theano.tensor.signal as signal
+        rng.MRG_RandomStreams = "mine"
+        down = types.ModuleType("theano.tensor.signal.downsample")
+        down.max_pool_2d = "mine"
+        sys.modules[down.__name__] = down
+        theano.gof = types.SimpleNamespace(Variable="mine")
+        from lasagne_params import install_compat
+        report = install_compat()
+        print(json.dumps({"applied": report.applied, "rng": rng.MRG_RandomStreams,
+                          "down": sys.modules[down.__name__].max_pool_2d,
+                          "gof": theano.gof.Variable, "notes": report.notes}))
+    """, {"THEANO_FLAGS": "blas__ldflags=", "THEANORC": str(tmp_path / "none")}, drop=())
+    assert not any(b in " ".join(result["applied"])
+                   for b in ("MRG", "downsample", "gof", "blas"))
+    assert (result["rng"], result["down"], result["gof"]) == ("mine", "mine", "mine")
+    assert "theano was already imported" in result["notes"][0]
+
+
+def test_user_blas_setting_is_respected(tmp_path):
+    needs_theano()
+    result = run_py("""
+        import json, os
+        from lasagne_params import install_compat
+        report = install_compat()
+        print(json.dumps({"present": report.present, "flags": os.environ["THEANO_FLAGS"]}))
+    """, {"THEANO_FLAGS": "floatX=float32,blas__ldflags=", "THEANORC": str(tmp_path / "x")},
+        drop=())
+    assert result["flags"] == "floatX=float32,blas__ldflags="
+    assert "blas__ldflags (set by the user)" in result["present"]
+
+
+def test_user_configured_blas_reads_flags_and_rc_files(tmp_path):
+    assert compat.user_configured_blas({"THEANO_FLAGS": "blas__ldflags=-lblas"}, [])
+    assert compat.user_configured_blas({"THEANO_FLAGS": "floatX=float32, blas.ldflags="}, [])
+    assert not compat.user_configured_blas({"THEANO_FLAGS": "floatX=float32"}, [])
+    rc = tmp_path / "theanorc"
+    rc.write_text("[global]\nfloatX = float32\n")
+    assert not compat.user_configured_blas({}, [str(rc)])
+    rc.write_text("[blas]\nldflags = -lopenblas\n")
+    assert compat.user_configured_blas({}, [str(rc), str(tmp_path / "missing")])
+    rc.write_text("this is [not an ini file\n")
+    assert not compat.user_configured_blas({}, [str(rc)])
+
+
+def test_pkg_resources_bridge_only_when_missing(monkeypatch):
+    import importlib.util
+    monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pkg_resources"
+                        else real_find_spec(name, *a))
+    report = compat.CompatReport()
+    compat._bridge_pkg_resources(report)
+    assert report.applied == ["pkg_resources.get_distribution -> importlib.metadata"]
+    dist = sys.modules["pkg_resources"].get_distribution("pytest")
+    assert dist.version == __import__("pytest").__version__
+    again = compat.CompatReport()
+    compat._bridge_pkg_resources(again)
+    assert again.applied == [] and again.present == ["pkg_resources"]
+
+
+def test_downsample_bridge_pools_like_theano_0_7(lasagne):
+    """The bridged max_pool_2d(input, ds, ignore_border, st, padding, mode) really pools."""
+    import numpy as np
+    import theano
+    import theano.tensor as T
+    from theano.tensor.signal import downsample
+    x = T.tensor4()
+    f = theano.function([x], downsample.max_pool_2d(x, ds=(2, 2), ignore_border=True,
+                                                    st=(2, 2), padding=(0, 0), mode="max"))
+    data = np.arange(16, dtype=theano.config.floatX).reshape(1, 1, 4, 4)
+    assert f(data).tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
