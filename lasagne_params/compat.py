@@ -27,10 +27,12 @@ what                              bridge
                                   ``theano.graph.basic`` (moved); used by
                                   ``lasagne.utils.as_theano_expression``.
 ``pkg_resources``                 only where setuptools no longer ships it
-                                  (setuptools >= 81): a module whose
-                                  ``get_distribution(name).version`` reads
-                                  ``importlib.metadata``; ``lasagne/__init__``
-                                  asks it for Lasagne's version.
+                                  (setuptools >= 81), and only for the import
+                                  in ``lasagne/__init__`` (which asks it for
+                                  Lasagne's version): a meta-path finder gives
+                                  Lasagne a ``get_distribution(name).version``
+                                  over ``importlib.metadata``; everyone else
+                                  still finds no ``pkg_resources``.
 ``theano.scan.scan_perform_ext``  blocked (``sys.modules[...] = None``) when
                                   its C source includes ``longintrepr.h`` and
                                   this Python has no such top-level header
@@ -213,24 +215,64 @@ def _bridge_gof(report):
     report.applied.append("theano.gof.Variable -> theano.graph.basic.Variable")
 
 
+class _LasagnePkgResources:
+    """A meta-path finder serving a minimal ``pkg_resources`` to Lasagne alone.
+
+    ``lasagne/__init__.py`` runs ``pkg_resources.get_distribution("Lasagne")
+    .version``.  Where setuptools no longer ships ``pkg_resources`` this
+    finder answers that one import, and only when the importing frame is
+    Lasagne's: any other code still sees ``pkg_resources`` as missing (a
+    global stand-in would break code that probes it, e.g. pytest's
+    ``fixup_namespace_packages``).  After ``get_distribution`` has been
+    called the stand-in leaves ``sys.modules`` again.
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "pkg_resources" or not self._imported_by_lasagne():
+            return None
+        import importlib.util
+        return importlib.util.spec_from_loader(name, self)
+
+    @staticmethod
+    def _imported_by_lasagne():
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_globals.get("__name__") == "lasagne":
+                return True
+            frame = frame.f_back
+        return False
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        import importlib.metadata
+
+        class Distribution:
+            def __init__(self, name):
+                self.project_name = name
+                self.version = importlib.metadata.version(name)
+
+        def get_distribution(name):
+            if sys.modules.get("pkg_resources") is module:
+                del sys.modules["pkg_resources"]
+            return Distribution(name)
+
+        module.__doc__ = "lasagne_params compat: get_distribution for lasagne/__init__"
+        module.get_distribution = get_distribution
+        module.__lasagne_params_compat__ = True
+
+
 def _bridge_pkg_resources(report):
     import importlib.util
+    if any(isinstance(f, _LasagnePkgResources) for f in sys.meta_path):
+        report.present.append("pkg_resources (for Lasagne)")
+        return
     if "pkg_resources" in sys.modules or importlib.util.find_spec("pkg_resources"):
         report.present.append("pkg_resources")
         return
-    import importlib.metadata
-
-    class _Distribution:
-        def __init__(self, name):
-            self.project_name = name
-            self.version = importlib.metadata.version(name)
-
-    module = types.ModuleType("pkg_resources")
-    module.__doc__ = "lasagne_params compat: get_distribution over importlib.metadata"
-    module.get_distribution = _Distribution
-    module.__lasagne_params_compat__ = True
-    sys.modules["pkg_resources"] = module
-    report.applied.append("pkg_resources.get_distribution -> importlib.metadata")
+    sys.meta_path.append(_LasagnePkgResources())
+    report.applied.append("pkg_resources.get_distribution for Lasagne -> importlib.metadata")
 
 
 def install_compat():

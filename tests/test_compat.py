@@ -98,21 +98,31 @@ def test_user_configured_blas_reads_flags_and_rc_files(tmp_path):
     assert not compat.user_configured_blas({}, [str(rc)])
 
 
-def test_pkg_resources_bridge_only_when_missing(monkeypatch):
+def test_pkg_resources_stand_in_serves_lasagne_only(monkeypatch):
+    """Where setuptools has no pkg_resources, Lasagne alone is given a stand-in."""
     import importlib.util
     monkeypatch.delitem(sys.modules, "pkg_resources", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path
+                                           if not isinstance(f, compat._LasagnePkgResources)])
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "pkg_resources"
                         else real_find_spec(name, *a))
     report = compat.CompatReport()
     compat._bridge_pkg_resources(report)
-    assert report.applied == ["pkg_resources.get_distribution -> importlib.metadata"]
-    dist = sys.modules["pkg_resources"].get_distribution("pytest")
-    assert dist.version == __import__("pytest").__version__
+    assert report.applied == ["pkg_resources.get_distribution for Lasagne -> importlib.metadata"]
+    finder = sys.meta_path[-1]
+    assert finder.find_spec("pkg_resources") is None          # not for this module
+    namespace = {"__name__": "lasagne"}                       # as if lasagne/__init__
+    exec("import sys\nspec = sys.meta_path[-1].find_spec('pkg_resources')", namespace)
+    module = importlib.util.module_from_spec(namespace["spec"])
+    namespace["spec"].loader.exec_module(module)
+    sys.modules["pkg_resources"] = module
+    assert module.get_distribution("pytest").version == __import__("pytest").__version__
+    assert "pkg_resources" not in sys.modules                 # it leaves after use
     again = compat.CompatReport()
     compat._bridge_pkg_resources(again)
-    assert again.applied == [] and again.present == ["pkg_resources"]
+    assert again.applied == [] and again.present == ["pkg_resources (for Lasagne)"]
 
 
 def test_downsample_bridge_pools_like_theano_0_7(lasagne):
