@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import LasagneParamsError
+
 __all__ = [
     "DatasetError",
     "MnistData",
@@ -76,10 +78,12 @@ _BUNDLED_IMAGES = "mnist-sample-images-idx3-ubyte.gz"
 _BUNDLED_LABELS = "mnist-sample-labels-idx1-ubyte.gz"
 
 
-class DatasetError(ValueError):
+class DatasetError(LasagneParamsError):
     """A data file or folder is missing, malformed, or inconsistent.
 
-    The message is one line and names the file or folder at fault.
+    The message is one line and names the file or folder at fault.  Like
+    every lasagne_params error it is a ValueError, so the CLI reports it in
+    one line and exits 2.
     """
 
 

@@ -531,6 +531,10 @@ def test_bad_arguments(tmp_path):
         "split='t10k' needs IDX files (path= or MNIST_DIR); the bundled "
         "source has training digits only")
     assert issubclass(DatasetError, ValueError)
+    # one base class for every lasagne_params error, so the CLI treats it alike
+    from lasagne_params.errors import LasagneParamsError
+    assert issubclass(DatasetError, LasagneParamsError)
+    assert info.value.file is None and info.value.layer is None
 
 
 # --------------------------------------------------------------------------
