@@ -1,8 +1,8 @@
 """lasagne_params: every Lasagne layer's output shape and parameter count, derived and explained.
 
 Importing this package imports neither Theano nor Lasagne; only
-``from_lasagne``/``compare``/``assert_matches`` and ``derive`` on a Lasagne
-layer do, through ``install_compat``.
+``from_lasagne``/``compare``/``assert_matches``/``verify_runtime`` and
+``derive`` on a Lasagne layer do, through ``install_compat``.
 """
 from .api import assert_matches, compare, derive, from_lasagne
 from .compare import Comparison, Mismatch
@@ -11,10 +11,11 @@ from .errors import LasagneParamsError, LayerRuleError, SpecError, UnsupportedLa
 from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import supported_kinds
 from .render import render
+from .runtime import RuntimeCheck, RuntimeMismatch, verify_runtime
 
 __version__ = "0.1.0"
 
 __all__ = ["derive", "from_lasagne", "compare", "assert_matches", "install_compat",
-           "render", "supported_kinds", "Report", "LayerRow", "LayerSpec", "ParamTerm",
+           "render", "supported_kinds", "verify_runtime", "RuntimeCheck", "RuntimeMismatch", "Report", "LayerRow", "LayerSpec", "ParamTerm",
            "Comparison", "Mismatch", "LasagneParamsError", "LayerRuleError",
            "UnsupportedLayerError", "SpecError", "__version__"]

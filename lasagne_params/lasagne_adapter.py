@@ -8,12 +8,15 @@ derivation made from its specs is independent of Lasagne's arithmetic.
 ``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and its
 parameter arrays' shapes, read with ``get_value(borrow=True)`` (no copies).
 """
+import weakref
+
 from .compat import install_compat
-from .errors import LayerRuleError
+from .errors import LayerRuleError, SpecError
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
-           "specs_from_lasagne", "report_from_lasagne"]
+           "specs_from_lasagne", "report_from_lasagne", "input_layers",
+           "layer_outputs_function", "runtime_shapes"]
 
 # Hyper-parameters each layer class keeps as attributes (Lasagne 0.1 names).
 HYPER_PARAMS = {
@@ -156,3 +159,65 @@ def report_from_lasagne(output_layer):
 
     return Report(tuple(rows), source="lasagne", total_params=total(),
                   trainable_params=total(trainable=True))
+
+
+def input_layers(output_layer):
+    """The InputLayers under ``output_layer``, in ``get_all_layers`` order."""
+    module = lasagne()
+    return [layer for layer in module.layers.get_all_layers(output_layer)
+            if isinstance(layer, module.layers.InputLayer)]
+
+
+# output layer -> compiled function; dropped with the network.
+_OUTPUT_FUNCTIONS = weakref.WeakKeyDictionary()
+
+
+def layer_outputs_function(output_layer):
+    """One compiled Theano function: input batch -> every layer's output array.
+
+    Outputs are deterministic (dropout and noise off) and in
+    ``get_all_layers`` order.  The function is compiled once per output layer
+    and cached for as long as the network lives.
+
+    Raises
+    ------
+    SpecError
+        If the network does not have exactly one InputLayer.
+    """
+    cached = _OUTPUT_FUNCTIONS.get(output_layer)
+    if cached is not None:
+        return cached
+    module = lasagne()
+    import theano
+    inputs = input_layers(output_layer)
+    if len(inputs) != 1:
+        raise SpecError("runtime verification needs exactly one InputLayer, found %d"
+                        % len(inputs))
+    layers = module.layers.get_all_layers(output_layer)
+    outputs = module.layers.get_output(layers, deterministic=True)
+    function = theano.function([inputs[0].input_var], outputs)
+    _OUTPUT_FUNCTIONS[output_layer] = function
+    return function
+
+
+def runtime_shapes(output_layer, batch):
+    """The shape of every layer's output array for ``batch``, as tuples of ints.
+
+    ``batch`` is cast to ``theano.config.floatX``; its shape must fit the
+    InputLayer's declared shape (same rank, equal wherever that is not None),
+    else SpecError names the InputLayer and field ``batch``.
+    """
+    import numpy
+    import theano
+    function = layer_outputs_function(output_layer)
+    [layer] = input_layers(output_layer)
+    batch = numpy.asarray(batch, dtype=theano.config.floatX)
+    declared = tuple(layer.shape)
+    if batch.ndim != len(declared) or any(
+            d is not None and d != b for d, b in zip(declared, batch.shape)):
+        raise SpecError("shape %s does not fit the declared %s"
+                        % ("x".join(map(str, batch.shape)), _plain(declared)),
+                        layer=layer_names(all_layers(output_layer))[layer],
+                        kind="InputLayer",
+                        field="batch")
+    return [tuple(int(d) for d in array.shape) for array in function(batch)]

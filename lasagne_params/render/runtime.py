@@ -1,0 +1,33 @@
+"""A RuntimeCheck as a table: derived, Lasagne's and the runtime shape of every layer."""
+from .table import simple_table
+
+__all__ = ["render_runtime", "full_shape_text"]
+
+
+def full_shape_text(shape):
+    """A shape with its batch axis: ``8x32x24x24`` (``None`` for an unknown length)."""
+    return "x".join("None" if d is None else str(d) for d in shape)
+
+
+def render_runtime(check):
+    """Three shape columns per layer and a verdict naming any wrong side.
+
+    The check column is ``ok`` where all three agree, else who is wrong:
+    ``Lasagne wrong``, ``derivation wrong`` or ``derivation and Lasagne
+    wrong`` (the runtime array is the ground truth).
+    """
+    rows = [[r.index, r.name, r.kind, full_shape_text(r.derived),
+             full_shape_text(r.lasagne), full_shape_text(r.runtime), r.verdict]
+            for r in check.rows]
+    lines = simple_table(["#", "name", "type", "derived", "Lasagne", "runtime", "check"],
+                         rows, align=["r", "l", "l", "r", "r", "r", "l"])
+    batch = "a batch of %d" % check.batch_size
+    if check.source:
+        batch += " from %s" % check.source
+    if check.ok:
+        verdict = "all %d layers: derived = Lasagne = runtime shape on %s" % (
+            len(check.rows), batch)
+    else:
+        verdict = "%d runtime mismatch(es) on %s:\n" % (len(check.mismatches), batch) + \
+            "\n".join("  " + str(m) for m in check.mismatches)
+    return "\n".join(lines) + "\n\n" + verdict + "\n"

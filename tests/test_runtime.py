@@ -1,0 +1,155 @@
+"""Runtime verification: derived, Lasagne's and Theano's actual shapes, layer by layer."""
+import pytest
+
+from conftest import QUESTION_NAMES, QUESTION_SHAPES
+import lasagne_params as lp
+from lasagne_params.records import LayerRow, Report
+from lasagne_params.runtime import compare_runtime, with_batch
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from lasagne_params.datasets import load_mnist
+    return load_mnist(source="bundled")
+
+
+def test_question_network_on_real_digits(question_net, digits):
+    check = lp.verify_runtime(question_net, digits.X[:5], digits.source)
+    assert check.ok and bool(check)
+    assert check.batch_size == 5
+    assert [r.name for r in check.rows] == QUESTION_NAMES
+    expected = [(5,) + s[1:] for s in QUESTION_SHAPES]
+    assert [r.runtime for r in check.rows] == expected
+    assert [r.derived for r in check.rows] == expected
+    assert [r.lasagne for r in check.rows] == expected
+    assert [r.verdict for r in check.rows] == ["ok"] * 7
+    text = str(check)
+    assert text.splitlines()[:4] == [
+        "  #  name      type               derived     Lasagne     runtime  check",
+        "---  --------  --------------  ----------  ----------  ----------  -------",
+        "  0  input     InputLayer       5x1x28x28   5x1x28x28   5x1x28x28  ok",
+        "  1  conv2d1   Conv2DLayer     5x32x24x24  5x32x24x24  5x32x24x24  ok"]
+    assert text.splitlines()[-1] == ("all 7 layers: derived = Lasagne = runtime shape on "
+                                     "a batch of 5 from bundled sample (500 digits)")
+    assert check.to_dict()["layers"][5]["runtime"] == [5, 256]
+
+
+def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
+    """A deliberately wrong rule: the runtime array proves the derivation wrong."""
+    from lasagne_params import rules
+    real = rules.dense
+
+    def off_by_one(ctx):
+        result = real(ctx)
+        return result._replace(output_shape=result.output_shape[:1]
+                               + (result.output_shape[1] + 1,))
+
+    monkeypatch.setitem(lp.registry.RULES, "DenseLayer", off_by_one)
+    check = lp.verify_runtime(question_net, digits.X[:3])
+    assert not check.ok
+    assert [(m.layer, m.field, m.derived, m.reported, m.runtime, m.wrong)
+            for m in check.mismatches] == [
+        ("dense", "output_shape", (3, 257), (3, 256), (3, 256), "derivation wrong"),
+        ("output", "output_shape", (3, 11), (3, 10), (3, 10), "derivation wrong")]
+    assert isinstance(check.mismatches[0], lp.Mismatch)      # reported like compare()'s
+    text = str(check)
+    assert "  5  dense     DenseLayer           3x257       3x256       3x256  " \
+           "derivation wrong" in text
+    assert ("2 runtime mismatch(es) on a batch of 3:\n"
+            "  dense: output_shape: derived (3, 257), Lasagne (3, 256), runtime (3, 256): "
+            "derivation wrong\n") in text
+
+
+def test_wrong_lasagne_shape_is_named(lasagne, digits):
+    """Lasagne's static inference made wrong (as in its historical bugs) is named as such."""
+    import mnist_cnn
+    net = mnist_cnn.build_network()
+    pool = lasagne.layers.get_all_layers(net)[4]
+    pool.get_output_shape_for = lambda shape: (shape[0], 32, 6, 6)   # instance only
+    check = lp.verify_runtime(net, digits.X[:2])
+    assert [str(m) for m in check.mismatches] == [
+        "maxpool2: output_shape: derived (2, 32, 5, 5), Lasagne (2, 32, 6, 6), "
+        "runtime (2, 32, 5, 5): Lasagne wrong"]
+    assert [r.verdict for r in check.rows] == ["ok"] * 4 + ["Lasagne wrong", "ok", "ok"]
+
+
+# Configurations where Lasagne's static shape was wrong in the past: strided 'full'
+# convolution (Lasagne#154) and strided pooling with ignore_border=False
+# (Lasagne#685, Theano#4534).  On Lasagne 0.1 + Theano-PyMC 1.1.2 all three agree.
+HISTORICAL = [
+    # 28 + 2*(5-1) = 36 padded; (36-5)//3 + 1 = 11
+    ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=4, filter_size=5, pad="full",
+                                            stride=3), (4, 11, 11)),
+    # (10 + 2*2 - 3)//2 + 1 = 6
+    ("Conv2DLayer", (None, 3, 10, 10), dict(num_filters=4, filter_size=3, pad="full",
+                                            stride=2), (4, 6, 6)),
+    # stride < pool: ceil((27-3)/2) + 1 = 13, ceil((25-3)/2) + 1 = 12
+    ("MaxPool2DLayer", (None, 3, 27, 25), dict(pool_size=3, stride=2,
+                                               ignore_border=False), (3, 13, 12)),
+    # stride >= pool: ceil(8/3) = 3 on both axes
+    ("MaxPool2DLayer", (None, 3, 8, 8), dict(pool_size=2, stride=3,
+                                             ignore_border=False), (3, 3, 3)),
+]
+
+
+@pytest.mark.parametrize("kind, input_shape, kwargs, expected", HISTORICAL,
+                         ids=["%s-%d" % (c[0], i) for i, c in enumerate(HISTORICAL)])
+def test_historical_static_bugs_agree_here(lasagne, kind, input_shape, kwargs, expected):
+    import numpy
+    from lasagne import layers
+    net = getattr(layers, kind)(layers.InputLayer(input_shape, name="in"), name="x",
+                                **kwargs)
+    batch = numpy.zeros((2,) + input_shape[1:])
+    check = lp.verify_runtime(net, batch)
+    assert check.ok, str(check)
+    assert check.rows[1].runtime == (2,) + expected
+    assert check.rows[1].lasagne == check.rows[1].derived == (2,) + expected
+
+
+def test_unknown_lengths_accept_the_runtime_length(lasagne):
+    import numpy
+    from lasagne import layers
+    net = layers.Conv2DLayer(layers.InputLayer((None, 3, None, 12), name="in"), 2, 3,
+                             name="conv")
+    check = lp.verify_runtime(net, numpy.zeros((4, 3, 8, 12)))
+    assert check.ok
+    assert check.rows[1].derived == (4, 2, None, 10)
+    assert check.rows[1].runtime == (4, 2, 6, 10)
+    assert "4x2xNonex10" in str(check)
+
+
+def test_batch_that_does_not_fit_the_input(question_net, digits):
+    with pytest.raises(lp.SpecError) as info:
+        lp.verify_runtime(question_net, digits.X[:2, :, :27])
+    assert str(info.value) == ("layer 'input' (InputLayer): batch: shape 2x1x27x28 does "
+                               "not fit the declared (None, 1, 28, 28)")
+
+
+def test_the_compiled_function_is_cached(lasagne, question_net, digits, monkeypatch):
+    import theano
+    lp.verify_runtime(question_net, digits.X[:2])
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(theano, "function", no_compiling)
+    assert lp.verify_runtime(question_net, digits.X[:3]).batch_size == 3
+
+
+def _report(shapes):
+    return Report(tuple(LayerRow(i, "l%d" % i, "DenseLayer", s, 0, 0)
+                        for i, s in enumerate(shapes)))
+
+
+def test_verdicts_judge_against_runtime():
+    derived = _report([(None, 4), (None, 3), (None, 2), (None, 9)])
+    lasagne = _report([(None, 4), (None, 5), (None, 7), (None, 8)])
+    check = compare_runtime(derived, lasagne, [(6, 4), (6, 5), (6, 2), (6, 1)])
+    assert [r.verdict for r in check.rows] == [
+        "ok", "derivation wrong", "Lasagne wrong", "derivation and Lasagne wrong"]
+    assert [m.layer for m in check.mismatches] == ["l1", "l2", "l3"]
+    assert check.batch_size == 6
+    assert with_batch((None, 3), 6) == (6, 3) and with_batch((2, 3), 6) == (2, 3)
+    with pytest.raises(lp.SpecError, match="one shape per layer: 4 derived, 4 Lasagne, "
+                                           "3 runtime"):
+        compare_runtime(derived, lasagne, [(6, 4)] * 3)
