@@ -55,7 +55,8 @@ import types
 from dataclasses import dataclass, field
 from typing import List
 
-__all__ = ["install_compat", "CompatReport", "user_configured_blas"]
+__all__ = ["install_compat", "CompatReport", "user_configured", "user_configured_blas",
+           "prefer_floatx"]
 
 _FLAG = "blas__ldflags"
 
@@ -86,17 +87,18 @@ def _theanorc_files():
     return [p for p in os.environ.get("THEANORC", default).split(os.pathsep) if p]
 
 
-def user_configured_blas(environ=None, rc_files=None):
-    """True when the user chose BLAS link flags for Theano themselves.
+def user_configured(flag, section, option, environ=None, rc_files=None):
+    """True when the user set a Theano config option themselves.
 
-    Looks at ``THEANO_FLAGS`` (``blas__ldflags=`` or the old ``blas.ldflags=``)
-    and at the ``[blas] ldflags`` entry of the Theano config files
-    (``THEANORC``, default ``~/.theanorc`` and ``~/.theanorc.txt``).
+    Looks at ``THEANO_FLAGS`` (``flag=`` with its new ``a__b`` or old
+    ``a.b`` spelling) and at the ``[section] option`` entry of the Theano
+    config files (``THEANORC``, default ``~/.theanorc`` and
+    ``~/.theanorc.txt``).
     """
     environ = os.environ if environ is None else environ
+    spellings = {flag, flag.replace("__", ".")}
     for item in environ.get("THEANO_FLAGS", "").split(","):
-        key = item.split("=", 1)[0].strip()
-        if key in (_FLAG, "blas.ldflags"):
+        if item.split("=", 1)[0].strip() in spellings:
             return True
     for path in (_theanorc_files() if rc_files is None else rc_files):
         if not os.path.isfile(path):
@@ -106,9 +108,43 @@ def user_configured_blas(environ=None, rc_files=None):
             parser.read(path)
         except configparser.Error:
             continue
-        if parser.has_option("blas", "ldflags"):
+        if parser.has_option(section, option):
             return True
     return False
+
+
+def user_configured_blas(environ=None, rc_files=None):
+    """True when the user chose BLAS link flags for Theano themselves.
+
+    ``blas__ldflags=`` (or the old ``blas.ldflags=``) in ``THEANO_FLAGS``, or
+    ``[blas] ldflags`` in a Theano config file.
+    """
+    return user_configured(_FLAG, "blas", "ldflags", environ, rc_files)
+
+
+def prefer_floatx(dtype="float32", environ=None, rc_files=None):
+    """Ask Theano for ``floatX=dtype`` unless the user chose a floatX.
+
+    Opt-in (``install_compat`` never calls it): scripts that want float32
+    speed call it before Theano is imported.  It adds ``floatX=dtype`` to
+    ``THEANO_FLAGS`` only when neither ``THEANO_FLAGS`` nor a Theano config
+    file (``[global] floatX``) sets floatX, and (for the real environment,
+    ``environ=None``) only while Theano is not imported yet.
+
+    Returns
+    -------
+    bool
+        True when it set the flag.
+    """
+    if environ is None:
+        if "theano" in sys.modules:       # too late: Theano read its flags
+            return False
+        environ = os.environ
+    if user_configured("floatX", "global", "floatX", environ, rc_files):
+        return False
+    flags = environ.get("THEANO_FLAGS", "")
+    environ["THEANO_FLAGS"] = (flags + "," if flags else "") + "floatX=" + dtype
+    return True
 
 
 def _set_blas_flag(report):

@@ -98,6 +98,23 @@ def test_user_configured_blas_reads_flags_and_rc_files(tmp_path):
     assert not compat.user_configured_blas({}, [str(rc)])
 
 
+def test_prefer_floatx_only_where_the_user_chose_none(tmp_path):
+    env = {"THEANO_FLAGS": "blas__ldflags="}
+    assert compat.prefer_floatx("float32", env, [])
+    assert env["THEANO_FLAGS"] == "blas__ldflags=,floatX=float32"
+    assert not compat.prefer_floatx("float32", env, [])          # now it is set
+    env = {"THEANO_FLAGS": "floatX=float64"}
+    assert not compat.prefer_floatx("float32", env, [])
+    assert env == {"THEANO_FLAGS": "floatX=float64"}
+    rc = tmp_path / "theanorc"
+    rc.write_text("[global]\nfloatX = float64\n")
+    env = {}
+    assert not compat.prefer_floatx("float32", env, [str(rc)]) and env == {}
+    env = {}
+    assert compat.prefer_floatx("float16", env, [str(tmp_path / "missing")])
+    assert env == {"THEANO_FLAGS": "floatX=float16"}
+
+
 def test_pkg_resources_stand_in_serves_lasagne_only(monkeypatch):
     """Where setuptools has no pkg_resources, Lasagne alone is given a stand-in."""
     import importlib.util
