@@ -208,8 +208,14 @@ class Trainer:
     # ------------------------------------------------------------------
     # compiled functions
 
-    def _compile(self):
-        """Compile (once) the train step, the validation and the predict functions."""
+    def _compile(self, profile=False):
+        """Compile (once) the train step, the validation and the predict functions.
+
+        Returns the three functions: ``train(X, y) -> loss`` (applies the
+        updates), ``validate(X, y) -> [loss, accuracy]``, ``predict(X)``.
+        ``profile=True`` has Theano time every op of them
+        (``benchmarks/train_speed.py --profile`` reads it).
+        """
         if self._functions is not None:
             return self._functions
         from . import lasagne_adapter
@@ -232,7 +238,8 @@ class Trainer:
                     else T.mean(T.eq(T.argmax(eval_out, axis=1), target)))
         params = lasagne.layers.get_all_params(self.output_layer, trainable=True)
         updates = self.update(train_loss, params, **self.update_params)
-        options = dict(allow_input_downcast=True, on_unused_input="ignore")
+        options = dict(allow_input_downcast=True, on_unused_input="ignore",
+                       profile=profile or None)
         self._functions = (
             theano.function([input_var, target], train_loss, updates=updates, **options),
             theano.function([input_var, target], [eval_loss, accuracy], **options),

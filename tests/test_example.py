@@ -1,4 +1,4 @@
-"""The main job: examples/mnist_cnn.py prints both tables, 217,706, and exits 0."""
+"""The main job: examples/mnist_cnn.py prints both tables, 217,706, runtime shapes, exits 0."""
 import os
 import subprocess
 import sys
@@ -6,9 +6,16 @@ import sys
 from conftest import ROOT
 
 
+def run_example(*args):
+    env = dict(os.environ)
+    env.pop("MNIST_DIR", None)
+    return subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mnist_cnn.py"),
+                           *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=env)
+
+
 def test_mnist_cnn_example(lasagne):
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mnist_cnn.py")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    out = run_example()
     assert out.returncode == 0, out.stdout + out.stderr
     text = out.stdout
     assert "# Neural Network with 217706 learnable parameters" in text
@@ -16,3 +23,23 @@ def test_mnist_cnn_example(lasagne):
     assert "total: 832 + 9'248 + 205'056 + 2'570 = 217'706" in text
     assert "all 7 layers agree" in text
     assert "total learnable parameters: 217706 (the question's 217,706)" in text
+    # the third column: what Theano computes for 8 real digits
+    assert "Shapes Theano computes for 8 real digits (" in text
+    assert "floatX=float32" in text or "THEANO_FLAGS" in os.environ
+    assert ("  3  conv2d2   Conv2DLayer     8x32x10x10  8x32x10x10  8x32x10x10  ok"
+            in text)
+    assert "all 7 layers: derived = Lasagne = runtime shape on a batch of 8 from " in text
+    assert "Training" not in text
+
+
+def test_mnist_cnn_example_trains(lasagne):
+    out = run_example("--train", "--epochs", "2", "--source", "bundled")
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert "Training as the question configured it, on bundled sample (500 digits):" in lines
+    top = lines.index("  epoch    trn loss    val loss    trn/val    valid acc  dur")
+    assert [line.split()[0] for line in lines[top + 2:top + 4]] == ["1", "2"]
+    first, second = (float(line.split()[1]) for line in lines[top + 2:top + 4])
+    assert second < first < 2.5            # training loss falls from about ln(10)
+    assert any(line.startswith("validation accuracy after 2 epochs: ") for line in lines)
+    assert "target" not in out.stdout      # the 95% target is for the 5,000 digits
