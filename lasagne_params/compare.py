@@ -9,7 +9,7 @@ from typing import Any, Tuple
 
 from .records import Report
 
-__all__ = ["Mismatch", "Comparison", "compare_reports", "FIELDS"]
+__all__ = ["Mismatch", "Comparison", "Checked", "compare_reports", "FIELDS"]
 
 FIELDS = ("output_shape", "params", "trainable_params")
 TOTALS = ("total_params", "trainable_params")
@@ -30,13 +30,8 @@ class Mismatch:
                                                     self.derived, self.reported)
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """The derived and the reported Report side by side."""
-
-    derived: Report
-    reported: Report
-    mismatches: Tuple[Mismatch, ...]
+class Checked:
+    """Mixin for results holding ``mismatches``: ``.ok`` and truth mean none."""
 
     @property
     def ok(self):
@@ -44,6 +39,15 @@ class Comparison:
 
     def __bool__(self):
         return self.ok
+
+
+@dataclass(frozen=True)
+class Comparison(Checked):
+    """The derived and the reported Report side by side."""
+
+    derived: Report
+    reported: Report
+    mismatches: Tuple[Mismatch, ...]
 
     def __str__(self):
         from .render.compare import render_comparison

@@ -22,7 +22,7 @@ shapes; ``tests/test_runtime.py`` checks those configurations.
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
-from .compare import Mismatch
+from .compare import Checked, Mismatch
 from .errors import SpecError
 from .records import Report
 
@@ -106,20 +106,13 @@ class RuntimeMismatch(Mismatch):
 
 
 @dataclass(frozen=True)
-class RuntimeCheck:
+class RuntimeCheck(Checked):
     """Every layer's three shapes for one batch, and the mismatches among them."""
 
     rows: Tuple[RuntimeRow, ...]
     batch_size: int
     mismatches: Tuple[RuntimeMismatch, ...]
     source: str = ""
-
-    @property
-    def ok(self):
-        return not self.mismatches
-
-    def __bool__(self):
-        return self.ok
 
     def __str__(self):
         from .render.runtime import render_runtime

@@ -16,12 +16,20 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         import lasagne_params as lp
         from lasagne_params import rules, registry, axis, engine, records, compare, render
         from lasagne_params.render import table, answer, nolearn, json as json_render
+        from lasagne_params import runtime, training
+        from lasagne_params.render import runtime as runtime_render, training as training_render
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),
                               {"num_filters": 32, "filter_size": 5}),
                  lp.LayerSpec("out", "DenseLayer", ("conv",), {"num_units": 10})]
         report = lp.derive(specs)
         lp.render(report); lp.render(report, "nolearn"); lp.render(report, "json")
+        check = runtime.compare_runtime(report, report, [(2, 1, 28, 28), (2, 32, 24, 24),
+                                                         (2, 10)])
+        assert check.ok and "2x32x24x24" in str(check)
+        assert training.split_indices([0, 1, 0, 1], 0.5) == ([2, 3], [0, 1])
+        training_render.render_history([{"epoch": 1, "train_loss": 0.5, "valid_loss": 0.25,
+                                         "valid_accuracy": 0.9, "dur": 1.0}])
         print(json.dumps([report.total_params,
                           sorted(m for m in sys.modules if m.split(".")[0] in
                                  ("theano", "lasagne", "numpy", "scipy")
