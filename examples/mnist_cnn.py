@@ -24,6 +24,7 @@ Theano runs in float32 unless ``THEANO_FLAGS`` or a ``.theanorc`` sets floatX.
 import argparse
 import sys
 import time
+import warnings
 
 import lasagne_params
 from lasagne_params.compat import prefer_floatx
@@ -104,6 +105,8 @@ def train(net, data):
 def main(argv=None):
     global ARGS
     ARGS = parse_args(argv)
+    # Lasagne 0.1 passes Theano's old conv2d keyword; harmless, and not ours to fix.
+    warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
     prefer_floatx("float32")
     net = build_network(seed=SEED)
     derived = lasagne_params.derive(net)
@@ -122,7 +125,7 @@ def main(argv=None):
 
     from lasagne_params.datasets import load_mnist
     data = load_mnist(source=ARGS.source)
-    print("\nShapes Theano computes for %d real digits (%s, floatX=%s):\n"
+    print("\nShapes Theano computes for %d real digits from %s, floatX=%s:\n"
           % (RUNTIME_BATCH, data.source, theano_floatx()))
     check = lasagne_params.verify_runtime(net, data.X[:RUNTIME_BATCH], data.source)
     print(check)

@@ -24,12 +24,13 @@ def test_mnist_cnn_example(lasagne):
     assert "all 7 layers agree" in text
     assert "total learnable parameters: 217706 (the question's 217,706)" in text
     # the third column: what Theano computes for 8 real digits
-    assert "Shapes Theano computes for 8 real digits (" in text
+    assert "Shapes Theano computes for 8 real digits from " in text
     assert "floatX=float32" in text or "THEANO_FLAGS" in os.environ
     assert ("  3  conv2d2   Conv2DLayer     8x32x10x10  8x32x10x10  8x32x10x10  ok"
             in text)
     assert "all 7 layers: derived = Lasagne = runtime shape on a batch of 8 from " in text
     assert "Training" not in text
+    assert "Warning" not in out.stderr
 
 
 def test_mnist_cnn_example_trains(lasagne):
