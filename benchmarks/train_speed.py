@@ -13,6 +13,13 @@ many threads as cores:
   interpreter so nothing is cached in-process;
 * with ``--profile``, the Theano ops that take the training step's time.
 
+Each part runs in its own interpreter, one after the other, so that neither
+inherits the other's thread pools.  The 1-minute load average before and
+after is printed: on a shared machine, another busy process makes PyTorch's
+OpenMP threads wait for each other (with 2 threads on 2 cores, one of them
+busy elsewhere, PyTorch's inference measured 3 times slower than with 1
+thread), so compare figures taken at low load.
+
 It prints a table and the ratios (PyTorch / Theano).  Not a test:
 ``tests/test_benchmark.py`` runs it at toy sizes so it cannot rot.
 
@@ -23,8 +30,8 @@ It prints a table and the ratios (PyTorch / Theano).  Not a test:
 Torch lives only in the benchmark's own environment (see README, "Measured
 figures")::
 
-    python3.11 -m venv /work/venv-torch
-    /work/venv-torch/bin/pip install torch==2.13.0 -e '.[lasagne]'
+    python3.11 -m venv .venv-torch
+    .venv-torch/bin/pip install torch==2.13.0 -e '.[lasagne]'
 """
 import argparse
 import json
@@ -33,9 +40,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 CORES = os.cpu_count() or 1
-for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+for _name in THREAD_VARIABLES:
     os.environ.setdefault(_name, str(CORES))
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,11 +64,14 @@ def parse_args(argv):
     parser.add_argument("--compile", choices=("both", "warm", "none"), default="both",
                         help="compile-time runs: cold (fresh compiledir) and warm "
                              "(default), warm only (Theano's usual compiledir), or none")
+    parser.add_argument("--threads", type=int, default=CORES,
+                        help="threads for BLAS, OpenMP and PyTorch (default: the %d cores)"
+                             % CORES)
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     parser.add_argument("--profile", action="store_true",
                         help="also profile Theano's training step by op")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--compile-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=sorted(PARTS), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -109,6 +121,7 @@ def theano_trainer(profile=False):
 
 
 def measure_theano(batches, repeats):
+    """Training and inference samples/s of the Trainer's compiled functions."""
     import theano
     trainer, (train, _, predict), compile_s = theano_trainer()
     assert theano.config.floatX == "float32", theano.config.floatX
@@ -128,9 +141,13 @@ def torch_network():
         nn.Flatten(), nn.Linear(32 * 5 * 5, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
-def measure_torch(batches, repeats):
-    import torch
-    torch.set_num_threads(CORES)
+def measure_torch(batches, repeats, threads):
+    """The same figures for the network in PyTorch, or why it was not measured."""
+    try:
+        import torch
+    except ImportError:
+        return {"skipped": "torch is not installed here"}
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     net = torch_network()
     params = sum(p.numel() for p in net.parameters())
@@ -160,18 +177,29 @@ def measure_torch(batches, repeats):
     return result
 
 
-def compile_seconds(compiledir=None):
-    """Compile time of the Trainer's functions in a fresh interpreter.
+def run_part(part, args, compiledir=None):
+    """Run one part of the benchmark in a fresh interpreter; return its JSON figures.
 
-    It uses ``compiledir`` (Theano's own default when None).
+    ``compiledir`` sets Theano's (its default when None).
     """
     env = dict(os.environ)
+    env.update({name: str(args.threads) for name in THREAD_VARIABLES})
     if compiledir is not None:
         env["THEANO_FLAGS"] = ",".join(
             f for f in [env.get("THEANO_FLAGS", ""), "compiledir=" + compiledir] if f)
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--compile-only"],
-                         env=env, capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])["compile_s"]
+    command = [sys.executable, os.path.abspath(__file__), "--part", part,
+               "--batches", str(args.batches), "--repeats", str(args.repeats),
+               "--threads", str(args.threads)]
+    out = subprocess.run(command, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit("benchmark part %r failed:\n%s" % (part, out.stderr))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def batches_of_digits(count):
+    """``count`` batches of 128 real digits, and where the digits come from."""
+    X, y, source = digits(BATCH * count)
+    return [(X[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(X), BATCH)], source
 
 
 def profile_train_step(batches):
@@ -189,8 +217,9 @@ def profile_train_step(batches):
 
 
 def render(figures):
-    lines = ["Question's network (217,706 parameters), batch %d, float32, %d threads; "
-             "digits: %s" % (BATCH, CORES, figures["source"]), ""]
+    lines = ["Question's network (217,706 parameters), batch %d, float32, %d thread(s) "
+             "(%d cores); digits: %s" % (BATCH, figures["threads"], CORES, figures["source"]),
+             "1-minute load average: %.2f before, %.2f after" % tuple(figures["load"]), ""]
     theano_f, torch_f = figures["theano"], figures.get("torch")
     lines.append("%-26s %14s %14s %8s" % ("samples/s", "Theano", "PyTorch", "ratio"))
     for key, title in (("train", "training (momentum step)"), ("infer", "inference")):
@@ -200,7 +229,7 @@ def render(figures):
         else:
             lines.append("%-26s %14.0f %14s %8s" % (title, theano_f[key], "-", "-"))
     if torch_f:
-        lines.append("(ratio = PyTorch / Theano; torch %s, %d threads)"
+        lines.append("(ratio = PyTorch / Theano; torch %s, %d thread(s))"
                      % (torch_f["version"], torch_f["threads"]))
     else:
         lines.append("(PyTorch not measured: %s)" % figures["torch_skipped"])
@@ -218,35 +247,57 @@ def render(figures):
     return "\n".join(lines)
 
 
+def compile_part(args):
+    return {"compile_s": theano_trainer()[2]}
+
+
+def theano_part(args):
+    batches, source = batches_of_digits(args.batches)
+    return dict(measure_theano(batches, args.repeats), source=source)
+
+
+def torch_part(args):
+    return measure_torch(batches_of_digits(args.batches)[0], args.repeats, args.threads)
+
+
+def profile_part(args):
+    return profile_train_step(batches_of_digits(args.batches)[0])
+
+
+#: --part name -> function(args) -> JSON-able figures, run in a fresh interpreter.
+PARTS = {"compile": compile_part, "theano": theano_part, "torch": torch_part,
+         "profile": profile_part}
+
+
 def main(argv=None):
     args = parse_args(argv)
     use_float32()
-    import lasagne_params
-    lasagne_params.install_compat()
-    if args.compile_only:
-        _, _, seconds = theano_trainer()
-        print(json.dumps({"compile_s": seconds}))
+    if args.part:
+        # Lasagne 0.1 passes Theano's old conv2d keyword; harmless here.
+        warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
+        if args.part != "torch":
+            import lasagne_params
+            lasagne_params.install_compat()
+        print(json.dumps(PARTS[args.part](args)))
         return 0
-    X, y, source = digits(BATCH * args.batches)
-    batches = [(X[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(X), BATCH)]
-    figures = {"source": source, "theano": measure_theano(batches, args.repeats)}
-    if args.no_torch:
-        figures["torch_skipped"] = "--no-torch"
+    load_before = os.getloadavg()[0]
+    theano_figures = run_part("theano", args)
+    figures = {"source": theano_figures.pop("source"), "threads": args.threads,
+               "theano": theano_figures}
+    torch_figures = {"skipped": "--no-torch"} if args.no_torch else run_part("torch", args)
+    if "skipped" in torch_figures:
+        figures["torch_skipped"] = torch_figures["skipped"]
     else:
-        try:
-            import torch  # noqa: F401
-        except ImportError:
-            figures["torch_skipped"] = "torch is not installed here"
-        else:
-            figures["torch"] = measure_torch(batches, args.repeats)
+        figures["torch"] = torch_figures
     if args.compile == "both":
         with tempfile.TemporaryDirectory(prefix="theano-cold-") as compiledir:
-            figures["compile_cold_s"] = compile_seconds(compiledir)
-            figures["compile_warm_s"] = compile_seconds(compiledir)
-    elif args.compile == "warm":          # measure_theano has just filled the compiledir
-        figures["compile_warm_s"] = compile_seconds()
+            figures["compile_cold_s"] = run_part("compile", args, compiledir)["compile_s"]
+            figures["compile_warm_s"] = run_part("compile", args, compiledir)["compile_s"]
+    elif args.compile == "warm":          # the theano part has just filled the compiledir
+        figures["compile_warm_s"] = run_part("compile", args)["compile_s"]
     if args.profile:
-        figures["profile"] = profile_train_step(batches)
+        figures["profile"] = run_part("profile", args)
+    figures["load"] = [load_before, os.getloadavg()[0]]
     print(json.dumps(figures, indent=1) if args.json else render(figures))
     return 0
 

@@ -12,10 +12,12 @@ from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import supported_kinds
 from .render import render
 from .runtime import RuntimeCheck, RuntimeMismatch, verify_runtime
+from .training import Trainer, TrainingError
 
 __version__ = "0.1.0"
 
 __all__ = ["derive", "from_lasagne", "compare", "assert_matches", "install_compat",
-           "render", "supported_kinds", "verify_runtime", "RuntimeCheck", "RuntimeMismatch", "Report", "LayerRow", "LayerSpec", "ParamTerm",
+           "render", "supported_kinds", "verify_runtime", "RuntimeCheck", "RuntimeMismatch",
+           "Trainer", "TrainingError", "Report", "LayerRow", "LayerSpec", "ParamTerm",
            "Comparison", "Mismatch", "LasagneParamsError", "LayerRuleError",
            "UnsupportedLayerError", "SpecError", "__version__"]
