@@ -153,3 +153,50 @@ def test_verdicts_judge_against_runtime():
     with pytest.raises(lp.SpecError, match="one shape per layer: 4 derived, 4 Lasagne, "
                                            "3 runtime"):
         compare_runtime(derived, lasagne, [(6, 4)] * 3)
+
+
+def test_sweep_pool_and_full_conv_lengths_three_ways(lasagne):
+    """Every small strided case: our axis arithmetic, Lasagne's static helper, Theano's array.
+
+    Pooling with ignore_border=False over lengths 1-11, pools 1-5, strides 1-5 (one
+    compiled function, pool and stride symbolic); 'full' convolution over lengths 1-11,
+    filters 2-5, strides 2-3.
+    """
+    import numpy
+    import theano
+    import theano.tensor as T
+    from theano.tensor.signal import pool
+    from lasagne.layers.conv import conv_output_length
+    from lasagne.layers.pool import pool_output_length
+    from lasagne_params import axis
+    floatX = theano.config.floatX
+    x, ws, st = T.tensor4(), T.ivector(), T.ivector()
+    pooled = theano.function([x, ws, st], pool.pool_2d(x, ws=ws, stride=st,
+                                                       ignore_border=False).shape)
+    seen = []
+    for length in range(1, 12):
+        for size in range(1, 6):
+            for stride in range(1, 6):
+                actual = int(pooled(numpy.zeros((1, 1, length, 1), floatX),
+                                    numpy.array([size, 1], "int32"),
+                                    numpy.array([stride, 1], "int32"))[2])
+                ours = axis.pool_length(length, size, stride, 0, ignore_border=False).value
+                theirs = pool_output_length(length, size, stride, 0, False)
+                seen.append((length, size, stride, ours, theirs, actual))
+    assert [s for s in seen if not s[3] == s[4] == s[5]] == []
+    assert len(seen) == 275
+    assert (11, 3, 2, 5, 5, 5) in seen       # stride < pool: ceil((11-3)/2) + 1 = 5
+    assert (8, 2, 3, 3, 3, 3) in seen        # stride >= pool: ceil(8/3) = 3
+    w = T.tensor4()
+    for stride in (2, 3):
+        conv = theano.function([x, w], T.nnet.conv2d(x, w, border_mode="full",
+                                                     subsample=(stride, 1)).shape)
+        for size in range(2, 6):
+            for length in range(1, 12):
+                actual = int(conv(numpy.zeros((1, 1, length, 1), floatX),
+                                  numpy.zeros((1, 1, size, 1), floatX))[2])
+                ours = axis.conv_length(length, size, stride, "full").value
+                theirs = conv_output_length(length, size, stride, "full")
+                assert ours == theirs == actual, (length, size, stride, ours, theirs, actual)
+    # e.g. length 10, filter 3, stride 2: (10 + 2*2 - 3)//2 + 1 = 6
+    assert axis.conv_length(10, 3, 2, "full").value == 6
