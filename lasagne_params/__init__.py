@@ -4,9 +4,10 @@ Importing this package imports neither Theano nor Lasagne; only
 ``from_lasagne``/``compare``/``assert_matches`` and ``derive`` on a Lasagne
 layer do, through ``install_compat``.
 """
-from .api import assert_matches, compare, derive, from_lasagne
+from .api import assert_matches, compare, derive, derive_costs, from_lasagne
 from .compare import Comparison, Mismatch
 from .compat import install_compat
+from .cost_records import CostReport, LayerCost, OpTerm
 from .errors import LasagneParamsError, LayerRuleError, SpecError, UnsupportedLayerError
 from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import supported_kinds
@@ -17,4 +18,5 @@ __version__ = "0.1.0"
 __all__ = ["derive", "from_lasagne", "compare", "assert_matches", "install_compat",
            "render", "supported_kinds", "Report", "LayerRow", "LayerSpec", "ParamTerm",
            "Comparison", "Mismatch", "LasagneParamsError", "LayerRuleError",
-           "UnsupportedLayerError", "SpecError", "__version__"]
+           "UnsupportedLayerError", "SpecError", "__version__",
+           "derive_costs", "CostReport", "LayerCost", "OpTerm"]

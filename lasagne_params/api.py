@@ -5,11 +5,12 @@ LayerSpecs; only the Lasagne path imports Lasagne, and only through
 ``lasagne_adapter``.
 """
 from .compare import compare_reports
+from .costs import cost_report
 from .engine import derive_specs
 from .errors import SpecError
 from .records import LayerSpec
 
-__all__ = ["derive", "from_lasagne", "compare", "assert_matches"]
+__all__ = ["derive", "derive_costs", "from_lasagne", "compare", "assert_matches"]
 
 
 def _specs_of(network):
@@ -51,6 +52,40 @@ def derive(network):
     '(20+1)*50'
     """
     return derive_specs(_specs_of(network))
+
+
+def derive_costs(network, batch_size=None, floatx="float32"):
+    """Derive every layer's compute cost, memory and receptive field, with formulas.
+
+    Parameters
+    ----------
+    network : lasagne Layer, list of Layers, or list of LayerSpec
+        As for :func:`derive`: hyper-parameters only.
+    batch_size : int, optional
+        Examples per batch for the totals (default: the declared batch size
+        of the InputLayers, else 1).  Per-layer figures are per example.
+    floatx : {'float32', 'float64', 'float16'}
+        Element type for the byte counts (Theano's ``floatX``).
+
+    Returns
+    -------
+    CostReport
+        ``.report`` is the :class:`Report` that :func:`derive` returns.
+
+    Examples
+    --------
+    >>> from lasagne_params import LayerSpec, derive_costs
+    >>> costs = derive_costs([
+    ...     LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
+    ...     LayerSpec("conv", "Conv2DLayer", ("in",), {"num_filters": 32, "filter_size": 5})])
+    >>> conv = costs.layer("conv")
+    >>> conv.formula("mac"), conv.macs      # 24*24 positions * 32 filters * 5*5*1 weights
+    ('(32*24*24)*(5*5*1)', 460800)
+    >>> conv.receptive_field[0].size
+    5
+    """
+    specs = _specs_of(network)
+    return cost_report(specs, derive_specs(specs), batch_size=batch_size, floatx=floatx)
 
 
 def from_lasagne(output_layer):
