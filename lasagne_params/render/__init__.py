@@ -3,15 +3,18 @@
 ``FORMATS`` maps each ``--format`` name to its renderer.
 """
 from .answer import render_answer
+from .columns import render_columns
 from .json import render_json
 from .nolearn import render_nolearn
 
-__all__ = ["FORMATS", "render", "render_answer", "render_nolearn", "render_json"]
+__all__ = ["FORMATS", "render", "render_answer", "render_nolearn", "render_json",
+           "render_columns"]
 
 FORMATS = {
     "answer": render_answer,
     "nolearn": render_nolearn,
     "json": render_json,
+    "columns": render_columns,      # a CostReport (derive_costs), chosen columns
 }
 
 
