@@ -8,7 +8,9 @@ from .api import assert_matches, compare, derive, derive_costs, from_lasagne
 from .compare import Comparison, Mismatch
 from .compat import install_compat
 from .cost_records import CostReport, LayerCost, OpTerm
-from .errors import LasagneParamsError, LayerRuleError, SpecError, UnsupportedLayerError
+from .errors import (DrawError, LasagneParamsError, LayerRuleError, SpecError,
+                     UnsupportedLayerError)
+from .picture import draw
 from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import supported_kinds
 from .render import render
@@ -19,4 +21,4 @@ __all__ = ["derive", "from_lasagne", "compare", "assert_matches", "install_compa
            "render", "supported_kinds", "Report", "LayerRow", "LayerSpec", "ParamTerm",
            "Comparison", "Mismatch", "LasagneParamsError", "LayerRuleError",
            "UnsupportedLayerError", "SpecError", "__version__",
-           "derive_costs", "CostReport", "LayerCost", "OpTerm"]
+           "derive_costs", "CostReport", "LayerCost", "OpTerm", "draw", "DrawError"]

@@ -10,7 +10,7 @@ The CLI prints that line and exits with status 2.
 import difflib
 
 __all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
-           "SpecError", "close_matches"]
+           "SpecError", "DrawError", "close_matches"]
 
 
 def close_matches(word, candidates, n=3):
@@ -82,3 +82,7 @@ class UnsupportedLayerError(LasagneParamsError):
 
 class SpecError(LasagneParamsError):
     """A network description (spec file, keyword, graph) is malformed."""
+
+
+class DrawError(LasagneParamsError):
+    """A picture cannot be made: unknown file format, or Graphviz is not installed."""
