@@ -1,10 +1,11 @@
 """The chosen-columns table, its totals in human units, and the costs section of the JSON."""
 import json
+import os
 import textwrap
 
 import pytest
 
-from conftest import chain
+from conftest import ROOT, chain
 from lasagne_params import SpecError, derive, derive_costs, render
 from lasagne_params.render.columns import Column, field_text, human, parse_columns
 from lasagne_params.receptive import AxisField
@@ -142,3 +143,8 @@ def test_cost_report_json(question_specs):
         "total_mult_adds": 16 * (1589760 + 21898), "input_bytes": 16 * 3136,
         "forward_backward_bytes": 16 * 175184, "activation_bytes": 16 * 109224,
         "param_bytes": 870824, "total_bytes": 16 * 3136 + 16 * 175184 + 870824}
+
+
+def test_readme_shows_this_table():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        assert "```\n" + QUESTION_COLUMNS + "```" in fh.read()

@@ -2,11 +2,13 @@
 import os
 import shutil
 import struct
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import chain
+from conftest import ROOT
 from lasagne_params import DrawError, LayerSpec, derive, derive_costs, draw
 from lasagne_params.picture import layer_lines
 
@@ -120,3 +122,24 @@ def test_missing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
         draw(question_specs, tmp_path / "net.svg")
     assert str(info.value) == ("draw: Graphviz's dot program is not installed "
                                "(Debian/Ubuntu: apt-get install graphviz)")
+
+
+def test_beyond_the_count_example(lasagne, dot, tmp_path):
+    """The README's command: the all-columns table, and the picture it commits under docs/."""
+    from test_columns import QUESTION_COLUMNS
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "beyond_the_count.py"),
+                          "--draw", str(tmp_path / "question_net.svg")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout == QUESTION_COLUMNS
+    assert svg_texts_and_edges(tmp_path / "question_net.svg") == svg_texts_and_edges(
+        os.path.join(ROOT, "docs", "question_net.svg"))
+
+
+def test_committed_docs_figure_carries_every_label(question_specs):
+    costs = derive_costs(question_specs)
+    texts, edges = svg_texts_and_edges(os.path.join(ROOT, "docs", "question_net.svg"))
+    for row, cost in zip(costs.report.layers, costs.layers):
+        for line in layer_lines(row, cost):
+            assert line in texts
+    assert len(edges) == 6
