@@ -86,6 +86,12 @@ def test_unknown_columns_are_one_line_errors(question_specs, columns, message):
     assert str(info.value) == message
 
 
+def test_columns_need_a_cost_report(question_specs):
+    with pytest.raises(TypeError, match="needs a CostReport .lasagne_params.derive_costs., "
+                                        "got Report"):
+        render(derive(question_specs), "columns")
+
+
 def test_parse_columns_accepts_names_and_members():
     assert parse_columns([" rf", Column.MACS]) == (Column.RF, Column.MACS)
     assert parse_columns("shape, memory") == (Column.SHAPE, Column.MEMORY)

@@ -8,6 +8,7 @@ KB/MB as torchinfo prints them.  No arithmetic beyond unit scaling here.
 """
 from enum import Enum
 
+from ..cost_records import CostReport
 from ..errors import SpecError, close_matches
 from ..rules import thousands
 from .answer import equation_column, size_cell
@@ -166,6 +167,9 @@ def render_columns(costs, columns=DEFAULT_COLUMNS, derivations="all", totals=Tru
 
     ``derivations`` is as for the answer table's ``size`` column.
     """
+    if not isinstance(costs, CostReport):
+        raise TypeError("the columns table needs a CostReport (lasagne_params.derive_costs), "
+                        "got %s" % type(costs).__name__)
     chosen = parse_columns(columns)
     cells = [CELLS[c](costs, derivations) for c in chosen]
     rows = [[str(c.index), c.name] + [col[i] for col in cells]
