@@ -3,15 +3,22 @@
 ``FORMATS`` maps each ``--format`` name to its renderer.
 """
 from .answer import render_answer
+from .csv import render_csv
+from .explain import render_explain
 from .json import render_json
+from .markdown import render_markdown
 from .nolearn import render_nolearn
 
-__all__ = ["FORMATS", "render", "render_answer", "render_nolearn", "render_json"]
+__all__ = ["FORMATS", "render", "render_answer", "render_nolearn", "render_json",
+           "render_markdown", "render_csv", "render_explain"]
 
 FORMATS = {
     "answer": render_answer,
     "nolearn": render_nolearn,
+    "markdown": render_markdown,
     "json": render_json,
+    "csv": render_csv,
+    "explain": render_explain,
 }
 
 
