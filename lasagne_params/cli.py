@@ -155,15 +155,15 @@ def _show(args, out):
         raise SpecError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
                         field="--explain")
     network = resolve(args)
-    comparison = compare(network) if args.check else None
-    report = comparison.derived if comparison else derive(network)
-    if comparison and args.format == "json":
+    comparison = compare(network) if args.check else None   # falsy when it disagrees
+    report = comparison.derived if comparison is not None else derive(network)
+    if comparison is not None and args.format == "json":
         out.write(render_json(comparison))       # both reports and every mismatch
         return 0 if comparison.ok else 1
     out.write(render(report, args.format))
     if args.explain:
         out.write("\n" + render(report, "explain"))
-    if comparison:
+    if comparison is not None:
         (sys.stderr if args.format == "csv" else out).write("\n" + str(comparison))
     return 0 if comparison is None or comparison.ok else 1
 

@@ -37,13 +37,13 @@ import json
 import os
 
 from .engine import derive_specs
-from .errors import LasagneParamsError, SpecError, close_matches
+from .errors import LasagneParamsError, SpecError, UnsupportedLayerError, close_matches
 from .records import LayerSpec
 from .registry import rule_for
 from .signatures import KEYWORDS, LAYER_REFERENCES, NONLINEARITIES, check_keyword, signature
 
 __all__ = ["load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
-           "order_specs", "default_name", "kind_name", "NEURALNET_KEYWORDS",
+           "order_specs", "default_name", "kind_name", "check_kind", "NEURALNET_KEYWORDS",
            "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES"]
 
 # nolearn 0.6.1's NeuralNet(...) keywords other than <layer>_<arg>.
@@ -218,14 +218,18 @@ def _hint(hints):
     return "; did you mean %s?" % " or ".join(hints) if hints else ""
 
 
-def _check_kind(kind, layer):
+def check_kind(kind, layer=None):
     """A layer type as a class name; unknown names fail with the closest known ones."""
     if not isinstance(kind, str) or not kind:
         raise SpecError("expected a Lasagne layer type such as \"Conv2DLayer\", got %r"
                         % (kind,), layer=layer, field="type")
     kind = kind_name(kind)
     if kind not in KEYWORDS:
-        rule_for(kind, layer=layer)     # a registered kind outside the table is fine
+        try:
+            rule_for(kind, layer=layer)     # a registered kind outside the table is fine
+        except UnsupportedLayerError as exc:
+            raise UnsupportedLayerError(exc.message, suggestions=exc.suggestions,
+                                        layer=layer, field="type") from None
     return kind
 
 
@@ -324,7 +328,7 @@ def specs_from_layer_list(items):
     layers = []
     for index, item in enumerate(items):
         args = dict(item)
-        kind = _check_kind(args.pop("type", None), args.get("name", index))
+        kind = check_kind(args.pop("type", None), args.get("name", index))
         name = _check_name(args.pop("name", default_name(kind, index)), index)
         layer = _Layer(name, kind, args)
         layer.take_incoming()
@@ -383,7 +387,7 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     -------
     list of LayerSpec
     """
-    resolve = resolve or (lambda kind, layer: (_check_kind(kind, layer), None))
+    resolve = resolve or (lambda kind, layer: (check_kind(kind, layer), None))
     layers = []
     for index, layer_def in enumerate(layer_defs):
         if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
