@@ -164,7 +164,10 @@ def _show(args, out):
     if args.explain:
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
-        (sys.stderr if args.format == "csv" else out).write("\n" + str(comparison))
+        text = str(comparison)
+        if args.format == "markdown":
+            text = "```\n%s```\n" % text
+        (sys.stderr if args.format == "csv" else out).write("\n" + text)
     return 0 if comparison is None or comparison.ok else 1
 
 

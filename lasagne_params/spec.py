@@ -305,11 +305,11 @@ class _Layer:
 
 def _finish(layers):
     """LayerSpecs from assembled layers: defaults, shared refs, references, order."""
-    specs, previous = [], None
-    names = [layer.name for layer in layers]
+    specs, previous, seen = [], None, set()
     for layer in layers:
-        if names.count(layer.name) > 1:
+        if layer.name in seen:
             raise SpecError("two layers have this name", field="name", **layer.where())
+        seen.add(layer.name)
         layer.check_required()
         incoming = layer.incoming
         if incoming is None:

@@ -305,3 +305,10 @@ def test_bad_snapshot_file(tmp_path):
     assert out.returncode == 2
     assert out.stderr == ("lasagne-params: error: %s: layer 'in': output_shape: not a "
                           "lasagne-params snapshot: expected a list of ints and nulls\n" % snap)
+
+
+def test_check_in_markdown_fences_the_comparison(lasagne):
+    out = cli("show", LAYERS_YAML, "--check", "--format", "markdown")
+    assert out.returncode == 0
+    assert out.stdout.endswith("all 7 layers agree\n```\n")
+    assert "**Total:** 832 + 9'248 + 205'056 + 2'570 = 217'706\n\n```\n  #  name" in out.stdout
