@@ -184,11 +184,15 @@ def test_zoo_missing_is_a_clean_error():
     assert len(out.stderr.splitlines()) == 1
 
 
-def test_zoo_of_the_integrated_package():
+def test_zoo_of_the_integrated_package(lasagne):
     zoo = pytest.importorskip("lasagne_params.zoo")
     from lasagne_params.cli import _zoo_entries
     names = sorted(_zoo_entries(zoo))
     assert names, "lasagne_params.zoo offers no networks"
+    out = cli("show", "--zoo", names[0], "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert len(data["layers"]) > 1 and data["total_params"] > 0
     out = cli("show", "--zoo", "not-" + names[0])
     assert out.returncode == 2 and names[0] in out.stderr
 
