@@ -16,13 +16,17 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         import lasagne_params as lp
         from lasagne_params import rules, registry, axis, engine, records, compare, render
         from lasagne_params import costs, cost_records, receptive, picture
+        from lasagne_params import spec, signatures, neuralnet, snapshot, testing, cli
         from lasagne_params.render import table, answer, nolearn, json as json_render, columns
+        from lasagne_params.render import markdown, csv, explain
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),
                               {"num_filters": 32, "filter_size": 5}),
                  lp.LayerSpec("out", "DenseLayer", ("conv",), {"num_units": 10})]
         report = lp.derive(specs)
-        lp.render(report); lp.render(report, "nolearn"); lp.render(report, "json")
+        from lasagne_params.render import REPORT_FORMATS
+        for fmt in REPORT_FORMATS:
+            lp.render(report, fmt)
         cost = lp.derive_costs(specs)
         lp.render(cost, "columns", columns="shape,params,macs,ops,memory,param_memory,rf")
         lp.render(cost, "json"); picture.layer_lines(report.layers[1], cost.layers[1])
@@ -38,3 +42,28 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
     assert total == (5 * 5 * 1 + 1) * 32 + (32 * 24 * 24 + 1) * 10
     assert macs == 32 * 24 * 24 * 5 * 5 + 32 * 24 * 24 * 10
     assert loaded == []
+
+
+def test_showing_a_spec_file_imports_no_theano_lasagne_or_numpy(tmp_path):
+    """The CLI's spec-file path (what a benchmark against `python -c pass` measures)."""
+    code = textwrap.dedent("""
+        import json, sys
+        from lasagne_params.cli import main
+        status = [main(["show", sys.argv[1], "--format", fmt, "--explain"])
+                  for fmt in ("answer", "nolearn", "markdown")]
+        status += [main(["show", sys.argv[1], "--format", fmt]) for fmt in ("json", "csv")]
+        status.append(main(["snapshot", sys.argv[1], "-o", sys.argv[2]]))
+        status.append(main(["check", sys.argv[1], "--against", sys.argv[2]]))
+        loaded = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("theano", "lasagne", "numpy", "scipy"))
+        print(json.dumps([status, loaded]), file=sys.stderr)
+    """)
+    for spec in ("question_nolearn.json", "question_layers.yaml"):
+        out = subprocess.run([sys.executable, "-c", code,
+                              os.path.join(ROOT, "tests", "data", spec),
+                              str(tmp_path / "snap.json")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+        status, loaded = json.loads(out.stderr.strip().splitlines()[-1])
+        assert status == [0] * 7
+        assert loaded == []
+        assert "217'706" in out.stdout
