@@ -17,7 +17,7 @@ from typing import NamedTuple, Optional, Tuple
 from . import axis, receptive
 from .cost_records import CostReport, LayerCost, OpTerm
 from .engine import derive_specs
-from .errors import SpecError, UnsupportedLayerError, close_matches
+from .errors import SpecError, lookup_kind
 from .receptive import AxisField
 from .records import shape_size
 from .rules import Ctx
@@ -182,13 +182,7 @@ COSTS = {
 
 def cost_for(kind, layer=None):
     """The cost rule for Lasagne class ``kind``; UnsupportedLayerError if none."""
-    try:
-        return COSTS[kind]
-    except (KeyError, TypeError):
-        hints = close_matches(kind, COSTS)
-        hint = "; did you mean %s?" % " or ".join(hints) if hints else ""
-        raise UnsupportedLayerError("no cost rule for layer type %r%s" % (kind, hint),
-                                    layer=layer, field="kind", suggestions=hints) from None
+    return lookup_kind(COSTS, kind, layer, what="cost rule")
 
 
 def _batch_size(batch_size, report):
