@@ -20,7 +20,7 @@ from .records import Report
 from .render.answer import equation, size_cell, total_line
 from .render.columns import field_text
 
-__all__ = ["FORMATS", "draw", "layer_lines", "graph"]
+__all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph"]
 
 # File formats draw() writes, chosen by the path's extension.
 FORMATS = ("svg", "png", "pdf")
@@ -91,6 +91,25 @@ def graph(network):
     return dot
 
 
+def file_format(path, fmt=None):
+    """The format :func:`draw` writes ``path`` in: ``fmt``, else the path's extension.
+
+    Raises
+    ------
+    DrawError
+        Unless it is one of ``FORMATS``.
+
+    >>> file_format("docs/net.SVG"), file_format("net", "png")
+    ('svg', 'png')
+    """
+    path = os.fspath(path)
+    fmt = (fmt or os.path.splitext(path)[1].lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise DrawError("cannot draw to %r: expected a file ending in %s"
+                        % (path, ", ".join("." + f for f in FORMATS)), field="path")
+    return fmt
+
+
 def draw(network, path, fmt=None):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
@@ -106,14 +125,12 @@ def draw(network, path, fmt=None):
     Raises
     ------
     DrawError
-        For an unknown format, or when Graphviz (the ``graphviz`` package or
-        its ``dot`` program) is missing.
+        For an unknown format; when Graphviz (the ``graphviz`` package or its
+        ``dot`` program) is missing or ``dot`` fails; when ``path`` cannot be
+        written.
     """
     path = os.fspath(path)
-    fmt = (fmt or os.path.splitext(path)[1].lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise DrawError("cannot draw to %r: expected a file ending in %s"
-                        % (path, ", ".join("." + f for f in FORMATS)), field="path")
+    fmt = file_format(path, fmt)
     dot = graph(network)
     import graphviz
     try:
@@ -121,6 +138,14 @@ def draw(network, path, fmt=None):
     except graphviz.ExecutableNotFound:
         raise DrawError("Graphviz's dot program is not installed "
                         "(Debian/Ubuntu: apt-get install graphviz)", field="draw") from None
-    with open(path, "wb") as fh:
-        fh.write(data)
+    except graphviz.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise DrawError("Graphviz's dot failed (exit status %s)%s" % (
+            exc.returncode, ": " + said[0] if said else ""), field="draw") from None
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise DrawError("cannot write the picture: %s" % (exc.strerror or exc),
+                        file=path) from None
     return path

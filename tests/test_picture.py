@@ -1,4 +1,5 @@
 """Pictures of networks: valid SVG/PNG/PDF files that carry every layer's label and edge."""
+import doctest
 import os
 import shutil
 import struct
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import ROOT
 from lasagne_params import DrawError, LayerSpec, derive, derive_costs, draw
-from lasagne_params.picture import layer_lines
+from lasagne_params import picture
+from lasagne_params.picture import file_format, layer_lines
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -122,6 +124,36 @@ def test_missing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
         draw(question_specs, tmp_path / "net.svg")
     assert str(info.value) == ("draw: Graphviz's dot program is not installed "
                                "(Debian/Ubuntu: apt-get install graphviz)")
+
+
+def test_failing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
+    """A dot that fails (e.g. built without the PNG plugin) is reported with its first line."""
+    pytest.importorskip("graphviz")
+    fake = tmp_path / "dot"
+    fake.write_text('#!/bin/sh\necho \'Format: "png" not recognized. Use one of: svg\' >&2\n'
+                    'echo second line >&2\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, tmp_path / "net.png")
+    assert str(info.value) == ("draw: Graphviz's dot failed (exit status 1): "
+                               "Format: \"png\" not recognized. Use one of: svg")
+    assert not (tmp_path / "net.png").exists()
+
+
+def test_unwritable_path_is_a_one_line_error(dot, question_specs, tmp_path):
+    path = tmp_path / "no-such-folder" / "net.svg"
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, path)
+    assert str(info.value) == "%s: cannot write the picture: No such file or directory" % path
+
+
+def test_file_format():
+    assert [file_format(p) for p in ("a.svg", "b.PNG", "c.d/e.pdf")] == ["svg", "png", "pdf"]
+    assert file_format("net.svg", "PDF") == "pdf"
+    with pytest.raises(DrawError, match=r"cannot draw to 'net': expected a file ending in"):
+        file_format("net")
+    assert doctest.testmod(picture).failed == 0
 
 
 def test_beyond_the_count_example(lasagne, dot, tmp_path):
