@@ -205,10 +205,9 @@ class CostReport:
         """{name: int or None} for every figure in ``TOTALS``."""
         return {name: getattr(self, name) for name in self.TOTALS}
 
-    def to_dict(self):
-        """The Report's dict (unchanged) plus a ``costs`` section."""
-        data = self.report.to_dict()
-        data["costs"] = {
+    def costs_dict(self):
+        """The ``costs`` section of :meth:`to_dict`: settings, every layer, the totals."""
+        return {
             "batch_size": self.batch_size,
             "floatx": self.floatx,
             "bytes_per_element": self.itemsize,
@@ -216,4 +215,9 @@ class CostReport:
             "layers": [c.to_dict() for c in self.layers],
             "totals": self.totals(),
         }
+
+    def to_dict(self):
+        """The Report's dict (unchanged) plus a ``costs`` section."""
+        data = self.report.to_dict()
+        data["costs"] = self.costs_dict()
         return data
