@@ -1,12 +1,19 @@
 """lasagne-params: the command line.  Load -> derive (and compare) -> render -> print.
 
     lasagne-params show NET [--format answer|nolearn|markdown|json|csv] [--check] [--explain]
+                            [--columns params,macs,memory,rf | --costs]
+                            [--batch-size N] [--floatx float32|float64|float16]
+    lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs]
     lasagne-params snapshot NET -o net.params.json
     lasagne-params check NET --against net.params.json
 
 NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:function``
 (returning a Lasagne output layer or a NeuralNet), or ``--zoo NAME``.  A spec
 file is read without importing Theano, Lasagne or numpy (unless ``--check``).
+
+``--columns`` (or ``--costs``, the default columns) derives compute cost,
+memory and receptive field too: the chosen-columns table, or with
+``--format json`` the JSON's ``costs`` section.
 
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
 input, reported as one line naming the file, layer and field (``--debug``
@@ -18,14 +25,18 @@ import importlib.util
 import os
 import sys
 
+from .costs import FLOATX_BYTES
 from .errors import LasagneParamsError, SpecError, close_matches
 from .render import render, render_json
+from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
 from .spec import PARSERS
 
 __all__ = ["main", "load_network", "zoo_network"]
 
 TEXT_FORMATS = ("answer", "nolearn", "markdown")
 FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
+# The formats that carry costs: the chosen-columns table (in place of the answer's) and JSON.
+COST_FORMATS = ("answer", "json")
 
 
 def _is_network(value):
@@ -122,6 +133,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, "%s: error: %s (see --help)\n" % (self.prog, message))
 
 
+def _columns(text):
+    """``--columns``: the names checked now, before the network is loaded."""
+    try:
+        return parse_columns(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a positive int, got %r" % text)
+    return value
+
+
 def _parser():
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -140,6 +169,22 @@ def _parser():
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
     show.add_argument("--explain", action="store_true",
                       help="also explain the derivation in sentences, layer by layer")
+    show.add_argument("--columns", type=_columns, metavar="LIST", help=(
+        "compute cost, memory and receptive field: a table of these columns, comma-separated "
+        "(%s); with --format json, the costs section" % ", ".join(c.value for c in Column)))
+    show.add_argument("--costs", action="store_true", help=(
+        "the same as --columns %s" % ",".join(c.value for c in DEFAULT_COLUMNS)))
+    show.add_argument("--batch-size", type=_positive_int, metavar="N", help=(
+        "examples per batch for the cost totals (default: the input's declared batch size, "
+        "else 1)"))
+    show.add_argument("--floatx", choices=sorted(FLOATX_BYTES), help=(
+        "element type for the byte counts (default float32)"))
+    draw = sub.add_parser("draw", parents=[common, net], help=(
+        "draw the network, one box per layer (needs the [draw] extra and Graphviz's dot)"))
+    draw.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="the picture: .svg, .png or .pdf")
+    draw.add_argument("--costs", action="store_true",
+                      help="also put each layer's MACs and receptive field in its box")
     snap = sub.add_parser("snapshot", parents=[common, net],
                           help="record the shapes and counts in a JSON file")
     snap.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -149,18 +194,45 @@ def _parser():
     return parser
 
 
+def _cost_options(args):
+    """Whether ``show`` derives costs; its cost options checked against its format."""
+    wanted = args.costs or args.columns is not None
+    given = [flag for flag, value in (("--batch-size", args.batch_size),
+                                      ("--floatx", args.floatx)) if value is not None]
+    if given and not wanted:
+        raise SpecError("goes with --columns or --costs", field=given[0])
+    if wanted and args.format not in COST_FORMATS:
+        raise SpecError("goes with the default table or --format json, not %s" % args.format,
+                        field="--columns" if args.columns is not None else "--costs")
+    return wanted
+
+
 def _show(args, out):
-    from .api import compare, derive
+    from .api import compare, derive, derive_costs
     if args.explain and args.format not in TEXT_FORMATS:
         raise SpecError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
                         field="--explain")
+    with_costs = _cost_options(args)
     network = resolve(args)
     comparison = compare(network) if args.check else None   # falsy when it disagrees
-    report = comparison.derived if comparison is not None else derive(network)
-    if comparison is not None and args.format == "json":
-        out.write(render_json(comparison))       # both reports and every mismatch
-        return 0 if comparison.ok else 1
-    out.write(render(report, args.format))
+    costs = derive_costs(network, batch_size=args.batch_size,
+                         floatx=args.floatx or "float32") if with_costs else None
+    if costs is not None:
+        report = costs.report
+    elif comparison is not None:
+        report = comparison.derived
+    else:
+        report = derive(network)
+    if args.format == "json":
+        if comparison is not None:
+            out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
+            return 0 if comparison.ok else 1
+        out.write(render_json(costs if costs is not None else report))
+        return 0
+    if costs is not None:
+        out.write(render(costs, "columns", columns=args.columns or DEFAULT_COLUMNS))
+    else:
+        out.write(render(report, args.format))
     if args.explain:
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
@@ -171,14 +243,29 @@ def _show(args, out):
     return 0 if comparison is None or comparison.ok else 1
 
 
+def _wrote(path, report):
+    from .rules import thousands
+    return "wrote %s: %d layers, %s parameters\n" % (path, len(report.layers),
+                                                     thousands(report.total_params))
+
+
 def _snapshot(args, out):
     from .api import derive
-    from .rules import thousands
     from .snapshot import write_snapshot
     report = derive(resolve(args))
     write_snapshot(report, args.output)
-    out.write("wrote %s: %d layers, %s parameters\n"
-              % (args.output, len(report.layers), thousands(report.total_params)))
+    out.write(_wrote(args.output, report))
+    return 0
+
+
+def _draw(args, out):
+    from .api import derive, derive_costs
+    from .picture import draw, file_format
+    file_format(args.output)                  # a bad extension fails before any loading
+    network = resolve(args)
+    drawn = derive_costs(network) if args.costs else derive(network)
+    draw(drawn, args.output)
+    out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
 
 
@@ -192,7 +279,7 @@ def _check(args, out):
     return 1 if changes else 0
 
 
-COMMANDS = {"show": _show, "snapshot": _snapshot, "check": _check}
+COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check}
 
 
 def main(argv=None):
@@ -203,12 +290,19 @@ def main(argv=None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
                      "or --zoo NAME")
     try:
-        return COMMANDS[args.command](args, sys.stdout)
+        status = COMMANDS[args.command](args, sys.stdout)
+        sys.stdout.flush()
+        return status
     except LasagneParamsError as exc:
         if getattr(args, "debug", False):
             raise
         print("lasagne-params: error: %s" % exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): no traceback, and the status a
+        # program killed by SIGPIPE has; stdout goes nowhere so exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
 
 
 if __name__ == "__main__":
