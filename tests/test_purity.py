@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+from test_picture import dot, svg_texts_and_edges  # noqa: F401  (dot: a fixture)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -52,6 +54,9 @@ def test_showing_a_spec_file_imports_no_theano_lasagne_or_numpy(tmp_path):
         status = [main(["show", sys.argv[1], "--format", fmt, "--explain"])
                   for fmt in ("answer", "nolearn", "markdown")]
         status += [main(["show", sys.argv[1], "--format", fmt]) for fmt in ("json", "csv")]
+        status.append(main(["show", sys.argv[1], "--columns", "shape,params,macs,ops,memory,"
+                            "param_memory,rf", "--batch-size", "3", "--floatx", "float64"]))
+        status.append(main(["show", sys.argv[1], "--costs", "--format", "json"]))
         status.append(main(["snapshot", sys.argv[1], "-o", sys.argv[2]]))
         status.append(main(["check", sys.argv[1], "--against", sys.argv[2]]))
         loaded = sorted(m for m in sys.modules
@@ -64,6 +69,26 @@ def test_showing_a_spec_file_imports_no_theano_lasagne_or_numpy(tmp_path):
                               str(tmp_path / "snap.json")],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
         status, loaded = json.loads(out.stderr.strip().splitlines()[-1])
-        assert status == [0] * 7
+        assert status == [0] * 9
         assert loaded == []
         assert "217'706" in out.stdout
+        assert "(32*24*24)*(5*5*1)  = 460'800" in out.stdout       # the columns table
+        assert '"total_macs": 1589760' in out.stdout                  # the JSON's costs
+
+
+def test_drawing_a_spec_file_imports_no_theano_lasagne_or_numpy(dot, tmp_path):
+    code = textwrap.dedent("""
+        import json, sys
+        from lasagne_params.cli import main
+        status = main(["draw", sys.argv[1], "-o", sys.argv[2], "--costs"])
+        loaded = sorted(m for m in sys.modules
+                        if m.split(".")[0] in ("theano", "lasagne", "numpy", "scipy"))
+        print(json.dumps([status, loaded]), file=sys.stderr)
+    """)
+    out = subprocess.run([sys.executable, "-c", code,
+                          os.path.join(ROOT, "tests", "data", "question_nolearn.json"),
+                          str(tmp_path / "q.svg")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == [0, []]
+    texts, _ = svg_texts_and_edges(tmp_path / "q.svg")
+    assert "MACs (32*10*10)*(3*3*32) = 921'600" in texts
