@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from conftest import ROOT
 from test_cli import NETS, NOLEARN_JSON, SCRIPT, cli, write
 from test_columns import QUESTION_COLUMNS
 from test_picture import dot, png_size, svg_texts_and_edges  # noqa: F401  (dot: a fixture)
@@ -139,6 +140,8 @@ def test_draw_the_question_svg_png_pdf(dot, tmp_path):
         assert texts[texts.index(row.name):][:len(lines)] == lines
     assert "MACs (32*24*24)*(5*5*1) = 460'800" in texts and "RF 10+(2-1)*2=12, jump 4" in texts
     assert edges == [("L%d" % i, "L%d" % (i + 1)) for i in range(6)]
+    assert (texts, edges) == svg_texts_and_edges(     # the README's picture is this command's
+        os.path.join(ROOT, "docs", "question_net.svg"))
 
     plain = str(tmp_path / "plain.svg")
     assert cli("draw", NOLEARN_JSON, "-o", plain).returncode == 0
