@@ -1,4 +1,6 @@
-"""The only module that imports Lasagne: Lasagne graph -> LayerSpecs, and Lasagne's own figures.
+"""The only module that imports Lasagne: specs <-> Lasagne graphs, and Lasagne's own figures.
+
+``build_layers`` makes real Lasagne layers from LayerSpecs (the other way).
 
 ``specs_from_lasagne`` reads hyper-parameters only (num_filters, filter_size,
 pad, whether ``b`` is None, ``InputLayer.shape``, ...).  It never asks Lasagne
@@ -8,15 +10,20 @@ derivation made from its specs is independent of Lasagne's arithmetic.
 ``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and its
 parameter arrays' shapes, read with ``get_value(borrow=True)`` (no copies).
 """
+import importlib
+import inspect
 import weakref
+from collections import OrderedDict
 
 from .compat import install_compat
-from .errors import LayerRuleError, SpecError
+from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
+from .signatures import LAYER_REFERENCES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
-           "specs_from_lasagne", "report_from_lasagne", "input_layers",
-           "layer_outputs_function", "runtime_shapes"]
+           "specs_from_lasagne", "report_from_lasagne", "build_layers", "output_layers",
+           "named_function", "NAMED_FUNCTIONS", "input_layers", "layer_outputs_function",
+           "runtime_shapes"]
 
 # Hyper-parameters each layer class keeps as attributes (Lasagne 0.1 names).
 HYPER_PARAMS = {
@@ -33,6 +40,15 @@ HYPER_PARAMS = {
 }
 # Attributes holding parameter arrays (or None when the layer has none).
 PARAM_ATTRS = ("W", "b")
+# Keywords whose string value names a function in this module (spec files
+# say "nonlinearity": "rectify"; a dotted name's last part is used).
+NAMED_FUNCTIONS = {
+    "nonlinearity": "lasagne.nonlinearities",
+    "merge_function": "theano.tensor",
+    "pool_function": "theano.tensor",
+    "update": "lasagne.updates",
+    "objective_loss_function": "lasagne.objectives",
+}
 
 
 def lasagne():
@@ -159,6 +175,102 @@ def report_from_lasagne(output_layer):
 
     return Report(tuple(rows), source="lasagne", total_params=total(),
                   trainable_params=total(trainable=True))
+
+
+def named_function(key, value, **where):
+    """The function a string names for keyword ``key`` (see ``NAMED_FUNCTIONS``)."""
+    lasagne()
+    module = importlib.import_module(NAMED_FUNCTIONS[key])
+    name = value.rsplit(".", 1)[-1]
+    found = getattr(module, name, None)
+    if name.startswith("_") or not callable(found) or inspect.isclass(found) \
+            or inspect.ismodule(found):
+        names = [n for n in dir(module) if not n.startswith("_")]
+        hints = close_matches(name, names, n=1)
+        raise SpecError("%s has no function %r%s" % (module.__name__, value,
+                        "; did you mean %s?" % hints[0] if hints else ""),
+                        field=key, **where)
+    return found
+
+
+def _shared(ref, built, key, where):
+    layer_name, _, attr = ref.rpartition(".")
+    variable = getattr(built.get(layer_name), attr, None)
+    if variable is None:
+        raise SpecError("layer %r has no parameter %r to share" % (layer_name, attr),
+                        field=key, **where)
+    return variable
+
+
+def _constructor(cls, spec, built, where):
+    """Keyword arguments for ``cls(**kwargs)``: inputs wired, names resolved."""
+    params = inspect.signature(cls.__init__).parameters
+    kwargs = {}
+    for key, value in spec.args.items():
+        if isinstance(value, dict) and set(value) == {"shared"}:
+            value = _shared(value["shared"], built, key, where)
+        elif key in NAMED_FUNCTIONS and isinstance(value, str):
+            value = named_function(key, value, **where)
+        kwargs[key] = value
+    inputs = [built[name] for name in spec.incoming]
+    if "incomings" in params:
+        kwargs["incomings"] = inputs
+    elif "incoming" in params:
+        extra = [k for k in LAYER_REFERENCES if k in params][:len(inputs) - 1]
+        if not inputs or len(inputs) > 1 + len(extra):
+            raise SpecError("takes one incoming layer, got %d" % len(inputs),
+                            field="incoming", **where)
+        kwargs["incoming"] = inputs[0]
+        kwargs.update(zip(extra, inputs[1:]))
+    kwargs["name"] = spec.name
+    return kwargs
+
+
+def build_layers(specs, classes=None):
+    """Real Lasagne layers from LayerSpecs (inputs first), as {name: layer}.
+
+    Parameters
+    ----------
+    specs : list of LayerSpec
+        ``kind`` names a class of ``lasagne.layers``; ``{"shared": "a.W"}``
+        becomes layer a's W itself; a string ``nonlinearity`` (and
+        ``merge_function``, ``pool_function``) is looked up by name.
+    classes : dict, optional
+        ``{layer name: class}`` to use instead of looking ``kind`` up (the
+        classes a NeuralNet was given, custom ones included).
+
+    Returns
+    -------
+    collections.OrderedDict
+        Layers in ``specs`` order.  A constructor that fails raises a
+        :class:`LayerRuleError` naming the layer and Lasagne's complaint.
+    """
+    module = lasagne()
+    built = OrderedDict()
+    for spec in specs:
+        where = {"layer": spec.name, "kind": spec.kind}
+        cls = (classes or {}).get(spec.name) or getattr(module.layers, spec.kind, None)
+        if not inspect.isclass(cls) or not issubclass(cls, module.layers.Layer):
+            names = [n for n in dir(module.layers) if n.endswith("Layer")]
+            hints = close_matches(spec.kind, names, n=1)
+            raise SpecError("lasagne.layers has no layer class %r%s" % (
+                spec.kind, "; did you mean %s?" % hints[0] if hints else ""),
+                field="type", **where)
+        kwargs = _constructor(cls, spec, built, where)
+        try:
+            built[spec.name] = cls(**kwargs)
+        except LasagneParamsError:
+            raise
+        except Exception as exc:   # Lasagne's own checks raise anything
+            raise LayerRuleError("Lasagne cannot build it: %s: %s"
+                                 % (type(exc).__name__, exc), **where) from exc
+    return built
+
+
+def output_layers(specs, built):
+    """The layers no other layer takes as input, in ``specs`` order."""
+    used = {name for spec in specs for name in spec.incoming}
+    return [built[spec.name] for spec in specs if spec.name not in used]
 
 
 def input_layers(output_layer):

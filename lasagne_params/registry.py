@@ -6,7 +6,7 @@ with the closest known names, for anything else.  A layer type is supported
 exactly when it is in this table: there is no silent identity fallback.
 """
 from . import rules
-from .errors import UnsupportedLayerError, close_matches
+from .errors import lookup_kind
 
 __all__ = ["RULES", "rule_for", "supported_kinds"]
 
@@ -31,11 +31,5 @@ def supported_kinds():
 
 def rule_for(kind, layer=None):
     """The rule for Lasagne class ``kind``; UnsupportedLayerError if none."""
-    try:
-        return RULES[kind]
-    except (KeyError, TypeError):
-        hints = close_matches(kind, RULES)
-        hint = "; did you mean %s?" % " or ".join(hints) if hints else ""
-        raise UnsupportedLayerError(
-            "no rule for layer type %r%s (supported: lasagne_params.supported_kinds())"
-            % (kind, hint), layer=layer, kind=None, field="kind", suggestions=hints) from None
+    return lookup_kind(RULES, kind, layer,
+                       note=" (supported: lasagne_params.supported_kinds())")

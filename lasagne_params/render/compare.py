@@ -2,7 +2,7 @@
 from ..rules import shape_text, thousands
 from .table import simple_table
 
-__all__ = ["render_comparison"]
+__all__ = ["render_comparison", "render_changes"]
 
 
 def render_comparison(comparison):
@@ -31,3 +31,11 @@ def render_comparison(comparison):
                "%d mismatch(es):\n" % len(comparison.mismatches) + "\n".join(
                    "  " + str(m) for m in comparison.mismatches))
     return "\n".join(lines) + "\n\n" + verdict + "\n"
+
+
+def render_changes(changes, path):
+    """A snapshot check's verdict: every change since ``path`` was written, one per line."""
+    if not changes:
+        return "%s: no change\n" % path
+    return "%d change(s) since %s:\n%s\n" % (len(changes), path, "\n".join(
+        "  " + str(change) for change in changes))
