@@ -91,8 +91,9 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _arrays=
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise
+            field = "%s: " % exc.field if exc.field and exc.field != "kind" else ""
             row = dataclasses.replace(fallback[spec.name], index=index, derived=False,
-                                      note="not derived: %s" % exc)
+                                      note="not derived: %s%s" % (field, exc.message))
             for term in row.terms:
                 arrays.setdefault(term.key, (term.shape, spec.name))
         shapes[spec.name] = row.output_shape

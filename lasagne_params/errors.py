@@ -13,9 +13,9 @@ __all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
            "SpecError", "close_matches"]
 
 
-def close_matches(word, candidates, n=3):
+def close_matches(word, candidates, n=3, cutoff=0.5):
     """The candidates closest to ``word`` (for "did you mean" hints)."""
-    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=0.5)
+    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=cutoff)
 
 
 class LasagneParamsError(ValueError):

@@ -72,7 +72,11 @@ def rule_for(kind, layer=None):
         return RULES[kind]
     except (KeyError, TypeError):
         hints = close_matches(kind, RULES)
-        hint = "; did you mean %s?" % " or ".join(hints) if hints else ""
+        if hints:
+            hint = "; did you mean %s?" % " or ".join(hints)
+        else:
+            hints = close_matches(kind, RULES, cutoff=0)
+            hint = "; closest known types: %s" % ", ".join(hints)
         raise UnsupportedLayerError(
             "no rule for layer type %r%s (supported: lasagne_params.supported_kinds())"
             % (kind, hint), layer=layer, kind=None, field="kind", suggestions=hints) from None

@@ -178,7 +178,7 @@ class Ctx:
         if self._subnet is None:
             raise self.error("sub-networks can only be derived through the engine", field)
         try:
-            return self._subnet(list(specs), "%s%s/%s/" % (self.key_prefix, self.spec.name,
+            return self._subnet(list(specs), "%s%s.%s/" % (self.key_prefix, self.spec.name,
                                                            field))
         except LasagneParamsError as exc:
             raise self.error(str(exc), field) from None

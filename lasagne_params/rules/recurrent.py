@@ -9,6 +9,8 @@ parameter arrays of shape ``(1, units)``, trainable only with
 ``learn_init``; ``None`` in a spec means the state is given as a Theano
 expression and is no parameter, as Lasagne 0.1 does with a TensorVariable.
 """
+import dataclasses
+
 from ..records import shape_size
 from .base import Ctx, Result, dims_text, product_text
 
@@ -203,8 +205,10 @@ def custom_recurrent(ctx: Ctx) -> Result:
     if ctx.has_param("hid_init"):
         ctx.require_known(unit_shape, "hidden_to_hidden's output shape (for hid_init)")
     hid_init = _init_state(ctx, "hid_init", (1,) + unit_shape, learn_init)
+    terms = [hid_init] + [dataclasses.replace(t, name="%s/%s.%s" % (field, row.name, t.name))
+                          for field, net in nets.items() for row in net.layers
+                          for t in row.terms]
     rows = nets["input_to_hidden"].layers + nets["hidden_to_hidden"].layers
-    terms = [hid_init] + [t for row in rows for t in row.terms]
     formula = " + ".join(row.param_formula for row in rows if row.param_formula)
     formula = (formula or "0") + _init_text([hid_init])
     return _result(ctx, batch, seq, unit_shape, terms, formula)

@@ -45,7 +45,8 @@ def reshape(ctx: Ctx) -> Result:
             out.append(int(item))
             known_out.append(int(item))
         else:
-            raise ctx.error("items must be positive ints, -1 or [axis < %d], got %r"
+            raise ctx.error("items must be positive ints, -1 or [axis < %d] (a symbolic "
+                            "size cannot be derived statically), got %r"
                             % (len(shape), item), "shape")
     if out.count(-1) > 1:
         raise ctx.error("can hold at most one -1, got %r" % (spec,), "shape")
