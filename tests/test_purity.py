@@ -14,14 +14,20 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         for name in ("theano", "lasagne", "numpy", "scipy"):
             sys.modules[name] = None          # any import of these now fails
         import lasagne_params as lp
-        from lasagne_params import rules, registry, axis, engine, records, compare, render
+        from lasagne_params import rules, registry, axis, engine, records, compare, render, zoo
         from lasagne_params.render import table, answer, nolearn, json as json_render
+        from lasagne_params.rules import (base, basic, conv, dense, gpu, merge, pool,
+                                          recurrent, shape)
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),
                               {"num_filters": 32, "filter_size": 5}),
                  lp.LayerSpec("out", "DenseLayer", ("conv",), {"num_units": 10})]
         report = lp.derive(specs)
         lp.render(report); lp.render(report, "nolearn"); lp.render(report, "json")
+        assert lp.derive(zoo.googlenet_specs()).total_params == 6998552
+        sequence = [lp.LayerSpec("in", "InputLayer", (), {"shape": (None, 9, 4)}),
+                    lp.LayerSpec("lstm", "LSTMLayer", ("in",), {"num_units": 3})]
+        assert lp.derive(sequence).total_params == 4 * (4 + 3 + 1) * 3 + 3 * 3 + 2 * 3
         print(json.dumps([report.total_params,
                           sorted(m for m in sys.modules if m.split(".")[0] in
                                  ("theano", "lasagne", "numpy", "scipy")
