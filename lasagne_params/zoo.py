@@ -76,10 +76,16 @@ def alexnet_specs():
     net.add("conv4", "Conv2DLayer", num_filters=256, filter_size=3, pad=1)
     net.add("conv5", "Conv2DLayer", num_filters=256, filter_size=3, pad=1)
     net.add("pool5", "MaxPool2DLayer", pool_size=3, stride=2)
-    net.add("drop6", "DropoutLayer", p=0.5)
-    net.add("fc6", "DenseLayer", num_units=4096)
-    net.add("drop7", "DropoutLayer", p=0.5)
-    net.add("fc7", "DenseLayer", num_units=4096)
+    return _classifier(net, dropout_first=True)
+
+
+def _classifier(net, dropout_first):
+    """The ImageNet head: fc6 and fc7 (4096 units, each with dropout), fc8 (1000)."""
+    for index in (6, 7):
+        layers = [("drop%d" % index, "DropoutLayer", {"p": 0.5}),
+                  ("fc%d" % index, "DenseLayer", {"num_units": 4096})]
+        for name, kind, args in layers if dropout_first else layers[::-1]:
+            net.add(name, kind, **args)
     net.add("fc8", "DenseLayer", num_units=1000)
     return net.specs
 
@@ -91,12 +97,7 @@ def _vgg(blocks):
             net.add("conv%d_%d" % (block, conv), "Conv2DLayer", num_filters=filters,
                     filter_size=3, pad=1)
         net.add("pool%d" % block, "MaxPool2DLayer", pool_size=2)
-    net.add("fc6", "DenseLayer", num_units=4096)
-    net.add("fc6_dropout", "DropoutLayer", p=0.5)
-    net.add("fc7", "DenseLayer", num_units=4096)
-    net.add("fc7_dropout", "DropoutLayer", p=0.5)
-    net.add("fc8", "DenseLayer", num_units=1000)
-    return net.specs
+    return _classifier(net, dropout_first=False)
 
 
 def vgg16_specs():
@@ -207,31 +208,17 @@ def build(name, init=None):
     return build_from_specs(specs(name), init=init)
 
 
-def lenet5(init=None):
-    """LeNet-5 built in Lasagne (output layer)."""
-    return build("lenet5", init)
+def _builder(name, what):
+    def build_network(init=None):
+        return build(name, init)
+    build_network.__name__ = build_network.__qualname__ = name
+    build_network.__doc__ = "%s built in Lasagne; its output layer (see :func:`build`)." % what
+    return build_network
 
 
-def alexnet(init=None):
-    """AlexNet built in Lasagne (output layer)."""
-    return build("alexnet", init)
-
-
-def vgg16(init=None):
-    """VGG-16 built in Lasagne (output layer): allocates 138M weights."""
-    return build("vgg16", init)
-
-
-def vgg19(init=None):
-    """VGG-19 built in Lasagne (output layer): allocates 144M weights."""
-    return build("vgg19", init)
-
-
-def nin(init=None):
-    """Network-in-Network (CIFAR-10) built in Lasagne (output layer)."""
-    return build("nin", init)
-
-
-def googlenet(init=None):
-    """GoogLeNet built in Lasagne (output layer)."""
-    return build("googlenet", init)
+lenet5 = _builder("lenet5", "LeNet-5")
+alexnet = _builder("alexnet", "AlexNet")
+vgg16 = _builder("vgg16", "VGG-16 (allocates 138M weights)")
+vgg19 = _builder("vgg19", "VGG-19 (allocates 144M weights)")
+nin = _builder("nin", "Network-in-Network (CIFAR-10)")
+googlenet = _builder("googlenet", "GoogLeNet")

@@ -274,41 +274,36 @@ def _moves(g, src, recurrent_ok):
     return moves
 
 
+def noise(g, src):
+    kind = g.choice(["DropoutLayer", "GaussianNoiseLayer", "NonlinearityLayer"])
+    args = {"p": g.choice([0.0, 0.2, 0.5])} if kind == "DropoutLayer" else {}
+    return g.add(kind, (src,), **args)
+
+
+MOVES = {
+    "conv2": lambda g, src: conv(g, src, 2),
+    "conv1": lambda g, src: conv(g, src, 1),
+    "pool2": lambda g, src: pool(g, src, 2),
+    "pool1": lambda g, src: pool(g, src, 1),
+    "dense": dense_like,
+    "noise": noise,
+    "lrn": lambda g, src: g.add("LocalResponseNormalization2DLayer", (src,),
+                                n=g.choice([1, 3, 5])),
+    "global": lambda g, src: g.add("GlobalPoolLayer", (src,),
+                                   pool_function=g.choice(["mean", "max"])),
+    "feature": feature,
+    "pad": pad,
+    "slice": slice_,
+    "dimshuffle": dimshuffle,
+    "reshape": reshape,
+    "recurrent": recurrent,
+    "branches": branches,
+}
+
+
 def step(g, src, recurrent_ok=True):
-    move = g.choice(_moves(g, src, recurrent_ok))
-    ndim = len(g.shapes[src])
-    if move == "conv2":
-        return conv(g, src, 2)
-    if move == "conv1":
-        return conv(g, src, 1)
-    if move == "pool2":
-        return pool(g, src, 2)
-    if move == "pool1":
-        return pool(g, src, 1)
-    if move == "dense":
-        return dense_like(g, src)
-    if move == "noise":
-        kind = g.choice(["DropoutLayer", "GaussianNoiseLayer", "NonlinearityLayer"])
-        args = {"p": g.choice([0.0, 0.2, 0.5])} if kind == "DropoutLayer" else {}
-        return g.add(kind, (src,), **args)
-    if move == "lrn":
-        return g.add("LocalResponseNormalization2DLayer", (src,), n=g.choice([1, 3, 5]))
-    if move == "global":
-        return g.add("GlobalPoolLayer", (src,), pool_function=g.choice(["mean", "max"]))
-    if move == "feature":
-        return feature(g, src)
-    if move == "pad":
-        return pad(g, src)
-    if move == "slice":
-        return slice_(g, src)
-    if move == "dimshuffle":
-        return dimshuffle(g, src)
-    if move == "reshape":
-        return reshape(g, src)
-    if move == "recurrent":
-        return recurrent(g, src)
-    assert move == "branches", move
-    return branches(g, src) if ndim > 1 else dense_like(g, src)
+    """One more layer (or block) fed by ``src``; the name of the layer it ends with."""
+    return MOVES[g.choice(_moves(g, src, recurrent_ok))](g, src)
 
 
 def start(g, batch):
