@@ -1,4 +1,4 @@
-"""The differential fuzz of tests/test_fuzz.py, run long: many random networks against Lasagne.
+"""The differential fuzz of tests/test_differential.py, run long: many random networks against Lasagne.
 
     python benchmarks/fuzz_large.py [--examples 5000] [--runtime 40] [--seed 0]
 
@@ -32,7 +32,7 @@ def main(argv=None):
     lasagne_params.install_compat()
     from hypothesis import HealthCheck, given, seed, settings
     import netgen
-    from test_fuzz import check_network, run_forward
+    from test_differential import check_network, run_forward
 
     kinds, layers, features = collections.Counter(), [0], collections.Counter()
     common = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))

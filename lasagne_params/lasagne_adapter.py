@@ -19,7 +19,7 @@ from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
 from .rules.recurrent import GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names", "specs_from_lasagne",
-           "report_from_lasagne", "build_from_specs", "build_layers", "HYPER_PARAMS",
+           "report_from_lasagne", "build_from_specs", "layers_from_specs", "HYPER_PARAMS",
            "PARAM_ATTRS", "SUBNETWORKS"]
 
 _CONV = ("num_filters", "filter_size", "stride", "pad", "untie_biases")
@@ -414,7 +414,7 @@ def _build(module, specs, registry, prefix, init=None):
     return layers, layer
 
 
-def build_layers(specs, init=None):
+def layers_from_specs(specs, init=None):
     """``{name: Lasagne layer}`` for LayerSpecs in topological order (see build_from_specs)."""
     return _build(lasagne(), list(specs), {}, "", init)[0]
 
