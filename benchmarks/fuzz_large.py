@@ -56,7 +56,7 @@ def main(argv=None):
 
     @seed(args.seed)
     @settings(max_examples=max(args.runtime, 1), **common)
-    @given(netgen.networks(dag=True, max_layers=6, recurrent_ok=False))
+    @given(netgen.networks(dag=True, max_layers=6, runtime=True))
     def runtime(net):
         run_forward(*check_network(*net))
 

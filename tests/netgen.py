@@ -33,8 +33,9 @@ MAX_LENGTH = 12          # spatial lengths above this only shrink
 class Graph:
     """The network being drawn: specs, and each layer's derived shape."""
 
-    def __init__(self, draw):
+    def __init__(self, draw, runtime=False):
         self.draw = draw
+        self.runtime = runtime          # only what Theano's forward pass can run
         self.specs = []
         self.shapes = {}
         self.consumed = set()
@@ -159,7 +160,9 @@ def dimshuffle(g, src):
     shape = g.shapes[src]
     axes = list(range(1, len(shape)))
     order = [0] + list(g.draw(st.permutations(axes)))
-    keep = [a for a in order if a == 0 or shape[a] != 1 or g.int(0, 2)]
+    # Lasagne lets an axis of length 1 go; Theano only drops broadcastable axes (made
+    # by 'x'), so a forward pass would fail: no drops in networks meant to run.
+    keep = [a for a in order if a == 0 or shape[a] != 1 or g.runtime or g.int(0, 2)]
     if len(keep) < len(shape) and len(keep) < 2:
         keep = order
     if len(keep) < 4 and g.flag():
@@ -318,9 +321,14 @@ def start(g, batch):
 
 
 @st.composite
-def networks(draw, max_layers=10, dag=True, recurrent_ok=True):
-    """(specs, sinks) of a random valid network (see the module docstring)."""
-    g = Graph(draw)
+def networks(draw, max_layers=10, dag=True, recurrent_ok=True, runtime=False):
+    """(specs, sinks) of a random valid network (see the module docstring).
+
+    ``runtime=True``: only networks Theano can also run (no recurrent layers, no
+    DimshuffleLayer dropping a length-1 axis Theano does not know is broadcastable).
+    """
+    g = Graph(draw, runtime)
+    recurrent_ok = recurrent_ok and not runtime
     batch = draw(st.sampled_from([None, None, 1, 2]))
     src = start(g, batch)
     for _ in range(draw(st.integers(1, max_layers))):

@@ -77,7 +77,7 @@ def run_forward(outputs, comparison, batch=2):
 
 
 @settings(FUZZ, max_examples=4)
-@given(netgen.networks(dag=True, max_layers=5, recurrent_ok=False))
+@given(netgen.networks(dag=True, max_layers=5, runtime=True))
 def test_random_networks_against_theanos_arrays(lasagne, net):
     """The oracle beyond Lasagne's static shapes: the arrays Theano computes (4 networks;
     compiling costs seconds each)."""
