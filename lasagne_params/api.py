@@ -1,30 +1,64 @@
-"""The public entry points: derive, from_lasagne, compare, assert_matches.
+"""The public entry points: derive, build, from_lasagne, compare, assert_matches.
 
-``derive`` accepts a Lasagne output layer (or a list of them) or a list of
-LayerSpecs; only the Lasagne path imports Lasagne, and only through
-``lasagne_adapter``.
+A *network* is any of: a Lasagne output layer (or a list of them), a list
+of LayerSpecs, a spec file's path, or an object with ``to_specs()`` (a
+:class:`~lasagne_params.NeuralNet`).  ``derive`` imports Lasagne only for a
+Lasagne layer, and only through ``lasagne_adapter``.
 """
-from .compare import compare_reports
+import os
+
+from .compare import compare_reports, in_order
+from .costs import cost_report
 from .engine import derive_specs
 from .errors import SpecError
 from .records import LayerSpec
 
-__all__ = ["derive", "from_lasagne", "compare", "assert_matches"]
+__all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches"]
+
+
+def _is_lasagne(network):
+    from .lasagne_adapter import is_lasagne_layer
+    items = network if isinstance(network, (list, tuple)) else [network]
+    return bool(items) and all(is_lasagne_layer(x) for x in items)
 
 
 def _specs_of(network):
     if isinstance(network, (list, tuple)) and network and all(
             isinstance(s, LayerSpec) for s in network):
         return list(network)
+    if isinstance(network, (str, os.PathLike)):
+        from .spec import load_spec
+        return load_spec(network)
     if hasattr(network, "to_specs"):
         return network.to_specs()
-    from . import lasagne_adapter
-    if lasagne_adapter.is_lasagne_layer(network) or (
-            isinstance(network, (list, tuple)) and network
-            and all(lasagne_adapter.is_lasagne_layer(x) for x in network)):
+    if _is_lasagne(network):
+        from . import lasagne_adapter
         return lasagne_adapter.specs_from_lasagne(network)
-    raise SpecError("expected a Lasagne layer or a list of LayerSpecs, got %s"
-                    % type(network).__name__)
+    raise SpecError("expected a Lasagne layer, a NeuralNet, a spec file or a list of "
+                    "LayerSpecs, got %s" % type(network).__name__)
+
+
+def build(network):
+    """Build a network description in Lasagne; return its output layer.
+
+    Parameters
+    ----------
+    network : list of LayerSpec, spec file path, or NeuralNet
+        Layer types are looked up in ``lasagne.layers``; ``"nonlinearity":
+        "rectify"`` in ``lasagne.nonlinearities``; ``{"shared": "a.W"}``
+        becomes layer a's own W.
+
+    Returns
+    -------
+    lasagne Layer, or a list of them when several layers feed no other.
+    """
+    if hasattr(network, "initialize_layers"):
+        outputs = network.initialize_layers()
+    else:
+        from .lasagne_adapter import build_layers, output_layers
+        specs = _specs_of(network)
+        outputs = output_layers(specs, build_layers(specs))
+    return outputs[0] if len(outputs) == 1 else outputs
 
 
 def derive(network):
@@ -53,29 +87,71 @@ def derive(network):
     return derive_specs(_specs_of(network))
 
 
+def derive_costs(network, batch_size=None, floatx="float32"):
+    """Derive every layer's compute cost, memory and receptive field, with formulas.
+
+    Parameters
+    ----------
+    network : lasagne Layer, list of Layers, or list of LayerSpec
+        As for :func:`derive`: hyper-parameters only.
+    batch_size : int, optional
+        Examples per batch for the totals (default: the declared batch size
+        of the InputLayers, else 1).  Per-layer figures are per example.
+    floatx : {'float32', 'float64', 'float16'}
+        Element type for the byte counts (Theano's ``floatX``).
+
+    Returns
+    -------
+    CostReport
+        ``.report`` is the :class:`Report` that :func:`derive` returns.
+
+    Examples
+    --------
+    >>> from lasagne_params import LayerSpec, derive_costs
+    >>> costs = derive_costs([
+    ...     LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
+    ...     LayerSpec("conv", "Conv2DLayer", ("in",), {"num_filters": 32, "filter_size": 5})])
+    >>> conv = costs.layer("conv")
+    >>> conv.formula("mac"), conv.macs      # 24*24 positions * 32 filters * 5*5*1 weights
+    ('(32*24*24)*(5*5*1)', 460800)
+    >>> conv.receptive_field[0].size
+    5
+    """
+    specs = _specs_of(network)
+    return cost_report(specs, derive_specs(specs), batch_size=batch_size, floatx=floatx)
+
+
 def from_lasagne(output_layer):
     """Lasagne's own figures for a built network, as a Report (source ``"lasagne"``)."""
     from .lasagne_adapter import report_from_lasagne
     return report_from_lasagne(output_layer)
 
 
-def compare(output_layer):
-    """Derive and read back a Lasagne network; return the Comparison.
+def compare(network):
+    """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
-    Never fails on a layer it cannot derive (a class without a rule, or a
-    configuration the rule rejects although Lasagne built it): that row
-    shows Lasagne's figures, marked "not derived" with the reason, and the
-    layers after it are derived from Lasagne's output shape for it.
+    A Lasagne network is read as it is; any other description is first
+    built with :func:`build` (its rows paired with Lasagne's by name).
+
+    On a Lasagne network it never fails on a layer it cannot derive (a class
+    without a rule, or a configuration the rule rejects although Lasagne
+    built it): that row shows Lasagne's figures, marked "not derived" with
+    the reason, and the layers after it are derived from Lasagne's output
+    shape for it.
     """
-    reported = from_lasagne(output_layer)
-    derived = derive_specs(_specs_of(output_layer),
-                           fallback={row.name: row for row in reported.layers})
-    return compare_reports(derived, reported)
+    if _is_lasagne(network):
+        reported = from_lasagne(network)
+        derived = derive_specs(_specs_of(network),
+                               fallback={row.name: row for row in reported.layers})
+        return compare_reports(derived, reported)
+    derived = derive(network)
+    reported = from_lasagne(build(network))
+    return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 
-def assert_matches(output_layer):
+def assert_matches(network):
     """Raise AssertionError listing each disagreement and each layer not derived."""
-    result = compare(output_layer)
+    result = compare(network)
     if not result.ok:
         lines = ["  " + str(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)

@@ -1,29 +1,66 @@
-"""lasagne-params: the command line.  Adapter -> derive/compare -> render -> print.
+"""lasagne-params: the command line.  Load -> derive (and compare) -> render -> print.
 
-Library errors become one line on stderr and exit status 2 (``--debug``
-shows the traceback); a failed ``--check`` exits 1.
+    lasagne-params show NET [--format answer|nolearn|markdown|json|csv] [--check] [--explain]
+                            [--columns params,macs,memory,rf | --costs]
+                            [--batch-size N] [--floatx float32|float64|float16]
+    lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs]
+    lasagne-params snapshot NET -o net.params.json
+    lasagne-params check NET --against net.params.json
+
+NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:function``
+(returning a Lasagne output layer or a NeuralNet), or ``--zoo NAME``.  A spec
+file is read without importing Theano, Lasagne or numpy (unless ``--check``).
+
+``--columns`` (or ``--costs``, the default columns) derives compute cost,
+memory and receptive field too: the chosen-columns table, or with
+``--format json`` the JSON's ``costs`` section.
+
+Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
+input, reported as one line naming the file, layer and field (``--debug``
+shows the traceback).
 """
 import argparse
+import importlib
 import importlib.util
 import os
 import sys
 
-from .errors import LasagneParamsError, SpecError
-from .render import FORMATS, render
+from .costs import FLOATX_BYTES
+from .errors import LasagneParamsError, SpecError, close_matches
+from .render import render, render_json
+from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
+from .spec import PARSERS
 
-__all__ = ["main", "load_network"]
+__all__ = ["main", "load_network", "zoo_network"]
+
+TEXT_FORMATS = ("answer", "nolearn", "markdown")
+FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
+# The formats that carry costs: the chosen-columns table (in place of the answer's) and JSON.
+COST_FORMATS = ("answer", "json")
+
+
+def _is_network(value):
+    from .api import _is_lasagne
+    from .neuralnet import NeuralNet
+    return isinstance(value, NeuralNet) or _is_lasagne(value)
 
 
 def load_network(target):
-    """``path/to/module.py:function`` -> what the function returns (a Lasagne layer)."""
+    """``path/to/module.py:function`` -> the Lasagne layer or NeuralNet the function returns.
+
+    The module is imported after :func:`install_compat`, under a private name.
+    """
     path, sep, func = target.rpartition(":")
     if not sep or not path or not func:
-        raise SpecError("expected path/to/module.py:function", file=target)
+        raise SpecError("expected a spec file (.json, .yaml, .yml) or "
+                        "path/to/module.py:function", file=target)
     if not os.path.isfile(path):
         raise SpecError("no such file", file=path)
     from .compat import install_compat
     install_compat()
     spec = importlib.util.spec_from_file_location("_lasagne_params_user_module", path)
+    if spec is None:
+        raise SpecError("is not a Python module", file=path)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -31,52 +68,241 @@ def load_network(target):
         raise SpecError("does not import: %s: %s" % (type(exc).__name__, exc),
                         file=path) from exc
     if not callable(getattr(module, func, None)):
-        raise SpecError("has no function %r" % func, file=path)
+        hints = close_matches(func, [n for n in vars(module) if callable(vars(module)[n])
+                                     and not n.startswith("_")], n=1)
+        raise SpecError("has no function %r%s" % (func, "; did you mean %s?" % hints[0]
+                                                   if hints else ""), file=path)
     try:
-        return module.__dict__[func]()
-    except LasagneParamsError:
-        raise
+        network = getattr(module, func)()
+    except LasagneParamsError as exc:
+        raise exc.located(file=path) from None
     except Exception as exc:
         raise SpecError("%s() failed: %s: %s" % (func, type(exc).__name__, exc),
                         file=path) from exc
+    if not _is_network(network):
+        raise SpecError("%s() returned %s, expected a Lasagne layer or a NeuralNet"
+                        % (func, type(network).__name__), file=path, field=func)
+    return network
+
+
+def _zoo_entries(zoo):
+    """{name: network or zero-argument function}: ``NETWORKS`` if the zoo has it, else ``__all__``."""
+    entries = getattr(zoo, "NETWORKS", None)
+    if isinstance(entries, dict):
+        return entries
+    return {name: getattr(zoo, name) for name in getattr(zoo, "__all__", ())
+            if callable(getattr(zoo, name, None))}
+
+
+def zoo_network(name):
+    """The network called ``name`` in :mod:`lasagne_params.zoo`."""
+    try:
+        zoo = importlib.import_module("lasagne_params.zoo")
+    except ImportError as exc:
+        raise SpecError("the network zoo is not available (%s)" % exc, field="--zoo") from exc
+    entries = _zoo_entries(zoo)
+    if name not in entries:
+        hints = close_matches(name, entries, n=1)
+        raise SpecError("no network %r in the zoo%s; available: %s" % (
+            name, "; did you mean %s?" % hints[0] if hints else "",
+            ", ".join(sorted(entries)) or "none"), field="--zoo")
+    entry = entries[name]
+    try:
+        return entry() if callable(entry) else entry
+    except LasagneParamsError:
+        raise
+    except Exception as exc:
+        raise SpecError("building %r failed: %s: %s" % (name, type(exc).__name__, exc),
+                        field="--zoo") from exc
+
+
+def resolve(args):
+    """The network the command line names: a spec's LayerSpecs, a Lasagne layer, or a NeuralNet."""
+    if args.zoo is not None:
+        return zoo_network(args.zoo)
+    if os.path.splitext(args.network)[1].lower() in PARSERS:
+        from .spec import load_spec
+        return load_spec(args.network)
+    return load_network(args.network)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, exit status 2, like every other bad input."""
+
+    def error(self, message):
+        self.exit(2, "%s: error: %s (see --help)\n" % (self.prog, message))
+
+
+def _columns(text):
+    """``--columns``: the names checked now, before the network is loaded."""
+    try:
+        return parse_columns(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("expected a positive int, got %r" % text)
+    return value
 
 
 def _parser():
-    parser = argparse.ArgumentParser(
-        prog="lasagne-params",
-        description="Each Lasagne layer's output shape and learnable parameters, derived.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
-    show = sub.add_parser("show", help="derive a network and print its table")
-    show.add_argument("network", help="path/to/module.py:function returning a Lasagne layer")
-    show.add_argument("--format", default="answer", choices=sorted(FORMATS))
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks")
+    net = _Parser(add_help=False)
+    net.add_argument("network", nargs="?",
+                     help="SPEC.json, SPEC.yaml or path/to/module.py:function")
+    net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    parser = _Parser(prog="lasagne-params", parents=[common], description=(
+        "Each Lasagne layer's output shape and learnable parameters, derived."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    show = sub.add_parser("show", parents=[common, net],
+                          help="derive a network and print its table")
+    show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
     show.add_argument("--check", action="store_true",
-                      help="also compare with Lasagne's own figures; exit 1 on any mismatch")
+                      help="also build it in Lasagne and compare; exit 1 on any mismatch")
+    show.add_argument("--explain", action="store_true",
+                      help="also explain the derivation in sentences, layer by layer")
+    show.add_argument("--columns", type=_columns, metavar="LIST", help=(
+        "compute cost, memory and receptive field: a table of these columns, comma-separated "
+        "(%s); with --format json, the costs section" % ", ".join(c.value for c in Column)))
+    show.add_argument("--costs", action="store_true", help=(
+        "the same as --columns %s" % ",".join(c.value for c in DEFAULT_COLUMNS)))
+    show.add_argument("--batch-size", type=_positive_int, metavar="N", help=(
+        "examples per batch for the cost totals (default: the input's declared batch size, "
+        "else 1)"))
+    show.add_argument("--floatx", choices=sorted(FLOATX_BYTES), help=(
+        "element type for the byte counts (default float32)"))
+    draw = sub.add_parser("draw", parents=[common, net], help=(
+        "draw the network, one box per layer (needs the [draw] extra and Graphviz's dot)"))
+    draw.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="the picture: .svg, .png or .pdf")
+    draw.add_argument("--costs", action="store_true",
+                      help="also put each layer's MACs and receptive field in its box")
+    snap = sub.add_parser("snapshot", parents=[common, net],
+                          help="record the shapes and counts in a JSON file")
+    snap.add_argument("-o", "--output", required=True, metavar="FILE")
+    check = sub.add_parser("check", parents=[common, net],
+                           help="compare with a snapshot; exit 1 on any change")
+    check.add_argument("--against", required=True, metavar="FILE")
     return parser
 
 
-def _show(args):
-    network = load_network(args.network)
-    from .api import compare, derive
-    if args.check:
-        comparison = compare(network)
-        sys.stdout.write(render(comparison.derived, args.format))
-        if args.format != "json":
-            sys.stdout.write("\n" + str(comparison))
-        return 0 if comparison.ok else 1
-    sys.stdout.write(render(derive(network), args.format))
+def _cost_options(args):
+    """Whether ``show`` derives costs; its cost options checked against its format."""
+    wanted = args.costs or args.columns is not None
+    given = [flag for flag, value in (("--batch-size", args.batch_size),
+                                      ("--floatx", args.floatx)) if value is not None]
+    if given and not wanted:
+        raise SpecError("goes with --columns or --costs", field=given[0])
+    if wanted and args.format not in COST_FORMATS:
+        raise SpecError("goes with the default table or --format json, not %s" % args.format,
+                        field="--columns" if args.columns is not None else "--costs")
+    return wanted
+
+
+def _show(args, out):
+    from .api import compare, derive, derive_costs
+    if args.explain and args.format not in TEXT_FORMATS:
+        raise SpecError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
+                        field="--explain")
+    with_costs = _cost_options(args)
+    network = resolve(args)
+    comparison = compare(network) if args.check else None   # falsy when it disagrees
+    costs = derive_costs(network, batch_size=args.batch_size,
+                         floatx=args.floatx or "float32") if with_costs else None
+    if costs is not None:
+        report = costs.report
+    elif comparison is not None:
+        report = comparison.derived
+    else:
+        report = derive(network)
+    if args.format == "json":
+        if comparison is not None:
+            out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
+            return 0 if comparison.ok else 1
+        out.write(render_json(costs if costs is not None else report))
+        return 0
+    if costs is not None:
+        out.write(render(costs, "columns", columns=args.columns or DEFAULT_COLUMNS))
+    else:
+        out.write(render(report, args.format))
+    if args.explain:
+        out.write("\n" + render(report, "explain"))
+    if comparison is not None:
+        text = str(comparison)
+        if args.format == "markdown":
+            text = "```\n%s```\n" % text
+        (sys.stderr if args.format == "csv" else out).write("\n" + text)
+    return 0 if comparison is None or comparison.ok else 1
+
+
+def _wrote(path, report):
+    from .rules import thousands
+    return "wrote %s: %d layers, %s parameters\n" % (path, len(report.layers),
+                                                     thousands(report.total_params))
+
+
+def _snapshot(args, out):
+    from .api import derive
+    from .snapshot import write_snapshot
+    report = derive(resolve(args))
+    write_snapshot(report, args.output)
+    out.write(_wrote(args.output, report))
     return 0
 
 
+def _draw(args, out):
+    from .api import derive, derive_costs
+    from .picture import draw, file_format
+    file_format(args.output)                  # a bad extension fails before any loading
+    network = resolve(args)
+    drawn = derive_costs(network) if args.costs else derive(network)
+    draw(drawn, args.output)
+    out.write(_wrote(args.output, drawn.report if args.costs else drawn))
+    return 0
+
+
+def _check(args, out):
+    from .api import derive
+    from .render.compare import render_changes
+    from .snapshot import diff_snapshot, read_snapshot
+    recorded = read_snapshot(args.against)
+    changes = diff_snapshot(recorded, derive(resolve(args)))
+    out.write(render_changes(changes, args.against))
+    return 1 if changes else 0
+
+
+COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check}
+
+
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.network is None) == (args.zoo is None):
+        parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
+                     "or --zoo NAME")
     try:
-        return _show(args)
+        status = COMMANDS[args.command](args, sys.stdout)
+        sys.stdout.flush()
+        return status
     except LasagneParamsError as exc:
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         print("lasagne-params: error: %s" % exc, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): no traceback, and the status a
+        # program killed by SIGPIPE has; stdout goes nowhere so exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
 
 
 if __name__ == "__main__":

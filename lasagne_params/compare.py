@@ -7,12 +7,12 @@ row marked ``derived=False`` (its figures were taken over from Lasagne
 because no rule could derive the layer) is not compared: it is listed in
 ``Comparison.not_derived`` and the comparison is not ``ok``.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Tuple
 
 from .records import Report
 
-__all__ = ["Mismatch", "Comparison", "compare_reports", "FIELDS"]
+__all__ = ["Mismatch", "Comparison", "compare_reports", "in_order", "FIELDS"]
 
 FIELDS = ("output_shape", "params", "trainable_params")
 TOTALS = ("total_params", "trainable_params")
@@ -88,3 +88,19 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
         if a != b:
             found.append(Mismatch(NETWORK, field, a, b))
     return Comparison(derived, reported, tuple(found), tuple(not_derived))
+
+
+def in_order(report: Report, names) -> Report:
+    """``report`` with its rows in the order of ``names`` (re-indexed).
+
+    A spec may list a merge network's layers in another valid order than
+    Lasagne's ``get_all_layers``; aligning by name lets the rows pair up.
+    Unchanged unless ``names`` are exactly the report's layer names.
+    """
+    rows = {row.name: row for row in report.layers}
+    names = list(names)
+    if sorted(names) != sorted(rows) or names == [row.name for row in report.layers]:
+        return report
+    return Report(tuple(replace(rows[name], index=i) for i, name in enumerate(names)),
+                  source=report.source, total_params=report.total_params,
+                  trainable_params=report.trainable_params)

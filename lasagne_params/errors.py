@@ -10,7 +10,7 @@ The CLI prints that line and exits with status 2.
 import difflib
 
 __all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
-           "SpecError", "close_matches"]
+           "SpecError", "DrawError", "close_matches", "lookup_kind"]
 
 
 def close_matches(word, candidates, n=3, cutoff=0.5):
@@ -82,3 +82,41 @@ class UnsupportedLayerError(LasagneParamsError):
 
 class SpecError(LasagneParamsError):
     """A network description (spec file, keyword, graph) is malformed."""
+
+
+class DrawError(LasagneParamsError):
+    """A picture cannot be made: unknown file format, or Graphviz is not installed."""
+
+
+def lookup_kind(table, kind, layer=None, what="rule", note=""):
+    """``table[kind]``, or an UnsupportedLayerError naming the closest kinds in ``table``.
+
+    Parameters
+    ----------
+    table : dict
+        Lasagne class name -> rule (``registry.RULES``, ``costs.COSTS``).
+    kind : str
+        The Lasagne class name looked up.
+    layer : str, optional
+        The name of the layer being derived, for the message.
+    what : str
+        What the table holds, as the message says it: ``no <what> for layer type ...``.
+    note : str
+        Appended to the message.
+
+    Raises
+    ------
+    UnsupportedLayerError
+        With ``field="kind"`` and the close matches as ``suggestions``.
+    """
+    try:
+        return table[kind]
+    except (KeyError, TypeError):
+        hints = close_matches(kind, table)
+        if hints:
+            hint = "; did you mean %s?" % " or ".join(hints)
+        else:       # nothing close: still name the nearest, so the user has a lead
+            hints = close_matches(kind, table, cutoff=0)
+            hint = "; closest known types: %s" % ", ".join(hints) if hints else ""
+        raise UnsupportedLayerError("no %s for layer type %r%s%s" % (what, kind, hint, note),
+                                    layer=layer, field="kind", suggestions=hints) from None

@@ -1,4 +1,4 @@
-"""The only module that imports Lasagne: Lasagne graph <-> LayerSpecs, and Lasagne's own figures.
+"""The only module that imports Lasagne: specs <-> Lasagne graphs, and Lasagne's own figures.
 
 ``specs_from_lasagne`` reads hyper-parameters only (num_filters, filter_size,
 pad, whether ``b`` is None, ``InputLayer.shape``, a recurrent layer's
@@ -10,17 +10,27 @@ is independent of Lasagne's arithmetic.
 the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
 
-``build_from_specs`` turns LayerSpecs into a Lasagne network (used by the
-zoo and the differential tests).
+Two builders make real Lasagne layers from LayerSpecs (the other way):
+``build_layers`` (spec files and NeuralNet: constructor keywords, named
+nonlinearities, custom classes) and ``build_from_specs``/``layers_from_specs``
+(the zoo and the differential tests: LSTM/GRU gate arrays by attribute,
+nested recurrent sub-networks, ``hid_init=None``, integer inputs, one
+initializer for every array).  They are to be unified.
 """
+import importlib
+import inspect
+from collections import OrderedDict
+
 from .compat import install_compat
-from .errors import SpecError
+from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
 from .rules.recurrent import GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES
+from .signatures import LAYER_REFERENCES
 
-__all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names", "specs_from_lasagne",
-           "report_from_lasagne", "build_from_specs", "layers_from_specs", "HYPER_PARAMS",
-           "PARAM_ATTRS", "SUBNETWORKS"]
+__all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
+           "specs_from_lasagne", "report_from_lasagne", "build_layers", "output_layers",
+           "named_function", "NAMED_FUNCTIONS", "build_from_specs", "layers_from_specs",
+           "HYPER_PARAMS", "PARAM_ATTRS", "SUBNETWORKS"]
 
 _CONV = ("num_filters", "filter_size", "stride", "pad", "untie_biases")
 _POOL = ("pool_size", "stride", "pad", "ignore_border")
@@ -98,6 +108,15 @@ PARAM_ATTRS = {
 SUBNETWORKS = {"CustomRecurrentLayer": ("input_to_hidden", "hidden_to_hidden")}
 # Hyper-parameters holding a Theano function, stored by name.
 _FUNCTIONS = ("merge_function", "pool_function")
+# Keywords whose string value names a function in this module (spec files
+# say "nonlinearity": "rectify"; a dotted name's last part is used).
+NAMED_FUNCTIONS = {
+    "nonlinearity": "lasagne.nonlinearities",
+    "merge_function": "theano.tensor",
+    "pool_function": "theano.tensor",
+    "update": "lasagne.updates",
+    "objective_loss_function": "lasagne.objectives",
+}
 
 
 def lasagne():
@@ -294,6 +313,102 @@ def report_from_lasagne(output_layer):
                   trainable_params=total(trainable=True))
 
 
+def named_function(key, value, **where):
+    """The function a string names for keyword ``key`` (see ``NAMED_FUNCTIONS``)."""
+    lasagne()
+    module = importlib.import_module(NAMED_FUNCTIONS[key])
+    name = value.rsplit(".", 1)[-1]
+    found = getattr(module, name, None)
+    if name.startswith("_") or not callable(found) or inspect.isclass(found) \
+            or inspect.ismodule(found):
+        names = [n for n in dir(module) if not n.startswith("_")]
+        hints = close_matches(name, names, n=1)
+        raise SpecError("%s has no function %r%s" % (module.__name__, value,
+                        "; did you mean %s?" % hints[0] if hints else ""),
+                        field=key, **where)
+    return found
+
+
+def _shared(ref, built, key, where):
+    layer_name, _, attr = ref.rpartition(".")
+    variable = getattr(built.get(layer_name), attr, None)
+    if variable is None:
+        raise SpecError("layer %r has no parameter %r to share" % (layer_name, attr),
+                        field=key, **where)
+    return variable
+
+
+def _constructor(cls, spec, built, where):
+    """Keyword arguments for ``cls(**kwargs)``: inputs wired, names resolved."""
+    params = inspect.signature(cls.__init__).parameters
+    kwargs = {}
+    for key, value in spec.args.items():
+        if isinstance(value, dict) and set(value) == {"shared"}:
+            value = _shared(value["shared"], built, key, where)
+        elif key in NAMED_FUNCTIONS and isinstance(value, str):
+            value = named_function(key, value, **where)
+        kwargs[key] = value
+    inputs = [built[name] for name in spec.incoming]
+    if "incomings" in params:
+        kwargs["incomings"] = inputs
+    elif "incoming" in params:
+        extra = [k for k in LAYER_REFERENCES if k in params][:len(inputs) - 1]
+        if not inputs or len(inputs) > 1 + len(extra):
+            raise SpecError("takes one incoming layer, got %d" % len(inputs),
+                            field="incoming", **where)
+        kwargs["incoming"] = inputs[0]
+        kwargs.update(zip(extra, inputs[1:]))
+    kwargs["name"] = spec.name
+    return kwargs
+
+
+def build_layers(specs, classes=None):
+    """Real Lasagne layers from LayerSpecs (inputs first), as {name: layer}.
+
+    Parameters
+    ----------
+    specs : list of LayerSpec
+        ``kind`` names a class of ``lasagne.layers``; ``{"shared": "a.W"}``
+        becomes layer a's W itself; a string ``nonlinearity`` (and
+        ``merge_function``, ``pool_function``) is looked up by name.
+    classes : dict, optional
+        ``{layer name: class}`` to use instead of looking ``kind`` up (the
+        classes a NeuralNet was given, custom ones included).
+
+    Returns
+    -------
+    collections.OrderedDict
+        Layers in ``specs`` order.  A constructor that fails raises a
+        :class:`LayerRuleError` naming the layer and Lasagne's complaint.
+    """
+    module = lasagne()
+    built = OrderedDict()
+    for spec in specs:
+        where = {"layer": spec.name, "kind": spec.kind}
+        cls = (classes or {}).get(spec.name) or getattr(module.layers, spec.kind, None)
+        if not inspect.isclass(cls) or not issubclass(cls, module.layers.Layer):
+            names = [n for n in dir(module.layers) if n.endswith("Layer")]
+            hints = close_matches(spec.kind, names, n=1)
+            raise SpecError("lasagne.layers has no layer class %r%s" % (
+                spec.kind, "; did you mean %s?" % hints[0] if hints else ""),
+                field="type", **where)
+        kwargs = _constructor(cls, spec, built, where)
+        try:
+            built[spec.name] = cls(**kwargs)
+        except LasagneParamsError:
+            raise
+        except Exception as exc:   # Lasagne's own checks raise anything
+            raise LayerRuleError("Lasagne cannot build it: %s: %s"
+                                 % (type(exc).__name__, exc), **where) from exc
+    return built
+
+
+def output_layers(specs, built):
+    """The layers no other layer takes as input, in ``specs`` order."""
+    used = {name for spec in specs for name in spec.incoming}
+    return [built[spec.name] for spec in specs if spec.name not in used]
+
+
 # --- LayerSpecs -> Lasagne ---------------------------------------------------------
 
 def _state_variable(ndim):
@@ -367,7 +482,7 @@ def _constructor_args(module, spec, layers, registry, prefix, init):
             args[name] = _state_variable(ndim)
     for name in _FUNCTIONS:
         if isinstance(args.get(name), str):
-            args[name] = getattr(T, args[name])
+            args[name] = named_function(name, args[name], layer=spec.name, kind=spec.kind)
     if kind == "SliceLayer" and isinstance(args.get("indices"), (list, tuple)):
         args["indices"] = slice(*args["indices"])
     for attr in PARAM_ATTRS.get(kind, ()):

@@ -7,7 +7,7 @@ exactly when it is in this table: there is no silent identity fallback.
 ``GPU_ONLY`` lists the classes Lasagne 0.1 only defines on a CUDA GPU.
 """
 from . import rules
-from .errors import UnsupportedLayerError, close_matches
+from .errors import lookup_kind
 
 __all__ = ["RULES", "GPU_ONLY", "rule_for", "supported_kinds"]
 
@@ -68,15 +68,5 @@ def supported_kinds():
 
 def rule_for(kind, layer=None):
     """The rule for Lasagne class ``kind``; UnsupportedLayerError if none."""
-    try:
-        return RULES[kind]
-    except (KeyError, TypeError):
-        hints = close_matches(kind, RULES)
-        if hints:
-            hint = "; did you mean %s?" % " or ".join(hints)
-        else:
-            hints = close_matches(kind, RULES, cutoff=0)
-            hint = "; closest known types: %s" % ", ".join(hints)
-        raise UnsupportedLayerError(
-            "no rule for layer type %r%s (supported: lasagne_params.supported_kinds())"
-            % (kind, hint), layer=layer, kind=None, field="kind", suggestions=hints) from None
+    return lookup_kind(RULES, kind, layer,
+                       note=" (supported: lasagne_params.supported_kinds())")

@@ -4,6 +4,7 @@ import pytest
 from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES, chain
 from lasagne_params import (LayerRuleError, LayerSpec, SpecError, UnsupportedLayerError,
                             derive, supported_kinds)
+from lasagne_params.registry import rule_for
 
 
 def one(kind, args, input_shape):
@@ -156,6 +157,18 @@ def test_unknown_kind_suggests_close_names():
     assert info.value.suggestions[0] == "DenseLayer"
     assert "did you mean DenseLayer" in str(info.value)
     assert "DenseLayer" in supported_kinds()
+
+
+def test_rule_for_names_the_layer_the_closest_kinds_and_where_to_look():
+    with pytest.raises(UnsupportedLayerError) as info:
+        rule_for("Conv2DLayr", layer="c")
+    text = str(info.value)
+    assert text.startswith("layer 'c': kind: no rule for layer type 'Conv2DLayr'; did you "
+                           "mean Conv2DLayer")
+    assert text.endswith("? (supported: lasagne_params.supported_kinds())")
+    assert (info.value.layer, info.value.kind, info.value.field) == ("c", None, "kind")
+    with pytest.raises(UnsupportedLayerError, match=r"no rule for layer type \['x'\]"):
+        rule_for(["x"])                       # unhashable: the same error, not a TypeError
 
 
 def test_graph_errors():

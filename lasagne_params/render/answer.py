@@ -2,7 +2,8 @@
 from ..rules import shape_text, thousands
 from .table import simple_table
 
-__all__ = ["render_answer", "size_cell", "params_cell", "total_line", "footnotes"]
+__all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",
+           "total_line", "footnotes"]
 
 
 def size_cell(row, derivations="all"):
@@ -15,12 +16,29 @@ def size_cell(row, derivations="all"):
     return row.shape_formula if show else shape_text(row.output_shape)
 
 
+def equation(formula, value, formula_width, value_width):
+    """``formula = value`` padded so a column's ``=`` align; the value alone without formula.
+
+    ``value`` is an int (grouped as ``217'706``) or ``None`` (shown ``?``).
+    """
+    text = "?" if value is None else thousands(value)
+    if not formula:
+        return text
+    return "%s = %s" % (formula.ljust(formula_width), text.rjust(value_width))
+
+
+def equation_column(pairs):
+    """Cells for (formula, value) pairs, each ``formula = value``, the ``=`` aligned."""
+    pairs = list(pairs)
+    shown = [(f, v) for f, v in pairs if f]
+    fwidth = max([len(f) for f, _ in shown] or [0])
+    vwidth = max([len("?" if v is None else thousands(v)) for _, v in shown] or [0])
+    return [equation(f, v, fwidth, vwidth) for f, v in pairs]
+
+
 def params_cell(row, formula_width, value_width):
     """``(5*5*1+1)*32   =     832`` (formula padded so the ``=`` align), or ``0``."""
-    if not row.param_formula:
-        return thousands(row.params)
-    return "%s = %s" % (row.param_formula.ljust(formula_width),
-                        thousands(row.params).rjust(value_width))
+    return equation(row.param_formula, row.params, formula_width, value_width)
 
 
 def total_line(report):
@@ -56,13 +74,11 @@ def render_answer(report, derivations="all", total=True):
     not trainable (e.g. an LSTM's initial states without ``learn_init``);
     shared arrays and notes follow the total.
     """
-    with_formula = [r for r in report.layers if r.param_formula]
-    fwidth = max([len(r.param_formula) for r in with_formula] or [0])
-    vwidth = max([len(thousands(r.params)) for r in with_formula] or [0])
-    headers = ["#", "name", "size", "parameters"]
-    rows = [[str(r.index), r.name, size_cell(r, derivations), params_cell(r, fwidth, vwidth)]
-            for r in report.layers]
-    align, gaps = ["r", "l", "r", "r"], ["  ", "  ", "    "]
+    params = equation_column((r.param_formula, r.params) for r in report.layers)
+    rows = [[str(r.index), r.name, size_cell(r, derivations), cell]
+            for r, cell in zip(report.layers, params)]
+    headers, align, gaps = ["#", "name", "size", "parameters"], ["r", "l", "r", "r"], \
+        ["  ", "  ", "    "]
     if any(r.trainable_params != r.params for r in report.layers):
         headers.append("trainable")
         for row, layer in zip(rows, report.layers):

@@ -2,7 +2,7 @@
 from ..rules import shape_text, thousands
 from .table import simple_table
 
-__all__ = ["render_comparison"]
+__all__ = ["render_comparison", "render_changes"]
 
 
 def _cell(row, getter):
@@ -65,3 +65,11 @@ def render_comparison(comparison):
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
+
+
+def render_changes(changes, path):
+    """A snapshot check's verdict: every change since ``path`` was written, one per line."""
+    if not changes:
+        return "%s: no change\n" % path
+    return "%d change(s) since %s:\n%s\n" % (len(changes), path, "\n".join(
+        "  " + str(change) for change in changes))

@@ -1,8 +1,21 @@
-"""JSON: every field of the Report, exact ints, the same names as the Python API."""
+"""JSON: every field of the Report, exact ints, the same names as the Python API.
+
+Given a CostReport (``derive_costs``), the Report's JSON gains a ``costs``
+section: every layer's work, memory and receptive field, and the totals
+(under ``derived`` for a Comparison given its ``costs``).
+"""
 import json
 
 __all__ = ["render_json"]
 
 
-def render_json(report, indent=2):
-    return json.dumps(report.to_dict(), indent=indent) + "\n"
+def render_json(report, indent=2, costs=None):
+    """``report.to_dict()`` as JSON: a Report, a CostReport (plus ``costs``) or a Comparison.
+
+    ``costs`` (a CostReport of the same network) adds its ``costs`` section to
+    a Comparison's ``derived`` report, so ``--check`` keeps every cost figure.
+    """
+    data = report.to_dict()
+    if costs is not None:
+        data["derived"]["costs"] = costs.costs_dict()
+    return json.dumps(data, indent=indent) + "\n"

@@ -1,0 +1,223 @@
+"""Plain data for compute cost, memory and receptive fields (OpTerm, LayerCost, CostReport).
+
+Kept apart from ``records.py``: a :class:`CostReport` wraps a
+:class:`~lasagne_params.records.Report` and adds one :class:`LayerCost` per
+layer, so the parameter report and its JSON stay exactly as they are.
+
+Conventions (the README's "Beyond the count" states them for users):
+
+* Per-layer figures are **per example** (the batch axis left out), so their
+  formulas read like the parameter formulas; totals are for ``batch_size``
+  examples.
+* ``mac`` operations are the multiply-accumulates of the weights only
+  (conv: output positions x filters x filter volume; dense: inputs x units).
+  Bias additions (``bias``), pooling-window reads (``pool``) and elementwise
+  work (``elementwise``: nonlinearities, dropout masks, noise) are separate
+  figures.  torchinfo's "Total mult-adds" counts each bias as one more
+  operation per output position: :attr:`CostReport.total_mult_adds` is that
+  figure, MACs plus bias adds.
+* Memory is torchinfo's: input bytes; forward/backward pass = twice the
+  outputs of the layers holding parameters (output and gradient); parameter
+  bytes (a shared array counted once); their sum.  Units are decimal
+  (1 MB = 10**6 bytes), as torchinfo's are.
+
+Ints (or ``None`` for an unknown size) only; formatting lives in ``render/``.
+"""
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from .receptive import AxisField
+from .records import Report
+
+__all__ = ["OP_KINDS", "OpTerm", "LayerCost", "CostReport", "sum_known"]
+
+# The kinds of work counted, in display order.
+OP_KINDS = ("mac", "bias", "pool", "elementwise")
+
+
+def sum_known(values):
+    """Sum of ``values``; ``None`` when any of them is ``None`` (an unknown size)."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values)
+
+
+@dataclass(frozen=True)
+class OpTerm:
+    """One kind of work a layer does per example, e.g. ``mac``, 460'800, ``(24*24)*32*(5*5*1)``.
+
+    ``count`` is ``None`` when a size it depends on is unknown.
+    """
+
+    kind: str
+    count: Optional[int]
+    formula: str = ""
+
+    def to_dict(self):
+        return {"kind": self.kind, "count": self.count, "formula": self.formula}
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """One layer's work, memory and receptive field, per example.
+
+    ``receptive_field`` holds one :class:`AxisField` per spatial axis, or is
+    ``None`` ("n/a") once a layer has mixed all positions (dense, flatten,
+    reshape).  ``output_bytes`` and ``param_bytes`` use the report's
+    ``floatx``; ``param_bytes`` counts this layer's own arrays, shared or not.
+    """
+
+    index: int
+    name: str
+    kind: str
+    ops: Tuple[OpTerm, ...] = ()
+    output_elements: Optional[int] = None
+    output_bytes: Optional[int] = None
+    params: int = 0
+    param_bytes: int = 0
+    receptive_field: Optional[Tuple[AxisField, ...]] = None
+
+    def count(self, kind):
+        """Operations of ``kind`` (one of ``OP_KINDS``) per example; 0 if none."""
+        return sum_known(t.count for t in self.ops if t.kind == kind)
+
+    def formula(self, kind):
+        """The derivation of :meth:`count` for ``kind`` (``""`` if none)."""
+        return " + ".join(t.formula for t in self.ops if t.kind == kind and t.formula)
+
+    @property
+    def macs(self):
+        return self.count("mac")
+
+    @property
+    def bias_adds(self):
+        return self.count("bias")
+
+    @property
+    def pool_ops(self):
+        return self.count("pool")
+
+    @property
+    def elementwise_ops(self):
+        return self.count("elementwise")
+
+    def to_dict(self):
+        field = self.receptive_field
+        return {
+            "index": self.index,
+            "name": self.name,
+            "kind": self.kind,
+            "macs": self.macs,
+            "macs_formula": self.formula("mac"),
+            "bias_adds": self.bias_adds,
+            "pool_ops": self.pool_ops,
+            "elementwise_ops": self.elementwise_ops,
+            "ops": [t.to_dict() for t in self.ops],
+            "output_elements": self.output_elements,
+            "output_bytes": self.output_bytes,
+            "params": self.params,
+            "param_bytes": self.param_bytes,
+            "receptive_field": None if field is None else [a.to_dict() for a in field],
+        }
+
+
+def _times(batch, value):
+    return None if value is None else batch * value
+
+
+@dataclass(frozen=True)
+class CostReport:
+    """A Report plus every layer's cost, and totals for ``batch_size`` examples.
+
+    ``itemsize`` is the bytes per element of ``floatx``.
+    """
+
+    report: Report
+    layers: Tuple[LayerCost, ...]
+    batch_size: int = 1
+    floatx: str = "float32"
+    itemsize: int = 4
+
+    def layer(self, name):
+        """The LayerCost of the layer called ``name`` (KeyError if none)."""
+        for cost in self.layers:
+            if cost.name == name:
+                return cost
+        raise KeyError(name)
+
+    def _total(self, kind):
+        return _times(self.batch_size, sum_known(c.count(kind) for c in self.layers))
+
+    @property
+    def total_macs(self):
+        """Weight multiply-accumulates for the batch."""
+        return self._total("mac")
+
+    @property
+    def total_bias_adds(self):
+        return self._total("bias")
+
+    @property
+    def total_pool_ops(self):
+        return self._total("pool")
+
+    @property
+    def total_elementwise_ops(self):
+        return self._total("elementwise")
+
+    @property
+    def total_mult_adds(self):
+        """torchinfo's "Total mult-adds": MACs plus one operation per bias addition."""
+        return sum_known([self.total_macs, self.total_bias_adds])
+
+    @property
+    def input_bytes(self):
+        """torchinfo's "Input size": every InputLayer's batch of data."""
+        return _times(self.batch_size, sum_known(
+            c.output_bytes for c in self.layers if c.kind == "InputLayer"))
+
+    @property
+    def forward_backward_bytes(self):
+        """torchinfo's "Forward/backward pass size": 2 x outputs of layers with parameters."""
+        return _times(2 * self.batch_size, sum_known(
+            c.output_bytes for c in self.layers if c.params))
+
+    @property
+    def activation_bytes(self):
+        """Every non-input layer's output for the batch, once (not a torchinfo figure)."""
+        return _times(self.batch_size, sum_known(
+            c.output_bytes for c in self.layers if c.kind != "InputLayer"))
+
+    @property
+    def param_bytes(self):
+        """torchinfo's "Params size": every parameter array once."""
+        return self.report.total_params * self.itemsize
+
+    @property
+    def total_bytes(self):
+        """torchinfo's "Estimated Total Size": input + forward/backward + parameters."""
+        return sum_known([self.input_bytes, self.forward_backward_bytes, self.param_bytes])
+
+    TOTALS = ("total_macs", "total_bias_adds", "total_pool_ops", "total_elementwise_ops",
+              "total_mult_adds", "input_bytes", "forward_backward_bytes",
+              "activation_bytes", "param_bytes", "total_bytes")
+
+    def totals(self):
+        """{name: int or None} for every figure in ``TOTALS``."""
+        return {name: getattr(self, name) for name in self.TOTALS}
+
+    def costs_dict(self):
+        """The ``costs`` section of :meth:`to_dict`: settings, every layer, the totals."""
+        return {
+            "batch_size": self.batch_size,
+            "floatx": self.floatx,
+            "bytes_per_element": self.itemsize,
+            "per_layer": "per example",
+            "layers": [c.to_dict() for c in self.layers],
+            "totals": self.totals(),
+        }
+
+    def to_dict(self):
+        """The Report's dict (unchanged) plus a ``costs`` section."""
+        data = self.report.to_dict()
+        data["costs"] = self.costs_dict()
+        return data

@@ -1,0 +1,151 @@
+"""A picture of a network: one box per layer, an arrow from each layer to each it feeds.
+
+Each box carries the layer's name and type, its output size with the
+derivation, and its parameter formula (``(5*5*1+1)*32 = 832``); given a
+CostReport it also carries the MACs and the receptive field.  Branches and
+merges come out as a graph because the layout is Graphviz's ``dot`` (layered,
+crossing-minimising): nolearn drew Lasagne networks with Graphviz too.
+
+Drawing needs the optional extra ``[draw]`` (the ``graphviz`` Python package)
+and Graphviz's ``dot`` program (Debian: ``apt-get install graphviz``).  The
+label text is built here in pure Python (:func:`layer_lines`); only
+:func:`draw` imports ``graphviz``.
+"""
+import html
+import os
+
+from .cost_records import CostReport
+from .errors import DrawError
+from .records import Report
+from .render.answer import equation, size_cell, total_line
+from .render.columns import field_text
+
+__all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph"]
+
+# File formats draw() writes, chosen by the path's extension.
+FORMATS = ("svg", "png", "pdf")
+
+_FILL = {"input": "#eeeeee", "weights": "#dbe8f6", "other": "#ffffff"}
+
+
+def layer_lines(row, cost=None):
+    """The text lines of one layer's box, first line the name.
+
+    >>> from lasagne_params import LayerSpec, derive
+    >>> report = derive([LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
+    ...                  LayerSpec("conv", "Conv2DLayer", ("in",),
+    ...                            {"num_filters": 32, "filter_size": 5})])
+    >>> layer_lines(report.layers[1])
+    ['conv', 'Conv2DLayer', '(28-(5-1))=24 -> 32x24x24', 'params (5*5*1+1)*32 = 832']
+    """
+    lines = [row.name, row.kind, size_cell(row)]
+    if row.kind != "InputLayer":
+        lines.append("params " + equation(row.param_formula, row.params, 0, 0))
+    if cost is not None and cost.macs:
+        lines.append("MACs " + equation(cost.formula("mac"), cost.macs, 0, 0))
+    if cost is not None and row.kind != "InputLayer":
+        lines.append("RF " + field_text(cost.receptive_field))
+    return lines
+
+
+def _html_label(lines):
+    cells = ["<TR><TD><B>%s</B></TD></TR>" % html.escape(lines[0])]
+    cells += ["<TR><TD>%s</TD></TR>" % html.escape(line) for line in lines[1:]]
+    return "<<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">%s</TABLE>>" % "".join(cells)
+
+
+def _split(network):
+    """(Report, CostReport or None) for whatever draw() was given."""
+    if isinstance(network, CostReport):
+        return network.report, network
+    if isinstance(network, Report):
+        return network, None
+    from .api import derive
+    return derive(network), None
+
+
+def graph(network):
+    """A ``graphviz.Digraph`` of ``network`` (Report, CostReport, LayerSpecs or Lasagne layer).
+
+    Nodes are ``L<index>`` in the Report's order; edges follow ``incoming``.
+    """
+    try:
+        import graphviz
+    except ImportError:
+        raise DrawError("drawing needs the graphviz package: "
+                        "pip install 'lasagne-params[draw]'", field="draw") from None
+    report, costs = _split(network)
+    ids = {row.name: "L%d" % row.index for row in report.layers}
+    dot = graphviz.Digraph(
+        "network", graph_attr={"rankdir": "TB", "label": "total: " + total_line(report),
+                               "labelloc": "b", "fontname": "Helvetica", "fontsize": "12"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
+                   "fontsize": "11", "margin": "0.12,0.06"},
+        edge_attr={"arrowsize": "0.7"})
+    for i, row in enumerate(report.layers):
+        cost = costs.layers[i] if costs is not None else None
+        fill = ("input" if row.kind == "InputLayer" else "weights" if row.params else "other")
+        dot.node(ids[row.name], _html_label(layer_lines(row, cost)), fillcolor=_FILL[fill])
+        for name in row.incoming:
+            dot.edge(ids[name], ids[row.name])
+    return dot
+
+
+def file_format(path, fmt=None):
+    """The format :func:`draw` writes ``path`` in: ``fmt``, else the path's extension.
+
+    Raises
+    ------
+    DrawError
+        Unless it is one of ``FORMATS``.
+
+    >>> file_format("docs/net.SVG"), file_format("net", "png")
+    ('svg', 'png')
+    """
+    path = os.fspath(path)
+    fmt = (fmt or os.path.splitext(path)[1].lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise DrawError("cannot draw to %r: expected a file ending in %s"
+                        % (path, ", ".join("." + f for f in FORMATS)), field="path")
+    return fmt
+
+
+def draw(network, path, fmt=None):
+    """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
+
+    Parameters
+    ----------
+    network : Report, CostReport, list of LayerSpec, or lasagne Layer
+        A CostReport (``derive_costs``) adds each layer's MACs and receptive
+        field to its box.
+    path : str or os.PathLike
+    fmt : {'svg', 'png', 'pdf'}, optional
+        Default: the extension of ``path``.
+
+    Raises
+    ------
+    DrawError
+        For an unknown format; when Graphviz (the ``graphviz`` package or its
+        ``dot`` program) is missing or ``dot`` fails; when ``path`` cannot be
+        written.
+    """
+    path = os.fspath(path)
+    fmt = file_format(path, fmt)
+    dot = graph(network)
+    import graphviz
+    try:
+        data = dot.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise DrawError("Graphviz's dot program is not installed "
+                        "(Debian/Ubuntu: apt-get install graphviz)", field="draw") from None
+    except graphviz.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise DrawError("Graphviz's dot failed (exit status %s)%s" % (
+            exc.returncode, ": " + said[0] if said else ""), field="draw") from None
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise DrawError("cannot write the picture: %s" % (exc.strerror or exc),
+                        file=path) from None
+    return path

@@ -1,0 +1,181 @@
+"""A CostReport as a table of chosen columns, then its totals in human units.
+
+``Column`` names the columns a user may ask for (``--columns params,macs,rf``);
+``HEADERS`` and ``CELLS`` map each to its header and its cells, so a column is
+one entry in each table.  Per-layer figures are exact (``460'800``), per
+example, with their formulas; totals are for the batch, in decimal K/M/G and
+KB/MB as torchinfo prints them.  No arithmetic beyond unit scaling here.
+"""
+from enum import Enum
+
+from ..cost_records import CostReport
+from ..errors import SpecError, close_matches
+from ..rules import thousands
+from .answer import equation_column, size_cell
+from .table import simple_table
+
+__all__ = ["Column", "HEADERS", "DEFAULT_COLUMNS", "parse_columns", "human",
+           "human_bytes", "field_text", "render_columns", "render_totals"]
+
+
+class Column(str, Enum):
+    """The columns ``render_columns`` can show, by the name a user types."""
+
+    SHAPE = "shape"
+    PARAMS = "params"
+    MACS = "macs"
+    OPS = "ops"
+    MEMORY = "memory"
+    PARAM_MEMORY = "param_memory"
+    RF = "rf"
+
+
+HEADERS = {
+    Column.SHAPE: "size",
+    Column.PARAMS: "parameters",
+    Column.MACS: "MACs",
+    Column.OPS: "other ops",
+    Column.MEMORY: "output bytes",
+    Column.PARAM_MEMORY: "param bytes",
+    Column.RF: "receptive field",
+}
+
+DEFAULT_COLUMNS = (Column.SHAPE, Column.PARAMS, Column.MACS, Column.MEMORY, Column.RF)
+
+_PREFIXES = ((10 ** 12, "T"), (10 ** 9, "G"), (10 ** 6, "M"), (10 ** 3, "K"))
+
+# Short names of the non-MAC work in the "other ops" column.
+_OP_LABELS = (("bias", "bias"), ("pool", "pool"), ("elementwise", "elem"))
+
+
+def parse_columns(columns):
+    """Columns from names (a sequence, or one comma-separated string), checked.
+
+    Raises
+    ------
+    SpecError
+        For an unknown or missing name, listing the valid ones.
+
+    >>> [c.value for c in parse_columns("params,macs")]
+    ['params', 'macs']
+    """
+    names = columns.split(",") if isinstance(columns, str) else list(columns)
+    names = [n.strip() if isinstance(n, str) else n for n in names]
+    valid = ", ".join(c.value for c in Column)
+    if not names or names == [""]:
+        raise SpecError("expected one or more of %s" % valid, field="columns")
+    chosen = []
+    for name in names:
+        try:
+            chosen.append(Column(name))
+        except ValueError:
+            hints = close_matches(name, [c.value for c in Column])
+            hint = " (did you mean %s?)" % " or ".join(hints) if hints else ""
+            raise SpecError("unknown column %r%s; expected some of %s" % (name, hint, valid),
+                            field="columns") from None
+    return tuple(chosen)
+
+
+def human(n, unit=""):
+    """``1611658`` -> ``"1.61 M"``: decimal prefixes, 2 decimals; exact below 1000.
+
+    >>> human(1611658), human(1049144, "B"), human(784, "B"), human(None)
+    ('1.61 M', '1.05 MB', '784 B', '?')
+    """
+    if n is None:
+        return "?"
+    for scale, prefix in _PREFIXES:
+        if n >= scale:
+            return "%.2f %s%s" % (n / scale, prefix, unit)
+    return ("%d %s" % (n, unit)).rstrip()
+
+
+def human_bytes(n):
+    return human(n, "B")
+
+
+def field_text(field):
+    """``"6+(3-1)*2=10, jump 2"``: size (derived), jump and start where not 1 and 0.
+
+    One text when every spatial axis agrees, else the axes' texts joined by
+    `` | ``; ``"n/a"`` where positions have been mixed.
+    """
+    if field is None:
+        return "n/a"
+    texts = []
+    for f in field:
+        text = f.formula or str(f.size)
+        if f.jump != 1:
+            text += ", jump %d" % f.jump
+        if f.start != 0:
+            text += ", start %d" % f.start
+        texts.append(text)
+    return texts[0] if len(set(texts)) == 1 else " | ".join(texts)
+
+
+def _ops_text(cost):
+    parts = ["%s %s" % (label, "?" if cost.count(kind) is None else thousands(cost.count(kind)))
+             for kind, label in _OP_LABELS if cost.count(kind) != 0]
+    return ", ".join(parts) or "0"
+
+
+def _batched(costs, value):
+    return None if value is None else costs.batch_size * value
+
+
+CELLS = {
+    Column.SHAPE: lambda costs, derivations: [
+        size_cell(row, derivations) for row in costs.report.layers],
+    Column.PARAMS: lambda costs, derivations: equation_column(
+        (row.param_formula, row.params) for row in costs.report.layers),
+    Column.MACS: lambda costs, derivations: equation_column(
+        (c.formula("mac"), c.macs) for c in costs.layers),
+    Column.OPS: lambda costs, derivations: [_ops_text(c) for c in costs.layers],
+    Column.MEMORY: lambda costs, derivations: [
+        human_bytes(_batched(costs, c.output_bytes)) for c in costs.layers],
+    Column.PARAM_MEMORY: lambda costs, derivations: [
+        human_bytes(c.param_bytes) for c in costs.layers],
+    Column.RF: lambda costs, derivations: [field_text(c.receptive_field) for c in costs.layers],
+}
+
+_LEFT = {Column.OPS, Column.RF}
+
+
+def render_totals(costs):
+    """torchinfo's closing figures for ``costs``, in human units."""
+    lines = [
+        ("Total params", thousands(costs.report.total_params)),
+        ("Total MACs", human(costs.total_macs)),
+        ("  bias adds", human(costs.total_bias_adds)),
+        ("  pool ops", human(costs.total_pool_ops)),
+        ("  elementwise ops", human(costs.total_elementwise_ops)),
+        ("Total mult-adds (MACs + bias adds, as torchinfo)", human(costs.total_mult_adds)),
+        ("Input size", human_bytes(costs.input_bytes)),
+        ("Forward/backward pass size", human_bytes(costs.forward_backward_bytes)),
+        ("Params size", human_bytes(costs.param_bytes)),
+        ("Estimated Total Size", human_bytes(costs.total_bytes)),
+    ]
+    width = max(len(label) for label, _ in lines) + 1
+    head = "batch %d x %s (%d bytes per element); per-layer counts per example, output bytes for the batch" \
+        % (costs.batch_size, costs.floatx, costs.itemsize)
+    return "\n".join([head, ""] + ["%s %s" % ((label + ":").ljust(width), value)
+                                   for label, value in lines]) + "\n"
+
+
+def render_columns(costs, columns=DEFAULT_COLUMNS, derivations="all", totals=True):
+    """The table of ``columns`` (names or :class:`Column` s) for a CostReport, then totals.
+
+    ``derivations`` is as for the answer table's ``size`` column.
+    """
+    if not isinstance(costs, CostReport):
+        raise TypeError("the columns table needs a CostReport (lasagne_params.derive_costs), "
+                        "got %s" % type(costs).__name__)
+    chosen = parse_columns(columns)
+    cells = [CELLS[c](costs, derivations) for c in chosen]
+    rows = [[str(c.index), c.name] + [col[i] for col in cells]
+            for i, c in enumerate(costs.layers)]
+    lines = simple_table(["#", "name"] + [HEADERS[c] for c in chosen], rows,
+                         align=["r", "l"] + ["l" if c in _LEFT else "r" for c in chosen],
+                         gaps=["  ", "  "] + ["    "] * (len(chosen) - 1))
+    text = "\n".join(lines) + "\n"
+    return text + "\n" + render_totals(costs) if totals else text

@@ -1,0 +1,177 @@
+"""Pictures of networks: valid SVG/PNG/PDF files that carry every layer's label and edge."""
+import doctest
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+from lasagne_params import DrawError, LayerSpec, derive, derive_costs, draw
+from lasagne_params import picture
+from lasagne_params.picture import file_format, layer_lines
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def dot():
+    """Graphviz's dot program; CI must have it (.ci/run installs it), elsewhere skip."""
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is missing in CI: .ci/run should install it")
+        pytest.skip("Graphviz's dot program is not installed")
+
+
+def svg_texts_and_edges(path):
+    """Every text line in the SVG, and its edges as (from, to) node ids."""
+    root = ET.parse(path).getroot()
+    assert root.tag == SVG + "svg"
+    texts = [t.text for t in root.iter(SVG + "text")]
+    edges = [tuple(g.find(SVG + "title").text.split("->"))
+             for g in root.iter(SVG + "g") if g.get("class") == "edge"]
+    return texts, edges
+
+
+def png_size(path):
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_layer_lines(question_specs):
+    costs = derive_costs(question_specs)
+    rows = costs.report.layers
+    assert layer_lines(rows[0]) == ["input", "InputLayer", "1x28x28"]
+    assert layer_lines(rows[2]) == ["maxpool1", "MaxPool2DLayer", "24//2=12 -> 32x12x12",
+                                    "params 0"]
+    assert layer_lines(rows[1], costs.layers[1]) == [
+        "conv2d1", "Conv2DLayer", "(28-(5-1))=24 -> 32x24x24", "params (5*5*1+1)*32 = 832",
+        "MACs (32*24*24)*(5*5*1) = 460'800", "RF 1+(5-1)*1=5"]
+    assert layer_lines(rows[5], costs.layers[5])[-1] == "RF n/a"
+
+
+def test_question_network_svg_and_png(dot, question_specs, tmp_path):
+    report = derive(question_specs)
+    svg = draw(question_specs, tmp_path / "question.svg")
+    texts, edges = svg_texts_and_edges(svg)
+    for row in report.layers:                 # every box: name, type, size, parameters
+        assert layer_lines(row) == texts[texts.index(row.name):][:len(layer_lines(row))]
+    assert "(3*3*32+1)*32 = 9'248" in " ".join(texts)
+    assert texts[0] == "total: 832 + 9'248 + 205'056 + 2'570 = 217'706"
+    assert edges == [("L%d" % i, "L%d" % (i + 1)) for i in range(6)]
+
+    png = draw(report, str(tmp_path / "question.png"))
+    width, height = png_size(png)
+    assert 150 < width < height               # one column of seven boxes: tall and narrow
+
+
+def test_cost_report_adds_macs_and_receptive_fields(dot, question_specs, tmp_path):
+    texts, _ = svg_texts_and_edges(draw(derive_costs(question_specs), tmp_path / "q.svg"))
+    assert "MACs (32*10*10)*(3*3*32) = 921'600" in texts
+    assert "RF 10+(2-1)*2=12, jump 4" in texts
+    assert texts.count("RF n/a") == 2
+
+
+def test_branching_network(dot, tmp_path):
+    """A fork: two dense heads read the same convolution (no merge layer exists yet),
+    and a second input feeds its own head."""
+    specs = [LayerSpec("image", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
+             LayerSpec("conv", "Conv2DLayer", ("image",), {"num_filters": 8, "filter_size": 3}),
+             LayerSpec("digit", "DenseLayer", ("conv",), {"num_units": 10}),
+             LayerSpec("parity", "DenseLayer", ("conv",), {"num_units": 2}),
+             LayerSpec("meta", "InputLayer", (), {"shape": (None, 4)}),
+             LayerSpec("meta_out", "DenseLayer", ("meta",), {"num_units": 3})]
+    report = derive(specs)
+    texts, edges = svg_texts_and_edges(draw(report, tmp_path / "branch.svg"))
+    ids = {"L%d" % row.index: row.name for row in report.layers}
+    assert sorted((ids[a], ids[b]) for a, b in edges) == [
+        ("conv", "digit"), ("conv", "parity"), ("image", "conv"), ("meta", "meta_out")]
+    for row in report.layers:
+        for line in layer_lines(row):
+            assert line in texts
+    assert "params (8*26*26+1)*10 = 54'090" in texts
+    assert "params (8*26*26+1)*2 = 10'818" in texts
+
+    width, height = png_size(draw(report, tmp_path / "branch.png"))
+    assert width > 300 and height > 200
+    with open(draw(report, tmp_path / "branch.pdf"), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+
+
+def test_draw_a_lasagne_network(dot, question_net, tmp_path):
+    texts, edges = svg_texts_and_edges(draw(question_net, tmp_path / "net.svg"))
+    assert "params (32*5*5+1)*256 = 205'056" in texts and len(edges) == 6
+
+
+def test_unknown_format_is_a_one_line_error(question_specs, tmp_path):
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, tmp_path / "net.gif")
+    assert str(info.value) == ("path: cannot draw to %r: expected a file ending in "
+                               ".svg, .png, .pdf" % str(tmp_path / "net.gif"))
+    assert not (tmp_path / "net.gif").exists()
+
+
+def test_missing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setenv("PATH", str(tmp_path))          # no dot on this PATH
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, tmp_path / "net.svg")
+    assert str(info.value) == ("draw: Graphviz's dot program is not installed "
+                               "(Debian/Ubuntu: apt-get install graphviz)")
+
+
+def test_failing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
+    """A dot that fails (e.g. built without the PNG plugin) is reported with its first line."""
+    pytest.importorskip("graphviz")
+    fake = tmp_path / "dot"
+    fake.write_text('#!/bin/sh\necho \'Format: "png" not recognized. Use one of: svg\' >&2\n'
+                    'echo second line >&2\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, tmp_path / "net.png")
+    assert str(info.value) == ("draw: Graphviz's dot failed (exit status 1): "
+                               "Format: \"png\" not recognized. Use one of: svg")
+    assert not (tmp_path / "net.png").exists()
+
+
+def test_unwritable_path_is_a_one_line_error(dot, question_specs, tmp_path):
+    path = tmp_path / "no-such-folder" / "net.svg"
+    with pytest.raises(DrawError) as info:
+        draw(question_specs, path)
+    assert str(info.value) == "%s: cannot write the picture: No such file or directory" % path
+
+
+def test_file_format():
+    assert [file_format(p) for p in ("a.svg", "b.PNG", "c.d/e.pdf")] == ["svg", "png", "pdf"]
+    assert file_format("net.svg", "PDF") == "pdf"
+    with pytest.raises(DrawError, match=r"cannot draw to 'net': expected a file ending in"):
+        file_format("net")
+    assert doctest.testmod(picture).failed == 0
+
+
+def test_beyond_the_count_example(lasagne, dot, tmp_path):
+    """The README's command: the all-columns table, and the picture it commits under docs/."""
+    from test_columns import QUESTION_COLUMNS
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "beyond_the_count.py"),
+                          "--draw", str(tmp_path / "question_net.svg")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout == QUESTION_COLUMNS
+    assert svg_texts_and_edges(tmp_path / "question_net.svg") == svg_texts_and_edges(
+        os.path.join(ROOT, "docs", "question_net.svg"))
+
+
+def test_committed_docs_figure_carries_every_label(question_specs):
+    costs = derive_costs(question_specs)
+    texts, edges = svg_texts_and_edges(os.path.join(ROOT, "docs", "question_net.svg"))
+    for row, cost in zip(costs.report.layers, costs.layers):
+        for line in layer_lines(row, cost):
+            assert line in texts
+    assert len(edges) == 6
