@@ -4,9 +4,9 @@ Chains and DAGs mixing every CPU layer class (tests/netgen.py).  On every
 layer, every field (output shape, parameters, trainable parameters) and the
 totals, the derivation must agree with Lasagne; the same network derived
 from its LayerSpecs must agree with the one derived from Lasagne's graph;
-every formula must evaluate to its figure.  A few networks also run through
-a compiled Theano forward pass, whose arrays are the final oracle for the
-output shapes.  ``benchmarks/fuzz_large.py`` runs the same checks longer.
+every formula must evaluate to its figure, compute costs included.  A few
+networks also run through a compiled Theano forward pass, whose arrays are
+the final oracle for the output shapes.  ``benchmarks/fuzz_large.py`` runs the same checks longer.
 """
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +28,9 @@ def check_network(specs, sinks):
     comparison = lp.compare(outputs)
     assert comparison.ok, str(comparison)
     assert_formulas_evaluate(comparison.derived)
+    for layer in lp.derive_costs(specs).layers:      # every kind has a cost rule
+        for op in layer.ops:
+            assert op.count is None or eval(op.formula) == op.count, (layer.name, op)
     from_specs = {row.name: row for row in lp.derive(specs).layers}
     for row in comparison.derived.layers:
         mine = from_specs[row.name]
