@@ -480,7 +480,7 @@ def _constructor_args(module, spec, layers, registry, prefix, init):
             ndim = 2 if kind != "CustomRecurrentLayer" else len(
                 args["hidden_to_hidden"].output_shape)
             args[name] = _state_variable(ndim)
-    for name in _FUNCTIONS:
+    for name in NAMED_FUNCTIONS:
         if isinstance(args.get(name), str):
             args[name] = named_function(name, args[name], layer=spec.name, kind=spec.kind)
     if kind == "SliceLayer" and isinstance(args.get("indices"), (list, tuple)):
@@ -548,8 +548,8 @@ def build_from_specs(specs, init=None):
     ``None`` for ``hid_init``/``cell_init`` given as an expression, nested
     LayerSpec lists for ``input_to_hidden``/``hidden_to_hidden``, LSTM/GRU
     gate arrays by attribute name (``W_in_to_ingate``) or as
-    ``{"ingate": {"W_in": ..., "b": ...}}``, Theano functions by name
-    (``"maximum"``), and InputLayer ``dtype`` (e.g. ``"int32"`` for an
+    ``{"ingate": {"W_in": ..., "b": ...}}``, functions by name
+    (``"maximum"``, ``"rectify"``: see ``NAMED_FUNCTIONS``), and InputLayer ``dtype`` (e.g. ``"int32"`` for an
     EmbeddingLayer's input).
     """
     return _build(lasagne(), list(specs), {}, "", init)[1]

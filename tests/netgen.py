@@ -325,11 +325,15 @@ def networks(draw, max_layers=10, dag=True, recurrent_ok=True, runtime=False):
     """(specs, sinks) of a random valid network (see the module docstring).
 
     ``runtime=True``: only networks Theano can also run (no recurrent layers, no
-    DimshuffleLayer dropping a length-1 axis Theano does not know is broadcastable).
+    DimshuffleLayer dropping a length-1 axis Theano does not know is broadcastable,
+    a free batch size).
     """
     g = Graph(draw, runtime)
     recurrent_ok = recurrent_ok and not runtime
-    batch = draw(st.sampled_from([None, None, 1, 2]))
+    # Theano-PyMC 1.1.2 cannot compile an LRN layer whose every input length is known
+    # (its optimizer fails: 'NoneType' object has no attribute 'clients'): runtime
+    # networks keep the batch size free.
+    batch = None if runtime else draw(st.sampled_from([None, None, 1, 2]))
     src = start(g, batch)
     for _ in range(draw(st.integers(1, max_layers))):
         if dag and len(g.specs) > 1 and draw(st.integers(0, 3)) == 0:

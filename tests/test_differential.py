@@ -79,9 +79,10 @@ def run_forward(outputs, comparison, batch=2):
     assert [a.shape for a in arrays] == expected
 
 
-@settings(FUZZ, max_examples=4)
+@settings(FUZZ, max_examples=4, derandomize=True)
 @given(netgen.networks(dag=True, max_layers=5, runtime=True))
 def test_random_networks_against_theanos_arrays(lasagne, net):
-    """The oracle beyond Lasagne's static shapes: the arrays Theano computes (4 networks;
-    compiling costs seconds each)."""
+    """The oracle beyond Lasagne's static shapes: the arrays Theano computes (4 networks,
+    the same ones each run: compiling costs seconds each, and a Theano bug must not make
+    CI flaky; benchmarks/fuzz_large.py draws many more)."""
     run_forward(*check_network(*net))
