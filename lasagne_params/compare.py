@@ -2,7 +2,10 @@
 
 Pure: two Reports in, a Comparison out.  Rows are matched by position and
 must agree on name and type; then output shape, parameter count and
-trainable count are compared, and finally the network totals.
+trainable count are compared, and finally the network totals.  A derived
+row marked ``derived=False`` (its figures were taken over from Lasagne
+because no rule could derive the layer) is not compared: it is listed in
+``Comparison.not_derived`` and the comparison is not ``ok``.
 """
 from dataclasses import dataclass, replace
 from typing import Any, Tuple
@@ -43,11 +46,20 @@ class Checked:
 
 @dataclass(frozen=True)
 class Comparison(Checked):
-    """The derived and the reported Report side by side."""
+    """The derived and the reported Report side by side.
+
+    ``not_derived`` names layers with no rule, shown with Lasagne's figures.
+    """
 
     derived: Report
     reported: Report
     mismatches: Tuple[Mismatch, ...]
+    not_derived: Tuple[str, ...] = ()
+
+    @property
+    def ok(self):
+        """True when every layer was derived and agrees with Lasagne, totals included."""
+        return not self.mismatches and not self.not_derived
 
     def __str__(self):
         from .render.compare import render_comparison
@@ -56,13 +68,14 @@ class Comparison(Checked):
     def to_dict(self):
         return {"ok": self.ok,
                 "mismatches": [m.__dict__ for m in self.mismatches],
+                "not_derived": list(self.not_derived),
                 "derived": self.derived.to_dict(),
                 "reported": self.reported.to_dict()}
 
 
 def compare_reports(derived: Report, reported: Report) -> Comparison:
     """Every field of every layer, then the totals; mismatches in layer order."""
-    found = []
+    found, not_derived = [], []
     for index in range(max(len(derived.layers), len(reported.layers))):
         mine = derived.layers[index] if index < len(derived.layers) else None
         theirs = reported.layers[index] if index < len(reported.layers) else None
@@ -74,6 +87,9 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
             found.append(Mismatch(theirs.name, "layer", (mine.name, mine.kind),
                                   (theirs.name, theirs.kind)))
             continue
+        if not mine.derived:
+            not_derived.append(mine.name)
+            continue
         for field in FIELDS:
             a, b = getattr(mine, field), getattr(theirs, field)
             if a != b:
@@ -82,7 +98,7 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
         a, b = getattr(derived, field), getattr(reported, field)
         if a != b:
             found.append(Mismatch(NETWORK, field, a, b))
-    return Comparison(derived, reported, tuple(found))
+    return Comparison(derived, reported, tuple(found), tuple(not_derived))
 
 
 def in_order(report: Report, names) -> Report:

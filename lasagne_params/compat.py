@@ -251,29 +251,38 @@ def _bridge_gof(report):
     report.applied.append("theano.gof.Variable -> theano.graph.basic.Variable")
 
 
-class _LasagnePkgResources:
-    """A meta-path finder serving a minimal ``pkg_resources`` to Lasagne alone.
+# The historical modules that import pkg_resources, and what they use of it.
+PKG_RESOURCES_IMPORTERS = {
+    "lasagne": "get_distribution('Lasagne').version, in lasagne/__init__",
+    "theano.gpuarray.linalg": "DistributionNotFound, in an except clause (reached by scan)",
+}
 
-    ``lasagne/__init__.py`` runs ``pkg_resources.get_distribution("Lasagne")
-    .version``.  Where setuptools no longer ships ``pkg_resources`` this
-    finder answers that one import, and only when the importing frame is
-    Lasagne's: any other code still sees ``pkg_resources`` as missing (a
-    global stand-in would break code that probes it, e.g. pytest's
-    ``fixup_namespace_packages``).  After ``get_distribution`` has been
-    called the stand-in leaves ``sys.modules`` again.
+
+class _LasagnePkgResources:
+    """A meta-path finder serving a minimal ``pkg_resources`` to known importers only.
+
+    Where setuptools no longer ships ``pkg_resources`` this finder answers
+    ``import pkg_resources`` only when the importing frame is one of
+    :data:`PKG_RESOURCES_IMPORTERS`; any other code still finds it missing.
+    The stand-in offers what those modules use (``get_distribution``,
+    ``DistributionNotFound``) plus no-op ``fixup_namespace_packages`` and
+    ``declare_namespace``, since code that sees ``pkg_resources`` in
+    ``sys.modules`` may call them (pytest's ``monkeypatch.syspath_prepend``
+    does).  After ``get_distribution`` has been called the stand-in leaves
+    ``sys.modules`` again.
     """
 
     def find_spec(self, name, path=None, target=None):
-        if name != "pkg_resources" or not self._imported_by_lasagne():
+        if name != "pkg_resources" or not self._imported_by_known_module():
             return None
         import importlib.util
         return importlib.util.spec_from_loader(name, self)
 
     @staticmethod
-    def _imported_by_lasagne():
+    def _imported_by_known_module():
         frame = sys._getframe(1)
         while frame is not None:
-            if frame.f_globals.get("__name__") == "lasagne":
+            if frame.f_globals.get("__name__") in PKG_RESOURCES_IMPORTERS:
                 return True
             frame = frame.f_back
         return False
@@ -292,10 +301,19 @@ class _LasagnePkgResources:
         def get_distribution(name):
             if sys.modules.get("pkg_resources") is module:
                 del sys.modules["pkg_resources"]
-            return Distribution(name)
+            try:
+                return Distribution(name)
+            except importlib.metadata.PackageNotFoundError as exc:
+                raise module.DistributionNotFound(name) from exc
 
-        module.__doc__ = "lasagne_params compat: get_distribution for lasagne/__init__"
+        def no_op(*args, **kwargs):
+            """Namespace-package bookkeeping: nothing to do without setuptools."""
+
+        module.__doc__ = "lasagne_params compat: pkg_resources for Lasagne 0.1 / Theano-PyMC"
         module.get_distribution = get_distribution
+        module.DistributionNotFound = type("DistributionNotFound", (Exception,), {})
+        module.fixup_namespace_packages = no_op
+        module.declare_namespace = no_op
         module.__lasagne_params_compat__ = True
 
 

@@ -12,6 +12,7 @@ receptive fields, and its already derived :class:`LayerRow`) and returns a
 and the layer's receptive field.  Pure Python; the conventions are in
 ``cost_records.py``.
 """
+from dataclasses import replace
 from typing import NamedTuple, Optional, Tuple
 
 from . import axis, receptive
@@ -74,10 +75,14 @@ class CostCtx(Ctx):
                 return term
         return None
 
-    def per_element(self, kind, factors=()):
-        """``kind`` work: ``factors`` operations for each output element of one example."""
-        dims = self.output_shape[1:]
-        if any(d is None for d in dims):
+    def per_element(self, kind, factors=(), dims=None):
+        """``kind`` work: ``factors`` operations for each output element of one example.
+
+        ``dims`` are the output's per-example axes (default: all but the
+        first, the batch; a c01b layer passes all but the last).
+        """
+        dims = self.output_shape[1:] if dims is None else dims
+        if any(d is None for d in tuple(dims) + tuple(factors)):
             return OpTerm(kind, None, "")
         count = shape_size(dims) * shape_size(factors)
         if not factors:
@@ -166,17 +171,203 @@ def mixing(ctx: CostCtx) -> Cost:
     return Cost((), None)
 
 
+def channel_wise(ctx: CostCtx) -> Cost:
+    """Concatenation: no work; the field passes when channels (axis 1) are joined."""
+    return Cost((), ctx.input_field if ctx.get("axis", 1) == 1 else None)
+
+
+def nin(ctx: CostCtx) -> Cost:
+    """NINLayer: a 1x1 convolution: c MACs per output element, bias, nonlinearity."""
+    channels = ctx.param("W").shape[0]
+    ops = (ctx.per_element("mac", (channels,)),) + _bias(ctx) + activation(ctx)
+    return Cost(ops, ctx.input_field)
+
+
+def _c01b(ctx: CostCtx):
+    """The per-example output axes of a layer with the batch last (c01b), else None."""
+    if ctx.spec.kind == "NINLayer_c01b" or not ctx.get("dimshuffle", True):
+        return ctx.output_shape[:-1]
+    return None
+
+
+def gpu_conv(ctx: CostCtx) -> Cost:
+    """Conv2DMMLayer, Conv2DDNNLayer, Conv2DCCLayer: :func:`conv`, with the GPU layers'
+    ``'same'`` (``(f-1)//2`` on both sides); in c01b order (cuda-convnet without
+    ``dimshuffle``) W is (c, rows, columns, k) and the receptive field is n/a."""
+    dims = _c01b(ctx)
+    if dims is not None:
+        weights = ctx.param("W").shape
+        ops = (ctx.per_element("mac", tuple(weights[1:3]) + (weights[0],), dims),)
+        ops += (ctx.per_element("bias", (), dims),) if ctx.param("b") else ()
+        return Cost(ops + _activation_on(ctx, dims), None)
+    if ctx.get("pad") == "same":
+        size = ctx.int_tuple("filter_size", 2)
+        spec = replace(ctx.spec, args=dict(ctx.spec.args, pad=tuple((f - 1) // 2
+                                                                  for f in size)))
+        ctx = CostCtx(spec, ctx.input_shapes, ctx.row, ctx.input_fields)
+    return conv(ctx)
+
+
+def _activation_on(ctx, dims):
+    if ctx.get("nonlinearity", "rectify") in LINEAR:
+        return ()
+    return (ctx.per_element("elementwise", (), dims),)
+
+
+def gpu_pool(ctx: CostCtx) -> Cost:
+    """MaxPool2DCCLayer, Pool2DDNNLayer, MaxPool2DDNNLayer: :func:`pool`; c01b: field n/a."""
+    dims = _c01b(ctx) if ctx.spec.kind == "MaxPool2DCCLayer" else None
+    if dims is None:
+        return pool(ctx)
+    return Cost((ctx.per_element("pool", ctx.int_tuple("pool_size", 2), dims),), None)
+
+
+def nin_c01b(ctx: CostCtx) -> Cost:
+    """NINLayer_c01b: c MACs per output element (batch last); field n/a."""
+    dims = _c01b(ctx)
+    ops = (ctx.per_element("mac", (ctx.param("W").shape[1],), dims),)
+    ops += (ctx.per_element("bias", (), dims),) if ctx.param("b") else ()
+    return Cost(ops + _activation_on(ctx, dims), None)
+
+
+def feature_pool(ctx: CostCtx) -> Cost:
+    """FeaturePoolLayer: ``pool_size`` reads per output element; field kept across channels."""
+    ops = (ctx.per_element("pool", (ctx.get("pool_size"),)),)
+    return Cost(ops, ctx.input_field if ctx.get("axis", 1) == 1 else None)
+
+
+def feature_wta(ctx: CostCtx) -> Cost:
+    """FeatureWTALayer: one comparison-and-mask per element; field kept across channels."""
+    return Cost((ctx.per_element("elementwise"),),
+                ctx.input_field if ctx.get("axis", 1) == 1 else None)
+
+
+def global_pool(ctx: CostCtx) -> Cost:
+    """GlobalPoolLayer: every input position is read once per channel; field n/a."""
+    return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:])),), None)
+
+
+def local_response_norm(ctx: CostCtx) -> Cost:
+    """LocalResponseNormalization2DLayer: ``n`` squared neighbours summed per element."""
+    return Cost((ctx.per_element("elementwise", (ctx.get("n", 5),)),), ctx.input_field)
+
+
+def merge(ctx: CostCtx) -> Cost:
+    """ElemwiseSumLayer/ElemwiseMergeLayer: one operation per element per extra input,
+    plus one per coefficient other than 1; the field passes if the inputs' agree."""
+    coeffs = ctx.get("coeffs", 1)
+    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
+    per = len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1)
+    return Cost((ctx.per_element("elementwise", (per,)),) if per else (), ctx.input_field)
+
+
+def _steps(ctx, per_step, formula):
+    """``per_step`` work repeated over the sequence (axis 1 of the input): one OpTerm."""
+    steps = ctx.input_shape[1]
+    if steps is None or per_step is None:
+        return None, ""
+    return steps * per_step, "%d*%s" % (steps, formula)
+
+
+def _recurrent(ctx, gates, weights_per_gate, extra_macs=0, nonlinearities=1):
+    """Ops of a gated recurrent layer: per step, each gate's W_in and W_hid MACs, its
+    bias, and ``nonlinearities`` applications per unit."""
+    units = ctx.get("num_units")
+    n, n_text = weights_per_gate
+    per_step = gates * (n + units) * units + extra_macs * units
+    text = "(%d*(%s+%d)*%d%s)" % (gates, n_text, units, units,
+                                  "+%d*%d" % (extra_macs, units) if extra_macs else "")
+    macs = OpTerm("mac", *_steps(ctx, per_step, text))
+    biases = gates if ctx.spec.kind != "RecurrentLayer" or ctx.has_param("b") else 0
+    ops = [macs]
+    if biases:
+        ops.append(OpTerm("bias", *_steps(ctx, biases * units, "(%d*%d)" % (biases, units))))
+    ops.append(OpTerm("elementwise", *_steps(ctx, nonlinearities * units,
+                                            "(%d*%d)" % (nonlinearities, units))))
+    return Cost(tuple(ops), None)
+
+
+def _features(ctx):
+    dims = ctx.input_shape[2:]
+    if any(d is None for d in dims):
+        return None, ""
+    return shape_size(dims), "*".join(str(d) for d in dims) or "1"
+
+
+def recurrent(ctx: CostCtx) -> Cost:
+    """RecurrentLayer: per step n*u + u*u MACs, u bias adds, u nonlinearities; field n/a."""
+    return _recurrent(ctx, 1, _features(ctx))
+
+
+def lstm(ctx: CostCtx) -> Cost:
+    """LSTMLayer: per step 4 gates' (n+u)*u MACs (+3*u peepholes), 4*u bias adds, 5*u
+    nonlinearities (three sigmoid gates, the cell input, the cell's tanh); field n/a."""
+    peepholes = 3 if ctx.get("peepholes", True) else 0
+    return _recurrent(ctx, 4, _features(ctx), peepholes, nonlinearities=5)
+
+
+def gru(ctx: CostCtx) -> Cost:
+    """GRULayer: per step 3 gates' (n+u)*u MACs, 3*u bias adds, 3*u nonlinearities."""
+    return _recurrent(ctx, 3, _features(ctx), nonlinearities=3)
+
+
+def custom_recurrent(ctx: CostCtx) -> Cost:
+    """CustomRecurrentLayer: its two sub-networks' work (per row) at every step, plus the
+    nonlinearity per hidden unit; field n/a."""
+    ops = []
+    layers = [layer for field in ("input_to_hidden", "hidden_to_hidden")
+              for layer in cost_report(list(ctx.get(field))).layers]
+    for kind in ("mac", "bias", "pool", "elementwise"):
+        counts = [layer.count(kind) for layer in layers]
+        if not any(counts):
+            continue
+        total = None if None in counts else sum(counts)
+        ops.append(OpTerm(kind, *_steps(ctx, total, "(%s)" % total if total else "")))
+    units = ctx.output_shape[2:]
+    if ctx.get("nonlinearity", "rectify") not in LINEAR and None not in units:
+        ops.append(OpTerm("elementwise", *_steps(ctx, shape_size(units),
+                                                "(%s)" % "*".join(map(str, units)))))
+    return Cost(tuple(ops), None)
+
+
 COSTS = {
     "InputLayer": input_layer,
+    "Conv1DLayer": conv,
     "Conv2DLayer": conv,
+    "NINLayer": nin,
+    "MaxPool1DLayer": pool,
     "Pool2DLayer": pool,
     "MaxPool2DLayer": pool,
+    "FeaturePoolLayer": feature_pool,
+    "FeatureWTALayer": feature_wta,
+    "GlobalPoolLayer": global_pool,
     "DenseLayer": dense,
+    "EmbeddingLayer": mixing,
     "DropoutLayer": elementwise,
     "GaussianNoiseLayer": elementwise,
     "NonlinearityLayer": nonlinearity,
+    "LocalResponseNormalization2DLayer": local_response_norm,
     "FlattenLayer": mixing,
     "ReshapeLayer": mixing,
+    "DimshuffleLayer": mixing,
+    "PadLayer": mixing,
+    "SliceLayer": mixing,
+    "ConcatLayer": channel_wise,
+    "ElemwiseSumLayer": merge,
+    "ElemwiseMergeLayer": merge,
+    "RecurrentLayer": recurrent,
+    "LSTMLayer": lstm,
+    "GRULayer": gru,
+    "CustomRecurrentLayer": custom_recurrent,
+    "Conv2DMMLayer": gpu_conv,
+    "Conv2DDNNLayer": gpu_conv,
+    "Conv2DCCLayer": gpu_conv,
+    "Pool2DDNNLayer": gpu_pool,
+    "MaxPool2DDNNLayer": gpu_pool,
+    "MaxPool2DCCLayer": gpu_pool,
+    "NINLayer_c01b": nin_c01b,
+    "ShuffleBC01ToC01BLayer": mixing,
+    "ShuffleC01BToBC01Layer": mixing,
 }
 
 

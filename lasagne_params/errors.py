@@ -13,9 +13,9 @@ __all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
            "SpecError", "DrawError", "close_matches", "lookup_kind"]
 
 
-def close_matches(word, candidates, n=3):
+def close_matches(word, candidates, n=3, cutoff=0.5):
     """The candidates closest to ``word`` (for "did you mean" hints)."""
-    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=0.5)
+    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=cutoff)
 
 
 class LasagneParamsError(ValueError):
@@ -113,6 +113,10 @@ def lookup_kind(table, kind, layer=None, what="rule", note=""):
         return table[kind]
     except (KeyError, TypeError):
         hints = close_matches(kind, table)
-        hint = "; did you mean %s?" % " or ".join(hints) if hints else ""
+        if hints:
+            hint = "; did you mean %s?" % " or ".join(hints)
+        else:       # nothing close: still name the nearest, so the user has a lead
+            hints = close_matches(kind, table, cutoff=0)
+            hint = "; closest known types: %s" % ", ".join(hints) if hints else ""
         raise UnsupportedLayerError("no %s for layer type %r%s%s" % (what, kind, hint, note),
                                     layer=layer, field="kind", suggestions=hints) from None

@@ -1,14 +1,21 @@
 """The only module that imports Lasagne: specs <-> Lasagne graphs, and Lasagne's own figures.
 
-``build_layers`` makes real Lasagne layers from LayerSpecs (the other way).
-
 ``specs_from_lasagne`` reads hyper-parameters only (num_filters, filter_size,
-pad, whether ``b`` is None, ``InputLayer.shape``, ...).  It never asks Lasagne
-for a shape or a parameter count and never touches a parameter array, so the
-derivation made from its specs is independent of Lasagne's arithmetic.
+pad, whether ``b`` is None, ``InputLayer.shape``, a recurrent layer's
+sub-networks, ...).  It never asks Lasagne for a shape or a parameter count
+and never touches a parameter array, so the derivation made from its specs
+is independent of Lasagne's arithmetic.
 
-``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and its
-parameter arrays' shapes, read with ``get_value(borrow=True)`` (no copies).
+``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and
+the shapes of each layer's ``get_params()`` arrays, read with
+``get_value(borrow=True)`` (no copies).
+
+Two builders make real Lasagne layers from LayerSpecs (the other way):
+``build_layers`` (spec files and NeuralNet: constructor keywords, named
+nonlinearities, custom classes) and ``build_from_specs``/``layers_from_specs``
+(the zoo and the differential tests: LSTM/GRU gate arrays by attribute,
+nested recurrent sub-networks, ``hid_init=None``, integer inputs, one
+initializer for every array).  They are to be unified.
 """
 import importlib
 import inspect
@@ -18,28 +25,91 @@ from collections import OrderedDict
 from .compat import install_compat
 from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
+from .rules.recurrent import GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES
 from .signatures import LAYER_REFERENCES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "build_layers", "output_layers",
            "named_function", "NAMED_FUNCTIONS", "input_layers", "layer_outputs_function",
-           "runtime_shapes"]
+           "runtime_shapes", "build_from_specs", "layers_from_specs",
+           "HYPER_PARAMS", "PARAM_ATTRS", "SUBNETWORKS"]
 
-# Hyper-parameters each layer class keeps as attributes (Lasagne 0.1 names).
+_CONV = ("num_filters", "filter_size", "stride", "pad", "untie_biases")
+_POOL = ("pool_size", "stride", "pad", "ignore_border")
+_SCAN = ("backwards", "learn_init", "gradient_steps", "grad_clipping", "unroll_scan",
+         "precompute_input", "only_return_final")
+
+# Hyper-parameters each layer class keeps as attributes (Lasagne 0.1 names):
+# "attr" is stored in the spec under the same name, ("attr", "arg") under the
+# constructor's keyword; a dotted attr reads a sub-layer.  Attributes a class
+# lacks (only_return_final in 0.1) are left to the rule's default.
 HYPER_PARAMS = {
     "InputLayer": ("shape",),
-    "Conv2DLayer": ("num_filters", "filter_size", "stride", "pad", "untie_biases"),
-    "Pool2DLayer": ("pool_size", "stride", "pad", "ignore_border", "mode"),
-    "MaxPool2DLayer": ("pool_size", "stride", "pad", "ignore_border"),
     "DenseLayer": ("num_units",),
-    "DropoutLayer": ("p",),
+    "NINLayer": ("num_units", "untie_biases"),
+    "DropoutLayer": ("p", "rescale"),
     "GaussianNoiseLayer": ("sigma",),
     "NonlinearityLayer": (),
+    "LocalResponseNormalization2DLayer": ("alpha", "k", "beta", "n"),
+    "EmbeddingLayer": ("input_size", "output_size"),
+    "Conv1DLayer": _CONV,
+    "Conv2DLayer": _CONV,
+    "MaxPool1DLayer": _POOL,
+    "Pool2DLayer": _POOL + ("mode",),
+    "MaxPool2DLayer": _POOL,
+    "FeaturePoolLayer": ("pool_size", "axis", "pool_function"),
+    "FeatureWTALayer": ("pool_size", "axis"),
+    "GlobalPoolLayer": ("pool_function",),
     "FlattenLayer": ("outdim",),
     "ReshapeLayer": ("shape",),
+    "DimshuffleLayer": ("pattern",),
+    "PadLayer": ("width", "val", "batch_ndim"),
+    "SliceLayer": (("slice", "indices"), "axis"),
+    "ConcatLayer": ("axis",),
+    "ElemwiseSumLayer": ("coeffs",),
+    "ElemwiseMergeLayer": ("merge_function",),
+    "CustomRecurrentLayer": _SCAN,
+    "RecurrentLayer": (("hidden_to_hidden.num_units", "num_units"),) + _SCAN,
+    "LSTMLayer": ("num_units", "peepholes") + _SCAN,
+    "GRULayer": ("num_units",) + _SCAN,
+    "Conv2DMMLayer": _CONV,
+    "Conv2DDNNLayer": _CONV,
+    "Pool2DDNNLayer": ("pool_size", "stride", "pad", "mode"),
+    "MaxPool2DDNNLayer": ("pool_size", "stride", "pad"),
+    "Conv2DCCLayer": _CONV + ("dimshuffle",),
+    "MaxPool2DCCLayer": ("pool_size", "stride", "dimshuffle"),
+    "NINLayer_c01b": ("num_units", "untie_biases"),
+    "ShuffleBC01ToC01BLayer": (),
+    "ShuffleC01BToBC01Layer": (),
 }
-# Attributes holding parameter arrays (or None when the layer has none).
-PARAM_ATTRS = ("W", "b")
+
+
+def _gate_attrs(gates, peepholes=()):
+    return tuple(GATE_PARAMS[part] % gate for gate in gates
+                 for part in ("W_in", "W_hid", "b")) + tuple(
+        GATE_PARAMS["W_cell"] % gate for gate in peepholes)
+
+
+# Attributes holding parameter arrays (None when the layer has none).
+PARAM_ATTRS = {
+    "DenseLayer": ("W", "b"),
+    "NINLayer": ("W", "b"),
+    "EmbeddingLayer": ("W",),
+    "Conv1DLayer": ("W", "b"),
+    "Conv2DLayer": ("W", "b"),
+    "Conv2DMMLayer": ("W", "b"),
+    "Conv2DDNNLayer": ("W", "b"),
+    "Conv2DCCLayer": ("W", "b"),
+    "NINLayer_c01b": ("W", "b"),
+    "CustomRecurrentLayer": ("hid_init",),
+    "RecurrentLayer": ("hid_init", "W_in_to_hid", "b", "W_hid_to_hid"),
+    "LSTMLayer": _gate_attrs(LSTM_GATES, PEEPHOLE_GATES) + ("cell_init", "hid_init"),
+    "GRULayer": _gate_attrs(GRU_GATES) + ("hid_init",),
+}
+# Layers whose parameters live in sub-networks given as hyper-parameters.
+SUBNETWORKS = {"CustomRecurrentLayer": ("input_to_hidden", "hidden_to_hidden")}
+# Hyper-parameters holding a Theano function, stored by name.
+_FUNCTIONS = ("merge_function", "pool_function")
 # Keywords whose string value names a function in this module (spec files
 # say "nonlinearity": "rectify"; a dotted name's last part is used).
 NAMED_FUNCTIONS = {
@@ -74,17 +144,24 @@ def layer_names(layers):
     """{layer: name}: the layer's own name, else a stable automatic one.
 
     Unnamed layers get ``<kind>_<index>`` (``conv2d_1``, from
-    ``Conv2DLayer`` at position 1), made unique against every other name.
+    ``Conv2DLayer`` at position 1); a name used twice gets ``_<index>`` on
+    its later uses; every name is unique.
     """
-    taken = {layer.name for layer in layers if layer.name}
+    own = [layer.name for layer in layers if layer.name]
+    taken = set(own)
     names = {}
+    seen = set()
     for index, layer in enumerate(layers):
-        if layer.name:
+        if layer.name and layer.name not in seen:
+            seen.add(layer.name)
             names[layer] = layer.name
             continue
-        base = type(layer).__name__
-        base = base[:-5] if base.endswith("Layer") and len(base) > 5 else base
-        name = "%s_%d" % (base.lower(), index)
+        if layer.name:
+            base = layer.name
+        else:
+            base = type(layer).__name__
+            base = (base[:-5] if base.endswith("Layer") and len(base) > 5 else base).lower()
+        name = "%s_%d" % (base, index)
         while name in taken:
             name += "_"
         taken.add(name)
@@ -102,41 +179,93 @@ def _plain(value):
     return value
 
 
+def _function_name(function):
+    scalar_op = getattr(function, "scalar_op", None)          # T.add, T.maximum, ...
+    return getattr(scalar_op, "name", None) or getattr(function, "__name__", repr(function))
+
+
 def _incoming(layer):
     if hasattr(layer, "input_layers"):
-        return list(layer.input_layers)
+        return [i for i in layer.input_layers if i is not None]
     return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
 
 
-def specs_from_lasagne(output_layer):
-    """LayerSpecs for every layer under ``output_layer``, from hyper-parameters only."""
+def _attribute(layer, path):
+    for part in path.split("."):
+        layer = getattr(layer, part)
+    return layer
+
+
+def _is_shared(variable):
+    import theano
+    return isinstance(variable, theano.compile.SharedVariable)
+
+
+def _hyper_params(layer, kind):
+    args = {}
+    for entry in HYPER_PARAMS.get(kind, ()):
+        attr, arg = entry if isinstance(entry, tuple) else (entry, entry)
+        try:
+            value = _attribute(layer, attr)
+        except AttributeError:
+            continue
+        args[arg] = _function_name(value) if arg in _FUNCTIONS else _plain(value)
+    if kind == "InputLayer" and not str(layer.input_var.dtype).startswith("float"):
+        args["dtype"] = str(layer.input_var.dtype)
+    return args
+
+
+def _specs(output_layer, owner, prefix):
+    """LayerSpecs of the network under ``output_layer``; ``owner`` maps shared arrays."""
     layers = all_layers(output_layer)
     names = layer_names(layers)
-    owner = {}      # id(shared variable) -> "layer.param" of its first holder
     specs = []
     for layer in layers:
         kind = type(layer).__name__
         name = names[layer]
-        args = {}
-        for attr in HYPER_PARAMS.get(kind, ()):
-            value = _plain(getattr(layer, attr))
-            if attr == "shape" and kind == "ReshapeLayer" and not all(
-                    isinstance(v, (int, list)) for v in value):
-                raise LayerRuleError("symbolic sizes cannot be derived statically, got %r"
-                                     % (value,), layer=name, kind=kind, field="shape")
-            args[attr] = value
-        for attr in PARAM_ATTRS:
-            if not hasattr(layer, attr):
-                continue
-            variable = getattr(layer, attr)
-            if variable is None:
-                args[attr] = None
+        args = _hyper_params(layer, kind)
+        for attr in PARAM_ATTRS.get(kind, ()):
+            variable = getattr(layer, attr, None)
+            if variable is None or not _is_shared(variable):
+                if hasattr(layer, attr):       # None, or a Theano expression: no array
+                    args[attr] = None
             elif id(variable) in owner:
                 args[attr] = {"shared": owner[id(variable)]}
             else:
-                owner[id(variable)] = "%s.%s" % (name, attr)
+                owner[id(variable)] = "%s%s.%s" % (prefix, name, attr)
+        for field in SUBNETWORKS.get(kind, ()):
+            args[field] = _specs(getattr(layer, field), owner,
+                                 "%s%s.%s/" % (prefix, name, field))
         specs.append(LayerSpec(name, kind, tuple(names[i] for i in _incoming(layer)), args))
     return specs
+
+
+def specs_from_lasagne(output_layer):
+    """LayerSpecs for every layer under ``output_layer``, from hyper-parameters only.
+
+    A parameter array held by several layers appears as ``{"shared": key}``
+    in every holder after the first; a CustomRecurrentLayer's sub-networks
+    appear as nested lists of LayerSpecs under ``input_to_hidden`` and
+    ``hidden_to_hidden``.
+    """
+    return _specs(output_layer, {}, "")
+
+
+def _param_labels(layer, prefix=""):
+    """{id(array): name} from the attributes holding a layer's arrays (and its sub-networks')."""
+    kind = type(layer).__name__
+    labels = {}
+    for attr in PARAM_ATTRS.get(kind, ()):
+        variable = getattr(layer, attr, None)
+        if variable is not None:
+            labels.setdefault(id(variable), prefix + attr)
+    for field in SUBNETWORKS.get(kind, ()):
+        sub_layers = all_layers(getattr(layer, field))
+        sub_names = layer_names(sub_layers)
+        for sub in sub_layers:
+            labels.update((k, v) for k, v in _param_labels(
+                sub, "%s%s/%s." % (prefix, field, sub_names[sub])).items() if k not in labels)
+    return labels
 
 
 def _short(param_name, layer_name):
@@ -146,20 +275,29 @@ def _short(param_name, layer_name):
 
 
 def report_from_lasagne(output_layer):
-    """Lasagne's own figures: ``output_shape`` and borrowed parameter shapes."""
+    """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``."""
     module = lasagne()
     layers = module.layers.get_all_layers(output_layer)
     names = layer_names(layers)
-    owner = {}
+    owner, taken = {}, set()
     rows = []
     for index, layer in enumerate(layers):
+        labels = _param_labels(layer)
+        trainable = {id(p) for p in layer.get_params(trainable=True)}
+        regularizable = {id(p) for p in layer.get_params(regularizable=True)}
         terms = []
-        for param, tags in layer.params.items():
+        for param in layer.get_params():
             shape = tuple(int(d) for d in param.get_value(borrow=True).shape)
-            key = owner.setdefault(id(param), "%s.%s" % (names[layer],
-                                                         _short(param.name, layer.name)))
-            terms.append(ParamTerm(_short(param.name, layer.name), shape,
-                                   "trainable" in tags, "regularizable" in tags, key))
+            label = labels.get(id(param)) or _short(param.name, layer.name)
+            if id(param) not in owner:
+                key = "%s.%s" % (names[layer], label)
+                while key in taken:
+                    key += "'"              # two arrays, one name (e.g. unnamed params)
+                owner[id(param)] = key
+                taken.add(key)
+            key = owner[id(param)]
+            terms.append(ParamTerm(label, shape, id(param) in trainable,
+                                   id(param) in regularizable, key))
         formula = " + ".join("*".join(str(d) for d in t.shape) or "1" for t in terms)
         rows.append(LayerRow(
             index=index, name=names[layer], kind=type(layer).__name__,
@@ -333,3 +471,149 @@ def runtime_shapes(output_layer, batch):
                         kind="InputLayer",
                         field="batch")
     return [tuple(int(d) for d in array.shape) for array in function(batch)]
+
+
+# --- LayerSpecs -> Lasagne ---------------------------------------------------------
+
+def _state_variable(ndim):
+    import theano
+    return theano.tensor.TensorType(theano.config.floatX, (False,) * ndim)()
+
+
+def _gates(module, args, gates, resolve):
+    """Gate objects for the gates whose arrays the spec sets (flat names or gate dicts)."""
+    from lasagne.nonlinearities import tanh
+    kwargs = {}
+    for gate in gates:
+        options = {part: args[pattern % gate] for part, pattern in GATE_PARAMS.items()
+                   if pattern % gate in args}
+        options.update(args.get(gate) or {})
+        options = {part: resolve(value) for part, value in options.items()}
+        options = {part: value for part, value in options.items() if value is not _DEFAULT}
+        if not options:
+            continue
+        base = {"W_cell": None} if gate in ("cell",) + GRU_GATES else {}
+        if gate in ("cell", "hidden_update"):
+            base["nonlinearity"] = tanh
+        base.update(options)
+        kwargs[gate] = module.layers.Gate(**base)
+    return kwargs
+
+
+_DEFAULT = object()     # "Lasagne's default initializer"
+
+
+def _constructor_args(module, spec, layers, registry, prefix, init):
+    """Positional and keyword arguments for the Lasagne class ``spec.kind``."""
+    import theano.tensor as T
+
+    def resolve(value):
+        """A spec's array entry: the shared variable, the default, or as given."""
+        if isinstance(value, dict) and "shared" in value:
+            try:
+                return registry[value["shared"]]
+            except KeyError:
+                raise SpecError("shares %r, which no earlier layer holds" % (value["shared"],),
+                                layer=spec.name, kind=spec.kind) from None
+        return _DEFAULT if isinstance(value, dict) else value
+
+    kind, args = spec.kind, dict(spec.args)
+    if init is not None:
+        for attr in PARAM_ATTRS.get(kind, ()):
+            args.setdefault(attr, init)
+    kwargs = {}
+    if kind == "InputLayer" and args.get("dtype"):
+        kwargs["input_var"] = T.TensorType(args["dtype"], (False,) * len(args["shape"]))(
+            "%s.input" % spec.name)
+    args.pop("dtype", None)
+    if not args.get("only_return_final", True):
+        del args["only_return_final"]           # Lasagne 0.1 does not know the keyword
+    for gate_kind, gates in (("LSTMLayer", LSTM_GATES), ("GRULayer", GRU_GATES)):
+        if kind == gate_kind:
+            kwargs.update(_gates(module, args, gates, resolve))
+            for gate in gates:
+                args.pop(gate, None)
+                for pattern in GATE_PARAMS.values():
+                    args.pop(pattern % gate, None)
+    for field in SUBNETWORKS.get(kind, ()):
+        if field in args:
+            args[field] = _build(module, args[field], registry,
+                                 "%s%s.%s/" % (prefix, spec.name, field), init)[1]
+    for name in ("hid_init", "cell_init"):
+        if name in args and args[name] is None:
+            ndim = 2 if kind != "CustomRecurrentLayer" else len(
+                args["hidden_to_hidden"].output_shape)
+            args[name] = _state_variable(ndim)
+    for name in NAMED_FUNCTIONS:
+        if isinstance(args.get(name), str):
+            args[name] = named_function(name, args[name], layer=spec.name, kind=spec.kind)
+    if kind == "SliceLayer" and isinstance(args.get("indices"), (list, tuple)):
+        args["indices"] = slice(*args["indices"])
+    for attr in PARAM_ATTRS.get(kind, ()):
+        if attr in args:
+            value = resolve(args.pop(attr))
+            if value is not _DEFAULT:
+                args[attr] = value
+    kwargs.update(args)
+    incoming = [layers[name] for name in spec.incoming]
+    if kind in ("ConcatLayer", "ElemwiseSumLayer", "ElemwiseMergeLayer"):
+        return [incoming], kwargs
+    if len(incoming) > 1:
+        kwargs["mask_input"] = incoming[1]
+    if kind == "InputLayer":
+        return [kwargs.pop("shape")], kwargs
+    return incoming[:1], kwargs
+
+
+def _build(module, specs, registry, prefix, init=None):
+    layers = {}
+    layer = None
+    for spec in specs:
+        try:
+            cls = getattr(module.layers, spec.kind)
+        except AttributeError:
+            raise SpecError("Lasagne %s has no layer class %r (GPU-only classes cannot be "
+                            "built without a GPU)" % (module.__version__, spec.kind),
+                            layer=spec.name, kind=spec.kind, field="kind") from None
+        positional, kwargs = _constructor_args(module, spec, layers, registry, prefix, init)
+        try:
+            layer = cls(*positional, name=spec.name, **kwargs)
+        except TypeError as exc:            # e.g. a keyword Lasagne 0.1 does not take
+            raise SpecError("Lasagne cannot build it: %s" % exc, layer=spec.name,
+                            kind=spec.kind) from exc
+        layers[spec.name] = layer
+        for attr in PARAM_ATTRS.get(spec.kind, ()):
+            variable = getattr(layer, attr, None)
+            if variable is None:
+                continue
+            registry.setdefault("%s%s.%s" % (prefix, spec.name, attr), variable)
+            value = spec.args.get(attr)
+            if isinstance(value, dict) and value.get("trainable") is False:
+                layer.params[variable].discard("trainable")
+    return layers, layer
+
+
+def layers_from_specs(specs, init=None):
+    """``{name: Lasagne layer}`` for LayerSpecs in topological order (see build_from_specs)."""
+    return _build(lasagne(), list(specs), {}, "", init)[0]
+
+
+def build_from_specs(specs, init=None):
+    """The Lasagne network described by ``specs``; returns its last layer.
+
+    ``init`` (a Lasagne initializer or ``shape -> array`` callable), if
+    given, initializes every parameter array the specs leave to Lasagne's
+    default: e.g. float32 zeros to build VGG without drawing 138M random
+    numbers.
+
+    Spec arguments are the constructor's keywords (plain values), with:
+    ``{"shared": key}`` for an array another layer holds (keys as in
+    :func:`specs_from_lasagne`), ``{"trainable": False}`` to untag one,
+    ``None`` for ``hid_init``/``cell_init`` given as an expression, nested
+    LayerSpec lists for ``input_to_hidden``/``hidden_to_hidden``, LSTM/GRU
+    gate arrays by attribute name (``W_in_to_ingate``) or as
+    ``{"ingate": {"W_in": ..., "b": ...}}``, functions by name
+    (``"maximum"``, ``"rectify"``: see ``NAMED_FUNCTIONS``), and InputLayer ``dtype`` (e.g. ``"int32"`` for an
+    EmbeddingLayer's input).
+    """
+    return _build(lasagne(), list(specs), {}, "", init)[1]

@@ -63,7 +63,10 @@ class LayerRow:
     ``trainable_params`` those tagged trainable.  ``shape_formula`` and
     ``param_formula`` are the derivations in the Stack Overflow answer's
     style (``(28-(5-1))=24 -> 32x24x24``, ``(5*5*1+1)*32``); they are empty
-    where there is nothing to derive.
+    where there is nothing to derive.  ``note`` tells the reader anything
+    else worth knowing about the row; ``derived`` is False for a row whose
+    figures were taken from Lasagne because no rule could derive it (see
+    ``api.compare``).
     """
 
     index: int
@@ -77,6 +80,7 @@ class LayerRow:
     incoming: Tuple[str, ...] = ()
     terms: Tuple[ParamTerm, ...] = ()
     note: str = ""
+    derived: bool = True
 
     def to_dict(self):
         return {
@@ -95,6 +99,7 @@ class LayerRow:
                  "key": t.key}
                 for t in self.terms],
             "note": self.note,
+            "derived": self.derived,
         }
 
 

@@ -153,3 +153,20 @@ def test_downsample_bridge_pools_like_theano_0_7(lasagne):
                                                     st=(2, 2), padding=(0, 0), mode="max"))
     data = np.arange(16, dtype=theano.config.floatX).reshape(1, 1, 4, 4)
     assert f(data).tolist() == [[[[5.0, 7.0], [13.0, 15.0]]]]
+
+
+def test_pkg_resources_stand_in_serves_theano_gpuarray_linalg(monkeypatch):
+    """Theano's scan imports theano.gpuarray.linalg, which needs DistributionNotFound."""
+    import importlib.util
+    finder = compat._LasagnePkgResources()
+    namespace = {"__name__": "theano.gpuarray.linalg", "finder": finder}
+    exec("spec = finder.find_spec('pkg_resources')", namespace)
+    module = importlib.util.module_from_spec(namespace["spec"])
+    namespace["spec"].loader.exec_module(module)
+    assert issubclass(module.DistributionNotFound, Exception)
+    assert module.fixup_namespace_packages("/anywhere") is None
+    with pytest.raises(module.DistributionNotFound):
+        module.get_distribution("no-such-distribution-here")
+    namespace = {"__name__": "some.other.module", "finder": finder}
+    exec("spec = finder.find_spec('pkg_resources')", namespace)
+    assert namespace["spec"] is None

@@ -31,7 +31,7 @@ def test_unknown_kind_has_no_cost_rule():
     with pytest.raises(UnsupportedLayerError) as info:
         cost_for("Conv2DLayr", layer="c1")
     assert str(info.value) == ("layer 'c1': kind: no cost rule for layer type 'Conv2DLayr'; "
-                               "did you mean Conv2DLayer or Pool2DLayer or MaxPool2DLayer?")
+                               "did you mean Conv2DLayer or Conv2DMMLayer or Conv2DCCLayer?")
     assert info.value.suggestions[0] == "Conv2DLayer"
 
 

@@ -116,10 +116,17 @@ def test_unnamed_layers_get_stable_names(lasagne):
     assert [r.name for r in lp.from_lasagne(net).layers] == names
 
 
-def test_derive_never_asks_lasagne_for_figures(lasagne, question_net, monkeypatch):
-    """derive() reads hyper-parameters only: every figure-producing API raises meanwhile."""
+@pytest.mark.parametrize("network", ["question_net", "recurrent_net", "googlenet_net"])
+def test_derive_never_asks_lasagne_for_figures(lasagne, network, request, monkeypatch):
+    """derive() reads hyper-parameters only: every figure-producing API raises meanwhile.
+
+    On the question's CNN, on a recurrent network (LSTM with a mask, GRU, RNN, a custom
+    RNN with sub-networks, shared gate weights) and on GoogLeNet (branches, concatenation).
+    """
     import theano
-    from lasagne.layers import base, helper, input as input_module
+    from lasagne.layers import base, helper, input as input_module, recurrent
+    net = request.getfixturevalue(network)
+    expected = lp.from_lasagne(net)
 
     def forbidden(*args, **kwargs):
         raise AssertionError("derive() consulted Lasagne's figures")
@@ -128,18 +135,25 @@ def test_derive_never_asks_lasagne_for_figures(lasagne, question_net, monkeypatc
         monkeypatch.setattr(cls, "get_output_shape_for", forbidden)
         monkeypatch.setattr(cls, "output_shape", property(forbidden))
         monkeypatch.setattr(cls, "get_params", forbidden)
+    monkeypatch.setattr(recurrent.CustomRecurrentLayer, "get_params", forbidden)
     monkeypatch.setattr(input_module.InputLayer, "output_shape", property(forbidden))
     monkeypatch.setattr(base.Layer, "input_shape", property(forbidden, forbidden),
+                        raising=False)
+    monkeypatch.setattr(base.MergeLayer, "input_shapes", property(forbidden, forbidden),
                         raising=False)
     for name in ("get_output_shape", "count_params", "get_all_params",
                  "get_all_param_values"):
         monkeypatch.setattr(helper, name, forbidden)
     monkeypatch.setattr(theano.compile.SharedVariable, "get_value", forbidden)
-    report = lp.derive(question_net)
-    assert [r.params for r in report.layers] == QUESTION_PARAMS
-    assert [r.output_shape for r in report.layers] == QUESTION_SHAPES
+    report = lp.derive(net)
+    assert [(r.name, r.output_shape, r.params, r.trainable_params) for r in report.layers] == [
+        (r.name, r.output_shape, r.params, r.trainable_params) for r in expected.layers]
+    assert report.total_params == expected.total_params
+    if network == "question_net":
+        assert [r.params for r in report.layers] == QUESTION_PARAMS
+        assert [r.output_shape for r in report.layers] == QUESTION_SHAPES
     with pytest.raises(AssertionError, match="consulted Lasagne's figures"):
-        lp.from_lasagne(question_net)      # the patches really bite
+        lp.from_lasagne(net)      # the patches really bite
 
 
 def test_runtime_shapes_match_derivation(lasagne, question_net):

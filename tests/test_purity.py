@@ -16,13 +16,15 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         for name in ("theano", "lasagne", "numpy", "scipy"):
             sys.modules[name] = None          # any import of these now fails
         import lasagne_params as lp
-        from lasagne_params import rules, registry, axis, engine, records, compare, render
+        from lasagne_params import rules, registry, axis, engine, records, compare, render, zoo
         from lasagne_params import costs, cost_records, receptive, picture
         from lasagne_params import spec, signatures, neuralnet, snapshot, testing, cli
         from lasagne_params.render import table, answer, nolearn, json as json_render, columns
         from lasagne_params.render import markdown, csv, explain
         from lasagne_params import runtime, training
         from lasagne_params.render import runtime as runtime_render, training as training_render
+        from lasagne_params.rules import (base, basic, conv, dense, gpu, merge, pool,
+                                          recurrent, shape)
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),
                               {"num_filters": 32, "filter_size": 5}),
@@ -40,6 +42,10 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         assert training.split_indices([0, 1, 0, 1], 0.5) == ([2, 3], [0, 1])
         training_render.render_history([{"epoch": 1, "train_loss": 0.5, "valid_loss": 0.25,
                                          "valid_accuracy": 0.9, "dur": 1.0}])
+        assert lp.derive(zoo.googlenet_specs()).total_params == 6998552
+        sequence = [lp.LayerSpec("in", "InputLayer", (), {"shape": (None, 9, 4)}),
+                    lp.LayerSpec("lstm", "LSTMLayer", ("in",), {"num_units": 3})]
+        assert lp.derive(sequence).total_params == 4 * (4 + 3 + 1) * 3 + 3 * 3 + 2 * 3
         print(json.dumps([report.total_params, cost.total_macs,
                           sorted(m for m in sys.modules if m.split(".")[0] in
                                  ("theano", "lasagne", "numpy", "scipy")

@@ -3,7 +3,7 @@ from ..rules import shape_text, thousands
 from .table import simple_table
 
 __all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",
-           "total_line"]
+           "total_line", "footnotes"]
 
 
 def size_cell(row, derivations="all"):
@@ -54,13 +54,39 @@ def total_line(report):
     return line
 
 
+def footnotes(report):
+    """Lines naming the arrays several layers share, and each row's note (none: [])."""
+    lines = []
+    if report.shared:
+        lines += ["", "shared arrays (each counted once in the total):"]
+        lines += ["  %s: %s" % (key, ", ".join(holders))
+                  for key, holders in report.shared.items()]
+    notes = [row for row in report.layers if row.note]
+    if notes:
+        lines += ["", "notes:"] + ["  %s: %s" % (row.name, row.note) for row in notes]
+    return lines
+
+
 def render_answer(report, derivations="all", total=True):
-    """The answer's table for ``report``, then (``total=True``) its total line."""
+    """The answer's table for ``report``, then (``total=True``) its total line.
+
+    A ``trainable`` column appears when some layer has parameters that are
+    not trainable (e.g. an LSTM's initial states without ``learn_init``);
+    shared arrays and notes follow the total.
+    """
     params = equation_column((r.param_formula, r.params) for r in report.layers)
     rows = [[str(r.index), r.name, size_cell(r, derivations), cell]
             for r, cell in zip(report.layers, params)]
-    lines = simple_table(["#", "name", "size", "parameters"], rows,
-                         align=["r", "l", "r", "r"], gaps=["  ", "  ", "    "])
+    headers, align, gaps = ["#", "name", "size", "parameters"], ["r", "l", "r", "r"], \
+        ["  ", "  ", "    "]
+    if any(r.trainable_params != r.params for r in report.layers):
+        headers.append("trainable")
+        for row, layer in zip(rows, report.layers):
+            row.append(thousands(layer.trainable_params))
+        align.append("r")
+        gaps.append("  ")
+    lines = simple_table(headers, rows, align=align, gaps=gaps)
     if total:
         lines += ["", "total: " + total_line(report)]
+    lines += footnotes(report)
     return "\n".join(lines) + "\n"

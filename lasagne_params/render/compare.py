@@ -5,31 +5,65 @@ from .table import simple_table
 __all__ = ["render_comparison", "render_changes"]
 
 
+def _cell(row, getter):
+    return getter(row) if row is not None else "-"
+
+
 def render_comparison(comparison):
+    """The table, then "all N layers agree" or each mismatch and each layer not derived.
+
+    Trainable counts get their own columns when some layer's differ from its
+    parameter count.
+    """
     derived, reported = comparison.derived, comparison.reported
     bad = {(m.layer, m.field) for m in comparison.mismatches}
+    trainable = any(r.trainable_params != r.params
+                    for r in derived.layers + reported.layers)
     rows = []
     for i in range(max(len(derived.layers), len(reported.layers))):
         mine = derived.layers[i] if i < len(derived.layers) else None
         theirs = reported.layers[i] if i < len(reported.layers) else None
         row = mine or theirs
-        ok = not any(layer == row.name for layer, _ in bad)
-        rows.append([
-            i, row.name, row.kind,
-            shape_text(mine.output_shape) if mine else "-",
-            shape_text(theirs.output_shape) if theirs else "-",
-            thousands(mine.params) if mine else "-",
-            thousands(theirs.params) if theirs else "-",
-            "ok" if ok else "MISMATCH"])
-    rows.append(["", "total", "", "", "", thousands(derived.total_params),
-                 thousands(reported.total_params),
-                 "ok" if ("(network)", "total_params") not in bad else "MISMATCH"])
-    lines = simple_table(["#", "name", "type", "derived size", "Lasagne size",
-                          "derived params", "Lasagne params", "check"], rows,
-                         align=["r", "l", "l", "r", "r", "r", "r", "l"])
-    verdict = ("all %d layers agree" % len(reported.layers) if comparison.ok else
-               "%d mismatch(es):\n" % len(comparison.mismatches) + "\n".join(
-                   "  " + str(m) for m in comparison.mismatches))
+        if row.name in comparison.not_derived:
+            check = "not derived"
+        else:
+            check = "MISMATCH" if any(layer == row.name for layer, _ in bad) else "ok"
+        cells = [i, row.name, row.kind,
+                 _cell(mine, lambda r: shape_text(r.output_shape)),
+                 _cell(theirs, lambda r: shape_text(r.output_shape)),
+                 _cell(mine, lambda r: thousands(r.params)),
+                 _cell(theirs, lambda r: thousands(r.params))]
+        if trainable:
+            cells += [_cell(mine, lambda r: thousands(r.trainable_params)),
+                      _cell(theirs, lambda r: thousands(r.trainable_params))]
+        rows.append(cells + [check])
+    totals = ["", "total", "", "", "", thousands(derived.total_params),
+              thousands(reported.total_params)]
+    if trainable:
+        totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
+    ok_total = not any(layer == "(network)" for layer, _ in bad)
+    rows.append(totals + ["ok" if ok_total else "MISMATCH"])
+    headers = ["#", "name", "type", "derived size", "Lasagne size", "derived params",
+               "Lasagne params"]
+    if trainable:
+        headers += ["derived trainable", "Lasagne trainable"]
+    headers.append("check")
+    lines = simple_table(headers, rows,
+                         align=["r", "l", "l"] + ["r"] * (len(headers) - 4) + ["l"])
+    n_layers = len(reported.layers)
+    if comparison.ok:
+        verdict = "all %d layers agree" % n_layers
+    else:
+        parts = []
+        if comparison.mismatches:
+            parts.append("%d mismatch(es):\n" % len(comparison.mismatches) + "\n".join(
+                "  " + str(m) for m in comparison.mismatches))
+        if comparison.not_derived:
+            parts.append("%d layer(s) not derived (Lasagne's figures shown; later layers "
+                         "derived from its output shape):\n" % len(comparison.not_derived)
+                         + "\n".join("  %s: %s" % (name, derived.layer(name).note)
+                                     for name in comparison.not_derived))
+        verdict = "\n".join(parts)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 
 

@@ -1,0 +1,127 @@
+"""Convolutions and network-in-network layers: Conv1DLayer, Conv2DLayer, NINLayer.
+
+The GPU convolutions (``gpu.py``) reuse :func:`convolution` with their own
+padding convention and, for cuda-convnet, the c01b axis order.
+"""
+from .. import axis
+from .base import Ctx, Result, axis_text, product_text, with_size
+
+__all__ = ["convolution", "conv1d", "conv2d", "nin", "nin_layout"]
+
+PAD_WORDS = ("valid", "full", "same")
+
+
+def _pads(ctx, fsize, same_symmetric):
+    """Per-axis pad for :func:`axis.conv_length`: ints, or 'full'/'same'."""
+    n = len(fsize)
+    pad = ctx.get("pad", 0)
+    if pad == "valid":
+        return (0,) * n
+    if pad == "full":
+        return ("full",) * n
+    if pad == "same":
+        if same_symmetric:
+            return tuple((f - 1) // 2 for f in fsize)
+        return ("same",) * n
+    return ctx.int_tuple("pad", n, 0, allow_zero=True)
+
+
+def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result:
+    """A convolution over ``n_spatial`` axes: ``(f*...*c+1)*k`` parameters.
+
+    Parameters
+    ----------
+    ctx : Ctx
+    n_spatial : int
+        1 for Conv1DLayer, 2 for the 2D layers.
+    c01b : bool
+        Input ``(channels, rows, columns, batch)`` and W ``(c, rows, cols, k)``
+        (cuda-convnet without dimshuffle); otherwise ``(batch, channels, ...)``
+        and W ``(k, c, ...)``.
+    same_symmetric : bool
+        ``pad='same'`` pads ``(f-1)//2`` on both sides (the GPU layers) rather
+        than ``f//2`` before and ``(f-1)//2`` after (Conv1DLayer/Conv2DLayer).
+    """
+    ndim = n_spatial + 2
+    layout = ("(channels, %s, batch)" if c01b else "(batch, channels, %s)") % (
+        "length" if n_spatial == 1 else "rows, columns")
+    ctx.require_ndim(ndim, layout)
+    num_filters = ctx.positive_int("num_filters")
+    fsize = ctx.int_tuple("filter_size", n_spatial)
+    stride = ctx.int_tuple("stride", n_spatial, 1)
+    pads = _pads(ctx, fsize, same_symmetric)
+    shape = ctx.input_shape
+    channels, spatial, batch = ((shape[0], shape[1:-1], shape[-1]) if c01b
+                                else (shape[1], shape[2:], shape[0]))
+    ctx.require_known([channels], "the number of input channels")
+    lengths = [axis.conv_length(spatial[i], fsize[i], stride[i], pads[i])
+               for i in range(n_spatial)]
+    ctx.check_lengths(lengths, "filter_size")
+    spatial_out = tuple(length.value for length in lengths)
+    out = (num_filters,) + spatial_out + (batch,) if c01b else (batch, num_filters) + spatial_out
+
+    weights = product_text(fsize + (channels,))
+    w_shape = (channels,) + fsize + (num_filters,) if c01b else (num_filters, channels) + fsize
+    terms = [ctx.term("W", w_shape)]
+    if not ctx.has_param("b"):
+        formula = "%s*%d" % (weights, num_filters)
+    elif ctx.flag("untie_biases", False):
+        ctx.require_known(spatial_out, "the output size (for untied biases)")
+        terms.append(ctx.term("b", (num_filters,) + spatial_out, regularizable=False))
+        formula = "%s*%d + %s" % (weights, num_filters,
+                                  product_text((num_filters,) + spatial_out))
+    else:
+        terms.append(ctx.term("b", (num_filters,), regularizable=False))
+        formula = "(%s+1)*%d" % (weights, num_filters)
+    note = ""
+    if same_symmetric and ctx.get("pad") == "same" and any(f % 2 == 0 for f in fsize):
+        note = ("pad='same' with an even filter pads (f-1)//2 on both sides on this layer "
+                "(Lasagne 0.1), so the output is one shorter than the input")
+    return Result(out, with_size(axis_text(lengths), out), tuple(terms), formula, note)
+
+
+def conv1d(ctx: Ctx) -> Result:
+    """Conv1DLayer: ``(f*c+1)*k`` parameters (W: k x c x f, b: k)."""
+    return convolution(ctx, 1)
+
+
+def conv2d(ctx: Ctx) -> Result:
+    """Conv2DLayer: ``(n*m*l+1)*k`` parameters (W: k x l x n x m, b: k).
+
+    Output length per axis from :func:`axis.conv_length`; ``untie_biases``
+    gives one bias per output position (b: k x rows x cols); ``b=None`` none.
+    """
+    return convolution(ctx, 2)
+
+
+def nin_layout(ctx: Ctx, c01b=False) -> Result:
+    """A 1x1 convolution over every trailing axis: ``(c+1)*u`` parameters.
+
+    ``c01b``: channels first and batch last (NINLayer_c01b, W: u x c);
+    otherwise batch first (NINLayer, W: c x u).  ``untie_biases`` gives one
+    bias per unit and position.
+    """
+    shape = ctx.input_shape
+    if len(shape) < 2:
+        raise ctx.error("expects at least a 2D input, got %r" % (shape,), "incoming")
+    units = ctx.positive_int("num_units")
+    channels = shape[0] if c01b else shape[1]
+    ctx.require_known([channels], "the number of input channels")
+    out = (units,) + shape[1:] if c01b else (shape[0], units) + shape[2:]
+    positions = out[1:-1] if c01b else out[2:]
+    terms = [ctx.term("W", (units, channels) if c01b else (channels, units))]
+    if not ctx.has_param("b"):
+        formula = "%d*%d" % (channels, units)
+    elif ctx.flag("untie_biases", False):
+        ctx.require_known(positions, "the output size (for untied biases)")
+        terms.append(ctx.term("b", (units,) + positions, regularizable=False))
+        formula = "%d*%d + %s" % (channels, units, product_text((units,) + positions))
+    else:
+        terms.append(ctx.term("b", (units,), regularizable=False))
+        formula = "(%d+1)*%d" % (channels, units)
+    return Result(out, "", tuple(terms), formula)
+
+
+def nin(ctx: Ctx) -> Result:
+    """NINLayer: ``(c+1)*u`` parameters for c input channels and u units."""
+    return nin_layout(ctx)

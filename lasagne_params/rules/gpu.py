@@ -1,0 +1,94 @@
+"""The GPU-only layer classes of Lasagne 0.1 (cuDNN, cuda-convnet, corrmm).
+
+Same arithmetic as the CPU layers, with their own conventions:
+``pad='same'`` pads ``(f-1)//2`` on both sides (one short of "same" for an
+even filter), cuda-convnet works in c01b order (channels, rows, columns,
+batch) unless ``dimshuffle=True`` (the default) and only takes square
+windows.  Lasagne cannot build these classes without a CUDA GPU, so their
+rules are tested on hand-computed values only.
+"""
+from .base import Ctx, Result
+from .conv import convolution, nin_layout
+from .pool import pooling
+
+__all__ = ["conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
+           "max_pool2d_dnn", "nin_c01b", "bc01_to_c01b", "c01b_to_bc01"]
+
+
+def conv2d_mm(ctx: Ctx) -> Result:
+    """Conv2DMMLayer (corrmm): Conv2DLayer's arithmetic, symmetric ``'same'``."""
+    return convolution(ctx, 2, same_symmetric=True)
+
+
+def conv2d_dnn(ctx: Ctx) -> Result:
+    """Conv2DDNNLayer (cuDNN): Conv2DLayer's arithmetic, symmetric ``'same'``."""
+    return convolution(ctx, 2, same_symmetric=True)
+
+
+def _square(ctx, name, default=None):
+    value = ctx.get(name, default)
+    if isinstance(value, (list, tuple)) and len(set(value)) > 1:
+        raise ctx.error("cuda-convnet only supports square windows, got %r" % (value,), name)
+
+
+def conv2d_cc(ctx: Ctx) -> Result:
+    """Conv2DCCLayer (cuda-convnet): square filters, strides and padding;
+    ``num_filters`` a multiple of 16; 1, 2, 3 or a multiple of 4 input channels."""
+    for name in ("filter_size", "stride", "pad"):
+        _square(ctx, name)
+    num_filters = ctx.positive_int("num_filters")
+    if num_filters % 16:
+        raise ctx.error("must be a multiple of 16 for cuda-convnet, got %d" % num_filters,
+                        "num_filters")
+    c01b = not ctx.flag("dimshuffle", True)
+    result = convolution(ctx, 2, c01b=c01b, same_symmetric=True)
+    channels = ctx.input_shape[0 if c01b else 1]
+    if not (channels < 4 or channels % 4 == 0):
+        raise ctx.error("cuda-convnet needs 1, 2, 3 or a multiple of 4 input channels, "
+                        "got %d" % channels, "incoming")
+    return result
+
+
+def max_pool2d_cc(ctx: Ctx) -> Result:
+    """MaxPool2DCCLayer: square windows, stride <= pool_size, partial windows kept."""
+    for name in ("pool_size", "stride"):
+        _square(ctx, name)
+    if ctx.get("pad", 0) not in (0, (0, 0), [0, 0]):
+        raise ctx.error("cuda-convnet pooling does not pad, got %r" % (ctx.get("pad"),),
+                        "pad")
+    size = ctx.int_tuple("pool_size", 2)
+    if ctx.get("stride") is not None and ctx.int_tuple("stride", 2)[0] > size[0]:
+        raise ctx.error("must not exceed pool_size for cuda-convnet, got %r"
+                        % (ctx.get("stride"),), "stride")
+    return pooling(ctx, 2, mode="max", c01b=not ctx.flag("dimshuffle", True),
+                   ignore_border=False)
+
+
+def pool2d_dnn(ctx: Ctx) -> Result:
+    """Pool2DDNNLayer (cuDNN): Pool2DLayer's arithmetic, whole windows only."""
+    return pooling(ctx, 2, ignore_border=True, theano_pad_limit=False)
+
+
+def max_pool2d_dnn(ctx: Ctx) -> Result:
+    """MaxPool2DDNNLayer: Pool2DDNNLayer with ``mode='max'``."""
+    return pooling(ctx, 2, mode="max", ignore_border=True, theano_pad_limit=False)
+
+
+def nin_c01b(ctx: Ctx) -> Result:
+    """NINLayer_c01b: ``(c+1)*u``; input (c, rows, columns, batch), W u x c."""
+    return nin_layout(ctx, c01b=True)
+
+
+def _shuffle(ctx, order):
+    ctx.require_ndim(4, "(4 axes)")
+    return Result(tuple(ctx.input_shape[i] for i in order))
+
+
+def bc01_to_c01b(ctx: Ctx) -> Result:
+    """ShuffleBC01ToC01BLayer: (batch, c, rows, cols) -> (c, rows, cols, batch)."""
+    return _shuffle(ctx, (1, 2, 3, 0))
+
+
+def c01b_to_bc01(ctx: Ctx) -> Result:
+    """ShuffleC01BToBC01Layer: (c, rows, cols, batch) -> (batch, c, rows, cols)."""
+    return _shuffle(ctx, (3, 0, 1, 2))

@@ -1,0 +1,214 @@
+"""Recurrent layers: CustomRecurrentLayer, RecurrentLayer, LSTMLayer, GRULayer.
+
+Input ``(batch, sequence, features...)`` (the features are flattened: n is
+their product), an optional second incoming layer is the ``(batch,
+sequence)`` mask.  Output ``(batch, sequence) + unit shape``, or ``(batch,)
++ unit shape`` with ``only_return_final`` (an option of later Lasagne
+versions; 0.1 has none).  Initial states (``hid_init``, ``cell_init``) are
+parameter arrays of shape ``(1, units)``, trainable only with
+``learn_init``; ``None`` in a spec means the state is given as a Theano
+expression and is no parameter, as Lasagne 0.1 does with a TensorVariable.
+"""
+import dataclasses
+
+from ..records import shape_size
+from .base import Ctx, Result, dims_text, product_text
+
+__all__ = ["custom_recurrent", "recurrent", "lstm", "gru", "LSTM_GATES", "GRU_GATES",
+           "GATE_PARAMS"]
+
+LSTM_GATES = ("ingate", "forgetgate", "cell", "outgate")
+GRU_GATES = ("updategate", "resetgate", "hidden_update")
+PEEPHOLE_GATES = ("ingate", "forgetgate", "outgate")
+# Gate(...) keyword -> the attribute name Lasagne gives the array on the layer.
+GATE_PARAMS = {"W_in": "W_in_to_%s", "W_hid": "W_hid_to_%s", "W_cell": "W_cell_to_%s",
+               "b": "b_%s"}
+_INITIALIZER = object()     # "an initializer": the Gate default
+
+
+def _sequence(ctx):
+    """(batch, sequence, n, n as text), after checking input, mask and scan options."""
+    shape = ctx.input_shape
+    if len(shape) < 3:
+        raise ctx.error("expects a (batch, sequence, features...) input, got %r" % (shape,),
+                        "incoming")
+    ctx.require_known(shape[2:], "the feature size")
+    if len(ctx.input_shapes) > 2:
+        raise ctx.error("takes an input and at most one mask, got %d incoming layers"
+                        % len(ctx.input_shapes), "incoming")
+    if len(ctx.input_shapes) == 2:
+        mask = ctx.input_shapes[1]
+        if len(mask) != 2 or any(m is not None and s is not None and m != s
+                                 for m, s in zip(mask, shape[:2])):
+            raise ctx.error("the mask must be (batch, sequence) = %r, got %r"
+                            % (shape[:2], mask), "mask_input")
+    for name in ("backwards", "precompute_input", "only_return_final"):
+        ctx.flag(name, name == "precompute_input")
+    steps = ctx.get("gradient_steps", -1)
+    if ctx.flag("unroll_scan", False):
+        if steps != -1:
+            raise ctx.error("must be -1 when unroll_scan is true, got %r" % (steps,),
+                            "gradient_steps")
+        if shape[1] is None:
+            raise ctx.error("unroll_scan needs a known sequence length, got input shape %r"
+                            % (shape,), "unroll_scan")
+    return shape[0], shape[1], shape_size(shape[2:]), product_text(shape[2:])
+
+
+def _result(ctx, batch, seq, unit_shape, terms, formula, note=""):
+    if ctx.get("only_return_final", False):
+        out = (batch,) + tuple(unit_shape)
+        note = "; ".join(filter(None, [note, "only_return_final is an option of Lasagne "
+                                             "0.2 and later (0.1 returns every step)"]))
+    else:
+        out = (batch, seq) + tuple(unit_shape)
+    return Result(out, "", tuple(t for t in terms if t is not None), formula, note)
+
+
+def _init_state(ctx, name, shape, learn_init):
+    """``hid_init``/``cell_init``: an array trainable with learn_init, or None."""
+    if not ctx.has_param(name):
+        return None
+    return ctx.term(name, shape, trainable=learn_init, regularizable=False)
+
+
+def _init_text(states):
+    present = [s for s in states if s is not None]
+    if not present:
+        return ""
+    unit = dims_text(present[0].shape)
+    return " + %s" % unit if len(present) == 1 else " + %d*%s" % (len(present), unit)
+
+
+def recurrent(ctx: Ctx) -> Result:
+    """RecurrentLayer: ``(n+u+1)*u`` (W_in_to_hid n x u, W_hid_to_hid u x u, b u) + hid_init u."""
+    batch, seq, n, n_text = _sequence(ctx)
+    units = ctx.positive_int("num_units")
+    learn_init = ctx.flag("learn_init", False)
+    hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
+    terms = [hid_init, ctx.term("W_in_to_hid", (n, units))]
+    if ctx.has_param("b"):
+        terms.append(ctx.term("b", (units,), regularizable=False))
+        formula = "(%s+%d+1)*%d" % (n_text, units, units)
+    else:
+        formula = "(%s+%d)*%d" % (n_text, units, units)
+    terms.append(ctx.term("W_hid_to_hid", (units, units)))
+    return _result(ctx, batch, seq, (units,), terms, formula + _init_text([hid_init]),
+                   "Lasagne 0.1 names W_in_to_hid and W_hid_to_hid alike (the layer's "
+                   "name + '.W')")
+
+
+def _gate_value(ctx, gate, part):
+    """(attribute name, spec value) of one gate array: ``W_in_to_ingate`` or
+    ``{"ingate": {"W_in": ...}}``; absent means Lasagne's default initializer."""
+    flat = GATE_PARAMS[part] % gate
+    if flat in ctx.spec.args:
+        return flat, ctx.spec.args[flat]
+    options = ctx.get(gate, {})
+    if not isinstance(options, dict) or not set(options) <= set(GATE_PARAMS):
+        raise ctx.error("expected a Gate's options {W_in, W_hid, W_cell, b}, got %r"
+                        % (options,), gate)
+    return flat, options.get(part, _INITIALIZER)
+
+
+def _gates(ctx, gates, n, units, peepholes=()):
+    """Every gate's W_in (n x u), W_hid (u x u) and b (u); W_cell (u) for ``peepholes``."""
+    terms = []
+    for gate in gates:
+        for part, shape in (("W_in", (n, units)), ("W_hid", (units, units)),
+                            ("b", (units,))):
+            name, value = _gate_value(ctx, gate, part)
+            if value is None:
+                raise ctx.error("is None, but Lasagne 0.1 needs an array for every gate "
+                                "(it raises 'cannot initialize parameters')", name)
+            terms.append(ctx.term(name, shape, regularizable=part != "b", value=value))
+    for gate in peepholes:
+        name, value = _gate_value(ctx, gate, "W_cell")
+        if value is None:
+            raise ctx.error("is None, but peepholes=True needs it (Lasagne 0.1 raises "
+                            "AttributeError); set peepholes=False", name)
+        terms.append(ctx.term(name, (units,), value=value))
+    return terms
+
+
+def lstm(ctx: Ctx) -> Result:
+    """LSTMLayer: ``4*(n+u+1)*u`` for its four gates, ``3*u`` peepholes, ``2*u`` initial states.
+
+    Each of ingate, forgetgate, cell, outgate has W_in (n x u), W_hid (u x u)
+    and b (u); with ``peepholes`` (default) ingate, forgetgate and outgate
+    also have W_cell (u); cell_init and hid_init are (1 x u), trainable only
+    with ``learn_init`` (default False).
+    """
+    batch, seq, n, n_text = _sequence(ctx)
+    units = ctx.positive_int("num_units")
+    learn_init = ctx.flag("learn_init", False)
+    peepholes = ctx.flag("peepholes", True)
+    terms = _gates(ctx, LSTM_GATES, n, units, PEEPHOLE_GATES if peepholes else ())
+    states = [_init_state(ctx, name, (1, units), learn_init)
+              for name in ("cell_init", "hid_init")]
+    formula = "4*(%s+%d+1)*%d" % (n_text, units, units)
+    if peepholes:
+        formula += " + 3*%d" % units
+    return _result(ctx, batch, seq, (units,), terms + states, formula + _init_text(states))
+
+
+def gru(ctx: Ctx) -> Result:
+    """GRULayer: ``3*(n+u+1)*u`` for updategate, resetgate, hidden_update + hid_init u.
+
+    ``learn_init`` defaults to True for the GRU in Lasagne 0.1.
+    """
+    batch, seq, n, n_text = _sequence(ctx)
+    units = ctx.positive_int("num_units")
+    learn_init = ctx.flag("learn_init", True)
+    terms = _gates(ctx, GRU_GATES, n, units)
+    hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
+    formula = "3*(%s+%d+1)*%d" % (n_text, units, units)
+    return _result(ctx, batch, seq, (units,), terms + [hid_init],
+                   formula + _init_text([hid_init]))
+
+
+def _compatible(a, b):
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def custom_recurrent(ctx: Ctx) -> Result:
+    """CustomRecurrentLayer: the parameters of its two sub-networks plus hid_init.
+
+    ``args["input_to_hidden"]`` and ``args["hidden_to_hidden"]`` are the
+    sub-networks as lists of LayerSpecs (output layer last), derived on
+    their own; the checks are Lasagne 0.1's: with ``precompute_input`` the
+    input-to-hidden network sees ``batch*sequence`` rows, and both networks'
+    outputs (and the hidden-to-hidden network's input) agree after axis 0.
+    """
+    batch, seq, _, _ = _sequence(ctx)
+    learn_init = ctx.flag("learn_init", False)
+    nets = {field: ctx.subnetwork(field) for field in ("input_to_hidden", "hidden_to_hidden")}
+    i2h_out = nets["input_to_hidden"].layers[-1].output_shape
+    h2h_last = nets["hidden_to_hidden"].layers[-1]
+    if not h2h_last.incoming:
+        raise ctx.error("its output layer must have an incoming layer", "hidden_to_hidden")
+    h2h_out = h2h_last.output_shape
+    h2h_in = nets["hidden_to_hidden"].layer(h2h_last.incoming[0]).output_shape
+    if ctx.get("precompute_input", True):
+        if None not in (i2h_out[0], batch, seq) and i2h_out[0] != batch * seq:
+            raise ctx.error("with precompute_input its output has batch*sequence = %d*%d "
+                            "rows, got %r" % (batch, seq, i2h_out), "input_to_hidden")
+    elif None not in (i2h_out[0], h2h_out[0]) and i2h_out[0] != h2h_out[0]:
+        raise ctx.error("without precompute_input its output must have as many rows as "
+                        "hidden_to_hidden's %r, got %r" % (h2h_out, i2h_out),
+                        "input_to_hidden")
+    for other, what in ((h2h_out, "output"), (h2h_in, "input")):
+        if not _compatible(i2h_out[1:], other[1:]):
+            raise ctx.error("output %r must match hidden_to_hidden's %s %r after axis 0"
+                            % (i2h_out, what, other), "input_to_hidden")
+    unit_shape = tuple(h2h_out[1:])
+    if ctx.has_param("hid_init"):
+        ctx.require_known(unit_shape, "hidden_to_hidden's output shape (for hid_init)")
+    hid_init = _init_state(ctx, "hid_init", (1,) + unit_shape, learn_init)
+    terms = [hid_init] + [dataclasses.replace(t, name="%s/%s.%s" % (field, row.name, t.name))
+                          for field, net in nets.items() for row in net.layers
+                          for t in row.terms]
+    rows = nets["input_to_hidden"].layers + nets["hidden_to_hidden"].layers
+    formula = " + ".join(row.param_formula for row in rows if row.param_formula)
+    formula = (formula or "0") + _init_text([hid_init])
+    return _result(ctx, batch, seq, unit_shape, terms, formula)

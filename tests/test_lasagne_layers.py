@@ -1,0 +1,237 @@
+"""Every CPU layer class, recurrent layers, sharing and unsupported classes against Lasagne 0.1."""
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import chain
+from test_rules_layers import CASES
+import lasagne_params as lp
+from lasagne_params import LayerSpec
+from lasagne_params.errors import SpecError
+
+
+def build(specs, **kwargs):
+    from lasagne_params.lasagne_adapter import build_from_specs
+    return build_from_specs(specs, **kwargs)
+
+
+def single(kind, args, inputs):
+    specs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
+             for i, shape in enumerate(inputs)]
+    if kind == "EmbeddingLayer":
+        specs[0].args["dtype"] = "int32"
+    return specs + [LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
+
+
+def _unknown_axis(inputs):
+    return any(d is None for shape in inputs for d in shape[1:])
+
+
+LASAGNE_01 = [c for c in CASES if not c[1].get("only_return_final") and not _unknown_axis(c[2])]
+UNKNOWN_AXIS = [c for c in CASES if _unknown_axis(c[2])]
+
+
+@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable, formula", LASAGNE_01,
+                         ids=["%s-%d" % (c[0], i) for i, c in enumerate(LASAGNE_01)])
+def test_hand_computed_values_are_lasagnes(lasagne, kind, args, inputs, shape, params,
+                                           trainable, formula):
+    net = build(single(kind, args, inputs))
+    assert tuple(net.output_shape) == shape
+    assert lasagne.layers.count_params(net) == params
+    assert lasagne.layers.count_params(net, trainable=True) == (
+        params if trainable is None else trainable)
+    comparison = lp.compare(net)
+    assert comparison.ok, str(comparison)
+
+
+@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable, formula", UNKNOWN_AXIS,
+                         ids=[c[0] for c in UNKNOWN_AXIS])
+def test_unknown_lengths_flow_where_lasagne_01_fails(lasagne, kind, args, inputs, shape, params,
+                                                     trainable, formula):
+    """PadLayer, SliceLayer and ConcatLayer over an unknown (None) axis: Lasagne 0.1's
+    static shape does arithmetic on None and raises TypeError; the derivation gives None."""
+    with pytest.raises(TypeError):
+        build(single(kind, args, inputs)).output_shape
+    assert None in shape
+
+
+def test_only_return_final_is_not_in_lasagne_01(lasagne):
+    with pytest.raises(SpecError, match="Lasagne cannot build it: .*only_return_final"):
+        build(single("LSTMLayer", {"num_units": 5, "only_return_final": True}, [(None, 6, 3)]))
+
+
+def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
+    comparison = lp.assert_matches(recurrent_net)
+    rows = {r.name: r for r in comparison.derived.layers}
+    assert (rows["lstm"].params, rows["lstm"].trainable_params) == (
+        4 * (3 + 4 + 1) * 4 + 3 * 4 + 2 * 4, 4 * (3 + 4 + 1) * 4 + 3 * 4)
+    assert (rows["gru"].params, rows["gru"].trainable_params) == ((3 * 8 * 3 + 3,) * 2)
+    assert rows["rnn"].param_formula == "(3+2)*2 + 2"
+    assert rows["custom"].param_formula == "(2+1)*6 + 6*6 + 6"
+    assert rows["tied"].params == 4 * (3 + 4 + 1) * 4 + 4        # cell_init only
+    assert comparison.derived.shared == {"lstm.W_in_to_ingate": ["lstm", "tied"],
+                                         "lstm.W_hid_to_ingate": ["lstm", "tied"]}
+    total = lasagne.layers.count_params(recurrent_net)
+    assert comparison.derived.total_params == total == sum(
+        r.params for r in rows.values()) - 3 * 4 - 4 * 4
+    assert comparison.derived.trainable_params == lasagne.layers.count_params(
+        recurrent_net, trainable=True)
+
+
+def test_recurrent_layer_name_collision(lasagne):
+    """Lasagne 0.1 names both of a RecurrentLayer's weight matrices '<name>.W'."""
+    from lasagne import layers
+    rnn = layers.RecurrentLayer(layers.InputLayer((None, 5, 3)), 4, name="rnn")
+    assert str(rnn.W_in_to_hid.name) == str(rnn.W_hid_to_hid.name) == "rnn.W"
+    reported = lp.from_lasagne(rnn).layer("rnn")
+    assert sorted(t.name for t in reported.terms) == ["W_hid_to_hid", "W_in_to_hid", "b",
+                                                      "hid_init"]
+    assert len({t.key for t in reported.terms}) == 4
+    assert "names W_in_to_hid and W_hid_to_hid alike" in lp.derive(rnn).layer("rnn").note
+
+
+def test_shared_weights_in_a_dag(lasagne):
+    """Two branches sharing one conv's W, summed: each row shows its W, the total counts it once."""
+    from lasagne import layers
+    inp = layers.InputLayer((None, 3, 8, 8), name="in")
+    a = layers.Conv2DLayer(inp, 4, 3, pad="same", name="a")
+    b = layers.Conv2DLayer(inp, 4, 3, pad="same", W=a.W, name="b")
+    net = layers.ElemwiseSumLayer([a, b], name="sum")
+    comparison = lp.assert_matches(net)
+    assert [r.params for r in comparison.derived.layers] == [0, 112, 112, 0]
+    assert comparison.derived.total_params == 112 + 4 == lasagne.layers.count_params(net)
+    text = lp.render(comparison.derived)
+    assert "total: 112 + 112 = 224, counting each shared array once: 116" in text
+    assert text.endswith("shared arrays (each counted once in the total):\n  a.W: a, b\n")
+
+
+@pytest.fixture(scope="module")
+def custom_net(lasagne):
+    from lasagne import layers
+
+    class Scale(layers.Layer):
+        def __init__(self, incoming, **kwargs):
+            super().__init__(incoming, **kwargs)
+            self.scale = self.add_param(lasagne.init.Constant(1.), (self.input_shape[1],),
+                                        name="scale")
+
+        def get_output_shape_for(self, input_shape):
+            return (input_shape[0], input_shape[1] * 2)
+
+    net = layers.InputLayer((None, 8), name="in")
+    net = Scale(layers.DenseLayer(net, 6, name="a"), name="scale")
+    return layers.DenseLayer(net, 4, name="out")
+
+
+def test_unsupported_class_compare_continues(lasagne, custom_net):
+    with pytest.raises(lp.UnsupportedLayerError, match="no rule for layer type 'Scale'"):
+        lp.derive(custom_net)
+    comparison = lp.compare(custom_net)
+    assert not comparison.ok and comparison.mismatches == ()
+    assert comparison.not_derived == ("scale",)
+    scale, out = comparison.derived.layer("scale"), comparison.derived.layer("out")
+    assert not scale.derived and (scale.params, scale.output_shape) == (6, (None, 12))
+    assert scale.note.startswith("not derived: no rule for layer type 'Scale'")
+    assert out.derived and out.param_formula == "(12+1)*4"    # from Lasagne's 12
+    assert comparison.derived.total_params == 54 + 6 + 52 == lasagne.layers.count_params(
+        custom_net)
+    text = str(comparison)
+    assert [line.split()[1:3] + line.split()[-2:] for line in text.splitlines()[2:6]] == [
+        ["in", "InputLayer", "0", "ok"], ["a", "DenseLayer", "54", "ok"],
+        ["scale", "Scale", "not", "derived"], ["out", "DenseLayer", "52", "ok"]]
+    assert "1 layer(s) not derived (Lasagne's figures shown; later layers derived from its " \
+           "output shape):\n  scale: not derived: no rule" in text
+    with pytest.raises(AssertionError, match="scale: not derived: no rule"):
+        lp.assert_matches(custom_net)
+
+
+def test_configuration_lasagne_accepts_but_the_rules_reject(lasagne):
+    """Lasagne builds a conv whose output is empty; compare() shows it, not derived."""
+    from lasagne import layers
+    net = layers.Conv2DLayer(layers.InputLayer((None, 3, 6, 6), name="in"), 2, 7, name="c")
+    assert net.output_shape == (None, 2, 0, 0)
+    comparison = lp.compare(net)
+    assert comparison.not_derived == ("c",)
+    assert comparison.derived.layer("c").note == (
+        "not derived: filter_size: output length (6-(7-1))=0 is not positive")
+
+
+def test_runtime_shapes_of_lasagnes_known_shape_bugs(lasagne):
+    """Lasagne#154 (strided 'full' conv) and #685 / Theano#4534 (strided pooling with
+    ignore_border=False): on this stack Lasagne's static shape, the derivation and the
+    array Theano computes all agree (compiled forward pass)."""
+    import theano
+    from lasagne import layers
+    cases = [  # (input shape, layer kind, kwargs, expected)
+        ((1, 1, 10, 10), "Conv2DLayer", dict(num_filters=1, filter_size=3, stride=2,
+                                             pad="full"), (1, 1, 6, 6)),        # #154
+        ((1, 1, 9, 9), "Conv2DLayer", dict(num_filters=1, filter_size=4, stride=3,
+                                           pad="full"), (1, 1, 4, 4)),
+        ((1, 1, 6, 12), "MaxPool2DLayer", dict(pool_size=6, stride=2,
+                                               ignore_border=False), (1, 1, 1, 4)),  # #685
+        ((1, 1, 4, 4), "MaxPool2DLayer", dict(pool_size=4, stride=2,
+                                              ignore_border=False), (1, 1, 1, 1)),  # 4534
+        ((1, 1, 7, 9), "Pool2DLayer", dict(pool_size=4, stride=2, ignore_border=False,
+                                           mode="average_exc_pad"), (1, 1, 3, 4)),
+    ]
+    inputs, outputs = [], []
+    for shape, kind, kwargs, expected in cases:
+        inp = layers.InputLayer(shape)
+        net = getattr(layers, kind)(inp, **kwargs)
+        assert tuple(net.output_shape) == expected
+        assert lp.derive(net).layers[-1].output_shape == expected
+        inputs.append(inp.input_var)
+        outputs.append(layers.get_output(net))
+    arrays = theano.function(inputs, outputs)(
+        *[np.ones(c[0], dtype=theano.config.floatX) for c in cases])
+    assert [a.shape for a in arrays] == [c[3] for c in cases]
+
+
+def test_strided_pooling_sweep_matches_theano(lasagne):
+    """ignore_border=False, every length 1..12, window 1..5, stride 1..5: derived == Theano."""
+    import theano
+    import theano.tensor as T
+    from theano.tensor.signal import pool
+    from lasagne_params.axis import pool_length
+    x, ws, st = T.tensor4(), T.ivector(), T.ivector()
+    f = theano.function([x, ws, st], pool.pool_2d(x, ws=ws, stride=st, ignore_border=False))
+    for length in range(1, 13):
+        data = np.ones((1, 1, length, 1), dtype=theano.config.floatX)
+        for size in range(1, 6):
+            for stride in range(1, 6):
+                got = f(data, np.array([size, 1], "int32"), np.array([stride, 1], "int32"))
+                assert got.shape[2] == pool_length(length, size, stride, 0, False).value, (
+                    length, size, stride)
+
+
+def test_lstm_forward_pass_runs_on_python_scan(lasagne):
+    """Theano's Cython scan cannot build on Python 3.11; compat makes Theano use its Python
+    scan, and a masked LSTM really runs."""
+    import theano
+    from lasagne import layers
+    if sys.version_info >= (3, 11):
+        assert sys.modules.get("theano.scan.scan_perform_ext", 0) is None
+    inp = layers.InputLayer((None, 5, 3))
+    mask = layers.InputLayer((None, 5))
+    net = layers.LSTMLayer(inp, 4, mask_input=mask)
+    f = theano.function([inp.input_var, mask.input_var], layers.get_output(net))
+    out = f(np.ones((2, 5, 3), theano.config.floatX), np.ones((2, 5), theano.config.floatX))
+    assert out.shape == (2, 5, 4) == (2,) + lp.derive(net).layers[-1].output_shape[1:]
+    assert np.isfinite(out).all() and np.abs(out).max() > 0
+
+
+def test_recurrent_runtime_shapes(lasagne, recurrent_net):
+    """Every recurrent layer's array has the derived shape (Python linker: no C build)."""
+    import theano
+    from lasagne import layers
+    all_layers = layers.get_all_layers(recurrent_net)
+    derived = lp.derive(recurrent_net).layers
+    by_name = {l.name: l for l in all_layers}
+    inputs = [by_name["in"].input_var, by_name["mask"].input_var, by_name["tied"].hid_init]
+    mode = theano.compile.Mode(linker="py", optimizer="fast_compile")
+    f = theano.function(inputs, layers.get_output(all_layers), mode=mode,
+                        on_unused_input="ignore")
+    x = np.random.RandomState(0).rand(2, 5, 3).astype(theano.config.floatX)
+    arrays = f(x, np.ones((2, 5), theano.config.floatX), np.zeros((2, 4), theano.config.floatX))
+    assert [a.shape for a in arrays] == [(2,) + r.output_shape[1:] for r in derived]

@@ -1,0 +1,59 @@
+"""Tables for networks beyond the question's: trainable column, shared arrays, notes."""
+import textwrap
+
+from conftest import chain
+import lasagne_params as lp
+from lasagne_params import LayerSpec
+
+
+def text_classifier():
+    """Embedding -> LSTM -> GRU (last step), two heads sharing one weight matrix."""
+    specs = chain(("words", "InputLayer", {"shape": (None, 50)}),
+                  ("embed", "EmbeddingLayer", {"input_size": 10000, "output_size": 300}),
+                  ("lstm", "LSTMLayer", {"num_units": 128}),
+                  ("gru", "GRULayer", {"num_units": 64, "only_return_final": True}),
+                  ("out", "DenseLayer", {"num_units": 2}))
+    return specs + [LayerSpec("tied", "DenseLayer", ("gru",),
+                              {"num_units": 2, "W": {"shared": "out.W"}, "b": None})]
+
+
+def test_trainable_column_shared_arrays_and_notes():
+    assert lp.render(lp.derive(text_classifier())) == textwrap.dedent("""\
+          #  name      size                                       parameters    trainable
+        ---  ------  ------    ---------------------------------------------  -----------
+          0  words       50                                                0            0
+          1  embed   50x300    10000*300                         = 3'000'000    3'000'000
+          2  lstm    50x128    4*(300+128+1)*128 + 3*128 + 2*128 =   220'288      220'032
+          3  gru         64    3*(128+64+1)*64 + 64              =    37'120       37'120
+          4  out          2    (64+1)*2                          =       130          130
+          5  tied         2    64*2                              =       128          128
+
+        total: 3'000'000 + 220'288 + 37'120 + 130 + 128 = 3'257'666, counting each shared array once: 3'257'538 (3'257'282 trainable)
+
+        shared arrays (each counted once in the total):
+          out.W: out, tied
+
+        notes:
+          gru: only_return_final is an option of Lasagne 0.2 and later (0.1 returns every step)
+        """)
+
+
+def test_json_carries_notes_and_derived_flags():
+    import json
+    data = json.loads(lp.render(lp.derive(text_classifier()), "json"))
+    assert data["shared"] == {"out.W": ["out", "tied"]}
+    assert data["trainable_params"] == 3257282
+    lstm = data["layers"][2]
+    assert lstm["derived"] is True and lstm["trainable_params"] == 220032
+    assert {a["name"]: a["trainable"] for a in lstm["param_arrays"]}["cell_init"] is False
+
+
+def test_comparison_shows_trainable_columns(lasagne, recurrent_net):
+    text = str(lp.compare(recurrent_net))
+    lines = text.splitlines()
+    assert lines[0].split() == ["#", "name", "type", "derived", "size", "Lasagne", "size",
+                                "derived", "params", "Lasagne", "params", "derived",
+                                "trainable", "Lasagne", "trainable", "check"]
+    lstm = next(line for line in lines if " lstm " in line).split()
+    assert lstm[-5:] == ["148", "148", "140", "140", "ok"]
+    assert text.endswith("all 7 layers agree\n")
