@@ -10,12 +10,10 @@ is independent of Lasagne's arithmetic.
 the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
 
-Two builders make real Lasagne layers from LayerSpecs (the other way):
-``build_layers`` (spec files and NeuralNet: constructor keywords, named
-nonlinearities, custom classes) and ``build_from_specs``/``layers_from_specs``
-(the zoo and the differential tests: LSTM/GRU gate arrays by attribute,
-nested recurrent sub-networks, ``hid_init=None``, integer inputs, one
-initializer for every array).  They are to be unified.
+``build_layers`` goes the other way: real Lasagne layers from LayerSpecs
+(spec files, NeuralNet, the zoo, the differential tests), with named
+functions, shared and untagged arrays, LSTM/GRU gates, nested recurrent
+sub-networks and custom classes.
 """
 import importlib
 import inspect
@@ -25,13 +23,14 @@ from collections import OrderedDict
 from .compat import install_compat
 from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
+from .registry import RULES
 from .rules.recurrent import GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES
 from .signatures import LAYER_REFERENCES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "build_layers", "output_layers",
            "named_function", "NAMED_FUNCTIONS", "input_layers", "layer_outputs_function",
-           "runtime_shapes", "build_from_specs", "layers_from_specs",
+           "runtime_shapes",
            "HYPER_PARAMS", "PARAM_ATTRS", "SUBNETWORKS"]
 
 _CONV = ("num_filters", "filter_size", "stride", "pad", "untie_biases")
@@ -331,25 +330,81 @@ def named_function(key, value, **where):
     return found
 
 
-def _shared(ref, built, key, where):
-    layer_name, _, attr = ref.rpartition(".")
-    variable = getattr(built.get(layer_name), attr, None)
+# --- LayerSpecs -> Lasagne ---------------------------------------------------------
+
+_DEFAULT = object()     # "Lasagne's default initializer"
+_TAGS = {"trainable", "regularizable"}
+
+
+def _state_variable(ndim):
+    import theano
+    return theano.tensor.TensorType(theano.config.floatX, (False,) * ndim)()
+
+
+def _layer_class(module, spec, classes, where):
+    """The class to build ``spec`` with: the caller's for its name, else ``lasagne.layers``'s."""
+    cls = classes.get(spec.name) or getattr(module.layers, spec.kind, None)
+    if inspect.isclass(cls) and issubclass(cls, module.layers.Layer):
+        return cls
+    names = [n for n in dir(module.layers) if n.endswith("Layer")]
+    hints = close_matches(spec.kind, names, n=1)
+    note = "; did you mean %s?" % hints[0] if hints else ""
+    if spec.kind in RULES:
+        note += " (Lasagne %s builds GPU-only classes only with a GPU)" % module.__version__
+    raise SpecError("lasagne.layers has no layer class %r%s" % (spec.kind, note),
+                    field="type", **where)
+
+
+def _resolve(value, key, built, registry, where):
+    """A spec value as a constructor argument: a shared array, ``_DEFAULT``, or as given.
+
+    ``{"shared": key}`` is an array an earlier layer holds (keys as in
+    :func:`specs_from_lasagne`, or ``layer.attribute`` for any attribute);
+    a mapping of tags only (``{"trainable": False}``) leaves the array to
+    Lasagne's default initializer.
+    """
+    if not isinstance(value, dict):
+        return value
+    if "shared" not in value:
+        return _DEFAULT if set(value) <= _TAGS else value
+    ref = value["shared"]
+    if ref in registry:
+        return registry[ref]
+    layer_name, _, attr = str(ref).rpartition(".")
+    if layer_name not in built:
+        raise SpecError("shares %r, which no earlier layer holds" % (ref,), field=key, **where)
+    variable = getattr(built[layer_name], attr, None)
     if variable is None:
         raise SpecError("layer %r has no parameter %r to share" % (layer_name, attr),
                         field=key, **where)
     return variable
 
 
-def _constructor(cls, spec, built, where):
-    """Keyword arguments for ``cls(**kwargs)``: inputs wired, names resolved."""
-    params = inspect.signature(cls.__init__).parameters
+def _gates(module, args, gates, resolve):
+    """Gate objects for the gates whose arrays the spec sets (flat names or gate dicts).
+
+    Pops every gate entry from ``args``.
+    """
     kwargs = {}
-    for key, value in spec.args.items():
-        if isinstance(value, dict) and set(value) == {"shared"}:
-            value = _shared(value["shared"], built, key, where)
-        elif key in NAMED_FUNCTIONS and isinstance(value, str):
-            value = named_function(key, value, **where)
-        kwargs[key] = value
+    for gate in gates:
+        options = {part: args.pop(pattern % gate) for part, pattern in GATE_PARAMS.items()
+                   if pattern % gate in args}
+        options.update(args.pop(gate, None) or {})
+        options = {part: resolve(value, gate) for part, value in options.items()}
+        options = {part: value for part, value in options.items() if value is not _DEFAULT}
+        if not options:
+            continue
+        base = {"W_cell": None} if gate in ("cell",) + GRU_GATES else {}
+        if gate in ("cell", "hidden_update"):
+            base["nonlinearity"] = module.nonlinearities.tanh
+        base.update(options)
+        kwargs[gate] = module.layers.Gate(**base)
+    return kwargs
+
+
+def _wire(cls, spec, built, kwargs, where):
+    """Put the incoming layers into ``kwargs`` as ``cls``'s signature names them."""
+    params = inspect.signature(cls.__init__).parameters
     inputs = [built[name] for name in spec.incoming]
     if "incomings" in params:
         kwargs["incomings"] = inputs
@@ -360,49 +415,123 @@ def _constructor(cls, spec, built, where):
                             field="incoming", **where)
         kwargs["incoming"] = inputs[0]
         kwargs.update(zip(extra, inputs[1:]))
+
+
+def _constructor(module, cls, spec, built, scope, where):
+    """Keyword arguments for ``cls(**kwargs)``: inputs wired, names and arrays resolved."""
+    registry, prefix, init = scope
+
+    def resolve(value, key):
+        return _resolve(value, key, built, registry, where)
+
+    kind, args = spec.kind, dict(spec.args)
+    if init is not None:
+        for attr in PARAM_ATTRS.get(kind, ()):
+            args.setdefault(attr, init)
+    kwargs = {}
+    dtype = args.pop("dtype", None)
+    if kind == "InputLayer" and dtype:
+        import theano
+        kwargs["input_var"] = theano.tensor.TensorType(
+            dtype, (False,) * len(args["shape"]))("%s.input" % spec.name)
+    if not args.get("only_return_final", True):
+        del args["only_return_final"]           # Lasagne 0.1 does not know the keyword
+    gates = {"LSTMLayer": LSTM_GATES, "GRULayer": GRU_GATES}.get(kind, ())
+    kwargs.update(_gates(module, args, gates, resolve))
+    for field in SUBNETWORKS.get(kind, ()):
+        if isinstance(args.get(field), (list, tuple)):
+            nested = _build(module, args[field], {},
+                            (registry, "%s%s.%s/" % (prefix, spec.name, field), init))
+            args[field] = next(reversed(nested.values()))
+    for name in ("hid_init", "cell_init"):
+        if name in args and args[name] is None:
+            ndim = len(args["hidden_to_hidden"].output_shape) \
+                if kind == "CustomRecurrentLayer" else 2
+            args[name] = _state_variable(ndim)
+    for key, value in args.items():
+        if key in NAMED_FUNCTIONS and isinstance(value, str):
+            value = named_function(key, value, **where)
+        value = resolve(value, key)
+        if value is not _DEFAULT:
+            kwargs[key] = value
+    if kind == "SliceLayer" and isinstance(kwargs.get("indices"), (list, tuple)):
+        kwargs["indices"] = slice(*kwargs["indices"])
+    _wire(cls, spec, built, kwargs, where)
     kwargs["name"] = spec.name
     return kwargs
 
 
-def build_layers(specs, classes=None):
-    """Real Lasagne layers from LayerSpecs (inputs first), as {name: layer}.
+def _register(spec, layer, registry, prefix):
+    """Record ``layer``'s arrays under their share keys; untag ``{"trainable": False}`` ones."""
+    for attr in PARAM_ATTRS.get(spec.kind, ()):
+        variable = getattr(layer, attr, None)
+        if variable is not None:
+            registry.setdefault("%s%s.%s" % (prefix, spec.name, attr), variable)
+    for attr, value in spec.args.items():
+        variable = getattr(layer, attr, None)
+        if isinstance(value, dict) and value.get("trainable") is False \
+                and variable in getattr(layer, "params", {}):
+            layer.params[variable].discard("trainable")
 
-    Parameters
-    ----------
-    specs : list of LayerSpec
-        ``kind`` names a class of ``lasagne.layers``; ``{"shared": "a.W"}``
-        becomes layer a's W itself; a string ``nonlinearity`` (and
-        ``merge_function``, ``pool_function``) is looked up by name.
-    classes : dict, optional
-        ``{layer name: class}`` to use instead of looking ``kind`` up (the
-        classes a NeuralNet was given, custom ones included).
 
-    Returns
-    -------
-    collections.OrderedDict
-        Layers in ``specs`` order.  A constructor that fails raises a
-        :class:`LayerRuleError` naming the layer and Lasagne's complaint.
-    """
-    module = lasagne()
+def _build(module, specs, classes, scope):
     built = OrderedDict()
     for spec in specs:
         where = {"layer": spec.name, "kind": spec.kind}
-        cls = (classes or {}).get(spec.name) or getattr(module.layers, spec.kind, None)
-        if not inspect.isclass(cls) or not issubclass(cls, module.layers.Layer):
-            names = [n for n in dir(module.layers) if n.endswith("Layer")]
-            hints = close_matches(spec.kind, names, n=1)
-            raise SpecError("lasagne.layers has no layer class %r%s" % (
-                spec.kind, "; did you mean %s?" % hints[0] if hints else ""),
-                field="type", **where)
-        kwargs = _constructor(cls, spec, built, where)
+        cls = _layer_class(module, spec, classes, where)
+        kwargs = _constructor(module, cls, spec, built, scope, where)
         try:
-            built[spec.name] = cls(**kwargs)
+            layer = cls(**kwargs)
         except LasagneParamsError:
             raise
         except Exception as exc:   # Lasagne's own checks raise anything
             raise LayerRuleError("Lasagne cannot build it: %s: %s"
                                  % (type(exc).__name__, exc), **where) from exc
+        built[spec.name] = layer
+        _register(spec, layer, scope[0], scope[1])
     return built
+
+
+def build_layers(specs, classes=None, init=None):
+    """Real Lasagne layers from LayerSpecs (inputs first), as {name: layer}.
+
+    Parameters
+    ----------
+    specs : list of LayerSpec
+        ``kind`` names a class of ``lasagne.layers``; ``args`` are the
+        constructor's keywords (plain values), with: ``{"shared": key}``
+        for an array an earlier layer holds (keys as in
+        :func:`specs_from_lasagne`, e.g. ``"lstm.W_in_to_ingate"``, or
+        ``"a.W"``), ``{"trainable": False}`` to untag one, ``None`` for
+        ``hid_init``/``cell_init`` given as an expression, nested LayerSpec
+        lists for ``input_to_hidden``/``hidden_to_hidden``, LSTM/GRU gate
+        arrays by attribute name (``W_in_to_ingate``) or as
+        ``{"ingate": {"W_in": ..., "b": ...}}``, functions by name
+        (``"rectify"``, ``"maximum"``: see ``NAMED_FUNCTIONS``), SliceLayer
+        ``indices`` as a list of slice arguments, and InputLayer ``dtype``
+        (e.g. ``"int32"`` for an EmbeddingLayer's input).
+    classes : dict, optional
+        ``{layer name: class}`` to use instead of looking ``kind`` up (the
+        classes a NeuralNet was given, custom ones included).
+    init : optional
+        A Lasagne initializer (or ``shape -> array`` callable) for every
+        parameter array the specs leave to Lasagne's default: e.g. float32
+        zeros to build VGG without drawing 138M random numbers.
+
+    Returns
+    -------
+    collections.OrderedDict
+        Layers in ``specs`` order (the last is the output of a chain).
+
+    Raises
+    ------
+    SpecError
+        For an unknown class, a bad function name or share reference.
+    LayerRuleError
+        When Lasagne's constructor refuses the arguments (its complaint
+        is the message, the exception its ``__cause__``).
+    """
+    return _build(lasagne(), list(specs), classes or {}, ({}, "", init))
 
 
 def output_layers(specs, built):
@@ -471,149 +600,3 @@ def runtime_shapes(output_layer, batch):
                         kind="InputLayer",
                         field="batch")
     return [tuple(int(d) for d in array.shape) for array in function(batch)]
-
-
-# --- LayerSpecs -> Lasagne ---------------------------------------------------------
-
-def _state_variable(ndim):
-    import theano
-    return theano.tensor.TensorType(theano.config.floatX, (False,) * ndim)()
-
-
-def _gates(module, args, gates, resolve):
-    """Gate objects for the gates whose arrays the spec sets (flat names or gate dicts)."""
-    from lasagne.nonlinearities import tanh
-    kwargs = {}
-    for gate in gates:
-        options = {part: args[pattern % gate] for part, pattern in GATE_PARAMS.items()
-                   if pattern % gate in args}
-        options.update(args.get(gate) or {})
-        options = {part: resolve(value) for part, value in options.items()}
-        options = {part: value for part, value in options.items() if value is not _DEFAULT}
-        if not options:
-            continue
-        base = {"W_cell": None} if gate in ("cell",) + GRU_GATES else {}
-        if gate in ("cell", "hidden_update"):
-            base["nonlinearity"] = tanh
-        base.update(options)
-        kwargs[gate] = module.layers.Gate(**base)
-    return kwargs
-
-
-_DEFAULT = object()     # "Lasagne's default initializer"
-
-
-def _constructor_args(module, spec, layers, registry, prefix, init):
-    """Positional and keyword arguments for the Lasagne class ``spec.kind``."""
-    import theano.tensor as T
-
-    def resolve(value):
-        """A spec's array entry: the shared variable, the default, or as given."""
-        if isinstance(value, dict) and "shared" in value:
-            try:
-                return registry[value["shared"]]
-            except KeyError:
-                raise SpecError("shares %r, which no earlier layer holds" % (value["shared"],),
-                                layer=spec.name, kind=spec.kind) from None
-        return _DEFAULT if isinstance(value, dict) else value
-
-    kind, args = spec.kind, dict(spec.args)
-    if init is not None:
-        for attr in PARAM_ATTRS.get(kind, ()):
-            args.setdefault(attr, init)
-    kwargs = {}
-    if kind == "InputLayer" and args.get("dtype"):
-        kwargs["input_var"] = T.TensorType(args["dtype"], (False,) * len(args["shape"]))(
-            "%s.input" % spec.name)
-    args.pop("dtype", None)
-    if not args.get("only_return_final", True):
-        del args["only_return_final"]           # Lasagne 0.1 does not know the keyword
-    for gate_kind, gates in (("LSTMLayer", LSTM_GATES), ("GRULayer", GRU_GATES)):
-        if kind == gate_kind:
-            kwargs.update(_gates(module, args, gates, resolve))
-            for gate in gates:
-                args.pop(gate, None)
-                for pattern in GATE_PARAMS.values():
-                    args.pop(pattern % gate, None)
-    for field in SUBNETWORKS.get(kind, ()):
-        if field in args:
-            args[field] = _build(module, args[field], registry,
-                                 "%s%s.%s/" % (prefix, spec.name, field), init)[1]
-    for name in ("hid_init", "cell_init"):
-        if name in args and args[name] is None:
-            ndim = 2 if kind != "CustomRecurrentLayer" else len(
-                args["hidden_to_hidden"].output_shape)
-            args[name] = _state_variable(ndim)
-    for name in NAMED_FUNCTIONS:
-        if isinstance(args.get(name), str):
-            args[name] = named_function(name, args[name], layer=spec.name, kind=spec.kind)
-    if kind == "SliceLayer" and isinstance(args.get("indices"), (list, tuple)):
-        args["indices"] = slice(*args["indices"])
-    for attr in PARAM_ATTRS.get(kind, ()):
-        if attr in args:
-            value = resolve(args.pop(attr))
-            if value is not _DEFAULT:
-                args[attr] = value
-    kwargs.update(args)
-    incoming = [layers[name] for name in spec.incoming]
-    if kind in ("ConcatLayer", "ElemwiseSumLayer", "ElemwiseMergeLayer"):
-        return [incoming], kwargs
-    if len(incoming) > 1:
-        kwargs["mask_input"] = incoming[1]
-    if kind == "InputLayer":
-        return [kwargs.pop("shape")], kwargs
-    return incoming[:1], kwargs
-
-
-def _build(module, specs, registry, prefix, init=None):
-    layers = {}
-    layer = None
-    for spec in specs:
-        try:
-            cls = getattr(module.layers, spec.kind)
-        except AttributeError:
-            raise SpecError("Lasagne %s has no layer class %r (GPU-only classes cannot be "
-                            "built without a GPU)" % (module.__version__, spec.kind),
-                            layer=spec.name, kind=spec.kind, field="kind") from None
-        positional, kwargs = _constructor_args(module, spec, layers, registry, prefix, init)
-        try:
-            layer = cls(*positional, name=spec.name, **kwargs)
-        except TypeError as exc:            # e.g. a keyword Lasagne 0.1 does not take
-            raise SpecError("Lasagne cannot build it: %s" % exc, layer=spec.name,
-                            kind=spec.kind) from exc
-        layers[spec.name] = layer
-        for attr in PARAM_ATTRS.get(spec.kind, ()):
-            variable = getattr(layer, attr, None)
-            if variable is None:
-                continue
-            registry.setdefault("%s%s.%s" % (prefix, spec.name, attr), variable)
-            value = spec.args.get(attr)
-            if isinstance(value, dict) and value.get("trainable") is False:
-                layer.params[variable].discard("trainable")
-    return layers, layer
-
-
-def layers_from_specs(specs, init=None):
-    """``{name: Lasagne layer}`` for LayerSpecs in topological order (see build_from_specs)."""
-    return _build(lasagne(), list(specs), {}, "", init)[0]
-
-
-def build_from_specs(specs, init=None):
-    """The Lasagne network described by ``specs``; returns its last layer.
-
-    ``init`` (a Lasagne initializer or ``shape -> array`` callable), if
-    given, initializes every parameter array the specs leave to Lasagne's
-    default: e.g. float32 zeros to build VGG without drawing 138M random
-    numbers.
-
-    Spec arguments are the constructor's keywords (plain values), with:
-    ``{"shared": key}`` for an array another layer holds (keys as in
-    :func:`specs_from_lasagne`), ``{"trainable": False}`` to untag one,
-    ``None`` for ``hid_init``/``cell_init`` given as an expression, nested
-    LayerSpec lists for ``input_to_hidden``/``hidden_to_hidden``, LSTM/GRU
-    gate arrays by attribute name (``W_in_to_ingate``) or as
-    ``{"ingate": {"W_in": ..., "b": ...}}``, functions by name
-    (``"maximum"``, ``"rectify"``: see ``NAMED_FUNCTIONS``), and InputLayer ``dtype`` (e.g. ``"int32"`` for an
-    EmbeddingLayer's input).
-    """
-    return _build(lasagne(), list(specs), {}, "", init)[1]

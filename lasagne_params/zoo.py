@@ -2,7 +2,7 @@
 
 Each ``<name>_specs()`` returns the network as a list of LayerSpecs (no
 Theano, no Lasagne: derive it anywhere); ``<name>(init=None)`` builds it in
-Lasagne with :func:`lasagne_adapter.build_from_specs` and returns the output
+Lasagne with :func:`lasagne_adapter.build_layers` and returns the output
 layer.  ``PUBLISHED_TOTALS`` holds each network's published parameter count.
 
 ============  ===========  ===================================================
@@ -204,8 +204,8 @@ def build(name, init=None):
     ``init`` initializes every parameter array (default: Lasagne's own
     initializers); pass cheap float32 zeros to build VGG quickly.
     """
-    from .lasagne_adapter import build_from_specs
-    return build_from_specs(specs(name), init=init)
+    from .lasagne_adapter import build_layers
+    return next(reversed(build_layers(specs(name), init=init).values()))
 
 
 def _builder(name, what):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 import netgen
 from conftest import assert_formulas_evaluate
 import lasagne_params as lp
-from lasagne_params.lasagne_adapter import layers_from_specs
+from lasagne_params.lasagne_adapter import build_layers
 from lasagne_params.registry import GPU_ONLY, RULES
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -23,7 +23,7 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 def check_network(specs, sinks):
     """Build ``specs`` in Lasagne and assert the derivation agrees everywhere; the outputs."""
-    layers = layers_from_specs(specs)
+    layers = build_layers(specs)
     outputs = [layers[name] for name in sinks]
     comparison = lp.compare(outputs)
     assert comparison.ok, str(comparison)

@@ -8,12 +8,12 @@ from conftest import chain
 from test_rules_layers import CASES
 import lasagne_params as lp
 from lasagne_params import LayerSpec
-from lasagne_params.errors import SpecError
 
 
 def build(specs, **kwargs):
-    from lasagne_params.lasagne_adapter import build_from_specs
-    return build_from_specs(specs, **kwargs)
+    """The last layer of ``specs`` built in Lasagne."""
+    from lasagne_params.lasagne_adapter import build_layers
+    return next(reversed(build_layers(specs, **kwargs).values()))
 
 
 def single(kind, args, inputs):
@@ -57,7 +57,8 @@ def test_unknown_lengths_flow_where_lasagne_01_fails(lasagne, kind, args, inputs
 
 
 def test_only_return_final_is_not_in_lasagne_01(lasagne):
-    with pytest.raises(SpecError, match="Lasagne cannot build it: .*only_return_final"):
+    with pytest.raises(lp.LayerRuleError,
+                       match="Lasagne cannot build it: TypeError: .*only_return_final"):
         build(single("LSTMLayer", {"num_units": 5, "only_return_final": True}, [(None, 6, 3)]))
 
 
