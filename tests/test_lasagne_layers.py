@@ -80,6 +80,46 @@ def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
         recurrent_net, trainable=True)
 
 
+RECURRENT_SPECS = [
+    LayerSpec("in", "InputLayer", (), {"shape": (None, 5, 3)}),
+    LayerSpec("mask", "InputLayer", (), {"shape": (None, 5)}),
+    LayerSpec("lstm", "LSTMLayer", ("in", "mask"), {"num_units": 4}),
+    LayerSpec("custom", "CustomRecurrentLayer", ("lstm",), {
+        "input_to_hidden": [LayerSpec("i2h_in", "InputLayer", (), {"shape": (None, 4)}),
+                            LayerSpec("i2h", "DenseLayer", ("i2h_in",), {"num_units": 6})],
+        "hidden_to_hidden": [LayerSpec("h2h_in", "InputLayer", (), {"shape": (None, 6)}),
+                             LayerSpec("h2h", "DenseLayer", ("h2h_in",),
+                                       {"num_units": 6, "b": None})]}),
+    LayerSpec("tied", "LSTMLayer", ("custom",), {
+        "num_units": 4, "peepholes": False, "hid_init": None,
+        "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
+        "b_ingate": {"trainable": False}}),
+]
+
+
+def test_build_and_compare_recurrent_specs(lasagne):
+    """Spec lists with LSTM gates, a shared gate array, an untagged bias, hid_init=None and
+    a CustomRecurrentLayer's sub-networks build through lp.build and agree with Lasagne."""
+    comparison = lp.compare(RECURRENT_SPECS)
+    assert comparison.ok, str(comparison)
+    derived = comparison.derived
+    # lstm: 4 gates * (3*4 + 4*4 + 4) + 3 peepholes * 4 + cell_init 4 + hid_init 4
+    assert (derived.layer("lstm").params, derived.layer("lstm").trainable_params) == (148, 140)
+    # custom: (4+1)*6 + 6*6 + hid_init 6
+    assert (derived.layer("custom").params, derived.layer("custom").trainable_params) == (72, 66)
+    # tied: 4 gates * (6*4 + 4*4 + 4) + cell_init 4; b_ingate (4) untagged
+    assert (derived.layer("tied").params, derived.layer("tied").trainable_params) == (180, 172)
+    out = lp.build(RECURRENT_SPECS)
+    built = {layer.name: layer for layer in lasagne.layers.get_all_layers(out)}
+    assert out is built["tied"] and out.W_hid_to_ingate is built["lstm"].W_hid_to_ingate
+    assert built["lstm"].input_layers == [built["in"], built["mask"]]
+    assert out.hid_init is not None and not hasattr(out.hid_init, "get_value")
+    # the tied W_hid_to_ingate (4*4) is counted once
+    assert derived.total_params == lasagne.layers.count_params(out) == 148 + 72 + 180 - 16
+    assert derived.trainable_params == lasagne.layers.count_params(out, trainable=True) \
+        == 140 + 66 + 172 - 16
+
+
 def test_recurrent_layer_name_collision(lasagne):
     """Lasagne 0.1 names both of a RecurrentLayer's weight matrices '<name>.W'."""
     from lasagne import layers
