@@ -24,7 +24,8 @@ from .compat import install_compat
 from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
 from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
 from .registry import RULES
-from .rules.recurrent import GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES
+from .rules.recurrent import (GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES,
+                              SUBNETWORKS)
 from .signatures import LAYER_REFERENCES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
@@ -105,8 +106,6 @@ PARAM_ATTRS = {
     "LSTMLayer": _gate_attrs(LSTM_GATES, PEEPHOLE_GATES) + ("cell_init", "hid_init"),
     "GRULayer": _gate_attrs(GRU_GATES) + ("hid_init",),
 }
-# Layers whose parameters live in sub-networks given as hyper-parameters.
-SUBNETWORKS = {"CustomRecurrentLayer": ("input_to_hidden", "hidden_to_hidden")}
 # Hyper-parameters holding a Theano function, stored by name.
 _FUNCTIONS = ("merge_function", "pool_function")
 # Keywords whose string value names a function in this module (spec files

@@ -23,6 +23,10 @@ layers feeding it.  Two forms are read, from a file or from Python data:
   training keywords (``update``, ``update_learning_rate``, ``max_epochs``, ...)
   accepted and left aside.
 
+A CustomRecurrentLayer's ``input_to_hidden``/``hidden_to_hidden`` are
+sub-networks in the layer-list form (a list of layer mappings, output last),
+in either form of file.
+
 A parameter shared with another layer is ``{"shared": "conv1.W"}`` (nolearn's
 form also takes ``"conv2_W": "conv1"``).  Strings such as
 ``"nonlinearity": "rectify"`` are kept: derivation ignores them, ``build``
@@ -40,6 +44,7 @@ from .engine import derive_specs
 from .errors import LasagneParamsError, SpecError, UnsupportedLayerError, close_matches
 from .records import LayerSpec
 from .registry import rule_for
+from .rules.recurrent import SUBNETWORKS
 from .signatures import KEYWORDS, LAYER_REFERENCES, NONLINEARITIES, check_keyword, signature
 
 __all__ = ["load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
@@ -334,9 +339,30 @@ def specs_from_layer_list(items):
         layer.take_incoming()
         for key, value in args.items():
             check_keyword(kind, key, layer=name)
-            _check_value(kind, key, value, name)
+            if key in SUBNETWORKS.get(kind, ()):
+                args[key] = _subnetwork(value, name, kind, key)
+            else:
+                _check_value(kind, key, value, name)
         layers.append(layer)
     return _finish(layers)
+
+
+def _subnetwork(items, name, kind, key):
+    """A sub-network (``input_to_hidden``...) in layer-list form -> a list of LayerSpecs.
+
+    Its errors name the nested layer as ``<layer>.<key>/<nested layer>``.
+    """
+    if not isinstance(items, list) or not items or not all(
+            isinstance(item, dict) for item in items):
+        raise SpecError("a sub-network is a non-empty list of layer mappings (output layer "
+                        "last), got %s" % _describe(items), layer=name, kind=kind, field=key)
+    try:
+        return specs_from_layer_list(items)
+    except LasagneParamsError as exc:
+        nested = exc.located(layer=name, kind=kind, field=key)
+        if exc.layer is not None:
+            nested.layer = "%s.%s/%s" % (name, key, exc.layer)
+        raise nested from None
 
 
 def _split_keyword(key, layers):

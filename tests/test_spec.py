@@ -245,3 +245,58 @@ def test_build_returns_every_output_of_a_fork(lasagne):
              LayerSpec("b", "DenseLayer", ("in",), {"num_units": 3})]
     a, b = lp.build(specs)
     assert (a.name, a.output_shape, b.name, b.output_shape) == ("a", (None, 2), "b", (None, 3))
+
+
+RECURRENT_YAML = """
+layers:
+  - {name: in, type: InputLayer, shape: [null, 5, 3]}
+  - name: custom
+    type: CustomRecurrentLayer
+    input_to_hidden:
+      - {name: i2h_in, type: InputLayer, shape: [null, 3]}
+      - {name: i2h, type: DenseLayer, num_units: 6, nonlinearity: linear}
+    hidden_to_hidden:
+      - {name: h2h_in, type: InputLayer, shape: [null, 6]}
+      - {name: h2h, type: DenseLayer, num_units: 6, b: null}
+  - {name: out, type: DenseLayer, num_units: 2}
+"""
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json"])
+def test_spec_files_hold_recurrent_sub_networks(tmp_path, suffix):
+    yaml = pytest.importorskip("yaml")
+    path = tmp_path / ("net." + suffix)
+    data = yaml.safe_load(RECURRENT_YAML)
+    path.write_text(RECURRENT_YAML if suffix == "yaml" else json.dumps(data))
+    specs = load_spec(str(path))
+    nested = specs[1].args["input_to_hidden"]
+    assert [s.name for s in nested] == ["i2h_in", "i2h"] and nested[1].incoming == ("i2h_in",)
+    report = lp.derive(specs)
+    # custom: (3+1)*6 + 6*6 + hid_init 6 (untrainable); out: 5*6 -> (30+1)*2
+    assert report.layer("custom").params == 4 * 6 + 6 * 6 + 6 == 66
+    assert report.layer("custom").output_shape == (None, 5, 6)
+    assert report.total_params == 66 + 62
+
+
+def test_sub_network_errors_name_the_nested_layer(tmp_path):
+    data = {"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 5, 3]},
+                       {"name": "c", "type": "CustomRecurrentLayer",
+                        "input_to_hidden": [{"type": "InputLayer", "shape": [None, 3]},
+                                            {"name": "d", "type": "DenseLayer", "num_unit": 6}],
+                        "hidden_to_hidden": []}]}
+    with pytest.raises(SpecError, match=r"^n.json: layer 'c.input_to_hidden/d' \(DenseLayer\): "
+                                        r"num_unit: unknown keyword; did you mean num_units\?"):
+        parse_spec(data, file="n.json")
+    data["layers"][1]["input_to_hidden"][1]["num_units"] = data["layers"][1][
+        "input_to_hidden"][1].pop("num_unit")
+    with pytest.raises(SpecError, match=r"^layer 'c' \(CustomRecurrentLayer\): hidden_to_hidden: "
+                                        r"a sub-network is a non-empty list of layer mappings"):
+        parse_spec(data)
+
+
+def test_spec_file_sub_networks_build_and_agree_with_lasagne(lasagne, tmp_path):
+    path = tmp_path / "net.yaml"
+    path.write_text(RECURRENT_YAML)
+    comparison = lp.compare(str(path))
+    assert comparison.ok, str(comparison)
+    assert comparison.derived.total_params == 66 + 62

@@ -15,7 +15,7 @@ from ..records import shape_size
 from .base import Ctx, Result, dims_text, product_text
 
 __all__ = ["custom_recurrent", "recurrent", "lstm", "gru", "LSTM_GATES", "GRU_GATES",
-           "GATE_PARAMS"]
+           "GATE_PARAMS", "SUBNETWORKS"]
 
 LSTM_GATES = ("ingate", "forgetgate", "cell", "outgate")
 GRU_GATES = ("updategate", "resetgate", "hidden_update")
@@ -23,6 +23,8 @@ PEEPHOLE_GATES = ("ingate", "forgetgate", "outgate")
 # Gate(...) keyword -> the attribute name Lasagne gives the array on the layer.
 GATE_PARAMS = {"W_in": "W_in_to_%s", "W_hid": "W_hid_to_%s", "W_cell": "W_cell_to_%s",
                "b": "b_%s"}
+# Layers whose parameters live in sub-networks given as hyper-parameters.
+SUBNETWORKS = {"CustomRecurrentLayer": ("input_to_hidden", "hidden_to_hidden")}
 _INITIALIZER = object()     # "an initializer": the Gate default
 
 
