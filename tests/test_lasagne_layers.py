@@ -276,3 +276,30 @@ def test_recurrent_runtime_shapes(lasagne, recurrent_net):
     x = np.random.RandomState(0).rand(2, 5, 3).astype(theano.config.floatX)
     arrays = f(x, np.ones((2, 5), theano.config.floatX), np.zeros((2, 4), theano.config.floatX))
     assert [a.shape for a in arrays] == [(2,) + r.output_shape[1:] for r in derived]
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("DenseLayr", r"lasagne.layers has no layer class 'DenseLayr'; did you mean DenseLayer\?$"),
+    ("Conv2DDNNLayer", r"lasagne.layers has no layer class 'Conv2DDNNLayer'.*"
+                       r"\(Lasagne 0.1 builds GPU-only classes only with a GPU\)$"),
+])
+def test_build_names_a_missing_class(lasagne, kind, message):
+    from lasagne_params.lasagne_adapter import build_layers
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 8, 8)}),
+             LayerSpec("x", kind, ("in",), {"num_units": 2})]
+    with pytest.raises(lp.SpecError, match=message) as info:
+        build_layers(specs)
+    assert (info.value.layer, info.value.kind, info.value.field) == ("x", kind, "type")
+
+
+def test_share_errors_name_the_reference(lasagne):
+    from lasagne_params.lasagne_adapter import build_layers
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 4)}),
+             LayerSpec("a", "DenseLayer", ("in",), {"num_units": 2, "b": None}),
+             LayerSpec("d", "DenseLayer", ("a",), {"num_units": 2, "W": {"shared": "z.W"}})]
+    with pytest.raises(lp.SpecError, match=r"layer 'd' \(DenseLayer\): W: shares 'z.W', "
+                                           r"which no earlier layer holds$"):
+        build_layers(specs)
+    specs[2] = LayerSpec("d", "DenseLayer", ("a",), {"num_units": 2, "b": {"shared": "a.b"}})
+    with pytest.raises(lp.SpecError, match=r"b: layer 'a' has no parameter 'b' to share$"):
+        build_layers(specs)
