@@ -25,7 +25,7 @@ import importlib.util
 import os
 import sys
 
-from .costs import FLOATX_BYTES
+from .cost_records import FLOATX_BYTES
 from .errors import LasagneParamsError, SpecError, close_matches
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns

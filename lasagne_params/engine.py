@@ -5,7 +5,7 @@ Pure Python: this is the whole derivation, from hyper-parameters to figures.
 import dataclasses
 
 from .errors import LasagneParamsError, LayerRuleError, SpecError
-from .records import LayerRow, LayerSpec, Report
+from .records import LayerRow, LayerSpec, Report, fast_record
 from .registry import rule_for
 from .rules import Ctx
 
@@ -23,12 +23,18 @@ def _check_shared(spec, terms, arrays):
 
 
 def _row(index, spec, result):
-    return LayerRow(
-        index=index, name=spec.name, kind=spec.kind, output_shape=result.output_shape,
-        params=sum(t.size for t in result.terms),
-        trainable_params=sum(t.size for t in result.terms if t.trainable),
-        shape_formula=result.shape_formula, param_formula=result.param_formula,
-        incoming=tuple(spec.incoming), terms=tuple(result.terms), note=result.note)
+    params = trainable = 0
+    for term in result.terms:
+        size = term.size
+        params += size
+        if term.trainable:
+            trainable += size
+    return fast_record(LayerRow, {
+        "index": index, "name": spec.name, "kind": spec.kind,
+        "output_shape": result.output_shape, "params": params, "trainable_params": trainable,
+        "shape_formula": result.shape_formula, "param_formula": result.param_formula,
+        "incoming": tuple(spec.incoming), "terms": tuple(result.terms), "note": result.note,
+        "derived": True})
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _arrays=None):

@@ -9,7 +9,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from .. import axis
 from ..errors import LasagneParamsError, LayerRuleError
-from ..records import LayerSpec, ParamTerm
+from ..records import LayerSpec, ParamTerm, fast_record
 
 __all__ = ["Ctx", "Result", "shape_text", "thousands", "axis_text", "with_size",
            "product_text", "dims_text"]
@@ -161,7 +161,9 @@ class Ctx:
             key = str(value["shared"])
         if isinstance(value, dict) and "trainable" in value:
             trainable = bool(value["trainable"])
-        return ParamTerm(name, tuple(int(d) for d in shape), trainable, regularizable, key)
+        return fast_record(ParamTerm, {"name": name, "shape": tuple([int(d) for d in shape]),
+                                       "trainable": trainable,
+                                       "regularizable": regularizable, "key": key})
 
     def check_lengths(self, lengths, field):
         for length in lengths:
