@@ -24,7 +24,7 @@ also writes it to a file):
   samples/s against PyTorch, Theano compile time), run as it is.
 
     python benchmarks/perf.py                     # the README's table
-    python benchmarks/perf.py --train --out perf.md
+    python benchmarks/perf.py --train --train-python .venv-torch/bin/python --out perf.md
     python benchmarks/perf.py --quick             # smoke: tiny sizes, seconds
 
 Not a test: ``tests/test_perf.py`` runs ``--quick`` so it cannot rot.
@@ -290,10 +290,14 @@ def measure_cli(repeats):
     return {"show_s": wall(show), "pass_s": wall([sys.executable, "-c", "pass"])}
 
 
-def measure_training(quick):
-    """benchmarks/train_speed.py's figures (JSON), run as it is."""
+def measure_training(quick, python=None):
+    """benchmarks/train_speed.py's figures (JSON), run as it is by ``python``.
+
+    ``python`` (default: this interpreter) may be another environment's,
+    one with torch; this worktree's lasagne_params comes first on its path.
+    """
     script = os.path.join(ROOT, "benchmarks", "train_speed.py")
-    command = [sys.executable, script, "--json"]
+    command = [python or sys.executable, script, "--json"]
     if quick:
         command += ["--batches", "2", "--repeats", "1", "--compile", "none"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
@@ -404,6 +408,9 @@ def parse_args(argv):
                         help="skip building networks in Lasagne")
     parser.add_argument("--train", action="store_true",
                         help="also run benchmarks/train_speed.py (minutes)")
+    parser.add_argument("--train-python", metavar="PYTHON",
+                        help="interpreter for --train, e.g. one with torch installed "
+                             "(default: this one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--out", help="also write the markdown table to this file")
     return parser.parse_args(argv)
@@ -426,7 +433,7 @@ def main(argv=None):
                 figures["lasagne"][title] = result
     figures["cli"] = measure_cli(repeats)
     if args.train:
-        figures["training"] = measure_training(args.quick)
+        figures["training"] = measure_training(args.quick, args.train_python)
     figures["load"].append(os.getloadavg()[0])
     figures["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     text = json.dumps(figures, indent=1) if args.json else render(figures)

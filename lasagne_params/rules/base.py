@@ -29,7 +29,7 @@ def shape_text(shape):
 
 def product_text(dims):
     """``(32, 5, 5)`` -> ``"32*5*5"`` (``"1"`` for no dims)."""
-    return "*".join(str(d) for d in dims) or "1"
+    return "*".join(map(str, dims)) or "1"
 
 
 def dims_text(dims):
@@ -144,7 +144,7 @@ class Ctx:
                              "incoming")
 
     def require_known(self, dims, what):
-        if any(d is None for d in dims):
+        if None in dims:
             raise self.error("%s must be known to count parameters, got input shape %r"
                              % (what, self.input_shape), "incoming")
 
@@ -155,13 +155,16 @@ class Ctx:
         ``{"shared": key}`` ties it to another layer's array and
         ``{"trainable": false}`` untags it.
         """
-        value = self.get(name) if value is _UNSET else value
-        key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
-        if isinstance(value, dict) and "shared" in value:
-            key = str(value["shared"])
-        if isinstance(value, dict) and "trainable" in value:
-            trainable = bool(value["trainable"])
-        return fast_record(ParamTerm, {"name": name, "shape": tuple([int(d) for d in shape]),
+        value = self.spec.args.get(name) if value is _UNSET else value
+        if isinstance(value, dict):
+            key = str(value["shared"]) if "shared" in value else None
+            if "trainable" in value:
+                trainable = bool(value["trainable"])
+        else:
+            key = None
+        if key is None:
+            key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
+        return fast_record(ParamTerm, {"name": name, "shape": tuple(map(int, shape)),
                                        "trainable": trainable,
                                        "regularizable": regularizable, "key": key})
 
