@@ -7,18 +7,33 @@ training and prediction do, through ``install_compat``.
 """
 from .api import assert_matches, build, compare, derive, derive_costs, from_lasagne
 from .compare import Comparison, Mismatch
-from .compat import install_compat
 from .cost_records import CostReport, LayerCost, OpTerm
 from .errors import (DrawError, LasagneParamsError, LayerRuleError, SpecError,
                      UnsupportedLayerError)
-from .neuralnet import NeuralNet
-from .picture import draw
 from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import supported_kinds
 from .render import render
-from .runtime import RuntimeCheck, RuntimeMismatch, verify_runtime
 from .spec import load_spec
-from .training import Trainer, TrainingError
+
+#: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
+#: the command line's spec-file path stay quick: name -> submodule.
+_LAZY = {"install_compat": "compat", "NeuralNet": "neuralnet", "draw": "picture",
+         "RuntimeCheck": "runtime", "RuntimeMismatch": "runtime",
+         "verify_runtime": "runtime", "Trainer": "training", "TrainingError": "training"}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    import importlib
+    value = getattr(importlib.import_module("." + _LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

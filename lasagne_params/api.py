@@ -8,7 +8,6 @@ Lasagne layer, and only through ``lasagne_adapter``.
 import os
 
 from .compare import compare_reports, in_order
-from .costs import cost_report
 from .engine import derive_specs
 from .errors import SpecError
 from .records import LayerSpec
@@ -117,6 +116,7 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     >>> conv.receptive_field[0].size
     5
     """
+    from .costs import cost_report
     specs = _specs_of(network)
     return cost_report(specs, derive_specs(specs), batch_size=batch_size, floatx=floatx)
 

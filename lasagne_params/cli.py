@@ -25,7 +25,7 @@ import importlib.util
 import os
 import sys
 
-from .costs import FLOATX_BYTES
+from .cost_records import FLOATX_BYTES
 from .errors import LasagneParamsError, SpecError, close_matches
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
@@ -151,19 +151,8 @@ def _positive_int(text):
     return value
 
 
-def _parser():
-    common = _Parser(add_help=False)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help="show tracebacks")
-    net = _Parser(add_help=False)
-    net.add_argument("network", nargs="?",
-                     help="SPEC.json, SPEC.yaml or path/to/module.py:function")
-    net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
-    parser = _Parser(prog="lasagne-params", parents=[common], description=(
-        "Each Lasagne layer's output shape and learnable parameters, derived."))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    show = sub.add_parser("show", parents=[common, net],
-                          help="derive a network and print its table")
+def _show_parser(sub, parents):
+    show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
     show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
     show.add_argument("--check", action="store_true",
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
@@ -179,18 +168,57 @@ def _parser():
         "else 1)"))
     show.add_argument("--floatx", choices=sorted(FLOATX_BYTES), help=(
         "element type for the byte counts (default float32)"))
-    draw = sub.add_parser("draw", parents=[common, net], help=(
+
+
+def _draw_parser(sub, parents):
+    draw = sub.add_parser("draw", parents=parents, help=(
         "draw the network, one box per layer (needs the [draw] extra and Graphviz's dot)"))
     draw.add_argument("-o", "--output", required=True, metavar="FILE",
                       help="the picture: .svg, .png or .pdf")
     draw.add_argument("--costs", action="store_true",
                       help="also put each layer's MACs and receptive field in its box")
-    snap = sub.add_parser("snapshot", parents=[common, net],
+
+
+def _snapshot_parser(sub, parents):
+    snap = sub.add_parser("snapshot", parents=parents,
                           help="record the shapes and counts in a JSON file")
     snap.add_argument("-o", "--output", required=True, metavar="FILE")
-    check = sub.add_parser("check", parents=[common, net],
+
+
+def _check_parser(sub, parents):
+    check = sub.add_parser("check", parents=parents,
                            help="compare with a snapshot; exit 1 on any change")
     check.add_argument("--against", required=True, metavar="FILE")
+
+
+#: command -> function adding its subparser, in the order ``--help`` lists them.
+SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_parser,
+              "check": _check_parser}
+
+
+def _parser(argv=None):
+    """The argument parser; with ``argv`` naming a command, only that command's part.
+
+    Building argparse parsers is most of the command line's own start-up time
+    (each one looks up translations and terminal size), so a command line
+    that names its command gets just that subparser: it parses exactly as
+    the full parser would.  Without one (``--help``, a typo) all are built.
+    """
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks")
+    net = _Parser(add_help=False)
+    net.add_argument("network", nargs="?",
+                     help="SPEC.json, SPEC.yaml or path/to/module.py:function")
+    net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    parser = _Parser(prog="lasagne-params", parents=[common], description=(
+        "Each Lasagne layer's output shape and learnable parameters, derived."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    named = words[0] if words and words[0] in SUBPARSERS else None
+    for command, add in SUBPARSERS.items():
+        if named in (None, command):
+            add(sub, [common, net])
     return parser
 
 
@@ -284,7 +312,7 @@ COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check
 
 def main(argv=None):
     """Run the command line; return the exit status."""
-    parser = _parser()
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     if (args.network is None) == (args.zoo is None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "

@@ -29,6 +29,9 @@ from typing import Optional, Tuple
 from .receptive import AxisField
 from .records import Report
 
+#: Bytes per element of each Theano ``floatX``.
+FLOATX_BYTES = {"float16": 2, "float32": 4, "float64": 8}
+
 __all__ = ["OP_KINDS", "OpTerm", "LayerCost", "CostReport", "sum_known"]
 
 # The kinds of work counted, in display order.

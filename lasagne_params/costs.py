@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import NamedTuple, Optional, Tuple
 
 from . import axis, receptive
-from .cost_records import CostReport, LayerCost, OpTerm
+from .cost_records import FLOATX_BYTES, CostReport, LayerCost, OpTerm
 from .engine import derive_specs
 from .errors import SpecError, lookup_kind
 from .receptive import AxisField
@@ -27,8 +27,6 @@ __all__ = ["FLOATX_BYTES", "Cost", "CostCtx", "COSTS", "cost_for", "cost_report"
            "input_layer", "conv", "pool", "dense", "elementwise", "activation", "mixing"]
 
 # Bytes per element of each Theano floatX.
-FLOATX_BYTES = {"float16": 2, "float32": 4, "float64": 8}
-
 # Values of a ``nonlinearity`` argument that do no work.
 LINEAR = (None, "linear", "identity")
 

@@ -3,9 +3,10 @@
 Pure Python: this is the whole derivation, from hyper-parameters to figures.
 """
 import dataclasses
+import gc
 
 from .errors import LasagneParamsError, LayerRuleError, SpecError
-from .records import LayerRow, LayerSpec, Report
+from .records import LayerRow, LayerSpec, Report, fast_record
 from .registry import rule_for
 from .rules import Ctx
 
@@ -23,12 +24,18 @@ def _check_shared(spec, terms, arrays):
 
 
 def _row(index, spec, result):
-    return LayerRow(
-        index=index, name=spec.name, kind=spec.kind, output_shape=result.output_shape,
-        params=sum(t.size for t in result.terms),
-        trainable_params=sum(t.size for t in result.terms if t.trainable),
-        shape_formula=result.shape_formula, param_formula=result.param_formula,
-        incoming=tuple(spec.incoming), terms=tuple(result.terms), note=result.note)
+    params = trainable = 0
+    for term in result.terms:
+        size = term.size
+        params += size
+        if term.trainable:
+            trainable += size
+    return fast_record(LayerRow, {
+        "index": index, "name": spec.name, "kind": spec.kind,
+        "output_shape": result.output_shape, "params": params, "trainable_params": trainable,
+        "shape_formula": result.shape_formula, "param_formula": result.param_formula,
+        "incoming": tuple(spec.incoming), "terms": tuple(result.terms), "note": result.note,
+        "derived": True})
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _arrays=None):
@@ -58,6 +65,16 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _arrays=
     LasagneParamsError
         A subclass naming the layer and field, on invalid input.
     """
+    if _arrays is None and gc.isenabled():
+        # A derivation makes only acyclic records (a few per layer), so the
+        # cyclic collector finds nothing in them; left on, its full
+        # collections rescan every record made so far, which doubled the
+        # time per layer of a 100,000-layer chain.  Paused, derive is linear.
+        gc.disable()
+        try:
+            return derive_specs(specs, source, fallback, key_prefix, {})
+        finally:
+            gc.enable()
     arrays = {} if _arrays is None else _arrays     # array key -> (shape, first holder)
 
     def subnet(sub_specs, prefix):

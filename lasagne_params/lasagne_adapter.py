@@ -22,7 +22,7 @@ from collections import OrderedDict
 
 from .compat import install_compat
 from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
-from .records import LayerRow, LayerSpec, ParamTerm, Report, shape_size
+from .records import LayerRow, LayerSpec, ParamTerm, Report
 from .registry import RULES
 from .rules.recurrent import (GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES,
                               SUBNETWORKS)
@@ -305,12 +305,11 @@ def report_from_lasagne(output_layer):
             param_formula=formula,
             incoming=tuple(names[i] for i in _incoming(layer)), terms=tuple(terms)))
 
-    def total(**tags):
-        params = module.layers.get_all_params(output_layer, **tags)
-        return sum(shape_size(p.get_value(borrow=True).shape) for p in params)
-
-    return Report(tuple(rows), source="lasagne", total_params=total(),
-                  trainable_params=total(trainable=True))
+    # The totals are Lasagne's count_params: get_all_params is the union, by
+    # identity, of get_params over get_all_layers, which is what the rows hold
+    # (one key per array; trainable if any holder tags it so), and Report's
+    # totals count each key once; walking the graph again would only repeat it.
+    return Report(tuple(rows), source="lasagne")
 
 
 def named_function(key, value, **where):

@@ -6,9 +6,23 @@ Lasagne, and nothing here formats numbers for display (see ``render/``).
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-__all__ = ["LayerSpec", "ParamTerm", "LayerRow", "Report", "shape_size"]
+__all__ = ["LayerSpec", "ParamTerm", "LayerRow", "Report", "shape_size", "fast_record"]
 
 Shape = Tuple[Optional[int], ...]
+
+
+def fast_record(cls, fields):
+    """An instance of the frozen dataclass ``cls`` from a dict of *all* its fields.
+
+    The same object ``cls(**fields)`` makes (equal, same hash and repr),
+    without the generated ``__init__``'s ``object.__setattr__`` per field:
+    the derivation's hot path makes one LayerRow and a ParamTerm or two per
+    layer, and this makes that several times cheaper.  Only for classes
+    without ``__post_init__``.
+    """
+    record = object.__new__(cls)
+    record.__dict__.update(fields)
+    return record
 
 
 def shape_size(shape):
@@ -103,14 +117,17 @@ class LayerRow:
         }
 
 
-def _unique_total(rows, trainable_only):
-    seen = {}
+def _unique_totals(rows):
+    """(all parameters, trainable parameters), counting each array key once."""
+    sizes, trainable = {}, {}
     for row in rows:
         for term in row.terms:
-            if trainable_only and not term.trainable:
-                continue
-            seen.setdefault(term.key or "%s.%s" % (row.name, term.name), term.size)
-    return sum(seen.values())
+            key = term.key or "%s.%s" % (row.name, term.name)
+            if key not in sizes:
+                sizes[key] = term.size
+            if term.trainable and key not in trainable:
+                trainable[key] = term.size
+    return sum(sizes.values()), sum(trainable.values())
 
 
 @dataclass(frozen=True)
@@ -129,10 +146,12 @@ class Report:
     trainable_params: int = -1
 
     def __post_init__(self):
-        if self.total_params < 0:
-            object.__setattr__(self, "total_params", _unique_total(self.layers, False))
-        if self.trainable_params < 0:
-            object.__setattr__(self, "trainable_params", _unique_total(self.layers, True))
+        if self.total_params < 0 or self.trainable_params < 0:
+            total, trainable = _unique_totals(self.layers)
+            if self.total_params < 0:
+                object.__setattr__(self, "total_params", total)
+            if self.trainable_params < 0:
+                object.__setattr__(self, "trainable_params", trainable)
 
     @property
     def shared(self):

@@ -9,7 +9,7 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from .. import axis
 from ..errors import LasagneParamsError, LayerRuleError
-from ..records import LayerSpec, ParamTerm
+from ..records import LayerSpec, ParamTerm, fast_record
 
 __all__ = ["Ctx", "Result", "shape_text", "thousands", "axis_text", "with_size",
            "product_text", "dims_text"]
@@ -29,7 +29,7 @@ def shape_text(shape):
 
 def product_text(dims):
     """``(32, 5, 5)`` -> ``"32*5*5"`` (``"1"`` for no dims)."""
-    return "*".join(str(d) for d in dims) or "1"
+    return "*".join(map(str, dims)) or "1"
 
 
 def dims_text(dims):
@@ -144,7 +144,7 @@ class Ctx:
                              "incoming")
 
     def require_known(self, dims, what):
-        if any(d is None for d in dims):
+        if None in dims:
             raise self.error("%s must be known to count parameters, got input shape %r"
                              % (what, self.input_shape), "incoming")
 
@@ -155,13 +155,18 @@ class Ctx:
         ``{"shared": key}`` ties it to another layer's array and
         ``{"trainable": false}`` untags it.
         """
-        value = self.get(name) if value is _UNSET else value
-        key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
-        if isinstance(value, dict) and "shared" in value:
-            key = str(value["shared"])
-        if isinstance(value, dict) and "trainable" in value:
-            trainable = bool(value["trainable"])
-        return ParamTerm(name, tuple(int(d) for d in shape), trainable, regularizable, key)
+        value = self.spec.args.get(name) if value is _UNSET else value
+        if isinstance(value, dict):
+            key = str(value["shared"]) if "shared" in value else None
+            if "trainable" in value:
+                trainable = bool(value["trainable"])
+        else:
+            key = None
+        if key is None:
+            key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
+        return fast_record(ParamTerm, {"name": name, "shape": tuple(map(int, shape)),
+                                       "trainable": trainable,
+                                       "regularizable": regularizable, "key": key})
 
     def check_lengths(self, lengths, field):
         for length in lengths:
