@@ -4,7 +4,7 @@ Ints, tuples, strings and ``None`` only; nothing here imports Theano or
 Lasagne, and nothing here formats numbers for display (see ``render/``).
 """
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 __all__ = ["LayerSpec", "ParamTerm", "LayerRow", "Report", "shape_size", "fast_record"]
 

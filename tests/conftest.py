@@ -1,4 +1,5 @@
 import os
+import shutil
 import sys
 
 import pytest
@@ -119,3 +120,13 @@ def googlenet_net(lasagne):
     import numpy as np
     from lasagne_params import zoo
     return zoo.googlenet(init=lambda shape: np.zeros(shape))
+
+
+@pytest.fixture
+def dot():
+    """Graphviz's dot program; CI must have it (.ci/run installs it), elsewhere skip."""
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Graphviz's dot is missing in CI: .ci/run should install it")
+        pytest.skip("Graphviz's dot program is not installed")

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 from test_cli import NETS, NOLEARN_JSON, SCRIPT, cli, write
 from test_columns import QUESTION_COLUMNS
-from test_picture import dot, png_size, svg_texts_and_edges  # noqa: F401  (dot: a fixture)
+from test_picture import png_size, svg_texts_and_edges
 
 # The question's network, by hand: MACs = output elements x filter volume for a
 # conv (32*24*24 * 5*5*1), inputs x units for a dense layer; receptive field

@@ -4,7 +4,6 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import chain
 from test_rules_layers import CASES
 import lasagne_params as lp
 from lasagne_params import LayerSpec

@@ -1,7 +1,6 @@
 """Pictures of networks: valid SVG/PNG/PDF files that carry every layer's label and edge."""
 import doctest
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -15,16 +14,6 @@ from lasagne_params import picture
 from lasagne_params.picture import file_format, layer_lines
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def dot():
-    """Graphviz's dot program; CI must have it (.ci/run installs it), elsewhere skip."""
-    pytest.importorskip("graphviz")
-    if shutil.which("dot") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Graphviz's dot is missing in CI: .ci/run should install it")
-        pytest.skip("Graphviz's dot program is not installed")
 
 
 def svg_texts_and_edges(path):

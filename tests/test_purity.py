@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-from test_picture import dot, svg_texts_and_edges  # noqa: F401  (dot: a fixture)
+from test_picture import svg_texts_and_edges
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
