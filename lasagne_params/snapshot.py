@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import SpecError
+from .compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
 
 __all__ = ["FORMAT", "FIELDS", "Change", "snapshot_of", "write_snapshot", "read_snapshot",
            "diff_snapshot"]
 
 FORMAT = "lasagne-params snapshot"
 VERSION = 1
-FIELDS = ("kind", "output_shape", "params", "trainable_params")
-TOTALS = ("total_params", "trainable_params")
-NETWORK = "(network)"
+FIELDS = ("kind",) + COMPARED_FIELDS
 
 
 @dataclass(frozen=True)
