@@ -144,6 +144,8 @@ def compare(network):
         derived = derive_specs(_specs_of(network),
                                fallback={row.name: row for row in reported.layers})
         return compare_reports(derived, reported)
+    if not hasattr(network, "initialize_layers"):     # a NeuralNet builds itself
+        network = _specs_of(network)                    # a spec file is read once
     derived = derive(network)
     reported = from_lasagne(build(network))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
