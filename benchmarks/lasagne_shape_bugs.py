@@ -23,7 +23,7 @@ def pool_sweep(max_length):
     import theano.tensor as T
     from theano.tensor.signal import pool
     from lasagne.layers.pool import pool_output_length
-    from lasagne_params.axis import pool_length
+    from lasagne_params.core.axis import pool_length
     x, ws, st = T.tensor4(), T.ivector(), T.ivector()
     cases, bad = 0, []
     for mode in ("max", "sum", "average_inc_pad", "average_exc_pad"):
@@ -49,7 +49,7 @@ def conv_sweep(max_length):
     import theano.tensor as T
     from lasagne import layers
     from lasagne.layers.conv import conv_output_length
-    from lasagne_params.axis import conv_length
+    from lasagne_params.core.axis import conv_length
     cases, bad = 0, []
     for dims in (1, 2):
         for pad in ("full", "same", "valid", 1, 2):

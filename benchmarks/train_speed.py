@@ -77,7 +77,7 @@ def parse_args(argv):
 
 def use_float32():
     """floatX=float32 for this process and the interpreters it starts."""
-    from lasagne_params.compat import prefer_floatx
+    from lasagne_params.backend.compat import prefer_floatx
     flags = os.environ.get("THEANO_FLAGS", "")
     if "floatX" in flags and "floatX=float32" not in flags:
         raise SystemExit("this benchmark measures float32; THEANO_FLAGS sets another floatX")
@@ -87,7 +87,7 @@ def use_float32():
 def digits(n):
     """n real digits (as many as the best available source has, repeated if need be)."""
     import numpy
-    from lasagne_params.datasets import load_mnist
+    from lasagne_params.backend.datasets import load_mnist
     data = load_mnist()
     reps = -(-n // len(data))
     X = numpy.concatenate([data.X] * reps)[:n]
@@ -110,7 +110,7 @@ def theano_trainer(profile=False):
     """The question's network, its Trainer, and the three compiled functions."""
     import mnist_cnn
     import lasagne
-    from lasagne_params.training import Trainer
+    from lasagne_params.backend.training import Trainer
     net = mnist_cnn.build_network(seed=0)
     trainer = Trainer(net, update=lasagne.updates.momentum,
                       update_params={"learning_rate": LEARNING_RATE, "momentum": MOMENTUM},

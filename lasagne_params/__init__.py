@@ -6,20 +6,21 @@ Importing this package imports neither Theano nor Lasagne; only
 training and prediction do, through ``install_compat``.
 """
 from .api import assert_matches, build, compare, derive, derive_costs, from_lasagne
-from .compare import Comparison, Mismatch
-from .cost_records import CostReport, LayerCost, OpTerm
-from .errors import (DrawError, LasagneParamsError, LayerRuleError, SpecError,
-                     UnsupportedLayerError)
-from .records import LayerRow, LayerSpec, ParamTerm, Report
-from .registry import supported_kinds
+from .core.compare import Comparison, Mismatch
+from .core.cost_records import CostReport, LayerCost, OpTerm
+from .core.errors import (DrawError, LasagneParamsError, LayerRuleError, SpecError,
+                          UnsupportedLayerError)
+from .core.records import LayerRow, LayerSpec, ParamTerm, Report
+from .core.registry import supported_kinds
+from .describe.spec import load_spec
 from .render import render
-from .spec import load_spec
 
 #: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
 #: the command line's spec-file path stay quick: name -> submodule.
-_LAZY = {"install_compat": "compat", "NeuralNet": "neuralnet", "draw": "picture",
-         "RuntimeCheck": "runtime", "RuntimeMismatch": "runtime",
-         "verify_runtime": "runtime", "Trainer": "training", "TrainingError": "training"}
+_LAZY = {"install_compat": "backend.compat", "NeuralNet": "backend.neuralnet",
+         "draw": "render.picture", "RuntimeCheck": "backend.runtime",
+         "RuntimeMismatch": "backend.runtime", "verify_runtime": "backend.runtime",
+         "Trainer": "backend.training", "TrainingError": "backend.training"}
 
 
 def __getattr__(name):

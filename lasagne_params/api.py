@@ -7,16 +7,16 @@ Lasagne layer, and only through ``lasagne_adapter``.
 """
 import os
 
-from .compare import compare_reports, in_order
-from .engine import derive_specs
-from .errors import SpecError
-from .records import LayerSpec
+from .core.compare import compare_reports, in_order
+from .core.derive import derive_specs
+from .core.errors import SpecError
+from .core.records import LayerSpec
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches"]
 
 
 def _is_lasagne(network):
-    from .lasagne_adapter import is_lasagne_layer
+    from .backend.lasagne_adapter import is_lasagne_layer
     items = network if isinstance(network, (list, tuple)) else [network]
     return bool(items) and all(is_lasagne_layer(x) for x in items)
 
@@ -26,12 +26,12 @@ def _specs_of(network):
             isinstance(s, LayerSpec) for s in network):
         return list(network)
     if isinstance(network, (str, os.PathLike)):
-        from .spec import load_spec
+        from .describe.spec import load_spec
         return load_spec(network)
     if hasattr(network, "to_specs"):
         return network.to_specs()
     if _is_lasagne(network):
-        from . import lasagne_adapter
+        from .backend import lasagne_adapter
         return lasagne_adapter.specs_from_lasagne(network)
     raise SpecError("expected a Lasagne layer, a NeuralNet, a spec file or a list of "
                     "LayerSpecs, got %s" % type(network).__name__)
@@ -54,7 +54,7 @@ def build(network):
     if hasattr(network, "initialize_layers"):
         outputs = network.initialize_layers()
     else:
-        from .lasagne_adapter import build_layers, output_layers
+        from .backend.lasagne_adapter import build_layers, output_layers
         specs = _specs_of(network)
         outputs = output_layers(specs, build_layers(specs))
     return outputs[0] if len(outputs) == 1 else outputs
@@ -116,14 +116,14 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     >>> conv.receptive_field[0].size
     5
     """
-    from .costs import cost_report
+    from .core.costs import cost_report
     specs = _specs_of(network)
     return cost_report(specs, derive_specs(specs), batch_size=batch_size, floatx=floatx)
 
 
 def from_lasagne(output_layer):
     """Lasagne's own figures for a built network, as a Report (source ``"lasagne"``)."""
-    from .lasagne_adapter import report_from_lasagne
+    from .backend.lasagne_adapter import report_from_lasagne
     return report_from_lasagne(output_layer)
 
 

@@ -25,11 +25,11 @@ import importlib.util
 import os
 import sys
 
-from .cost_records import FLOATX_BYTES
-from .errors import LasagneParamsError, SpecError, close_matches
+from .core.cost_records import FLOATX_BYTES
+from .core.errors import LasagneParamsError, SpecError, close_matches
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
-from .spec import PARSERS
+from .describe.spec import PARSERS
 
 __all__ = ["main", "load_network", "zoo_network"]
 
@@ -41,7 +41,7 @@ COST_FORMATS = ("answer", "json")
 
 def _is_network(value):
     from .api import _is_lasagne
-    from .neuralnet import NeuralNet
+    from .backend.neuralnet import NeuralNet
     return isinstance(value, NeuralNet) or _is_lasagne(value)
 
 
@@ -56,7 +56,7 @@ def load_network(target):
                         "path/to/module.py:function", file=target)
     if not os.path.isfile(path):
         raise SpecError("no such file", file=path)
-    from .compat import install_compat
+    from .backend.compat import install_compat
     install_compat()
     spec = importlib.util.spec_from_file_location("_lasagne_params_user_module", path)
     if spec is None:
@@ -121,7 +121,7 @@ def resolve(args):
     if args.zoo is not None:
         return zoo_network(args.zoo)
     if os.path.splitext(args.network)[1].lower() in PARSERS:
-        from .spec import load_spec
+        from .describe.spec import load_spec
         return load_spec(args.network)
     return load_network(args.network)
 
@@ -272,14 +272,14 @@ def _show(args, out):
 
 
 def _wrote(path, report):
-    from .rules import thousands
+    from .core.layers import thousands
     return "wrote %s: %d layers, %s parameters\n" % (path, len(report.layers),
                                                      thousands(report.total_params))
 
 
 def _snapshot(args, out):
     from .api import derive
-    from .snapshot import write_snapshot
+    from .describe.snapshot import write_snapshot
     report = derive(resolve(args))
     write_snapshot(report, args.output)
     out.write(_wrote(args.output, report))
@@ -288,7 +288,7 @@ def _snapshot(args, out):
 
 def _draw(args, out):
     from .api import derive, derive_costs
-    from .picture import draw, file_format
+    from .render.picture import draw, file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve(args)
     drawn = derive_costs(network) if args.costs else derive(network)
@@ -300,7 +300,7 @@ def _draw(args, out):
 def _check(args, out):
     from .api import derive
     from .render.compare import render_changes
-    from .snapshot import diff_snapshot, read_snapshot
+    from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against)
     changes = diff_snapshot(recorded, derive(resolve(args)))
     out.write(render_changes(changes, args.against))

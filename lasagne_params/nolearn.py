@@ -6,8 +6,8 @@ Importing this module installs the compatibility bridges (see
 and then ``import lasagne`` as before.  ``lasagne_params.NeuralNet`` is the
 same class without that side effect.
 """
-from .compat import install_compat
-from .neuralnet import Layers, NeuralNet
+from .backend.compat import install_compat
+from .backend.neuralnet import Layers, NeuralNet
 
 install_compat()
 

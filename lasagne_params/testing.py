@@ -18,7 +18,7 @@ import os
 from .api import derive
 from .render import render
 from .render.compare import render_changes
-from .snapshot import diff_snapshot, read_snapshot, write_snapshot
+from .describe.snapshot import diff_snapshot, read_snapshot, write_snapshot
 
 __all__ = ["assert_snapshot", "assert_params", "UPDATE_ENV"]
 

@@ -17,7 +17,7 @@ CPU class of Lasagne 0.1.
 from hypothesis import strategies as st
 
 from lasagne_params import LayerSpec
-from lasagne_params.engine import derive_specs
+from lasagne_params.core.derive import derive_specs
 
 KINDS = frozenset({
     "InputLayer", "DenseLayer", "NINLayer", "DropoutLayer", "GaussianNoiseLayer",

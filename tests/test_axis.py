@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from lasagne_params.axis import Length, conv_length, conv_pads, pool_length
+from lasagne_params.core.axis import Length, conv_length, conv_pads, pool_length
 
 
 def evaluate(formula):

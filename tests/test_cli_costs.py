@@ -128,7 +128,7 @@ def test_check_keeps_the_costs(lasagne):
 
 def test_draw_the_question_svg_png_pdf(dot, tmp_path):
     from lasagne_params import derive_costs, load_spec
-    from lasagne_params.picture import layer_lines
+    from lasagne_params.render.picture import layer_lines
     costs = derive_costs(load_spec(NOLEARN_JSON))
     svg = str(tmp_path / "question.svg")
     out = cli("draw", NOLEARN_JSON, "-o", svg, "--costs")

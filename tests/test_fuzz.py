@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lasagne_params import LasagneParamsError, derive, render
-from lasagne_params.registry import RULES
+from lasagne_params.core.registry import RULES
 from lasagne_params.render import REPORT_FORMATS
-from lasagne_params.spec import load_spec, parse_spec
-from lasagne_params.signatures import signature
+from lasagne_params.describe.spec import load_spec, parse_spec
+from lasagne_params.describe.signatures import signature
 from test_cli import LAYERS_YAML, NOLEARN_JSON, cli
 
 pytest.importorskip("yaml")

@@ -73,14 +73,14 @@ def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
 
 def test_mismatch_is_reported_field_by_field(lasagne, question_net, monkeypatch):
     """A deliberately wrong derivation must be caught, layer and field named."""
-    from lasagne_params import rules
+    from lasagne_params.core import layers as rules
     real = rules.dense
 
     def off_by_one(ctx):
         result = real(ctx)
         return result._replace(output_shape=result.output_shape[:1] + (result.output_shape[1] + 1,))
 
-    monkeypatch.setitem(lp.registry.RULES, "DenseLayer", off_by_one)
+    monkeypatch.setitem(lp.core.registry.RULES, "DenseLayer", off_by_one)
     comparison = lp.compare(question_net)
     assert not comparison.ok
     assert [(m.layer, m.field, m.derived, m.reported) for m in comparison.mismatches] == [

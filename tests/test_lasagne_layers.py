@@ -11,7 +11,7 @@ from lasagne_params import LayerSpec
 
 def build(specs, **kwargs):
     """The last layer of ``specs`` built in Lasagne."""
-    from lasagne_params.lasagne_adapter import build_layers
+    from lasagne_params.backend.lasagne_adapter import build_layers
     return next(reversed(build_layers(specs, **kwargs).values()))
 
 
@@ -233,7 +233,7 @@ def test_strided_pooling_sweep_matches_theano(lasagne):
     import theano
     import theano.tensor as T
     from theano.tensor.signal import pool
-    from lasagne_params.axis import pool_length
+    from lasagne_params.core.axis import pool_length
     x, ws, st = T.tensor4(), T.ivector(), T.ivector()
     f = theano.function([x, ws, st], pool.pool_2d(x, ws=ws, stride=st, ignore_border=False))
     for length in range(1, 13):
@@ -283,7 +283,7 @@ def test_recurrent_runtime_shapes(lasagne, recurrent_net):
                        r"\(Lasagne 0.1 builds GPU-only classes only with a GPU\)$"),
 ])
 def test_build_names_a_missing_class(lasagne, kind, message):
-    from lasagne_params.lasagne_adapter import build_layers
+    from lasagne_params.backend.lasagne_adapter import build_layers
     specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 8, 8)}),
              LayerSpec("x", kind, ("in",), {"num_units": 2})]
     with pytest.raises(lp.SpecError, match=message) as info:
@@ -292,7 +292,7 @@ def test_build_names_a_missing_class(lasagne, kind, message):
 
 
 def test_share_errors_name_the_reference(lasagne):
-    from lasagne_params.lasagne_adapter import build_layers
+    from lasagne_params.backend.lasagne_adapter import build_layers
     specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 4)}),
              LayerSpec("a", "DenseLayer", ("in",), {"num_units": 2, "b": None}),
              LayerSpec("d", "DenseLayer", ("a",), {"num_units": 2, "W": {"shared": "z.W"}})]

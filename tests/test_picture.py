@@ -10,8 +10,8 @@ import pytest
 
 from conftest import ROOT
 from lasagne_params import DrawError, LayerSpec, derive, derive_costs, draw
-from lasagne_params import picture
-from lasagne_params.picture import file_format, layer_lines
+from lasagne_params.render import picture
+from lasagne_params.render.picture import file_format, layer_lines
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -16,14 +16,19 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         for name in ("theano", "lasagne", "numpy", "scipy"):
             sys.modules[name] = None          # any import of these now fails
         import lasagne_params as lp
-        from lasagne_params import rules, registry, axis, engine, records, compare, render, zoo
-        from lasagne_params import costs, cost_records, receptive, picture
-        from lasagne_params import spec, signatures, neuralnet, snapshot, testing, cli
+        from lasagne_params.core import (layers as rules, registry, axis, derive as engine,
+                                         records, compare)
+        from lasagne_params import render, zoo
+        from lasagne_params.core import costs, cost_records, receptive
+        from lasagne_params.render import picture
+        from lasagne_params.describe import spec, signatures, snapshot
+        from lasagne_params.backend import neuralnet
+        from lasagne_params import testing, cli
         from lasagne_params.render import table, answer, nolearn, json as json_render, columns
         from lasagne_params.render import markdown, csv, explain
-        from lasagne_params import runtime, training
+        from lasagne_params.backend import runtime, training
         from lasagne_params.render import runtime as runtime_render, training as training_render
-        from lasagne_params.rules import (base, basic, conv, dense, gpu, merge, pool,
+        from lasagne_params.core.layers import (base, basic, conv, dense, gpu, merge, pool,
                                           recurrent, shape)
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),

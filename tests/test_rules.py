@@ -4,7 +4,7 @@ import pytest
 from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES, chain
 from lasagne_params import (LayerRuleError, LayerSpec, SpecError, UnsupportedLayerError,
                             derive, supported_kinds)
-from lasagne_params.registry import rule_for
+from lasagne_params.core.registry import rule_for
 
 
 def one(kind, args, input_shape):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import assert_row_formulas_evaluate, derive_one
 from lasagne_params import LayerRuleError
-from lasagne_params.registry import GPU_ONLY, RULES
+from lasagne_params.core.registry import GPU_ONLY, RULES
 
 C01B = (3, 32, 32, None)          # channels, rows, columns, batch
 

@@ -285,7 +285,7 @@ def test_unsupported_class_names_it_and_the_closest_types():
 def test_fallback_rows_stand_in_for_underivable_layers():
     """What compare() does: a failing layer takes the given row; later layers use its shape."""
     import dataclasses
-    from lasagne_params.engine import derive_specs
+    from lasagne_params.core.derive import derive_specs
     specs = chain(("in", "InputLayer", {"shape": (None, 3)}),
                   ("s", "ScaleLayer", {}),
                   ("d", "DenseLayer", {"num_units": 2}))

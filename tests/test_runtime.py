@@ -3,13 +3,13 @@ import pytest
 
 from conftest import QUESTION_NAMES, QUESTION_SHAPES
 import lasagne_params as lp
-from lasagne_params.records import LayerRow, Report
-from lasagne_params.runtime import compare_runtime, with_batch
+from lasagne_params.core.records import LayerRow, Report
+from lasagne_params.backend.runtime import compare_runtime, with_batch
 
 
 @pytest.fixture(scope="module")
 def digits():
-    from lasagne_params.datasets import load_mnist
+    from lasagne_params.backend.datasets import load_mnist
     return load_mnist(source="bundled")
 
 
@@ -36,7 +36,7 @@ def test_question_network_on_real_digits(question_net, digits):
 
 def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
     """A deliberately wrong rule: the runtime array proves the derivation wrong."""
-    from lasagne_params import rules
+    from lasagne_params.core import layers as rules
     real = rules.dense
 
     def off_by_one(ctx):
@@ -44,7 +44,7 @@ def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
         return result._replace(output_shape=result.output_shape[:1]
                                + (result.output_shape[1] + 1,))
 
-    monkeypatch.setitem(lp.registry.RULES, "DenseLayer", off_by_one)
+    monkeypatch.setitem(lp.core.registry.RULES, "DenseLayer", off_by_one)
     check = lp.verify_runtime(question_net, digits.X[:3])
     assert not check.ok
     assert [(m.layer, m.field, m.derived, m.reported, m.runtime, m.wrong)
@@ -168,7 +168,7 @@ def test_sweep_pool_and_full_conv_lengths_three_ways(lasagne):
     from theano.tensor.signal import pool
     from lasagne.layers.conv import conv_output_length
     from lasagne.layers.pool import pool_output_length
-    from lasagne_params import axis
+    from lasagne_params.core import axis
     floatX = theano.config.floatX
     x, ws, st = T.tensor4(), T.ivector(), T.ivector()
     pooled = theano.function([x, ws, st], pool.pool_2d(x, ws=ws, stride=st,

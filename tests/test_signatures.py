@@ -3,9 +3,9 @@ import inspect
 
 import pytest
 
-from lasagne_params import signatures
-from lasagne_params.registry import RULES
-from lasagne_params.signatures import KEYWORDS, NONLINEARITIES, signature
+from lasagne_params.describe import signatures
+from lasagne_params.core.registry import RULES
+from lasagne_params.describe.signatures import KEYWORDS, NONLINEARITIES, signature
 
 
 def test_every_registered_kind_has_its_keywords():

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import chain
 from lasagne_params import cli
-from lasagne_params.snapshot import Change, diff_snapshot, read_snapshot, snapshot_of
+from lasagne_params.describe.snapshot import Change, diff_snapshot, read_snapshot, snapshot_of
 from lasagne_params.testing import UPDATE_ENV, assert_params, assert_snapshot
 from lasagne_params import SpecError, derive
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
 import lasagne_params as lp
 from lasagne_params import LayerSpec, SpecError, UnsupportedLayerError
-from lasagne_params.spec import load_spec, order_specs, parse_spec, specs_from_nolearn
+from lasagne_params.describe.spec import load_spec, order_specs, parse_spec, specs_from_nolearn
 from test_cli import LAYERS_YAML, NOLEARN_JSON
 
 
@@ -219,7 +219,7 @@ def test_build_round_trip(lasagne):
     assert built["c2"].nonlinearity is lasagne.nonlinearities.tanh and built["c2"].b is None
     assert built["out"].nonlinearity is lasagne.nonlinearities.softmax
     derived = lp.derive(specs)
-    read_back = lp.derive(lp.lasagne_adapter.specs_from_lasagne(out))
+    read_back = lp.derive(lp.backend.lasagne_adapter.specs_from_lasagne(out))
     assert read_back == derived
     comparison = lp.compare(specs)
     assert comparison.ok, str(comparison)

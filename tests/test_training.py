@@ -5,7 +5,7 @@ import math
 import pytest
 
 from lasagne_params.render.training import epoch_lines, render_history
-from lasagne_params.training import Progress, Trainer, TrainingError, split_indices
+from lasagne_params.backend.training import Progress, Trainer, TrainingError, split_indices
 
 HISTORY_KEYS = {"epoch", "train_loss", "train_loss_best", "valid_loss", "valid_loss_best",
                 "valid_accuracy", "dur"}
@@ -13,7 +13,7 @@ HISTORY_KEYS = {"epoch", "train_loss", "train_loss_best", "valid_loss", "valid_l
 
 @pytest.fixture(scope="module")
 def digits():
-    from lasagne_params.datasets import load_mnist
+    from lasagne_params.backend.datasets import load_mnist
     return load_mnist(source="bundled")
 
 

@@ -8,9 +8,9 @@ KB/MB as torchinfo prints them.  No arithmetic beyond unit scaling here.
 """
 from enum import Enum
 
-from ..cost_records import CostReport
-from ..errors import SpecError, close_matches
-from ..rules import thousands
+from ..core.cost_records import CostReport
+from ..core.errors import SpecError, close_matches
+from ..core.layers import thousands
 from .answer import equation_column, size_cell
 from .table import simple_table
 

@@ -1,5 +1,5 @@
 """A Comparison side by side: derived and Lasagne's figures per layer, agreement marked."""
-from ..rules import shape_text, thousands
+from ..core.layers import shape_text, thousands
 from .table import simple_table
 
 __all__ = ["render_comparison", "render_changes"]

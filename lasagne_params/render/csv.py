@@ -3,7 +3,7 @@ import csv
 import io
 import json
 
-from ..rules import shape_text
+from ..core.layers import shape_text
 
 __all__ = ["render_csv", "COLUMNS"]
 

@@ -9,7 +9,7 @@ Every number comes from the Report (a row's shapes, its parameter arrays,
 its formulas); nothing is recomputed here.  Layer kinds without a sentence
 of their own get a general one built from the same fields.
 """
-from ..rules import shape_text, thousands
+from ..core.layers import shape_text, thousands
 from .answer import total_line
 
 __all__ = ["render_explain", "EXPLAINERS"]

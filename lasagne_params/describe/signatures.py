@@ -12,7 +12,7 @@ without importing Lasagne.
 """
 from typing import NamedTuple, Tuple
 
-from .errors import SpecError, close_matches
+from ..core.errors import SpecError, close_matches
 
 __all__ = ["KEYWORDS", "NONLINEARITIES", "LAYER_REFERENCES", "Signature", "signature",
            "known_kinds", "check_keyword"]

@@ -43,8 +43,8 @@ import math
 import sys
 import time
 
-from .errors import LasagneParamsError
-from .render.training import epoch_lines
+from ..core.errors import LasagneParamsError
+from ..render.training import epoch_lines
 
 __all__ = ["Trainer", "TrainingError", "split_indices", "Progress"]
 

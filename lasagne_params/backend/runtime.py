@@ -22,9 +22,9 @@ shapes; ``tests/test_runtime.py`` checks those configurations.
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
-from .compare import Checked, Mismatch
-from .errors import SpecError
-from .records import Report
+from ..core.compare import Checked, Mismatch
+from ..core.errors import SpecError
+from ..core.records import Report
 
 __all__ = ["RuntimeRow", "RuntimeMismatch", "RuntimeCheck", "compare_runtime",
            "verify_runtime", "with_batch", "VERDICTS"]
@@ -115,7 +115,7 @@ class RuntimeCheck(Checked):
     source: str = ""
 
     def __str__(self):
-        from .render.runtime import render_runtime
+        from ..render.runtime import render_runtime
         return render_runtime(self)
 
     def to_dict(self):
@@ -207,7 +207,7 @@ def verify_runtime(output_layer, batch, source=""):
     (True, (8, 32, 24, 24))
     """
     from . import lasagne_adapter
-    from .api import derive, from_lasagne
+    from ..api import derive, from_lasagne
     derived = derive(output_layer)
     reported = from_lasagne(output_layer)
     shapes = lasagne_adapter.runtime_shapes(output_layer, batch)

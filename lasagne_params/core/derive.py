@@ -8,7 +8,7 @@ import gc
 from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .records import LayerRow, LayerSpec, Report, fast_record
 from .registry import rule_for
-from .rules import Ctx
+from .layers import Ctx
 
 __all__ = ["derive_specs"]
 

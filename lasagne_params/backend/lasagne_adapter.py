@@ -21,12 +21,12 @@ import weakref
 from collections import OrderedDict
 
 from .compat import install_compat
-from .errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
-from .records import LayerRow, LayerSpec, ParamTerm, Report
-from .registry import RULES
-from .rules.recurrent import (GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES,
+from ..core.errors import LasagneParamsError, LayerRuleError, SpecError, close_matches
+from ..core.records import LayerRow, LayerSpec, ParamTerm, Report
+from ..core.registry import RULES
+from ..core.layers.recurrent import (GATE_PARAMS, GRU_GATES, LSTM_GATES, PEEPHOLE_GATES,
                               SUBNETWORKS)
-from .signatures import LAYER_REFERENCES
+from ..describe.signatures import LAYER_REFERENCES
 
 __all__ = ["lasagne", "is_lasagne_layer", "all_layers", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "build_layers", "output_layers",

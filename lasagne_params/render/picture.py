@@ -14,11 +14,11 @@ label text is built here in pure Python (:func:`layer_lines`); only
 import html
 import os
 
-from .cost_records import CostReport
-from .errors import DrawError
-from .records import Report
-from .render.answer import equation, size_cell, total_line
-from .render.columns import field_text
+from ..core.cost_records import CostReport
+from ..core.errors import DrawError
+from ..core.records import Report
+from .answer import equation, size_cell, total_line
+from .columns import field_text
 
 __all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph"]
 
@@ -60,7 +60,7 @@ def _split(network):
         return network.report, network
     if isinstance(network, Report):
         return network, None
-    from .api import derive
+    from ..api import derive
     return derive(network), None
 
 

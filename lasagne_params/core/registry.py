@@ -6,7 +6,7 @@ with the closest known names, for anything else.  A layer type is supported
 exactly when it is in this table: there is no silent identity fallback.
 ``GPU_ONLY`` lists the classes Lasagne 0.1 only defines on a CUDA GPU.
 """
-from . import rules
+from . import layers as rules
 from .errors import lookup_kind
 
 __all__ = ["RULES", "GPU_ONLY", "rule_for", "supported_kinds"]

@@ -18,9 +18,9 @@ a coloured convolution-capacity table), and the objective is given as
 import inspect
 from collections import OrderedDict
 
-from .errors import SpecError
-from .signatures import KEYWORDS, Signature
-from .spec import check_kind, default_name, specs_from_nolearn
+from ..core.errors import SpecError
+from ..describe.signatures import KEYWORDS, Signature
+from ..describe.spec import check_kind, default_name, specs_from_nolearn
 
 __all__ = ["NeuralNet", "Layers"]
 
@@ -140,7 +140,7 @@ class NeuralNet:
     # -- description (no Lasagne needed) --------------------------------
 
     def _prebuilt(self):
-        from .api import _is_lasagne
+        from ..api import _is_lasagne
         return _is_lasagne(self.layers)
 
     def _keywords(self):
@@ -203,9 +203,9 @@ class NeuralNet:
 
     def layer_info(self):
         """nolearn's ``PrintLayerInfo`` text from the built layers (Lasagne's own figures)."""
-        from .api import from_lasagne
-        from .compare import in_order
-        from .render import render_nolearn
+        from ..api import from_lasagne
+        from ..core.compare import in_order
+        from ..render import render_nolearn
         if self._output_layers is None:
             self.initialize_layers()
         report = in_order(from_lasagne(self._output_layers), self.layers_.keys())

@@ -17,11 +17,11 @@ from typing import NamedTuple, Optional, Tuple
 
 from . import axis, receptive
 from .cost_records import FLOATX_BYTES, CostReport, LayerCost, OpTerm
-from .engine import derive_specs
+from .derive import derive_specs
 from .errors import SpecError, lookup_kind
 from .receptive import AxisField
 from .records import shape_size
-from .rules import Ctx
+from .layers import Ctx
 
 __all__ = ["FLOATX_BYTES", "Cost", "CostCtx", "COSTS", "cost_for", "cost_report",
            "input_layer", "conv", "pool", "dense", "elementwise", "activation", "mixing"]
