@@ -115,7 +115,7 @@ def main(argv=None):
     print("Derived from first principles, as the accepted answer lays it out:\n")
     print(lasagne_params.render(derived, "answer"))
     print("Derived beside Lasagne's figures:\n")
-    print(comparison)
+    print(lasagne_params.render(comparison))
     ok = comparison.ok and derived.total_params == EXPECTED_TOTAL
     print("total learnable parameters: %d (%s)" % (
         derived.total_params,
@@ -131,7 +131,7 @@ def main(argv=None):
     print("\nShapes Theano computes for %d real digits from %s, floatX=%s:\n"
           % (RUNTIME_BATCH, data.source, theano_floatx()))
     check = lasagne_params.verify_runtime(net, data.X[:RUNTIME_BATCH], data.source)
-    print(check)
+    print(lasagne_params.render(check))
     ok = ok and check.ok
 
     if args.train:

@@ -1,26 +1,41 @@
 """lasagne_params: every Lasagne layer's output shape and parameter count, derived and explained.
 
+The package is in parts, each importing only those below it:
+
+* ``core/`` — records, errors, axis arithmetic, the layer kinds and their
+  rules (``core/layers/``, one declaration per Lasagne class), the
+  derivation and cost walks, comparisons.  Standard library only.
+* ``describe/`` — descriptions in and out: spec files, nolearn's keywords,
+  snapshots, the zoo's networks.  No Theano.
+* ``render/`` — reports to text and pictures.  Imports the core only.
+* ``backend/`` — the only code that imports Theano, Lasagne or numpy:
+  compatibility bridges, reading and building networks, running them,
+  NeuralNet, training, datasets.
+* the facade — this module, ``api``, ``cli``, ``testing``, ``zoo``, ``nolearn``.
+
 Importing this package imports neither Theano nor Lasagne; only
 ``build``/``from_lasagne``/``compare``/``assert_matches``/``verify_runtime``,
 ``derive`` on a Lasagne layer, ``NeuralNet.initialize`` and ``Trainer``'s
 training and prediction do, through ``install_compat``.
 """
-from .api import assert_matches, build, compare, derive, derive_costs, from_lasagne
+from .api import assert_matches, build, compare, derive, derive_costs, draw, from_lasagne
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
-from .core.errors import (DrawError, LasagneParamsError, LayerRuleError, SpecError,
+from .core.errors import (ArgumentError, DatasetError, DrawError, LasagneParamsError,
+                          LayerRuleError, OutputError, SpecError, TargetError, TrainingError,
                           UnsupportedLayerError)
-from .core.records import LayerRow, LayerSpec, ParamTerm, Report
-from .core.registry import supported_kinds
+from .core.layers.base import Cost, CostCtx, Ctx, LayerKind, Result, Signature
+from .core.records import LayerRow, LayerSpec, ParamArray, Report
+from .core.registry import register_kind, supported_kinds, unregister_kind
+from .core.runtime_check import RuntimeCheck, RuntimeMismatch
 from .describe.spec import load_spec
 from .render import render
 
 #: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
 #: the command line's spec-file path stay quick: name -> submodule.
 _LAZY = {"install_compat": "backend.compat", "NeuralNet": "backend.neuralnet",
-         "draw": "render.picture", "RuntimeCheck": "backend.runtime",
-         "RuntimeMismatch": "backend.runtime", "verify_runtime": "backend.runtime",
-         "Trainer": "backend.training", "TrainingError": "backend.training"}
+         "verify_runtime": "backend.runtime", "Trainer": "backend.training",
+         "load_mnist": "backend.datasets"}
 
 
 def __getattr__(name):
@@ -36,11 +51,15 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-__all__ = ["derive", "build", "from_lasagne", "compare", "assert_matches", "install_compat",
-           "render", "supported_kinds", "NeuralNet", "load_spec", "Report", "LayerRow",
-           "LayerSpec", "ParamTerm", "Comparison", "Mismatch", "LasagneParamsError",
-           "LayerRuleError", "UnsupportedLayerError", "SpecError", "__version__",
-           "derive_costs", "CostReport", "LayerCost", "OpTerm", "draw", "DrawError",
-           "verify_runtime", "RuntimeCheck", "RuntimeMismatch", "Trainer", "TrainingError"]
+__all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
+           "draw", "render", "install_compat", "verify_runtime", "NeuralNet", "Trainer",
+           "load_mnist", "load_spec", "supported_kinds", "register_kind", "unregister_kind",
+           "LayerKind", "Signature", "Ctx", "CostCtx", "Result", "Cost",
+           "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",
+           "RuntimeCheck", "RuntimeMismatch", "CostReport", "LayerCost", "OpTerm",
+           "LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
+           "ArgumentError", "TargetError", "DrawError", "OutputError", "DatasetError",
+           "TrainingError",
+           "__version__"]

@@ -1,63 +1,61 @@
-"""The public entry points: derive, build, from_lasagne, compare, assert_matches.
+"""The public entry points: derive, derive_costs, build, from_lasagne, compare, assert_matches, draw.
 
 A *network* is any of: a Lasagne output layer (or a list of them), a list
 of LayerSpecs, a spec file's path, or an object with ``to_specs()`` (a
 :class:`~lasagne_params.NeuralNet`).  ``derive`` imports Lasagne only for a
-Lasagne layer, and only through ``lasagne_adapter``.
+Lasagne layer, and only through ``backend/``.
 """
 import os
 
 from .core.compare import compare_reports, in_order
+from .core.cost_records import CostReport
+from .core.costs import cost_report
 from .core.derive import derive_specs
-from .core.errors import SpecError
-from .core.records import LayerSpec
+from .core.errors import ArgumentError, LasagneParamsError
+from .core.records import LayerSpec, Report
 
-__all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches"]
+__all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
+           "draw"]
+
+_WHAT = "a Lasagne layer, a NeuralNet, a spec file or a list of LayerSpecs"
 
 
 def _is_lasagne(network):
-    from .backend.lasagne_adapter import is_lasagne_layer
-    items = network if isinstance(network, (list, tuple)) else [network]
-    return bool(items) and all(is_lasagne_layer(x) for x in items)
+    from .backend.read import is_lasagne_network
+    return is_lasagne_network(network)
 
 
-def _specs_of(network):
+def _describe(network):
+    """(LayerSpecs, file or None) of ``network``."""
     if isinstance(network, (list, tuple)) and network and all(
             isinstance(s, LayerSpec) for s in network):
-        return list(network)
+        return list(network), None
     if isinstance(network, (str, os.PathLike)):
         from .describe.spec import load_spec
-        return load_spec(network)
+        return load_spec(network), os.fspath(network)
+    if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
+        return network.to_specs(), network.path
     if hasattr(network, "to_specs"):
-        return network.to_specs()
+        return network.to_specs(), None
     if _is_lasagne(network):
-        from .backend import lasagne_adapter
-        return lasagne_adapter.specs_from_lasagne(network)
-    raise SpecError("expected a Lasagne layer, a NeuralNet, a spec file or a list of "
-                    "LayerSpecs, got %s" % type(network).__name__)
+        from .backend.read import specs_from_lasagne
+        return specs_from_lasagne(network), None
+    raise ArgumentError("expected %s, got %s" % (_WHAT, _type_name(network)),
+                        field="network")
 
 
-def build(network):
-    """Build a network description in Lasagne; return its output layer.
+def _type_name(value):
+    return "None" if value is None else (
+        "an empty %s" % type(value).__name__ if isinstance(value, (list, tuple)) and not value
+        else type(value).__name__)
 
-    Parameters
-    ----------
-    network : list of LayerSpec, spec file path, or NeuralNet
-        Layer types are looked up in ``lasagne.layers``; ``"nonlinearity":
-        "rectify"`` in ``lasagne.nonlinearities``; ``{"shared": "a.W"}``
-        becomes layer a's own W.
 
-    Returns
-    -------
-    lasagne Layer, or a list of them when several layers feed no other.
-    """
-    if hasattr(network, "initialize_layers"):
-        outputs = network.initialize_layers()
-    else:
-        from .backend.lasagne_adapter import build_layers, output_layers
-        specs = _specs_of(network)
-        outputs = output_layers(specs, build_layers(specs))
-    return outputs[0] if len(outputs) == 1 else outputs
+def _derived(specs, file, **options):
+    """``derive_specs(specs)``, its errors naming ``file``."""
+    try:
+        return derive_specs(specs, **options)
+    except LasagneParamsError as exc:
+        raise exc.located(file=file) from None
 
 
 def derive(network):
@@ -65,7 +63,7 @@ def derive(network):
 
     Parameters
     ----------
-    network : lasagne Layer, list of Layers, or list of LayerSpec
+    network : lasagne Layer, list of Layers, list of LayerSpec, spec file or NeuralNet
         For a Lasagne network only the hyper-parameters are read; Lasagne's
         own shape inference and parameter arrays are never consulted.
 
@@ -83,7 +81,8 @@ def derive(network):
     >>> report.layers[1].param_formula
     '(20+1)*50'
     """
-    return derive_specs(_specs_of(network))
+    specs, file = _describe(network)
+    return _derived(specs, file)
 
 
 def derive_costs(network, batch_size=None, floatx="float32"):
@@ -91,8 +90,8 @@ def derive_costs(network, batch_size=None, floatx="float32"):
 
     Parameters
     ----------
-    network : lasagne Layer, list of Layers, or list of LayerSpec
-        As for :func:`derive`: hyper-parameters only.
+    network : as for :func:`derive`
+        Hyper-parameters only.
     batch_size : int, optional
         Examples per batch for the totals (default: the declared batch size
         of the InputLayers, else 1).  Per-layer figures are per example.
@@ -116,14 +115,48 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     >>> conv.receptive_field[0].size
     5
     """
-    from .core.costs import cost_report
-    specs = _specs_of(network)
-    return cost_report(specs, derive_specs(specs), batch_size=batch_size, floatx=floatx)
+    specs, file = _describe(network)
+    return cost_report(specs, _derived(specs, file), batch_size=batch_size, floatx=floatx)
+
+
+def build(network):
+    """Build a network description in Lasagne; return its output layer.
+
+    Parameters
+    ----------
+    network : list of LayerSpec, spec file path, or NeuralNet
+        Each layer's class is the one its kind declares (``lasagne.layers``
+        for Lasagne's own); ``"nonlinearity": "rectify"`` is looked up in
+        ``lasagne.nonlinearities``; ``{"shared": "a.W"}`` becomes layer a's W.
+
+    Returns
+    -------
+    lasagne Layer, or a list of them when several layers feed no other.
+    """
+    if hasattr(network, "initialize_layers"):
+        outputs = network.initialize_layers()
+    else:
+        from .backend.build import build_layers, output_layers
+        specs, file = _describe(network)
+        try:
+            outputs = output_layers(specs, build_layers(specs))
+        except LasagneParamsError as exc:
+            raise exc.located(file=file) from None
+    return outputs[0] if len(outputs) == 1 else outputs
 
 
 def from_lasagne(output_layer):
-    """Lasagne's own figures for a built network, as a Report (source ``"lasagne"``)."""
-    from .backend.lasagne_adapter import report_from_lasagne
+    """Lasagne's own figures for a built network, as a Report (source ``"lasagne"``).
+
+    Raises
+    ------
+    ArgumentError
+        Unless ``output_layer`` is a Lasagne layer or a list of them.
+    """
+    if not _is_lasagne(output_layer):
+        raise ArgumentError("expected a Lasagne layer or a list of them, got %s"
+                            % _type_name(output_layer), field="output_layer")
+    from .backend.read import report_from_lasagne
     return report_from_lasagne(output_layer)
 
 
@@ -134,29 +167,48 @@ def compare(network):
     built with :func:`build` (its rows paired with Lasagne's by name).
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
-    without a rule, or a configuration the rule rejects although Lasagne
-    built it): that row shows Lasagne's figures, marked "not derived" with
-    the reason, and the layers after it are derived from Lasagne's output
-    shape for it.
+    without a declared kind, or a configuration the rule rejects although
+    Lasagne built it): that row shows Lasagne's figures, marked "not
+    derived" with the reason, and the layers after it are derived from
+    Lasagne's output shape for it.
     """
     if _is_lasagne(network):
-        reported = from_lasagne(network)
-        derived = derive_specs(_specs_of(network),
+        from .backend.read import report_from_lasagne, specs_from_lasagne
+        reported = report_from_lasagne(network)
+        derived = derive_specs(specs_from_lasagne(network),
                                fallback={row.name: row for row in reported.layers})
         return compare_reports(derived, reported)
-    if not hasattr(network, "initialize_layers"):     # a NeuralNet builds itself
-        network = _specs_of(network)                    # a spec file is read once
-    derived = derive(network)
+    if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
+        derived = derive(network)
+    else:
+        specs, file = _describe(network)               # a spec file is read once
+        derived = _derived(specs, file)
+        network = specs
     reported = from_lasagne(build(network))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 
 def assert_matches(network):
     """Raise AssertionError listing each disagreement and each layer not derived."""
+    from .render.compare import mismatch_line
     result = compare(network)
     if not result.ok:
-        lines = ["  " + str(m) for m in result.mismatches]
+        lines = ["  " + mismatch_line(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)
                   for name in result.not_derived]
         raise AssertionError("derived figures differ from Lasagne's:\n" + "\n".join(lines))
     return result
+
+
+def draw(network, path, fmt=None):
+    """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
+
+    ``network`` is anything :func:`derive` takes, or a Report, or a
+    CostReport (``derive_costs``: each box then also shows the layer's MACs
+    and receptive field).  See :func:`lasagne_params.render.picture.draw`.
+    """
+    from .render.picture import draw as draw_picture, file_format
+    file_format(path, fmt)                    # a bad extension fails before any deriving
+    if not isinstance(network, (Report, CostReport)):
+        network = derive(network)
+    return draw_picture(network, path, fmt)

@@ -26,10 +26,10 @@ import os
 import sys
 
 from .core.cost_records import FLOATX_BYTES
-from .core.errors import LasagneParamsError, SpecError, close_matches
+from .core.errors import ArgumentError, LasagneParamsError, TargetError, did_you_mean
+from .describe.spec import PARSERS
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
-from .describe.spec import PARSERS
 
 __all__ = ["main", "load_network", "zoo_network"]
 
@@ -40,9 +40,29 @@ COST_FORMATS = ("answer", "json")
 
 
 def _is_network(value):
-    from .api import _is_lasagne
     from .backend.neuralnet import NeuralNet
-    return isinstance(value, NeuralNet) or _is_lasagne(value)
+    from .backend.read import is_lasagne_network
+    return isinstance(value, NeuralNet) or is_lasagne_network(value)
+
+
+def _import_file(path, module_name):
+    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges."""
+    if not os.path.isfile(path):
+        raise TargetError("no such file", file=path)
+    from .backend.compat import install_compat
+    install_compat()
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None:
+        raise TargetError("is not a Python module", file=path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except LasagneParamsError as exc:
+        raise exc.located(file=path) from None
+    except Exception as exc:  # a user's module may fail in any way
+        raise TargetError("does not import: %s: %s" % (type(exc).__name__, exc),
+                          file=path) from exc
+    return module
 
 
 def load_network(target):
@@ -52,37 +72,30 @@ def load_network(target):
     """
     path, sep, func = target.rpartition(":")
     if not sep or not path or not func:
-        raise SpecError("expected a spec file (.json, .yaml, .yml) or "
-                        "path/to/module.py:function", file=target)
-    if not os.path.isfile(path):
-        raise SpecError("no such file", file=path)
-    from .backend.compat import install_compat
-    install_compat()
-    spec = importlib.util.spec_from_file_location("_lasagne_params_user_module", path)
-    if spec is None:
-        raise SpecError("is not a Python module", file=path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # a user's module may fail in any way
-        raise SpecError("does not import: %s: %s" % (type(exc).__name__, exc),
-                        file=path) from exc
+        raise TargetError("expected a spec file (.json, .yaml, .yml) or "
+                          "path/to/module.py:function", file=target)
+    module = _import_file(path, "_lasagne_params_user_module")
     if not callable(getattr(module, func, None)):
-        hints = close_matches(func, [n for n in vars(module) if callable(vars(module)[n])
-                                     and not n.startswith("_")], n=1)
-        raise SpecError("has no function %r%s" % (func, "; did you mean %s?" % hints[0]
-                                                   if hints else ""), file=path)
+        names = [n for n in vars(module) if callable(vars(module)[n]) and not n.startswith("_")]
+        raise TargetError("has no function %r%s" % (func, did_you_mean(func, names)),
+                          file=path)
     try:
         network = getattr(module, func)()
     except LasagneParamsError as exc:
         raise exc.located(file=path) from None
     except Exception as exc:
-        raise SpecError("%s() failed: %s: %s" % (func, type(exc).__name__, exc),
-                        file=path) from exc
+        raise TargetError("%s() failed: %s: %s" % (func, type(exc).__name__, exc),
+                          file=path) from exc
     if not _is_network(network):
-        raise SpecError("%s() returned %s, expected a Lasagne layer or a NeuralNet"
-                        % (func, type(network).__name__), file=path, field=func)
+        raise TargetError("%s() returned %s, expected a Lasagne layer or a NeuralNet"
+                          % (func, type(network).__name__), file=path, field=func)
     return network
+
+
+def load_kinds(paths):
+    """Import each Python file of ``--kinds``: they declare layer kinds with ``register_kind``."""
+    for index, path in enumerate(paths or ()):
+        _import_file(path, "_lasagne_params_kinds_%d" % index)
 
 
 def _zoo_entries(zoo):
@@ -99,30 +112,34 @@ def zoo_network(name):
     try:
         zoo = importlib.import_module("lasagne_params.zoo")
     except ImportError as exc:
-        raise SpecError("the network zoo is not available (%s)" % exc, field="--zoo") from exc
+        raise TargetError("the network zoo is not available (%s)" % exc,
+                          field="--zoo") from exc
     entries = _zoo_entries(zoo)
     if name not in entries:
-        hints = close_matches(name, entries, n=1)
-        raise SpecError("no network %r in the zoo%s; available: %s" % (
-            name, "; did you mean %s?" % hints[0] if hints else "",
-            ", ".join(sorted(entries)) or "none"), field="--zoo")
+        raise ArgumentError("no network %r in the zoo%s; available: %s" % (
+            name, did_you_mean(name, entries), ", ".join(sorted(entries)) or "none"),
+            field="--zoo")
     entry = entries[name]
     try:
         return entry() if callable(entry) else entry
     except LasagneParamsError:
         raise
     except Exception as exc:
-        raise SpecError("building %r failed: %s: %s" % (name, type(exc).__name__, exc),
-                        field="--zoo") from exc
+        raise TargetError("building %r failed: %s: %s" % (name, type(exc).__name__, exc),
+                          field="--zoo") from exc
 
 
 def resolve(args):
-    """The network the command line names: a spec's LayerSpecs, a Lasagne layer, or a NeuralNet."""
+    """The network the command line names: a SpecFile, LayerSpecs, a Lasagne layer, or a NeuralNet.
+
+    The files of ``--kinds`` are imported first, so their kinds are known.
+    """
+    load_kinds(args.kinds)
     if args.zoo is not None:
         return zoo_network(args.zoo)
     if os.path.splitext(args.network)[1].lower() in PARSERS:
-        from .describe.spec import load_spec
-        return load_spec(args.network)
+        from .describe.spec import read_spec_file
+        return read_spec_file(args.network)
     return load_network(args.network)
 
 
@@ -137,7 +154,7 @@ def _columns(text):
     """``--columns``: the names checked now, before the network is loaded."""
     try:
         return parse_columns(text)
-    except SpecError as exc:
+    except ArgumentError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
@@ -211,6 +228,9 @@ def _parser(argv=None):
     net.add_argument("network", nargs="?",
                      help="SPEC.json, SPEC.yaml or path/to/module.py:function")
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
+        "a Python file declaring layer kinds of your own with "
+        "lasagne_params.register_kind (may be repeated)"))
     parser = _Parser(prog="lasagne-params", parents=[common], description=(
         "Each Lasagne layer's output shape and learnable parameters, derived."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -228,18 +248,19 @@ def _cost_options(args):
     given = [flag for flag, value in (("--batch-size", args.batch_size),
                                       ("--floatx", args.floatx)) if value is not None]
     if given and not wanted:
-        raise SpecError("goes with --columns or --costs", field=given[0])
+        raise ArgumentError("goes with --columns or --costs", field=given[0])
     if wanted and args.format not in COST_FORMATS:
-        raise SpecError("goes with the default table or --format json, not %s" % args.format,
-                        field="--columns" if args.columns is not None else "--costs")
+        raise ArgumentError("goes with the default table or --format json, not %s"
+                            % args.format,
+                            field="--columns" if args.columns is not None else "--costs")
     return wanted
 
 
 def _show(args, out):
     from .api import compare, derive, derive_costs
     if args.explain and args.format not in TEXT_FORMATS:
-        raise SpecError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
-                        field="--explain")
+        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
+                            field="--explain")
     with_costs = _cost_options(args)
     network = resolve(args)
     comparison = compare(network) if args.check else None   # falsy when it disagrees
@@ -264,7 +285,7 @@ def _show(args, out):
     if args.explain:
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
-        text = str(comparison)
+        text = render(comparison)
         if args.format == "markdown":
             text = "```\n%s```\n" % text
         (sys.stderr if args.format == "csv" else out).write("\n" + text)
@@ -272,7 +293,7 @@ def _show(args, out):
 
 
 def _wrote(path, report):
-    from .core.layers import thousands
+    from .core.text import thousands
     return "wrote %s: %d layers, %s parameters\n" % (path, len(report.layers),
                                                      thousands(report.total_params))
 
@@ -287,8 +308,8 @@ def _snapshot(args, out):
 
 
 def _draw(args, out):
-    from .api import derive, derive_costs
-    from .render.picture import draw, file_format
+    from .api import derive, derive_costs, draw
+    from .render.picture import file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve(args)
     drawn = derive_costs(network) if args.costs else derive(network)

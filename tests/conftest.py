@@ -1,29 +1,13 @@
+"""Fixtures shared by the tests (the helpers they share are in ``helpers.py``)."""
 import os
 import shutil
 import sys
 
 import pytest
 
-from lasagne_params import LayerSpec
+from helpers import ROOT, chain
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SEED = os.path.join(os.path.dirname(ROOT), "shared", "seed")
 sys.path.insert(0, os.path.join(ROOT, "examples"))
-
-# The question's network, layer by layer, as the accepted answer computes it.
-QUESTION_SHAPES = [(None, 1, 28, 28), (None, 32, 24, 24), (None, 32, 12, 12),
-                   (None, 32, 10, 10), (None, 32, 5, 5), (None, 256), (None, 10)]
-QUESTION_PARAMS = [0, 832, 0, 9248, 0, 205056, 2570]
-QUESTION_NAMES = ["input", "conv2d1", "maxpool1", "conv2d2", "maxpool2", "dense", "output"]
-
-
-def chain(*layers):
-    """LayerSpecs for a chain: (name, kind, args) triples, each fed by the one before."""
-    specs, prev = [], ()
-    for name, kind, args in layers:
-        specs.append(LayerSpec(name, kind, prev, dict(args)))
-        prev = (name,)
-    return specs
 
 
 @pytest.fixture
@@ -54,35 +38,6 @@ def lasagne():
 def question_net(lasagne):
     import mnist_cnn
     return mnist_cnn.build_network()
-
-
-def derive_one(kind, args, *input_shapes):
-    """Derive one layer fed by InputLayers of ``input_shapes``; return its row."""
-    from lasagne_params import derive
-    inputs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
-              for i, shape in enumerate(input_shapes)]
-    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))])
-    return report.layers[-1]
-
-
-def assert_row_formulas_evaluate(row):
-    """A row's parameter formula evaluates to its count, each shape derivation to its value."""
-    if row.param_formula:
-        assert eval(row.param_formula, {}) == row.params, (row.name, row.param_formula)
-    elif row.params:
-        raise AssertionError("%s has %d parameters but no formula" % (row.name, row.params))
-    derivation = row.shape_formula.rpartition(" -> ")[0]
-    for part in filter(None, derivation.split(", ")):
-        lhs, _, value = part.rpartition("=")
-        assert eval(lhs, {"max": max, "len": len, "range": range}) == int(value), (
-            row.name, part)
-
-
-def assert_formulas_evaluate(report):
-    """assert_row_formulas_evaluate for every derived row of ``report``."""
-    for row in report.layers:
-        if row.derived:
-            assert_row_formulas_evaluate(row)
 
 
 @pytest.fixture

@@ -7,29 +7,15 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-
-from conftest import QUESTION_NAMES, QUESTION_PARAMS, ROOT
-from test_render import ANSWER_TABLE, QUESTION_TABLE
-
-DATA = os.path.join(ROOT, "tests", "data")
-NETS = os.path.join(DATA, "nets.py")
-NOLEARN_JSON = os.path.join(DATA, "question_nolearn.json")
-LAYERS_YAML = os.path.join(DATA, "question_layers.yaml")
-EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
-SCRIPT = shutil.which("lasagne-params", path=os.path.dirname(sys.executable))
-QUESTION_NETS = [NOLEARN_JSON, LAYERS_YAML, NETS + ":question_neuralnet", EXAMPLE + ":network"]
-TOTAL_LINE = "total: 832 + 9'248 + 205'056 + 2'570 = 217'706"
+from helpers import (ANSWER_TABLE, DATA, LAYERS_YAML, NETS, NOLEARN_JSON, QUESTION_NAMES,
+                     QUESTION_NETS, QUESTION_PARAMS, QUESTION_TABLE, ROOT, TOTAL_LINE, cli,
+                     write)
 
 
-def cli(*args, cwd=ROOT):
-    assert SCRIPT, "the lasagne-params console script is not installed next to python"
-    return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300)
 
 
 def needs_lasagne(target, request):
@@ -92,13 +78,13 @@ def test_show_explain():
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert text.index(TOTAL_LINE) < text.index("Layer 0, input (InputLayer)")
-    assert ("Layer 1, conv2d1 (Conv2DLayer), takes the 1x28x28 output of input, l=1 feature "
-            "map, and has k=32 feature maps as output, with 5x5 filters.") in text
-    assert "5*5*1*32 = 800 weights" in text
-    assert "one bias per output map, 32 more, so (5*5*1+1)*32 = 832 parameters" in text
+    assert ("Layer 1, conv2d1 (Conv2DLayer), convolves the 1x28x28 output of input with 32 "
+            "filters of 5x5. A filter covers its window in every one of the 1 input channel, "
+            "so each holds 5*5*1 = 25 weights, 5*5*1*32 = 800 for the layer.") in text
+    assert "With one bias per filter (32) that is (5*5*1+1)*32 = 832 parameters." in text
     assert "(n+1)*m = (32*5*5+1)*256 = 205'056 parameters" in text
-    assert text.rstrip().endswith("a total of 832 + 9'248 + 205'056 + 2'570 = 217'706 "
-                                  "learnable parameters.")
+    assert text.rstrip().endswith("Altogether the network learns 832 + 9'248 + 205'056 + "
+                                  "2'570 = 217'706 parameters.")
 
 
 @pytest.mark.parametrize("target", QUESTION_NETS)
@@ -203,22 +189,17 @@ def test_debug_shows_the_traceback():
     assert "Traceback" in out.stderr and "SpecError" in out.stderr
 
 
-def write(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text)
-    return str(path)
-
-
 BAD_SPECS = [
     # (file name, content, the one line expected on stderr after "lasagne-params: error: ")
     ("a.json", '{"layers": [["input", "InputLayer"]],\n "input_shape": [null, 4],}',
      "{path}: malformed JSON at line 2, column 27: Expecting property name enclosed in "
      "double quotes"),
-    ("b.yaml", "layers:\n  - {name: a, type: InputLayer\n  - x",
+    ("b.yaml", "layers:\n  - {name: a, kind: InputLayer\n  - x",
      "{path}: malformed YAML at line 3, column 6: expected ',' or '}', but got '<stream end>'"),
-    ("c.json", '{"layers": [{"name": "in", "type": "InputLayer", "shape": [null, 4]}, '
-               '{"name": "d", "type": "DenseLayr", "num_units": 2}]}',
-     "{path}: layer 'd': type: no rule for layer type 'DenseLayr'; did you mean DenseLayer"),
+    ("c.json", '{"layers": [{"name": "in", "kind": "InputLayer", "shape": [null, 4]}, '
+               '{"name": "d", "kind": "DenseLayr", "num_units": 2}]}',
+     "{path}: layer 'd': kind: no layer kind 'DenseLayr' is declared; did you mean "
+     "DenseLayer?"),
     ("d.json", '{"layers": [["input", "InputLayer"], ["out", "DenseLayer"]], '
                '"out_num_units": 2}',
      "{path}: layer 'input' (InputLayer): input_shape: missing input shape: give "
@@ -227,22 +208,22 @@ BAD_SPECS = [
                '"input_shape": [null, 4], "out_num_unit": 2}',
      "{path}: layer 'out' (DenseLayer): out_num_unit: unknown keyword; did you mean "
      "out_num_units?"),
-    ("f.yaml", "layers:\n- {name: in, type: InputLayer, shape: [null, 4]}\n"
-               "- {name: d, type: DenseLayer, num_units: 2, incoming: inn}\n",
+    ("f.yaml", "layers:\n- {name: in, kind: InputLayer, shape: [null, 4]}\n"
+               "- {name: d, kind: DenseLayer, num_units: 2, incoming: inn}\n",
      "{path}: layer 'd' (DenseLayer): incoming: no layer called 'inn'; did you mean in?"),
-    ("g.json", '{"layers": [{"name": "in", "type": "InputLayer", "shape": [null, 4]},'
-               '{"name": "a", "type": "DenseLayer", "num_units": 2, "incoming": "b"},'
-               '{"name": "b", "type": "DenseLayer", "num_units": 2, "incoming": "a"}]}',
+    ("g.json", '{"layers": [{"name": "in", "kind": "InputLayer", "shape": [null, 4]},'
+               '{"name": "a", "kind": "DenseLayer", "num_units": 2, "incoming": "b"},'
+               '{"name": "b", "kind": "DenseLayer", "num_units": 2, "incoming": "a"}]}',
      "{path}: layer 'b' (DenseLayer): incoming: layers form a cycle: a -> b -> a"),
-    ("h.json", '{"layers": [{"name": "in", "type": "InputLayer", "shape": [null, 4]},'
-               '{"name": "d", "type": "DenseLayer", "num_units": 2.5}]}',
+    ("h.json", '{"layers": [{"name": "in", "kind": "InputLayer", "shape": [null, 4]},'
+               '{"name": "d", "kind": "DenseLayer", "num_units": 2.5}]}',
      "{path}: layer 'd' (DenseLayer): num_units: expected a positive int, got 2.5"),
-    ("i.yaml", "layers:\n- {name: in, type: InputLayer, shape: [null, 1, 8, 8]}\n"
-               "- {name: c, type: Conv2DLayer, num_filters: 4, filter_size: -3}\n",
+    ("i.yaml", "layers:\n- {name: in, kind: InputLayer, shape: [null, 1, 8, 8]}\n"
+               "- {name: c, kind: Conv2DLayer, num_filters: 4, filter_size: -3}\n",
      "{path}: layer 'c' (Conv2DLayer): filter_size: expected a positive int or 2 of them, "
      "got -3"),
-    ("j.json", '{"layers": [{"name": "in", "type": "InputLayer", "shape": [null, 4]},'
-               '{"name": "d", "type": "DenseLayer", "num_units": 2, "nonlinearity": "relu"}]}',
+    ("j.json", '{"layers": [{"name": "in", "kind": "InputLayer", "shape": [null, 4]},'
+               '{"name": "d", "kind": "DenseLayer", "num_units": 2, "nonlinearity": "relu"}]}',
      "{path}: layer 'd' (DenseLayer): nonlinearity: unknown nonlinearity 'relu'"),
     ("k.txt", "{}", "{path}: expected a spec file (.json, .yaml, .yml) or "
                     "path/to/module.py:function"),

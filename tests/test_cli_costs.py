@@ -12,10 +12,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
-from test_cli import NETS, NOLEARN_JSON, SCRIPT, cli, write
-from test_columns import QUESTION_COLUMNS
-from test_picture import png_size, svg_texts_and_edges
+from helpers import (NETS, NOLEARN_JSON, QUESTION_COLUMNS, ROOT, SCRIPT, cli, png_size,
+                     svg_texts_and_edges, write)
 
 # The question's network, by hand: MACs = output elements x filter volume for a
 # conv (32*24*24 * 5*5*1), inputs x units for a dense layer; receptive field
@@ -162,11 +160,11 @@ def test_draw_the_question_svg_png_pdf(dot, tmp_path):
 def test_draw_a_branching_spec(dot, tmp_path):
     spec = write(tmp_path, "fork.yaml", """\
 layers:
-  - {name: image, type: InputLayer, shape: [null, 1, 28, 28]}
-  - {name: conv, type: Conv2DLayer, num_filters: 8, filter_size: 3}
-  - {name: digit, type: DenseLayer, num_units: 10, incoming: conv}
-  - {name: parity, type: DenseLayer, num_units: 2, incoming: conv}
-  - {name: both, type: DenseLayer, num_units: 4, incoming: [digit]}
+  - {name: image, kind: InputLayer, shape: [null, 1, 28, 28]}
+  - {name: conv, kind: Conv2DLayer, num_filters: 8, filter_size: 3}
+  - {name: digit, kind: DenseLayer, num_units: 10, incoming: conv}
+  - {name: parity, kind: DenseLayer, num_units: 2, incoming: conv}
+  - {name: both, kind: DenseLayer, num_units: 4, incoming: [digit]}
 """)
     svg = str(tmp_path / "fork.svg")
     out = cli("draw", spec, "-o", svg, "--costs")
@@ -224,9 +222,9 @@ VALID = "shape, params, macs, ops, memory, param_memory, rf"
 
 @pytest.mark.parametrize("args, message", [
     (["--columns", "params,mac"], "lasagne-params show: error: argument --columns: unknown "
-     "column 'mac' (did you mean macs?); expected some of %s (see --help)" % VALID),
-    (["--columns", "volume"], "argument --columns: unknown column 'volume'; expected some "
-     "of " + VALID),
+     "column 'mac'; did you mean macs? (the columns are %s) (see --help)" % VALID),
+    (["--columns", "volume"], "argument --columns: unknown column 'volume' (the columns "
+     "are " + VALID + ")"),
     (["--columns", ""], "argument --columns: expected one or more of " + VALID),
     (["--batch-size", "4"], "lasagne-params: error: --batch-size: goes with --columns or "
      "--costs"),
@@ -255,11 +253,11 @@ def test_bad_draw_input_is_one_line_exit_2(tmp_path):
     assert err == "lasagne-params: error: missing.json: no such file\n"
     assert "required: -o/--output" in one_line_exit_2(cli("draw", NOLEARN_JSON))
     assert "give one network" in one_line_exit_2(cli("draw", "-o", str(tmp_path / "x.svg")))
-    bad = write(tmp_path, "bad.json", '{"layers": [{"name": "in", "type": "InputLayer", '
-                                      '"shape": [null, 4]}, {"name": "d", "type": '
+    bad = write(tmp_path, "bad.json", '{"layers": [{"name": "in", "kind": "InputLayer", '
+                                      '"shape": [null, 4]}, {"name": "d", "kind": '
                                       '"DenseLayr", "num_units": 2}]}')
     err = one_line_exit_2(cli("draw", bad, "-o", str(tmp_path / "bad.svg")))
-    assert "layer 'd': type: no rule for layer type 'DenseLayr'" in err
+    assert "layer 'd': kind: no layer kind 'DenseLayr' is declared" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
 
 
@@ -284,8 +282,8 @@ def test_draw_without_dot(tmp_path):
 
 def test_a_reader_that_stops_early_is_no_traceback(tmp_path):
     """``show ... | head -1`` on output larger than a pipe holds: SIGPIPE's status, no traceback."""
-    layers = [{"name": "in", "type": "InputLayer", "shape": [None, 4]}] + [
-        {"name": "d%d" % i, "type": "DenseLayer", "num_units": 4} for i in range(1500)]
+    layers = [{"name": "in", "kind": "InputLayer", "shape": [None, 4]}] + [
+        {"name": "d%d" % i, "kind": "DenseLayer", "num_units": 4} for i in range(1500)]
     spec = write(tmp_path, "long.json", json.dumps({"layers": layers}))
     proc = subprocess.Popen([SCRIPT, "show", spec, "--costs", "--explain"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -5,36 +5,12 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT, chain
-from lasagne_params import SpecError, derive, derive_costs, render
-from lasagne_params.render.columns import Column, field_text, human, parse_columns
-from lasagne_params.core.receptive import AxisField
+from helpers import QUESTION_COLUMNS, ROOT, chain
+from lasagne_params import ArgumentError, derive, derive_costs, render
+from lasagne_params.render.columns import Column, receptive_field_text, human, parse_columns
+from lasagne_params.core.receptive import AxisReceptiveField
 
 # Every number below is checked by hand in tests/test_costs.py; bytes are float32.
-QUESTION_COLUMNS = """\
-  #  name                    parameters                             MACs      output bytes    receptive field
----  --------  ------------------------    -----------------------------    --------------    ---------------------
-  0  input                            0                                0           3.14 KB    1
-  1  conv2d1   (5*5*1+1)*32   =     832    (32*24*24)*(5*5*1)  = 460'800          73.73 KB    1+(5-1)*1=5
-  2  maxpool1                         0                                0          18.43 KB    5+(2-1)*1=6, jump 2
-  3  conv2d2   (3*3*32+1)*32  =   9'248    (32*10*10)*(3*3*32) = 921'600          12.80 KB    6+(3-1)*2=10, jump 2
-  4  maxpool2                         0                                0           3.20 KB    10+(2-1)*2=12, jump 4
-  5  dense     (32*5*5+1)*256 = 205'056    (32*5*5)*256        = 204'800           1.02 KB    n/a
-  6  output    (256+1)*10     =   2'570    256*10              =   2'560              40 B    n/a
-
-batch 1 x float32 (4 bytes per element); per-layer counts per example, output bytes for the batch
-
-Total params:                                     217'706
-Total MACs:                                       1.59 M
-  bias adds:                                      21.90 K
-  pool ops:                                       21.63 K
-  elementwise ops:                                21.90 K
-Total mult-adds (MACs + bias adds, as torchinfo): 1.61 M
-Input size:                                       3.14 KB
-Forward/backward pass size:                       175.18 KB
-Params size:                                      870.82 KB
-Estimated Total Size:                             1.05 MB
-"""
 
 
 def test_question_network_with_all_columns(question_specs):
@@ -74,14 +50,14 @@ def test_default_columns(question_specs):
 
 
 @pytest.mark.parametrize("columns, message", [
-    ("params,mac", "columns: unknown column 'mac' (did you mean macs?); expected some of "
-                   "shape, params, macs, ops, memory, param_memory, rf"),
-    ("volume", "columns: unknown column 'volume'; expected some of "
-              "shape, params, macs, ops, memory, param_memory, rf"),
+    ("params,mac", "columns: unknown column 'mac'; did you mean macs? (the columns are "
+                   "shape, params, macs, ops, memory, param_memory, rf)"),
+    ("volume", "columns: unknown column 'volume' (the columns are "
+               "shape, params, macs, ops, memory, param_memory, rf)"),
     ("", "columns: expected one or more of shape, params, macs, ops, memory, param_memory, rf"),
 ])
 def test_unknown_columns_are_one_line_errors(question_specs, columns, message):
-    with pytest.raises(SpecError) as info:
+    with pytest.raises(ArgumentError) as info:
         render(derive_costs(question_specs), "columns", columns=columns)
     assert str(info.value) == message
 
@@ -106,11 +82,11 @@ def test_human_units_are_decimal(n, unit, text):
     assert human(n, unit) == text
 
 
-def test_field_text():
-    assert field_text(None) == "n/a"
-    square = (AxisField(9, 2, -4, "5+(3-1)*2=9"),) * 2
-    assert field_text(square) == "5+(3-1)*2=9, jump 2, start -4"
-    assert field_text((AxisField(5, 1, 0, "1+(5-1)*1=5"), AxisField(3, 1, 0, "1+(3-1)*1=3"))) \
+def test_receptive_field_text():
+    assert receptive_field_text(None) == "n/a"
+    square = (AxisReceptiveField(9, 2, -4, "5+(3-1)*2=9"),) * 2
+    assert receptive_field_text(square) == "5+(3-1)*2=9, jump 2, start -4"
+    assert receptive_field_text((AxisReceptiveField(5, 1, 0, "1+(5-1)*1=5"), AxisReceptiveField(3, 1, 0, "1+(3-1)*1=3"))) \
         == "1+(5-1)*1=5 | 1+(3-1)*1=3"
 
 

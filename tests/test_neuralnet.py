@@ -8,10 +8,9 @@ import types
 
 import pytest
 
-from conftest import QUESTION_NAMES, QUESTION_PARAMS, ROOT, SEED
+from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_TABLE, ROOT, SEED
 import lasagne_params as lp
 from lasagne_params import NeuralNet, SpecError
-from test_render import QUESTION_TABLE
 
 EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
 QUESTION_INFO = ("# Neural Network with 217706 learnable parameters\n\n"

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import QUESTION_PARAMS, ROOT
+from helpers import QUESTION_PARAMS, ROOT
 
 from lasagne_params import derive, zoo
 

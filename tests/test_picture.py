@@ -1,36 +1,15 @@
 """Pictures of networks: valid SVG/PNG/PDF files that carry every layer's label and edge."""
 import doctest
 import os
-import struct
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
-from lasagne_params import DrawError, LayerSpec, derive, derive_costs, draw
+from helpers import ROOT, png_size, svg_texts_and_edges
+from lasagne_params import ArgumentError, DrawError, LayerSpec, OutputError, derive, derive_costs, draw
 from lasagne_params.render import picture
 from lasagne_params.render.picture import file_format, layer_lines
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def svg_texts_and_edges(path):
-    """Every text line in the SVG, and its edges as (from, to) node ids."""
-    root = ET.parse(path).getroot()
-    assert root.tag == SVG + "svg"
-    texts = [t.text for t in root.iter(SVG + "text")]
-    edges = [tuple(g.find(SVG + "title").text.split("->"))
-             for g in root.iter(SVG + "g") if g.get("class") == "edge"]
-    return texts, edges
-
-
-def png_size(path):
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
-    return struct.unpack(">II", head[16:24])
 
 
 def test_layer_lines(question_specs):
@@ -99,7 +78,7 @@ def test_draw_a_lasagne_network(dot, question_net, tmp_path):
 
 
 def test_unknown_format_is_a_one_line_error(question_specs, tmp_path):
-    with pytest.raises(DrawError) as info:
+    with pytest.raises(ArgumentError) as info:
         draw(question_specs, tmp_path / "net.gif")
     assert str(info.value) == ("path: cannot draw to %r: expected a file ending in "
                                ".svg, .png, .pdf" % str(tmp_path / "net.gif"))
@@ -132,7 +111,7 @@ def test_failing_dot_is_a_one_line_error(question_specs, tmp_path, monkeypatch):
 
 def test_unwritable_path_is_a_one_line_error(dot, question_specs, tmp_path):
     path = tmp_path / "no-such-folder" / "net.svg"
-    with pytest.raises(DrawError) as info:
+    with pytest.raises(OutputError) as info:
         draw(question_specs, path)
     assert str(info.value) == "%s: cannot write the picture: No such file or directory" % path
 
@@ -140,7 +119,7 @@ def test_unwritable_path_is_a_one_line_error(dot, question_specs, tmp_path):
 def test_file_format():
     assert [file_format(p) for p in ("a.svg", "b.PNG", "c.d/e.pdf")] == ["svg", "png", "pdf"]
     assert file_format("net.svg", "PDF") == "pdf"
-    with pytest.raises(DrawError, match=r"cannot draw to 'net': expected a file ending in"):
+    with pytest.raises(ArgumentError, match=r"cannot draw to 'net': expected a file ending in"):
         file_format("net")
     assert doctest.testmod(picture).failed == 0
 

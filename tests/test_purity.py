@@ -1,35 +1,119 @@
-"""The derivation core imports no Theano, no Lasagne and no numpy."""
+"""The parts of the package and what each may import; the pure parts run without Theano.
+
+The folders are the parts (see ``lasagne_params/__init__.py``): ``core``
+imports the standard library only; ``describe`` and ``render`` import the
+core (and their optional YAML / Graphviz packages), never each other;
+``backend`` is the only part that imports Theano, Lasagne or numpy; the
+facade (top-level modules) may import anything.  No part imports the
+facade, so no import goes upward and there is no circle.
+"""
+import ast
 import json
 import os
 import subprocess
 import sys
 import textwrap
 
-from test_picture import svg_texts_and_edges
+import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers import ROOT, svg_texts_and_edges
+
+PACKAGE = os.path.join(ROOT, "lasagne_params")
+HEAVY = {"theano", "lasagne", "numpy", "scipy"}
+# part -> the parts of lasagne_params it may import, and the outside packages besides the
+# standard library.
+RULES = {
+    "core": ({"core"}, set()),
+    "describe": ({"core", "describe"}, {"yaml"}),
+    "render": ({"core", "render"}, {"graphviz"}),
+    "backend": ({"core", "describe", "render", "backend"}, HEAVY),
+}
 
 
-def test_core_runs_with_theano_lasagne_numpy_blocked():
+def modules():
+    """(dotted name, path) of every module of the package."""
+    for folder, _, files in os.walk(PACKAGE):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
+                yield rel[:-len(".__init__")] if rel.endswith(".__init__") else rel, path
+
+
+def part_of(module):
+    """``core``, ``describe``, ``render``, ``backend``, or ``facade`` for top-level modules."""
+    parts = module.split(".")
+    return parts[1] if len(parts) >= 2 and parts[1] in RULES else "facade"
+
+
+def imports(module, path):
+    """Every module ``path`` imports, anywhere in it (functions too), as absolute names."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            found.add(target)
+            found.update("%s.%s" % (target, alias.name) for alias in node.names)
+    return found
+
+
+def test_every_part_imports_only_what_it_may():
+    broken = []
+    for module, path in modules():
+        part = part_of(module)
+        if part == "facade":
+            continue
+        own, outside = RULES[part]
+        for name in imports(module, path):
+            top = name.split(".")[0]
+            if top == "lasagne_params":
+                target = part_of(name)
+                if target not in own:
+                    broken.append("%s (%s) imports %s (%s)" % (module, part, name, target))
+            elif top not in sys.stdlib_module_names and top not in outside:
+                broken.append("%s (%s) imports %s" % (module, part, name))
+    assert broken == []
+
+
+def test_the_rule_check_sees_function_level_and_relative_imports(tmp_path):
+    path = tmp_path / "mod.py"
+    path.write_text("def f():\n    from ..api import derive\n    import numpy\n")
+    found = imports("lasagne_params.core.mod", str(path))
+    assert {"lasagne_params.api", "lasagne_params.api.derive", "numpy"} <= found
+
+
+def test_only_the_backend_imports_theano_lasagne_or_numpy():
+    for module, path in modules():
+        heavy = {n.split(".")[0] for n in imports(module, path)} & HEAVY
+        assert not heavy or part_of(module) == "backend", (module, heavy)
+
+
+def test_pure_parts_run_with_theano_lasagne_numpy_blocked():
     code = textwrap.dedent("""
-        import json, sys
+        import importlib, json, os, sys
         for name in ("theano", "lasagne", "numpy", "scipy"):
             sys.modules[name] = None          # any import of these now fails
         import lasagne_params as lp
-        from lasagne_params.core import (layers as rules, registry, axis, derive as engine,
-                                         records, compare)
-        from lasagne_params import render, zoo
-        from lasagne_params.core import costs, cost_records, receptive
-        from lasagne_params.render import picture
-        from lasagne_params.describe import spec, signatures, snapshot
-        from lasagne_params.backend import neuralnet
-        from lasagne_params import testing, cli
-        from lasagne_params.render import table, answer, nolearn, json as json_render, columns
-        from lasagne_params.render import markdown, csv, explain
-        from lasagne_params.backend import runtime, training
-        from lasagne_params.render import runtime as runtime_render, training as training_render
-        from lasagne_params.core.layers import (base, basic, conv, dense, gpu, merge, pool,
-                                          recurrent, shape)
+        root = os.path.dirname(lp.__file__)
+        loaded = []
+        for part in ("core", "describe", "render"):
+            for folder, _, files in os.walk(os.path.join(root, part)):
+                for name in sorted(files):
+                    if name.endswith(".py") and name != "__init__.py":
+                        rel = os.path.relpath(os.path.join(folder, name[:-3]), root)
+                        importlib.import_module("lasagne_params." + rel.replace(os.sep, "."))
+                        loaded.append(rel)
+        from lasagne_params import testing, cli, zoo
+        from lasagne_params.backend import neuralnet, training, runtime
+        from lasagne_params.render import picture, training as training_render
         specs = [lp.LayerSpec("input", "InputLayer", (), {"shape": (None, 1, 28, 28)}),
                  lp.LayerSpec("conv", "Conv2DLayer", ("input",),
                               {"num_filters": 32, "filter_size": 5}),
@@ -41,17 +125,17 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
         cost = lp.derive_costs(specs)
         lp.render(cost, "columns", columns="shape,params,macs,ops,memory,param_memory,rf")
         lp.render(cost, "json"); picture.layer_lines(report.layers[1], cost.layers[1])
-        check = runtime.compare_runtime(report, report, [(2, 1, 28, 28), (2, 32, 24, 24),
-                                                         (2, 10)])
-        assert check.ok and "2x32x24x24" in str(check)
+        from lasagne_params.core.runtime_check import compare_runtime
+        check = compare_runtime(report, report, [(2, 1, 28, 28), (2, 32, 24, 24), (2, 10)])
+        assert check.ok and "2x32x24x24" in lp.render(check)
         assert training.split_indices([0, 1, 0, 1], 0.5) == ([2, 3], [0, 1])
         training_render.render_history([{"epoch": 1, "train_loss": 0.5, "valid_loss": 0.25,
                                          "valid_accuracy": 0.9, "dur": 1.0}])
-        assert lp.derive(zoo.googlenet_specs()).total_params == 6998552
+        googlenet = lp.derive(zoo.googlenet_specs())
         sequence = [lp.LayerSpec("in", "InputLayer", (), {"shape": (None, 9, 4)}),
                     lp.LayerSpec("lstm", "LSTMLayer", ("in",), {"num_units": 3})]
-        assert lp.derive(sequence).total_params == 4 * (4 + 3 + 1) * 3 + 3 * 3 + 2 * 3
-        print(json.dumps([report.total_params, cost.total_macs,
+        print(json.dumps([report.total_params, cost.total_macs, googlenet.total_params,
+                          lp.derive(sequence).total_params, len(loaded),
                           sorted(m for m in sys.modules if m.split(".")[0] in
                                  ("theano", "lasagne", "numpy", "scipy")
                                  and sys.modules[m] is not None)]))
@@ -59,10 +143,12 @@ def test_core_runs_with_theano_lasagne_numpy_blocked():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    total, macs, loaded = json.loads(out.stdout)
+    total, macs, googlenet, lstm, loaded, heavy = json.loads(out.stdout)
     assert total == (5 * 5 * 1 + 1) * 32 + (32 * 24 * 24 + 1) * 10
     assert macs == 32 * 24 * 24 * 5 * 5 + 32 * 24 * 24 * 10
-    assert loaded == []
+    assert googlenet == 6998552                    # BVLC GoogLeNet's published count
+    assert lstm == 4 * (4 + 3 + 1) * 3 + 3 * 3 + 2 * 3
+    assert loaded >= 30 and heavy == []
 
 
 def test_showing_a_spec_file_imports_no_theano_lasagne_or_numpy(tmp_path):

@@ -1,47 +1,15 @@
 """Rendered text against the Stack Overflow question and answer, verbatim."""
 import json
-import os
 import re
 import textwrap
 
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import SEED
+from helpers import ANSWER_TABLE, QUESTION_TABLE, seed_text
 from lasagne_params import derive, render
 from lasagne_params.render.table import simple_table
 
-ANSWER_TABLE = """\
-  #  name                           size                 parameters
----  --------  -------------------------    ------------------------
-  0  input                       1x28x28                           0
-  1  conv2d1   (28-(5-1))=24 -> 32x24x24    (5*5*1+1)*32   =     832
-  2  maxpool1                   32x12x12                           0
-  3  conv2d2   (12-(3-1))=10 -> 32x10x10    (3*3*32+1)*32  =   9'248
-  4  maxpool2                     32x5x5                           0
-  5  dense                           256    (32*5*5+1)*256 = 205'056
-  6  output                           10    (256+1)*10     =   2'570
-"""
-
-QUESTION_TABLE = """\
-  #  name      size
----  --------  --------
-  0  input     1x28x28
-  1  conv2d1   32x24x24
-  2  maxpool1  32x12x12
-  3  conv2d2   32x10x10
-  4  maxpool2  32x5x5
-  5  dense     256
-  6  output    10
-"""
-
-
-def seed_text(name):
-    path = os.path.join(SEED, name)
-    if not os.path.exists(path):
-        pytest.skip("seed file %s not present" % path)
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
 
 
 def test_our_copies_match_the_seed_files():

@@ -1,7 +1,7 @@
 """Tables for networks beyond the question's: trainable column, shared arrays, notes."""
 import textwrap
 
-from conftest import chain
+from helpers import chain
 import lasagne_params as lp
 from lasagne_params import LayerSpec
 
@@ -49,7 +49,7 @@ def test_json_carries_notes_and_derived_flags():
 
 
 def test_comparison_shows_trainable_columns(lasagne, recurrent_net):
-    text = str(lp.compare(recurrent_net))
+    text = lp.render(lp.compare(recurrent_net))
     lines = text.splitlines()
     assert lines[0].split() == ["#", "name", "type", "derived", "size", "Lasagne", "size",
                                 "derived", "params", "Lasagne", "params", "derived",

@@ -1,10 +1,10 @@
 """Each rule on hand-computed values; errors name the layer and the field."""
 import pytest
 
-from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES, chain
+from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES, chain
 from lasagne_params import (LayerRuleError, LayerSpec, SpecError, UnsupportedLayerError,
                             derive, supported_kinds)
-from lasagne_params.core.registry import rule_for
+from lasagne_params.core.registry import kind_of
 
 
 def one(kind, args, input_shape):
@@ -37,7 +37,7 @@ def test_question_network_formulas(question_specs):
 
 def test_param_arrays_and_tags(question_specs):
     conv = derive(question_specs).layer("conv2d1")
-    assert [(t.name, t.shape, t.trainable, t.regularizable) for t in conv.terms] == [
+    assert [(t.name, t.shape, t.trainable, t.regularizable) for t in conv.param_arrays] == [
         ("W", (32, 1, 5, 5), True, True), ("b", (32,), True, False)]
 
 
@@ -81,7 +81,7 @@ def test_conv2d_unknown_spatial_size_flows_through():
 def test_pool(kind, args, shape):
     row = one(kind, args, (None, 3, 28, 28))
     assert row.output_shape == shape
-    assert row.params == 0 and row.terms == ()
+    assert row.params == 0 and row.param_arrays == ()
 
 
 @pytest.mark.parametrize("kind, args, in_shape, shape, params", [
@@ -159,16 +159,25 @@ def test_unknown_kind_suggests_close_names():
     assert "DenseLayer" in supported_kinds()
 
 
-def test_rule_for_names_the_layer_the_closest_kinds_and_where_to_look():
+def test_kind_of_names_the_layer_the_close_kinds_and_where_to_look():
     with pytest.raises(UnsupportedLayerError) as info:
-        rule_for("Conv2DLayr", layer="c")
-    text = str(info.value)
-    assert text.startswith("layer 'c': kind: no rule for layer type 'Conv2DLayr'; did you "
-                           "mean Conv2DLayer")
-    assert text.endswith("? (supported: lasagne_params.supported_kinds())")
+        kind_of("Conv2DLayr", layer="c")
+    assert str(info.value) == (
+        "layer 'c': kind: no layer kind 'Conv2DLayr' is declared; did you mean Conv2DLayer "
+        "or Conv1DLayer? (see lasagne_params.supported_kinds(); declare your own with "
+        "lasagne_params.register_kind)")
     assert (info.value.layer, info.value.kind, info.value.field) == ("c", None, "kind")
-    with pytest.raises(UnsupportedLayerError, match=r"no rule for layer type \['x'\]"):
-        rule_for(["x"])                       # unhashable: the same error, not a TypeError
+    assert info.value.suggestions == ["Conv2DLayer", "Conv1DLayer"]
+    with pytest.raises(UnsupportedLayerError, match=r"no layer kind \['x'\] is declared"):
+        kind_of(["x"])                        # unhashable: the same error, not a TypeError
+
+
+def test_no_suggestion_without_a_real_likeness():
+    """BatchNormLayer (Lasagne master) is like nothing 0.1 has: no far-fetched hint."""
+    with pytest.raises(UnsupportedLayerError) as info:
+        kind_of("BatchNormLayer")
+    assert info.value.suggestions == []
+    assert "did you mean" not in str(info.value)
 
 
 def test_graph_errors():

@@ -9,9 +9,9 @@ import os
 
 import pytest
 
-from conftest import assert_row_formulas_evaluate, derive_one
+from helpers import assert_row_formulas_evaluate, derive_one
 from lasagne_params import LayerRuleError
-from lasagne_params.core.registry import GPU_ONLY, RULES
+from lasagne_params.core.registry import KINDS
 
 C01B = (3, 32, 32, None)          # channels, rows, columns, batch
 
@@ -70,10 +70,10 @@ def test_gpu_rule(kind, args, in_shape, shape, params):
 def test_c01b_arrays():
     row = derive_one("Conv2DCCLayer", {"num_filters": 32, "filter_size": 5, "dimshuffle": False,
                                        "untie_biases": True}, C01B)
-    assert [(t.name, t.shape) for t in row.terms] == [("W", (3, 5, 5, 32)),
+    assert [(t.name, t.shape) for t in row.param_arrays] == [("W", (3, 5, 5, 32)),
                                                       ("b", (32, 28, 28))]
     row = derive_one("NINLayer_c01b", {"num_units": 64}, (32, 7, 7, None))
-    assert [(t.name, t.shape) for t in row.terms] == [("W", (64, 32)), ("b", (64,))]
+    assert [(t.name, t.shape) for t in row.param_arrays] == [("W", (64, 32)), ("b", (64,))]
 
 
 def test_even_same_filter_is_noted():
@@ -132,7 +132,7 @@ def _exported_layers(module):
 
 
 def test_every_lasagne_layer_class_has_a_rule(lasagne):
-    """RULES covers exactly Lasagne 0.1's layer classes: CPU (importable) and GPU (read)."""
+    """The declared kinds are exactly Lasagne 0.1's layer classes: CPU (importable) and GPU (read)."""
     import inspect
     cpu = {name for name, obj in vars(lasagne.layers).items()
            if inspect.isclass(obj) and issubclass(obj, lasagne.layers.Layer)
@@ -141,6 +141,6 @@ def test_every_lasagne_layer_class_has_a_rule(lasagne):
     gpu = set()
     for module in ("corrmm", "dnn", "cuda_convnet"):
         gpu |= _exported_layers(module)
-    assert gpu == GPU_ONLY
-    assert set(RULES) == cpu | gpu
+    assert gpu == {name for name, kind in KINDS.items() if kind.gpu_only}
+    assert set(KINDS) == cpu | gpu
     assert len(cpu) == 28 and len(gpu) == 9

@@ -1,10 +1,12 @@
 """Runtime verification: derived, Lasagne's and Theano's actual shapes, layer by layer."""
+import dataclasses
 import pytest
 
-from conftest import QUESTION_NAMES, QUESTION_SHAPES
+from helpers import QUESTION_NAMES, QUESTION_SHAPES
 import lasagne_params as lp
 from lasagne_params.core.records import LayerRow, Report
-from lasagne_params.backend.runtime import compare_runtime, with_batch
+from lasagne_params.core.runtime_check import compare_runtime, with_batch
+from lasagne_params.render.compare import mismatch_line
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +25,7 @@ def test_question_network_on_real_digits(question_net, digits):
     assert [r.derived for r in check.rows] == expected
     assert [r.lasagne for r in check.rows] == expected
     assert [r.verdict for r in check.rows] == ["ok"] * 7
-    text = str(check)
+    text = lp.render(check)
     assert text.splitlines()[:4] == [
         "  #  name      type               derived     Lasagne     runtime  check",
         "---  --------  --------------  ----------  ----------  ----------  -------",
@@ -36,15 +38,16 @@ def test_question_network_on_real_digits(question_net, digits):
 
 def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
     """A deliberately wrong rule: the runtime array proves the derivation wrong."""
-    from lasagne_params.core import layers as rules
-    real = rules.dense
+    from lasagne_params.core.registry import KINDS
+    real = KINDS["DenseLayer"].rule
 
     def off_by_one(ctx):
         result = real(ctx)
-        return result._replace(output_shape=result.output_shape[:1]
-                               + (result.output_shape[1] + 1,))
+        return dataclasses.replace(result, output_shape=result.output_shape[:1]
+                                   + (result.output_shape[1] + 1,))
 
-    monkeypatch.setitem(lp.core.registry.RULES, "DenseLayer", off_by_one)
+    monkeypatch.setitem(KINDS, "DenseLayer", dataclasses.replace(KINDS["DenseLayer"],
+                                                                 rule=off_by_one))
     check = lp.verify_runtime(question_net, digits.X[:3])
     assert not check.ok
     assert [(m.layer, m.field, m.derived, m.reported, m.runtime, m.wrong)
@@ -52,7 +55,7 @@ def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
         ("dense", "output_shape", (3, 257), (3, 256), (3, 256), "derivation wrong"),
         ("output", "output_shape", (3, 11), (3, 10), (3, 10), "derivation wrong")]
     assert isinstance(check.mismatches[0], lp.Mismatch)      # reported like compare()'s
-    text = str(check)
+    text = lp.render(check)
     assert "  5  dense     DenseLayer           3x257       3x256       3x256  " \
            "derivation wrong" in text
     assert ("2 runtime mismatch(es) on a batch of 3:\n"
@@ -67,7 +70,7 @@ def test_wrong_lasagne_shape_is_named(lasagne, digits):
     pool = lasagne.layers.get_all_layers(net)[4]
     pool.get_output_shape_for = lambda shape: (shape[0], 32, 6, 6)   # instance only
     check = lp.verify_runtime(net, digits.X[:2])
-    assert [str(m) for m in check.mismatches] == [
+    assert [mismatch_line(m) for m in check.mismatches] == [
         "maxpool2: output_shape: derived (2, 32, 5, 5), Lasagne (2, 32, 6, 6), "
         "runtime (2, 32, 5, 5): Lasagne wrong"]
     assert [r.verdict for r in check.rows] == ["ok"] * 4 + ["Lasagne wrong", "ok", "ok"]
@@ -101,7 +104,7 @@ def test_historical_static_bugs_agree_here(lasagne, kind, input_shape, kwargs, e
                                 **kwargs)
     batch = numpy.zeros((2,) + input_shape[1:])
     check = lp.verify_runtime(net, batch)
-    assert check.ok, str(check)
+    assert check.ok, lp.render(check)
     assert check.rows[1].runtime == (2,) + expected
     assert check.rows[1].lasagne == check.rows[1].derived == (2,) + expected
 
@@ -115,7 +118,7 @@ def test_unknown_lengths_accept_the_runtime_length(lasagne):
     assert check.ok
     assert check.rows[1].derived == (4, 2, None, 10)
     assert check.rows[1].runtime == (4, 2, 6, 10)
-    assert "4x2xNonex10" in str(check)
+    assert "4x2xNonex10" in lp.render(check)
 
 
 def test_batch_that_does_not_fit_the_input(question_net, digits):
@@ -137,8 +140,8 @@ def test_the_compiled_function_is_cached(lasagne, question_net, digits, monkeypa
 
 
 def _report(shapes):
-    return Report(tuple(LayerRow(i, "l%d" % i, "DenseLayer", s, 0, 0)
-                        for i, s in enumerate(shapes)))
+    return Report.of(LayerRow(i, "l%d" % i, "DenseLayer", s, 0, 0)
+                     for i, s in enumerate(shapes))
 
 
 def test_verdicts_judge_against_runtime():

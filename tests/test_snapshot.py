@@ -5,11 +5,12 @@ import types
 
 import pytest
 
-from conftest import chain
+from helpers import chain
 from lasagne_params import cli
 from lasagne_params.describe.snapshot import Change, diff_snapshot, read_snapshot, snapshot_of
-from lasagne_params.testing import UPDATE_ENV, assert_params, assert_snapshot
 from lasagne_params import SpecError, derive
+from lasagne_params.render.compare import change_line
+from lasagne_params.testing import UPDATE_ENV, assert_params, assert_snapshot
 
 
 def small(units=3):
@@ -49,7 +50,7 @@ def test_diff_names_added_removed_and_reordered_layers():
     assert diff_snapshot(recorded, derive(renamed)) == [
         Change("hid", "layer", "DenseLayer", None),
         Change("hidden", "layer", None, "DenseLayer")]
-    assert str(Change("hid", "layer", "DenseLayer", None)) == \
+    assert change_line(Change("hid", "layer", "DenseLayer", None)) == \
         "hid: layer: recorded 'DenseLayer', now absent"
 
 

@@ -3,11 +3,11 @@ import json
 
 import pytest
 
-from conftest import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
+from helpers import LAYERS_YAML, NOLEARN_JSON, QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
 import lasagne_params as lp
 from lasagne_params import LayerSpec, SpecError, UnsupportedLayerError
-from lasagne_params.describe.spec import load_spec, order_specs, parse_spec, specs_from_nolearn
-from test_cli import LAYERS_YAML, NOLEARN_JSON
+from lasagne_params.describe.spec import (SpecFile, load_spec, order_specs, parse_spec,
+                                          specs_from_nolearn)
 
 
 @pytest.mark.parametrize("path", [NOLEARN_JSON, LAYERS_YAML])
@@ -39,9 +39,9 @@ def test_yaml_and_json_of_the_same_data_agree(tmp_path):
 
 def test_defaults_names_and_incoming():
     specs = parse_spec({"layers": [
-        {"type": "InputLayer", "shape": [None, 3]},
-        {"type": "DenseLayer", "num_units": 4},
-        {"type": "lasagne.layers.DenseLayer", "num_units": 2, "incoming": "input0"}]})
+        {"kind": "InputLayer", "shape": [None, 3]},
+        {"kind": "DenseLayer", "num_units": 4},
+        {"kind": "lasagne.layers.DenseLayer", "num_units": 2, "incoming": "input0"}]})
     assert [(s.name, s.kind, s.incoming) for s in specs] == [
         ("input0", "InputLayer", ()), ("dense1", "DenseLayer", ("input0",)),
         ("dense2", "DenseLayer", ("input0",))]
@@ -75,60 +75,60 @@ def test_out_of_order_layers_are_ordered_inputs_first():
 
 
 def test_merge_layers_list_incomings_and_cycles_are_found():
-    base = [{"name": "in", "type": "InputLayer", "shape": [None, 4]},
-            {"name": "a", "type": "DenseLayer", "num_units": 2, "incoming": "in"}]
+    base = [{"name": "in", "kind": "InputLayer", "shape": [None, 4]},
+            {"name": "a", "kind": "DenseLayer", "num_units": 2, "incoming": "in"}]
     specs = parse_spec({"layers": base + [
-        {"name": "cat", "type": "ConcatLayer", "incomings": ["in", "a"]}]}, validate=False)
+        {"name": "cat", "kind": "ConcatLayer", "incomings": ["in", "a"]}]})
     assert specs[2].incoming == ("in", "a")
     with pytest.raises(SpecError, match=r"cycle: a -> c -> a"):
         parse_spec({"layers": base[:1] + [
-            {"name": "a", "type": "DenseLayer", "num_units": 2, "incoming": "c"},
-            {"name": "c", "type": "ConcatLayer", "incomings": ["in", "a"]}]}, validate=False)
+            {"name": "a", "kind": "DenseLayer", "num_units": 2, "incoming": "c"},
+            {"name": "c", "kind": "ConcatLayer", "incomings": ["in", "a"]}]})
 
 
 BAD = [
     # (data, error type, message fragment, layer, field)
     ([], SpecError, "expected a mapping with a 'layers' list, got list", None, "layers"),
     ({"layers": []}, SpecError, "the network has no layers", None, "layers"),
-    ({"layers": [{"type": "InputLayer", "shape": [None, 2]}, ["x", "DenseLayer"]]},
+    ({"layers": [{"kind": "InputLayer", "shape": [None, 2]}, ["x", "DenseLayer"]]},
      SpecError, "must all be mappings", None, "layers"),
-    ({"layers": [{"type": "InputLayer", "shape": [None, 2]}], "input_shape": [None, 2]},
+    ({"layers": [{"kind": "InputLayer", "shape": [None, 2]}], "input_shape": [None, 2]},
      SpecError, "unknown top-level key", None, "input_shape"),
-    ({"layers": [{"shape": [None, 2]}]}, SpecError, "got None", 0, "type"),
-    ({"layers": [{"type": "Conv2DLayr"}]}, UnsupportedLayerError, "did you mean Conv2DLayer",
-     0, "type"),
-    ({"layers": [{"type": "InputLayer"}]}, SpecError, "missing input shape: give shape",
+    ({"layers": [{"shape": [None, 2]}]}, SpecError, "got None", 0, "kind"),
+    ({"layers": [{"kind": "Conv2DLayr"}]}, UnsupportedLayerError, "did you mean Conv2DLayer",
+     0, "kind"),
+    ({"layers": [{"kind": "InputLayer"}]}, SpecError, "missing input shape: give shape",
      "input0", "shape"),
-    ({"layers": [{"type": "InputLayer", "shape": [None, 2]},
-                 {"type": "DenseLayer"}]}, SpecError, "missing keyword: give num_units",
+    ({"layers": [{"kind": "InputLayer", "shape": [None, 2]},
+                 {"kind": "DenseLayer"}]}, SpecError, "missing keyword: give num_units",
      "dense1", "num_units"),
-    ({"layers": [{"type": "InputLayer", "shape": [None, 2]},
-                 {"type": "DenseLayer", "num_unit": 3}]}, SpecError,
+    ({"layers": [{"kind": "InputLayer", "shape": [None, 2]},
+                 {"kind": "DenseLayer", "num_unit": 3}]}, SpecError,
      "did you mean num_units?", "dense1", "num_unit"),
-    ({"layers": [{"type": "InputLayer", "shape": [None, 2], "incoming": "x"}]}, SpecError,
+    ({"layers": [{"kind": "InputLayer", "shape": [None, 2], "incoming": "x"}]}, SpecError,
      "an InputLayer has no incoming layer", "input0", "incoming"),
-    ({"layers": [{"name": "a", "type": "InputLayer", "shape": [None, 2]},
-                 {"name": "a", "type": "DenseLayer", "num_units": 1}]}, SpecError,
+    ({"layers": [{"name": "a", "kind": "InputLayer", "shape": [None, 2]},
+                 {"name": "a", "kind": "DenseLayer", "num_units": 1}]}, SpecError,
      "two layers have this name", "a", "name"),
-    ({"layers": [{"name": "", "type": "InputLayer", "shape": [None, 2]}]}, SpecError,
+    ({"layers": [{"name": "", "kind": "InputLayer", "shape": [None, 2]}]}, SpecError,
      "expected a non-empty string", 0, "name"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 2]},
-                 {"type": "DenseLayer", "num_units": 1, "incoming": [3]}]}, SpecError,
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 2]},
+                 {"kind": "DenseLayer", "num_units": 1, "incoming": [3]}]}, SpecError,
      "expected a layer name or a list of them", "dense1", "incoming"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 2]},
-                 {"name": "d", "type": "DenseLayer", "num_units": 1, "incoming": "d"}]},
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 2]},
+                 {"name": "d", "kind": "DenseLayer", "num_units": 1, "incoming": "d"}]},
      SpecError, "a layer cannot feed itself", "d", "incoming"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 2]},
-                 {"name": "d", "type": "DenseLayer", "num_units": 1,
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 2]},
+                 {"name": "d", "kind": "DenseLayer", "num_units": 1,
                   "W": {"shared": "nowhere.W"}}]}, SpecError, "no layer called 'nowhere'",
      "d", "shared"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 2]},
-                 {"name": "d", "type": "DenseLayer", "num_units": 1, "W": {"x": 1}}]},
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 2]},
+                 {"name": "d", "kind": "DenseLayer", "num_units": 1, "W": {"x": 1}}]},
      SpecError, "must be {\"shared\": \"layer.W\"}", "d", "W"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 0]}]},
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 0]}]},
      lp.LayerRuleError, "dimensions must be positive ints or None", "in", "shape"),
-    ({"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 2]},
-                 {"name": "d", "type": "DenseLayer", "num_units": "8"}]},
+    ({"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 2]},
+                 {"name": "d", "kind": "DenseLayer", "num_units": "8"}]},
      lp.LayerRuleError, "expected a positive int, got '8'", "d", "num_units"),
     ({"layers": [["input", "InputLayer"], ["d", "DenseLayer"]], "input_shape": [None, 2],
       "d_num_units": 3, "dense_num_units": 4}, SpecError,
@@ -145,7 +145,7 @@ BAD = [
                          ids=["bad%d" % i for i in range(len(BAD))])
 def test_bad_specs_name_layer_and_field(data, error, message, layer, field):
     with pytest.raises(error) as info:
-        parse_spec(data, file="net.json")
+        lp.derive(SpecFile("net.json", tuple(parse_spec(data, file="net.json"))))
     exc = info.value
     assert message in exc.message
     assert (exc.file, exc.layer, exc.field) == ("net.json", layer, field)
@@ -154,7 +154,7 @@ def test_bad_specs_name_layer_and_field(data, error, message, layer, field):
 
 def test_yaml_values_that_json_cannot_hold_are_refused(tmp_path):
     path = tmp_path / "d.yaml"
-    path.write_text("layers:\n- {type: InputLayer, shape: 2020-01-01}\n")
+    path.write_text("layers:\n- {kind: InputLayer, shape: 2020-01-01}\n")
     with pytest.raises(SpecError, match="unsupported value of type date"):
         load_spec(str(path))
 
@@ -192,21 +192,21 @@ def test_unreadable_files(tmp_path, content, message):
 # ---------------------------------------------------------------- build
 
 ROUND_TRIP = [
-    {"name": "in", "type": "InputLayer", "shape": [None, 3, 16, 15]},
-    {"name": "c1", "type": "Conv2DLayer", "num_filters": 8, "filter_size": 3, "pad": "same",
+    {"name": "in", "kind": "InputLayer", "shape": [None, 3, 16, 15]},
+    {"name": "c1", "kind": "Conv2DLayer", "num_filters": 8, "filter_size": 3, "pad": "same",
      "nonlinearity": "very_leaky_rectify"},
-    {"name": "c2", "type": "Conv2DLayer", "num_filters": 4, "filter_size": [5, 3],
+    {"name": "c2", "kind": "Conv2DLayer", "num_filters": 4, "filter_size": [5, 3],
      "stride": [2, 1], "b": None, "nonlinearity": "lasagne.nonlinearities.tanh"},
-    {"name": "p", "type": "Pool2DLayer", "pool_size": 3, "stride": 2,
+    {"name": "p", "kind": "Pool2DLayer", "pool_size": 3, "stride": 2,
      "ignore_border": False, "mode": "average_inc_pad"},
-    {"name": "drop", "type": "DropoutLayer", "p": 0.25},
-    {"name": "flat", "type": "FlattenLayer"},
-    {"name": "r", "type": "ReshapeLayer", "shape": [[0], 4, -1]},
-    {"name": "f2", "type": "FlattenLayer", "incoming": "r"},
-    {"name": "d1", "type": "DenseLayer", "num_units": 12},
-    {"name": "d2", "type": "DenseLayer", "num_units": 12, "W": {"shared": "d1.W"},
+    {"name": "drop", "kind": "DropoutLayer", "p": 0.25},
+    {"name": "flat", "kind": "FlattenLayer"},
+    {"name": "r", "kind": "ReshapeLayer", "shape": [[0], 4, -1]},
+    {"name": "f2", "kind": "FlattenLayer", "incoming": "r"},
+    {"name": "d1", "kind": "DenseLayer", "num_units": 12},
+    {"name": "d2", "kind": "DenseLayer", "num_units": 12, "W": {"shared": "d1.W"},
      "incoming": "f2"},
-    {"name": "out", "type": "DenseLayer", "num_units": 5, "nonlinearity": "softmax"},
+    {"name": "out", "kind": "DenseLayer", "num_units": 5, "nonlinearity": "softmax"},
 ]
 
 
@@ -219,7 +219,7 @@ def test_build_round_trip(lasagne):
     assert built["c2"].nonlinearity is lasagne.nonlinearities.tanh and built["c2"].b is None
     assert built["out"].nonlinearity is lasagne.nonlinearities.softmax
     derived = lp.derive(specs)
-    read_back = lp.derive(lp.backend.lasagne_adapter.specs_from_lasagne(out))
+    read_back = lp.derive(lp.backend.read.specs_from_lasagne(out))
     assert read_back == derived
     comparison = lp.compare(specs)
     assert comparison.ok, str(comparison)
@@ -249,16 +249,16 @@ def test_build_returns_every_output_of_a_fork(lasagne):
 
 RECURRENT_YAML = """
 layers:
-  - {name: in, type: InputLayer, shape: [null, 5, 3]}
+  - {name: in, kind: InputLayer, shape: [null, 5, 3]}
   - name: custom
-    type: CustomRecurrentLayer
+    kind: CustomRecurrentLayer
     input_to_hidden:
-      - {name: i2h_in, type: InputLayer, shape: [null, 3]}
-      - {name: i2h, type: DenseLayer, num_units: 6, nonlinearity: linear}
+      - {name: i2h_in, kind: InputLayer, shape: [null, 3]}
+      - {name: i2h, kind: DenseLayer, num_units: 6, nonlinearity: linear}
     hidden_to_hidden:
-      - {name: h2h_in, type: InputLayer, shape: [null, 6]}
-      - {name: h2h, type: DenseLayer, num_units: 6, b: null}
-  - {name: out, type: DenseLayer, num_units: 2}
+      - {name: h2h_in, kind: InputLayer, shape: [null, 6]}
+      - {name: h2h, kind: DenseLayer, num_units: 6, b: null}
+  - {name: out, kind: DenseLayer, num_units: 2}
 """
 
 
@@ -279,10 +279,10 @@ def test_spec_files_hold_recurrent_sub_networks(tmp_path, suffix):
 
 
 def test_sub_network_errors_name_the_nested_layer(tmp_path):
-    data = {"layers": [{"name": "in", "type": "InputLayer", "shape": [None, 5, 3]},
-                       {"name": "c", "type": "CustomRecurrentLayer",
-                        "input_to_hidden": [{"type": "InputLayer", "shape": [None, 3]},
-                                            {"name": "d", "type": "DenseLayer", "num_unit": 6}],
+    data = {"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 5, 3]},
+                       {"name": "c", "kind": "CustomRecurrentLayer",
+                        "input_to_hidden": [{"kind": "InputLayer", "shape": [None, 3]},
+                                            {"name": "d", "kind": "DenseLayer", "num_unit": 6}],
                         "hidden_to_hidden": []}]}
     with pytest.raises(SpecError, match=r"^n.json: layer 'c.input_to_hidden/d' \(DenseLayer\): "
                                         r"num_unit: unknown keyword; did you mean num_units\?"):

@@ -5,7 +5,8 @@ import math
 import pytest
 
 from lasagne_params.render.training import epoch_lines, render_history
-from lasagne_params.backend.training import Progress, Trainer, TrainingError, split_indices
+from lasagne_params import ArgumentError, TrainingError
+from lasagne_params.backend.training import Progress, Trainer, split_indices
 
 HISTORY_KEYS = {"epoch", "train_loss", "train_loss_best", "valid_loss", "valid_loss_best",
                 "valid_accuracy", "dur"}
@@ -184,7 +185,7 @@ def test_split_is_nolearns_stratified_first_fold():
     assert split_indices(y, 0.5)[1] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]   # 2 folds: halves
     assert split_indices(list(range(11)), 0.2, stratify=False)[1] == [0, 1, 2]
     assert split_indices(y, 0) == (list(range(len(y))), [])
-    with pytest.raises(TrainingError, match=r"^train_split: expected a fraction "
+    with pytest.raises(ArgumentError, match=r"^train_split: expected a fraction "
                                             r"0 <= train_split < 1, got 1\.5$"):
         split_indices(y, 1.5)
 
@@ -198,7 +199,7 @@ def test_bad_training_data(lasagne, digits):
         trainer.fit(digits.X[:4], [0, 1, -1, 2])
     with pytest.raises(TrainingError, match=r"^y: expected a vector of integer class "):
         trainer.fit(digits.X[:2], [0.5, 1])
-    with pytest.raises(TrainingError, match=r"^batch_size: expected a positive int"):
+    with pytest.raises(ArgumentError, match=r"^batch_size: expected a positive int"):
         Trainer(None, update=None, update_params={}, batch_size=0)
     assert trainer.train_history_ == []
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conftest import assert_formulas_evaluate
+from helpers import assert_formulas_evaluate
 import lasagne_params as lp
 from lasagne_params import zoo
 

@@ -55,8 +55,8 @@ import types
 from dataclasses import dataclass, field
 from typing import List
 
-__all__ = ["install_compat", "CompatReport", "user_configured", "user_configured_blas",
-           "prefer_floatx"]
+__all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
+           "user_configured_blas", "prefer_floatx"]
 
 _FLAG = "blas__ldflags"
 
@@ -351,3 +351,10 @@ def install_compat():
     _bridge_gof(report)
     _bridge_pkg_resources(report)
     return report
+
+
+def import_lasagne():
+    """The ``lasagne`` module, imported after installing the compatibility bridges."""
+    install_compat()
+    import lasagne
+    return lasagne

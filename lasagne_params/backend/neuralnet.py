@@ -19,7 +19,7 @@ import inspect
 from collections import OrderedDict
 
 from ..core.errors import SpecError
-from ..describe.signatures import KEYWORDS, Signature
+from ..core.registry import BUILTIN_NAMES, class_keywords
 from ..describe.spec import check_kind, default_name, specs_from_nolearn
 
 __all__ = ["NeuralNet", "Layers"]
@@ -42,16 +42,6 @@ class Layers(OrderedDict):
         return list(super().values())
 
 
-def _class_signature(cls):
-    """A custom layer class's keywords from its constructor; None when it takes **kwargs."""
-    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return None
-    named = [p for p in params if p.kind is not p.VAR_POSITIONAL]
-    return Signature(tuple(p.name for p in named if p.default is p.empty),
-                     tuple(p.name for p in named if p.default is not p.empty))
-
-
 def _resolve(factory, layer):
     """A layer type given to NeuralNet -> (Lasagne class name, Signature or None)."""
     if isinstance(factory, str):
@@ -60,9 +50,9 @@ def _resolve(factory, layer):
         raise SpecError("expected a layer class or its name, got %r" % (factory,),
                         layer=layer, field="layers")
     kind = factory.__name__
-    if kind in KEYWORDS and factory.__module__.startswith("lasagne."):
+    if kind in BUILTIN_NAMES and factory.__module__.startswith("lasagne."):
         return kind, None
-    return kind, _class_signature(factory)
+    return kind, class_keywords(factory)
 
 
 def _setting(value, attribute, default):
@@ -140,8 +130,8 @@ class NeuralNet:
     # -- description (no Lasagne needed) --------------------------------
 
     def _prebuilt(self):
-        from ..api import _is_lasagne
-        return _is_lasagne(self.layers)
+        from .read import is_lasagne_network
+        return is_lasagne_network(self.layers)
 
     def _keywords(self):
         keywords = {key: getattr(self, key) for key in self._kwarg_keys}
@@ -156,7 +146,7 @@ class NeuralNet:
             if layer_keywords:
                 raise SpecError("layer keywords cannot be used when 'layers' is a built "
                                 "Lasagne network", field=layer_keywords[0])
-            from .lasagne_adapter import specs_from_lasagne
+            from .read import specs_from_lasagne
             return specs_from_lasagne(self.layers)
         if not isinstance(self.layers, (list, tuple)) or not self.layers:
             raise SpecError("expected a list of (name, LayerClass) pairs, got %r"
@@ -179,14 +169,15 @@ class NeuralNet:
 
     def initialize_layers(self):
         """Build the Lasagne layers into ``layers_``; return ``[output layer]``."""
-        from . import lasagne_adapter
+        from .build import build_layers
+        from .read import all_layers, layer_names
         if self._prebuilt():
             outputs = self.layers if isinstance(self.layers, (list, tuple)) else [self.layers]
-            names = lasagne_adapter.layer_names(lasagne_adapter.all_layers(outputs))
+            names = layer_names(all_layers(outputs))
             self.layers_ = Layers((names[layer], layer) for layer in names)
             self._output_layers = list(outputs)
         else:
-            built = lasagne_adapter.build_layers(self.to_specs(), self._classes())
+            built = build_layers(self.to_specs(), self._classes())
             self.layers_ = Layers(built)
             self._output_layers = [self.layers_[-1]]
         return self._output_layers
@@ -203,20 +194,20 @@ class NeuralNet:
 
     def layer_info(self):
         """nolearn's ``PrintLayerInfo`` text from the built layers (Lasagne's own figures)."""
-        from ..api import from_lasagne
         from ..core.compare import in_order
         from ..render import render_nolearn
+        from .read import report_from_lasagne
         if self._output_layers is None:
             self.initialize_layers()
-        report = in_order(from_lasagne(self._output_layers), self.layers_.keys())
+        report = in_order(report_from_lasagne(self._output_layers), self.layers_.keys())
         return render_nolearn(report)
 
     def get_all_layers(self):
         return self.layers_.values()
 
     def get_all_params(self, **tags):
-        from .lasagne_adapter import lasagne
-        return lasagne().layers.get_all_params(self._output_layers, **tags)
+        from .compat import import_lasagne
+        return import_lasagne().layers.get_all_params(self._output_layers, **tags)
 
     # -- training, delegated ----------------------------------------------
 
@@ -234,7 +225,7 @@ class NeuralNet:
             raise SpecError("custom objectives are not supported; give "
                             "objective_loss_function", field=(
                                 objective_keywords or ["objective"])[0])
-        from .lasagne_adapter import named_function
+        from .build import named_function
         from .training import Trainer
         update = self.update if self.update is not None else "nesterov_momentum"
         if isinstance(update, str):

@@ -43,14 +43,12 @@ import math
 import sys
 import time
 
-from ..core.errors import LasagneParamsError
+from ..core.errors import ArgumentError, TrainingError
 from ..render.training import epoch_lines
+from .compat import import_lasagne
+from .runtime import input_layers
 
-__all__ = ["Trainer", "TrainingError", "split_indices", "Progress"]
-
-
-class TrainingError(LasagneParamsError):
-    """Training data or saved parameters that do not fit the network."""
+__all__ = ["Trainer", "split_indices", "Progress"]
 
 
 def split_indices(y, train_split, stratify=True):
@@ -80,7 +78,7 @@ def split_indices(y, train_split, stratify=True):
     ([1, 3, 4, 5, 6, 8, 9], [0, 2, 7])
     """
     if not 0 <= train_split < 1:
-        raise TrainingError("expected a fraction 0 <= train_split < 1, got %r"
+        raise ArgumentError("expected a fraction 0 <= train_split < 1, got %r"
                             % (train_split,), field="train_split")
     labels = [v.item() if hasattr(v, "item") else v for v in y]
     if not train_split:
@@ -188,7 +186,7 @@ class Trainer:
                  batch_size=128, max_epochs=10, train_split=0.2, verbose=1,
                  regression=False, random_state=None, print_fn=print):
         if int(batch_size) < 1:
-            raise TrainingError("expected a positive int, got %r" % (batch_size,),
+            raise ArgumentError("expected a positive int, got %r" % (batch_size,),
                                 field="batch_size")
         self.output_layer = output_layer
         self.update = update
@@ -218,11 +216,10 @@ class Trainer:
         """
         if self._functions is not None:
             return self._functions
-        from . import lasagne_adapter
-        lasagne = lasagne_adapter.lasagne()
+        lasagne = import_lasagne()
         import theano
         import theano.tensor as T
-        inputs = lasagne_adapter.input_layers(self.output_layer)
+        inputs = input_layers(self.output_layer)
         if len(inputs) != 1:
             raise TrainingError("training needs exactly one InputLayer, found %d"
                                 % len(inputs))
@@ -392,8 +389,7 @@ class Trainer:
     # parameters
 
     def _params(self):
-        from . import lasagne_adapter
-        return lasagne_adapter.lasagne().layers.get_all_params(self.output_layer)
+        return import_lasagne().layers.get_all_params(self.output_layer)
 
     def get_params_values(self):
         """Copies of every parameter array, in ``get_all_params`` order."""

@@ -6,10 +6,11 @@ text of its derivation, so the formula shown to a user is built next to the
 arithmetic that produces the number; ``tests/test_axis.py`` evaluates every
 formula text and checks it equals the value.
 
-The conventions are Lasagne 0.1's (``lasagne.layers.conv.conv_output_length``
+The conventions are Lasagne's (``lasagne.layers.conv.conv_output_length``
 and ``lasagne.layers.pool.pool_output_length``), written independently.
 """
-from typing import NamedTuple, Optional, Tuple
+from dataclasses import dataclass
+from typing import Optional, Tuple
 
 __all__ = ["Length", "conv_length", "pool_length", "conv_pads", "POOL_MODES",
            "is_int"]
@@ -17,7 +18,8 @@ __all__ = ["Length", "conv_length", "pool_length", "conv_pads", "POOL_MODES",
 POOL_MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 
-class Length(NamedTuple):
+@dataclass(frozen=True)
+class Length:
     """One axis' output length and its derivation, e.g. ``(28-(5-1))=24``."""
 
     value: Optional[int]

@@ -28,9 +28,9 @@ class Mismatch:
     derived: Any
     reported: Any
 
-    def __str__(self):
-        return "%s: %s: derived %r, Lasagne %r" % (self.layer, self.field,
-                                                    self.derived, self.reported)
+    def to_dict(self):
+        return {"layer": self.layer, "field": self.field, "derived": self.derived,
+                "reported": self.reported}
 
 
 class Checked:
@@ -61,13 +61,9 @@ class Comparison(Checked):
         """True when every layer was derived and agrees with Lasagne, totals included."""
         return not self.mismatches and not self.not_derived
 
-    def __str__(self):
-        from ..render.compare import render_comparison
-        return render_comparison(self)
-
     def to_dict(self):
         return {"ok": self.ok,
-                "mismatches": [m.__dict__ for m in self.mismatches],
+                "mismatches": [m.to_dict() for m in self.mismatches],
                 "not_derived": list(self.not_derived),
                 "derived": self.derived.to_dict(),
                 "reported": self.reported.to_dict()}
@@ -113,5 +109,4 @@ def in_order(report: Report, names) -> Report:
     if sorted(names) != sorted(rows) or names == [row.name for row in report.layers]:
         return report
     return Report(tuple(replace(rows[name], index=i) for i, name in enumerate(names)),
-                  source=report.source, total_params=report.total_params,
-                  trainable_params=report.trainable_params)
+                  report.source, report.total_params, report.trainable_params)

@@ -26,16 +26,16 @@ Ints (or ``None`` for an unknown size) only; formatting lives in ``render/``.
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .receptive import AxisField
+from .receptive import AxisReceptiveField
 from .records import Report
 
 #: Bytes per element of each Theano ``floatX``.
 FLOATX_BYTES = {"float16": 2, "float32": 4, "float64": 8}
 
-__all__ = ["OP_KINDS", "OpTerm", "LayerCost", "CostReport", "sum_known"]
+__all__ = ["OPS", "OpTerm", "LayerCost", "CostReport", "sum_known", "FLOATX_BYTES"]
 
-# The kinds of work counted, in display order.
-OP_KINDS = ("mac", "bias", "pool", "elementwise")
+# The operations counted, in display order.
+OPS = ("mac", "bias", "pool", "elementwise")
 
 
 def sum_known(values):
@@ -46,24 +46,25 @@ def sum_known(values):
 
 @dataclass(frozen=True)
 class OpTerm:
-    """One kind of work a layer does per example, e.g. ``mac``, 460'800, ``(24*24)*32*(5*5*1)``.
+    """One operation a layer does per example, e.g. ``mac``, 460'800, ``(24*24)*32*(5*5*1)``.
 
-    ``count`` is ``None`` when a size it depends on is unknown.
+    ``op`` is one of :data:`OPS`; ``count`` is ``None`` when a size it
+    depends on is unknown.
     """
 
-    kind: str
+    op: str
     count: Optional[int]
     formula: str = ""
 
     def to_dict(self):
-        return {"kind": self.kind, "count": self.count, "formula": self.formula}
+        return {"op": self.op, "count": self.count, "formula": self.formula}
 
 
 @dataclass(frozen=True)
 class LayerCost:
     """One layer's work, memory and receptive field, per example.
 
-    ``receptive_field`` holds one :class:`AxisField` per spatial axis, or is
+    ``receptive_field`` holds one :class:`AxisReceptiveField` per spatial axis, or is
     ``None`` ("n/a") once a layer has mixed all positions (dense, flatten,
     reshape).  ``output_bytes`` and ``param_bytes`` use the report's
     ``floatx``; ``param_bytes`` counts this layer's own arrays, shared or not.
@@ -77,15 +78,15 @@ class LayerCost:
     output_bytes: Optional[int] = None
     params: int = 0
     param_bytes: int = 0
-    receptive_field: Optional[Tuple[AxisField, ...]] = None
+    receptive_field: Optional[Tuple[AxisReceptiveField, ...]] = None
 
-    def count(self, kind):
-        """Operations of ``kind`` (one of ``OP_KINDS``) per example; 0 if none."""
-        return sum_known(t.count for t in self.ops if t.kind == kind)
+    def count(self, op):
+        """Operations ``op`` (one of ``OPS``) per example; 0 if none."""
+        return sum_known(t.count for t in self.ops if t.op == op)
 
-    def formula(self, kind):
-        """The derivation of :meth:`count` for ``kind`` (``""`` if none)."""
-        return " + ".join(t.formula for t in self.ops if t.kind == kind and t.formula)
+    def formula(self, op):
+        """The derivation of :meth:`count` for ``op`` (``""`` if none)."""
+        return " + ".join(t.formula for t in self.ops if t.op == op and t.formula)
 
     @property
     def macs(self):
@@ -104,7 +105,7 @@ class LayerCost:
         return self.count("elementwise")
 
     def to_dict(self):
-        field = self.receptive_field
+        seen = self.receptive_field
         return {
             "index": self.index,
             "name": self.name,
@@ -119,7 +120,7 @@ class LayerCost:
             "output_bytes": self.output_bytes,
             "params": self.params,
             "param_bytes": self.param_bytes,
-            "receptive_field": None if field is None else [a.to_dict() for a in field],
+            "receptive_field": None if seen is None else [a.to_dict() for a in seen],
         }
 
 
@@ -147,8 +148,8 @@ class CostReport:
                 return cost
         raise KeyError(name)
 
-    def _total(self, kind):
-        return _times(self.batch_size, sum_known(c.count(kind) for c in self.layers))
+    def _total(self, op):
+        return _times(self.batch_size, sum_known(c.count(op) for c in self.layers))
 
     @property
     def total_macs(self):

@@ -1,33 +1,128 @@
-"""The exceptions lasagne_params raises: one line each, naming where and what.
+"""Every exception lasagne_params raises: one line each, naming where and what.
 
-Every error carries the place it concerns (``file``, ``layer``, ``kind``,
+Each error carries the place it concerns (``file``, ``layer``, ``kind``,
 ``field``) as attributes, and its ``str()`` is a single line such as::
 
     net.json: layer 'conv2d1' (Conv2DLayer): filter_size: expected a positive int or a pair of them, got -5
 
-The CLI prints that line and exits with status 2.
+``field`` is always the offending input: a hyper-parameter, a spec-file key,
+a command-line option or an API argument.  The command line prints the line
+and exits with status 2.
+
+One class, one meaning:
+
+=========================  ==================================================
+class                      raised when
+=========================  ==================================================
+SpecError                  a network description is malformed: a spec file,
+                           nolearn keywords, a snapshot file, a graph whose
+                           references do not resolve
+LayerRuleError             a layer's hyper-parameters are invalid or give an
+                           impossible shape (or Lasagne refuses to build it)
+UnsupportedLayerError      no layer kind is declared for a Lasagne class
+ArgumentError              an argument given to the API or the command line
+                           is wrong (a format, a batch size, an option that
+                           does not go with another)
+TargetError                a Python file or module named as a network cannot
+                           be imported or does not give a network
+DrawError                  a picture cannot be made (Graphviz missing or
+                           failing)
+OutputError                a file the tool writes cannot be written
+DatasetError               a data file is missing, unreadable or malformed
+TrainingError              training data or saved parameters do not fit the
+                           network
+=========================  ==================================================
+
+:func:`did_you_mean` is the one "did you mean" helper: it suggests only
+names within a small edit distance of what was typed.
 """
-import difflib
 
-__all__ = ["LasagneParamsError", "LayerRuleError", "UnsupportedLayerError",
-           "SpecError", "DrawError", "close_matches", "lookup_kind"]
+import copy
+
+__all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
+           "ArgumentError", "TargetError", "DrawError", "OutputError", "DatasetError",
+           "TrainingError",
+           "did_you_mean", "close_matches", "edit_distance"]
 
 
-def close_matches(word, candidates, n=3, cutoff=0.5):
-    """The candidates closest to ``word`` (for "did you mean" hints)."""
-    return difflib.get_close_matches(str(word), sorted(candidates), n=n, cutoff=cutoff)
+def edit_distance(a, b):
+    """Edits (insert, delete, substitute, swap two neighbours) turning ``a`` into ``b``.
+
+    >>> edit_distance("rectfy", "rectify"), edit_distance("Conv2DLayre", "Conv2DLayer")
+    (1, 1)
+    """
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+_SUFFIX = "layer"
+
+
+def _forms(name):
+    """The spellings compared: lower case, and without a trailing "layer"."""
+    low = name.lower()
+    stripped = low[:-len(_SUFFIX)] if low.endswith(_SUFFIX) and len(low) > len(_SUFFIX) \
+        else low
+    return low, stripped
+
+
+def close_matches(word, candidates, n=3):
+    """The candidates a typo of ``word`` could stand for, closest first.
+
+    Case is ignored, and so is a trailing ``Layer`` on both sides, so that
+    ``MaxPool2D`` finds ``MaxPool2DLayer`` but ``BatchNormLayer`` finds no
+    ``PadLayer``.  A candidate qualifies when at most a quarter of the
+    letters of ``word`` (at least one) must change.
+
+    >>> close_matches("Conv2dLayr", ["Conv2DLayer", "Conv1DLayer", "PadLayer"])
+    ['Conv2DLayer', 'Conv1DLayer']
+    >>> close_matches("BatchNormLayer", ["ConcatLayer", "FeatureWTALayer", "PadLayer"])
+    []
+    """
+    if not isinstance(word, str) or not word:
+        return []
+    low, stripped = _forms(word)
+    allowed = max(1, len(stripped) // 4)
+    found = []
+    for candidate in set(str(c) for c in candidates):
+        c_low, c_stripped = _forms(candidate)
+        distance = min(edit_distance(low, c_low), edit_distance(stripped, c_stripped))
+        if distance <= allowed:
+            found.append((distance, candidate))
+    return [candidate for _, candidate in sorted(found)[:n]]
+
+
+def did_you_mean(word, candidates, n=1, prefix=""):
+    """``"; did you mean X?"`` (or ``"X or Y"`` for ``n > 1``), or ``""`` when nothing is close.
+
+    ``prefix`` is put before each suggestion (nolearn's keywords are spelled
+    ``<layer>_<argument>``: the hint is spelled as the user would write it).
+
+    >>> did_you_mean("num_filter", ["num_filters", "filter_size"])
+    '; did you mean num_filters?'
+    """
+    hints = close_matches(word, candidates, n=n)
+    return "; did you mean %s?" % " or ".join(prefix + h for h in hints) if hints else ""
 
 
 class LasagneParamsError(ValueError):
-    """Base class: a problem with a network description, reported in one line.
+    """Base class: a problem reported in one line, with where it is.
 
     Parameters
     ----------
     message : str
         What is wrong, e.g. ``"expected a positive int, got 0"``.
     file, layer, kind, field : str or None
-        Where: the spec file, the layer's name, its Lasagne type, the
-        hyper-parameter.  Each is optional; those given prefix the message.
+        Where: the file, the layer's name, its Lasagne class, the offending
+        input.  Each is optional; those given prefix the message.
     """
 
     def __init__(self, message, *, file=None, layer=None, kind=None, field=None):
@@ -39,14 +134,11 @@ class LasagneParamsError(ValueError):
         super().__init__(self.message)
 
     def located(self, **where):
-        """A copy of this error with more location filled in (existing kept)."""
-        kwargs = dict(file=self.file, layer=self.layer, kind=self.kind, field=self.field)
+        """A copy of this error with more of its location filled in (what it has is kept)."""
+        clone = copy_error(self)
         for key, value in where.items():
-            if kwargs.get(key) is None:
-                kwargs[key] = value
-        clone = type(self).__new__(type(self))
-        clone.__dict__.update(self.__dict__)
-        LasagneParamsError.__init__(clone, self.message, **kwargs)
+            if getattr(clone, key) is None:
+                setattr(clone, key, value)
         return clone
 
     def __str__(self):
@@ -58,11 +150,22 @@ class LasagneParamsError(ValueError):
         elif self.layer is not None:
             parts.append("layer %r" % (self.layer,))
         elif self.kind:
-            parts.append(self.kind)
+            parts.append(str(self.kind))
         if self.field:
             parts.append(str(self.field))
         parts.append(self.message)
         return ": ".join(parts).replace("\n", " ")
+
+
+def copy_error(error):
+    """A shallow copy of an exception (its attributes, not its traceback)."""
+    clone = copy.copy(error)
+    clone.__traceback__ = None
+    return clone
+
+
+class SpecError(LasagneParamsError):
+    """A network description (spec file, nolearn keywords, snapshot, graph) is malformed."""
 
 
 class LayerRuleError(LasagneParamsError):
@@ -70,9 +173,9 @@ class LayerRuleError(LasagneParamsError):
 
 
 class UnsupportedLayerError(LasagneParamsError):
-    """No rule is registered for this layer type.
+    """No layer kind is declared for this Lasagne class.
 
-    ``suggestions`` holds the closest known type names.
+    ``suggestions`` holds the declared names close to it.
     """
 
     def __init__(self, message, *, suggestions=(), **where):
@@ -80,43 +183,25 @@ class UnsupportedLayerError(LasagneParamsError):
         super().__init__(message, **where)
 
 
-class SpecError(LasagneParamsError):
-    """A network description (spec file, keyword, graph) is malformed."""
+class ArgumentError(LasagneParamsError):
+    """An argument given to the API or the command line is wrong; ``field`` names it."""
+
+
+class TargetError(LasagneParamsError):
+    """A Python file or module named as a network cannot be loaded or gives no network."""
 
 
 class DrawError(LasagneParamsError):
-    """A picture cannot be made: unknown file format, or Graphviz is not installed."""
+    """A picture cannot be made: Graphviz is missing or fails."""
 
 
-def lookup_kind(table, kind, layer=None, what="rule", note=""):
-    """``table[kind]``, or an UnsupportedLayerError naming the closest kinds in ``table``.
+class OutputError(LasagneParamsError):
+    """A file the tool writes (snapshot, picture, report) cannot be written; ``file`` names it."""
 
-    Parameters
-    ----------
-    table : dict
-        Lasagne class name -> rule (``registry.RULES``, ``costs.COSTS``).
-    kind : str
-        The Lasagne class name looked up.
-    layer : str, optional
-        The name of the layer being derived, for the message.
-    what : str
-        What the table holds, as the message says it: ``no <what> for layer type ...``.
-    note : str
-        Appended to the message.
 
-    Raises
-    ------
-    UnsupportedLayerError
-        With ``field="kind"`` and the close matches as ``suggestions``.
-    """
-    try:
-        return table[kind]
-    except (KeyError, TypeError):
-        hints = close_matches(kind, table)
-        if hints:
-            hint = "; did you mean %s?" % " or ".join(hints)
-        else:       # nothing close: still name the nearest, so the user has a lead
-            hints = close_matches(kind, table, cutoff=0)
-            hint = "; closest known types: %s" % ", ".join(hints) if hints else ""
-        raise UnsupportedLayerError("no %s for layer type %r%s%s" % (what, kind, hint, note),
-                                    layer=layer, field="kind", suggestions=hints) from None
+class DatasetError(LasagneParamsError):
+    """A data file is missing, unreadable or malformed; ``file`` names it."""
+
+
+class TrainingError(LasagneParamsError):
+    """Training data or saved parameters that do not fit the network."""

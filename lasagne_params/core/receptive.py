@@ -14,24 +14,25 @@ axis is described by three ints (the usual recurrence for conv/pool chains):
     is ``start + (size - 1) / 2``.
 
 A window of ``k`` positions moved ``s`` at a time over an input padded by
-``p`` positions before its first one grows a field as::
+``p`` positions before its first one grows a receptive field as::
 
     size  = size_in + (k - 1) * jump_in
     jump  = jump_in * s
     start = start_in - p * jump_in
 
->>> field = AxisField.origin()                 # the input: each unit sees itself
->>> field = grow(field, 5)                     # 5x5 convolution
->>> field = grow(field, 2, stride=2)           # 2x2 max-pooling
->>> field
-AxisField(size=6, jump=2, start=0, formula='5+(2-1)*1=6')
+>>> seen = AxisReceptiveField.origin()         # the input: each unit sees itself
+>>> seen = grow(seen, 5)                       # 5x5 convolution
+>>> seen = grow(seen, 2, stride=2)             # 2x2 max-pooling
+>>> seen
+AxisReceptiveField(size=6, jump=2, start=0, formula='5+(2-1)*1=6')
 """
-from typing import NamedTuple
+from dataclasses import dataclass
 
-__all__ = ["AxisField", "grow"]
+__all__ = ["AxisReceptiveField", "grow"]
 
 
-class AxisField(NamedTuple):
+@dataclass(frozen=True)
+class AxisReceptiveField:
     """One axis' receptive field and the derivation of its size."""
 
     size: int
@@ -49,19 +50,19 @@ class AxisField(NamedTuple):
                 "formula": self.formula}
 
 
-def grow(field, window, stride=1, pad=0):
-    """The field of a layer sliding ``window`` positions by ``stride`` over ``field``.
+def grow(seen, window, stride=1, pad=0):
+    """The receptive field of a layer sliding ``window`` positions by ``stride`` over ``seen``.
 
     ``pad`` is the zero padding before the input's first position.
 
-    >>> grow(AxisField.origin(), 5, stride=2, pad=2)
-    AxisField(size=5, jump=2, start=-2, formula='1+(5-1)*1=5')
-    >>> grow(AxisField(5, 2, -2), 3, pad=1)
-    AxisField(size=9, jump=2, start=-4, formula='5+(3-1)*2=9')
-    >>> grow(AxisField(6, 2, 0), 1).formula      # a 1-wide window adds nothing
+    >>> grow(AxisReceptiveField.origin(), 5, stride=2, pad=2)
+    AxisReceptiveField(size=5, jump=2, start=-2, formula='1+(5-1)*1=5')
+    >>> grow(AxisReceptiveField(5, 2, -2), 3, pad=1)
+    AxisReceptiveField(size=9, jump=2, start=-4, formula='5+(3-1)*2=9')
+    >>> grow(AxisReceptiveField(6, 2, 0), 1).formula      # a 1-wide window adds nothing
     ''
     """
-    size = field.size + (window - 1) * field.jump
-    formula = ("%d+(%d-1)*%d=%d" % (field.size, window, field.jump, size)
+    size = seen.size + (window - 1) * seen.jump
+    formula = ("%d+(%d-1)*%d=%d" % (seen.size, window, seen.jump, size)
                if window > 1 else "")
-    return AxisField(size, field.jump * stride, field.start - pad * field.jump, formula)
+    return AxisReceptiveField(size, seen.jump * stride, seen.start - pad * seen.jump, formula)

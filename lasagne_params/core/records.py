@@ -1,28 +1,17 @@
 """Plain data: what a network is (LayerSpec) and what was found (LayerRow, Report).
 
-Ints, tuples, strings and ``None`` only; nothing here imports Theano or
-Lasagne, and nothing here formats numbers for display (see ``render/``).
+Every record of the package is a frozen dataclass (this module's, the cost
+records, the rules' Result, the comparison's): made with its constructor,
+compared by value, never changed.  They hold ints, tuples, strings and
+``None`` only; they neither format themselves for display (``render/``
+does) nor import Theano or Lasagne.
 """
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
-__all__ = ["LayerSpec", "ParamTerm", "LayerRow", "Report", "shape_size", "fast_record"]
+__all__ = ["LayerSpec", "ParamArray", "LayerRow", "Report", "shape_size", "Shape"]
 
 Shape = Tuple[Optional[int], ...]
-
-
-def fast_record(cls, fields):
-    """An instance of the frozen dataclass ``cls`` from a dict of *all* its fields.
-
-    The same object ``cls(**fields)`` makes (equal, same hash and repr),
-    without the generated ``__init__``'s ``object.__setattr__`` per field:
-    the derivation's hot path makes one LayerRow and a ParamTerm or two per
-    layer, and this makes that several times cheaper.  Only for classes
-    without ``__post_init__``.
-    """
-    record = object.__new__(cls)
-    record.__dict__.update(fields)
-    return record
 
 
 def shape_size(shape):
@@ -39,7 +28,7 @@ class LayerSpec:
 
     ``kind`` is the Lasagne class name (``"Conv2DLayer"``), ``incoming`` the
     names of the layers feeding it (empty for an InputLayer), ``args`` its
-    keyword arguments as plain Python values, with Lasagne 0.1's defaults for
+    keyword arguments as plain Python values, with Lasagne's defaults for
     anything left out.  ``b=None`` means "no bias", as in Lasagne.  A
     parameter shared with another layer is given as ``{"shared": "conv1.W"}``.
     """
@@ -51,11 +40,11 @@ class LayerSpec:
 
 
 @dataclass(frozen=True)
-class ParamTerm:
-    """One parameter array of a layer.
+class ParamArray:
+    """One parameter array of a layer: its name, shape and tags.
 
     ``key`` identifies the array: two layers sharing a weight matrix hold
-    terms with the same key, and totals count each key once.
+    arrays with the same key, and totals count each key once.
     """
 
     name: str
@@ -67,6 +56,11 @@ class ParamTerm:
     @property
     def size(self):
         return shape_size(self.shape)
+
+    def to_dict(self):
+        return {"name": self.name, "shape": list(self.shape), "size": self.size,
+                "trainable": self.trainable, "regularizable": self.regularizable,
+                "key": self.key}
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ class LayerRow:
     shape_formula: str = ""
     param_formula: str = ""
     incoming: Tuple[str, ...] = ()
-    terms: Tuple[ParamTerm, ...] = ()
+    param_arrays: Tuple[ParamArray, ...] = ()
     note: str = ""
     derived: bool = True
 
@@ -107,26 +101,25 @@ class LayerRow:
             "trainable_params": self.trainable_params,
             "shape_formula": self.shape_formula,
             "param_formula": self.param_formula,
-            "param_arrays": [
-                {"name": t.name, "shape": list(t.shape), "size": t.size,
-                 "trainable": t.trainable, "regularizable": t.regularizable,
-                 "key": t.key}
-                for t in self.terms],
+            "param_arrays": [array.to_dict() for array in self.param_arrays],
             "note": self.note,
             "derived": self.derived,
         }
 
 
-def _unique_totals(rows):
-    """(all parameters, trainable parameters), counting each array key once."""
+def unique_totals(rows):
+    """(all parameters, trainable parameters), counting each array key once.
+
+    An array counts as trainable when any of its holders tags it so (the
+    union Lasagne's ``get_all_params(trainable=True)`` takes).
+    """
     sizes, trainable = {}, {}
     for row in rows:
-        for term in row.terms:
-            key = term.key or "%s.%s" % (row.name, term.name)
-            if key not in sizes:
-                sizes[key] = term.size
-            if term.trainable and key not in trainable:
-                trainable[key] = term.size
+        for array in row.param_arrays:
+            key = array.key or "%s.%s" % (row.name, array.name)
+            sizes.setdefault(key, array.size)
+            if array.trainable:
+                trainable.setdefault(key, array.size)
     return sum(sizes.values()), sum(trainable.values())
 
 
@@ -137,30 +130,29 @@ class Report:
     ``source`` says where the figures come from: ``"derived"`` (computed by
     lasagne_params from hyper-parameters) or ``"lasagne"`` (read from a built
     Lasagne network).  Totals count a shared parameter array once, as
-    Lasagne's ``count_params`` does.
+    Lasagne's ``count_params`` does; :meth:`of` computes them.
     """
 
     layers: Tuple[LayerRow, ...]
-    source: str = "derived"
-    total_params: int = -1
-    trainable_params: int = -1
+    source: str
+    total_params: int
+    trainable_params: int
 
-    def __post_init__(self):
-        if self.total_params < 0 or self.trainable_params < 0:
-            total, trainable = _unique_totals(self.layers)
-            if self.total_params < 0:
-                object.__setattr__(self, "total_params", total)
-            if self.trainable_params < 0:
-                object.__setattr__(self, "trainable_params", trainable)
+    @classmethod
+    def of(cls, layers, source="derived"):
+        """The Report of ``layers``, its totals computed from their arrays."""
+        layers = tuple(layers)
+        total, trainable = unique_totals(layers)
+        return cls(layers, source, total, trainable)
 
     @property
     def shared(self):
         """{key: [layer names]} for every parameter array held by several layers."""
         holders = {}
         for row in self.layers:
-            for term in row.terms:
-                if term.key:
-                    holders.setdefault(term.key, []).append(row.name)
+            for array in row.param_arrays:
+                if array.key:
+                    holders.setdefault(array.key, []).append(row.name)
         return {k: v for k, v in holders.items() if len(v) > 1}
 
     def layer(self, name):

@@ -1,72 +1,153 @@
-"""The one table mapping Lasagne layer class names to derivation rules.
+"""The layer kinds lasagne_params knows: the built-in declarations and a user's own.
 
-``RULES[kind]`` is the rule for the Lasagne class called ``kind``;
-``rule_for(kind)`` looks it up and raises :class:`UnsupportedLayerError`,
-with the closest known names, for anything else.  A layer type is supported
-exactly when it is in this table: there is no silent identity fallback.
-``GPU_ONLY`` lists the classes Lasagne 0.1 only defines on a CUDA GPU.
+:data:`KINDS` maps a Lasagne class name to its :class:`LayerKind`; a layer
+class is supported exactly when it is in this table (there is no silent
+fallback).  :func:`kind_of` looks a name up and raises
+:class:`UnsupportedLayerError` naming close ones; :func:`register_kind`
+adds a user's class, after which deriving, costing, comparing, spec files,
+the command line and the picture all know it.
 """
-from . import layers as rules
-from .errors import lookup_kind
+import inspect
 
-__all__ = ["RULES", "GPU_ONLY", "rule_for", "supported_kinds"]
+from .cost_records import OpTerm
+from .errors import ArgumentError, UnsupportedLayerError, close_matches, did_you_mean
+from .layers import BUILTIN_KINDS
+from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
+from .layers.explain import FAMILY_EXPLAINERS, generic
 
-RULES = {
-    # lasagne.layers.input, noise, dense, normalization, embedding
-    "InputLayer": rules.input_layer,
-    "DropoutLayer": rules.dropout,
-    "GaussianNoiseLayer": rules.identity,
-    "NonlinearityLayer": rules.identity,
-    "DenseLayer": rules.dense,
-    "NINLayer": rules.nin,
-    "LocalResponseNormalization2DLayer": rules.local_response_norm,
-    "EmbeddingLayer": rules.embedding,
-    # lasagne.layers.conv, pool
-    "Conv1DLayer": rules.conv1d,
-    "Conv2DLayer": rules.conv2d,
-    "MaxPool1DLayer": rules.max_pool1d,
-    "Pool2DLayer": rules.pool2d,
-    "MaxPool2DLayer": rules.max_pool2d,
-    "FeaturePoolLayer": rules.feature_pool,
-    "FeatureWTALayer": rules.feature_wta,
-    "GlobalPoolLayer": rules.global_pool,
-    # lasagne.layers.shape, merge
-    "FlattenLayer": rules.flatten,
-    "ReshapeLayer": rules.reshape,
-    "DimshuffleLayer": rules.dimshuffle,
-    "PadLayer": rules.pad,
-    "SliceLayer": rules.slice_layer,
-    "ConcatLayer": rules.concat,
-    "ElemwiseSumLayer": rules.elemwise_sum,
-    "ElemwiseMergeLayer": rules.elemwise_merge,
-    # lasagne.layers.recurrent
-    "CustomRecurrentLayer": rules.custom_recurrent,
-    "RecurrentLayer": rules.recurrent,
-    "LSTMLayer": rules.lstm,
-    "GRULayer": rules.gru,
-    # GPU only: lasagne.layers.corrmm, dnn, cuda_convnet
-    "Conv2DMMLayer": rules.conv2d_mm,
-    "Conv2DDNNLayer": rules.conv2d_dnn,
-    "Pool2DDNNLayer": rules.pool2d_dnn,
-    "MaxPool2DDNNLayer": rules.max_pool2d_dnn,
-    "Conv2DCCLayer": rules.conv2d_cc,
-    "MaxPool2DCCLayer": rules.max_pool2d_cc,
-    "NINLayer_c01b": rules.nin_c01b,
-    "ShuffleBC01ToC01BLayer": rules.bc01_to_c01b,
-    "ShuffleC01BToBC01Layer": rules.c01b_to_bc01,
-}
+__all__ = ["KINDS", "kind_of", "register_kind", "unregister_kind", "supported_kinds",
+           "explainer_for", "unknown_cost", "class_keywords", "BUILTIN_NAMES"]
 
-GPU_ONLY = frozenset({"Conv2DMMLayer", "Conv2DDNNLayer", "Pool2DDNNLayer", "MaxPool2DDNNLayer",
-                      "Conv2DCCLayer", "MaxPool2DCCLayer", "NINLayer_c01b",
-                      "ShuffleBC01ToC01BLayer", "ShuffleC01BToBC01Layer"})
+#: Lasagne class name -> LayerKind: the built-in declarations, then registered ones.
+KINDS = {kind.name: kind for kind in BUILTIN_KINDS}
+#: The names declared by lasagne_params itself (they cannot be unregistered).
+BUILTIN_NAMES = frozenset(KINDS)
 
 
 def supported_kinds():
-    """The Lasagne class names that have a rule, sorted."""
-    return sorted(RULES)
+    """The Lasagne class names that have a declaration, sorted."""
+    return sorted(KINDS)
 
 
-def rule_for(kind, layer=None):
-    """The rule for Lasagne class ``kind``; UnsupportedLayerError if none."""
-    return lookup_kind(RULES, kind, layer,
-                       note=" (supported: lasagne_params.supported_kinds())")
+def kind_of(name, layer=None):
+    """The :class:`LayerKind` of Lasagne class ``name``.
+
+    Raises
+    ------
+    UnsupportedLayerError
+        With ``field="kind"``, the close names as ``suggestions``, and where
+        to see the supported ones.
+    """
+    try:
+        return KINDS[name]
+    except (KeyError, TypeError):
+        hints = close_matches(name, KINDS)
+        raise UnsupportedLayerError(
+            "no layer kind %r is declared%s (see lasagne_params.supported_kinds(); "
+            "declare your own with lasagne_params.register_kind)"
+            % (name, "; did you mean %s?" % " or ".join(hints) if hints else ""),
+            layer=layer, field="kind", suggestions=hints) from None
+
+
+def explainer_for(kind):
+    """The explanation function of ``kind``: its own, its family's, or the generic one."""
+    return kind.explain or FAMILY_EXPLAINERS.get(kind.family, generic)
+
+
+def unknown_cost(ctx):
+    """The cost of a kind declared without a cost rule: its work unknown (``?``), n/a."""
+    return Cost((OpTerm("mac", None, ""),), None)
+
+
+def class_keywords(factory):
+    """A class's constructor keywords as a Signature; None when it takes ``**kwargs``."""
+    params = list(inspect.signature(factory.__init__).parameters.values())[1:]
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    named = [p for p in params if p.kind is not p.VAR_POSITIONAL]
+    return Signature(tuple(p.name for p in named if p.default is p.empty),
+                     tuple(p.name for p in named if p.default is not p.empty))
+
+
+_FIELDS = ("rule", "cost", "family", "keywords", "hyper_params", "arrays", "subnetworks",
+           "gates", "gpu_only", "explain", "module", "factory")
+
+
+def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fields):
+    """Declare a Lasagne layer class of your own; return its :class:`LayerKind`.
+
+    Parameters
+    ----------
+    name : str or class
+        The class name as Lasagne code spells it (``"MyScaleLayer"``), or the
+        class itself (its name is used, and it becomes the ``factory``).
+    rule : callable, optional
+        ``rule(ctx) -> Result`` (see :mod:`lasagne_params.core.layers.base`).
+        Required unless ``like`` gives one.
+    cost : callable, optional
+        ``cost(ctx) -> Cost``; default: ``like``'s, else the work is shown
+        as unknown (``?``).
+    like : str, optional
+        A declared kind whose declaration this one starts from: a subclass
+        of ``DenseLayer`` that only changes the nonlinearity is
+        ``register_kind(MyDense, like="DenseLayer")``.
+    replace : bool
+        Allow replacing a kind declared earlier by a user (never a built-in one).
+    **fields
+        Any other field of :class:`LayerKind`: ``family``, ``keywords`` (a
+        :class:`Signature` or ``"required | optional"`` text; default: read
+        from the factory's constructor), ``hyper_params``, ``arrays``,
+        ``subnetworks``, ``gates``, ``gpu_only``, ``explain``, ``module``,
+        ``factory``.
+
+    Raises
+    ------
+    ArgumentError
+        For an unknown field or family, a missing rule, or a name already
+        declared.
+    """
+    if inspect.isclass(name):
+        fields.setdefault("factory", name)
+        name = name.__name__
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ArgumentError("expected a class name such as 'MyLayer', got %r" % (name,),
+                            field="name")
+    unknown = sorted(set(fields) - set(_FIELDS))
+    if unknown:
+        raise ArgumentError("LayerKind has no field %r%s" % (unknown[0], did_you_mean(
+            unknown[0], _FIELDS)), field=unknown[0])
+    if name in BUILTIN_NAMES or (name in KINDS and not replace):
+        raise ArgumentError("%r is already declared%s" % (
+            name, "" if name in BUILTIN_NAMES else " (pass replace=True to redeclare it)"),
+            field="name")
+    base = kind_of(like) if like is not None else None
+    values = {field: getattr(base, field) for field in _FIELDS} if base else {
+        "cost": unknown_cost, "family": "special", "keywords": None}
+    if base is not None:
+        values["gpu_only"] = False
+        values["module"] = "lasagne.layers"
+    values.update((k, v) for k, v in (("rule", rule), ("cost", cost)) if v is not None)
+    values.update(fields)
+    if values.get("rule") is None:
+        raise ArgumentError("a layer kind needs a rule (or like=<a declared kind>)",
+                            field="rule")
+    if values["family"] not in FAMILIES:
+        raise ArgumentError("expected one of %s, got %r" % (", ".join(FAMILIES),
+                                                           values["family"]), field="family")
+    if isinstance(values.get("keywords"), str):
+        values["keywords"] = signature(values["keywords"])
+    elif "keywords" not in fields and values.get("factory") is not None:
+        values["keywords"] = class_keywords(values["factory"])
+    for field in ("hyper_params", "arrays", "subnetworks", "gates"):
+        values[field] = tuple(values.get(field) or ())
+    kind = LayerKind(name=name, **values)
+    KINDS[name] = kind
+    return kind
+
+
+def unregister_kind(name):
+    """Forget a kind a user declared (built-in kinds stay)."""
+    if name in BUILTIN_NAMES:
+        raise ArgumentError("%r is built in and cannot be unregistered" % (name,),
+                            field="name")
+    KINDS.pop(name, None)

@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.errors import SpecError
 from ..core.compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
+from ..core.errors import OutputError, SpecError
 
 __all__ = ["FORMAT", "FIELDS", "Change", "snapshot_of", "write_snapshot", "read_snapshot",
            "diff_snapshot"]
@@ -28,12 +28,6 @@ class Change:
     field: str
     recorded: Any
     current: Any
-
-    def __str__(self):
-        def show(value):
-            return "absent" if value is None else repr(value)
-        return "%s: %s: recorded %s, now %s" % (self.layer, self.field,
-                                                 show(self.recorded), show(self.current))
 
 
 def snapshot_of(report):
@@ -54,7 +48,7 @@ def write_snapshot(report, path):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(data, indent=2) + "\n")
     except OSError as exc:
-        raise SpecError("cannot write: %s" % (exc.strerror or exc), file=path) from None
+        raise OutputError("cannot write: %s" % (exc.strerror or exc), file=path) from None
     return data
 
 

@@ -5,15 +5,17 @@ layers feeding it.  Two forms are read, from a file or from Python data:
 
 * a plain layer list::
 
-      {"layers": [{"name": "input", "type": "InputLayer", "shape": [null, 1, 28, 28]},
-                  {"name": "conv", "type": "Conv2DLayer", "num_filters": 32,
+      {"layers": [{"name": "input", "kind": "InputLayer", "shape": [null, 1, 28, 28]},
+                  {"name": "conv", "kind": "Conv2DLayer", "num_filters": 32,
                    "filter_size": [5, 5], "nonlinearity": "rectify"},
-                  {"name": "out", "type": "DenseLayer", "num_units": 10,
+                  {"name": "out", "kind": "DenseLayer", "num_units": 10,
                    "incoming": "conv"}]}
 
-  ``incoming`` (a name, or a list of names for merge layers; ``incomings`` is
-  accepted too) defaults to the layer listed before; ``name`` defaults to
-  nolearn's automatic one (``conv2d1`` for a Conv2DLayer at position 1);
+  ``kind`` is the Lasagne class name (files written for earlier versions of
+  this package say ``type``, which is read the same way); ``incoming`` (a
+  name, or a list of names for merge layers; ``incomings`` is accepted too)
+  defaults to the layer listed before; ``name`` defaults to nolearn's
+  automatic one (``conv2d1`` for a Conv2DLayer at position 1);
 * nolearn's keyword form, as ``NeuralNet(...)`` takes it::
 
       {"layers": [["input", "InputLayer"], ["conv2d1", "Conv2DLayer"]],
@@ -33,21 +35,24 @@ form also takes ``"conv2_W": "conv1"``).  Strings such as
 looks them up in Lasagne.  Nothing in a spec is ever executed: YAML is read
 with ``yaml.safe_load``, and values are plain data.
 
-Every problem raises a :class:`SpecError` (or another
-:class:`LasagneParamsError`) naming the file, the layer and the field.  Pure
-Python: importing this module imports no Theano, Lasagne or numpy.
+Reading a spec checks its structure (kinds, keywords, references, cycles);
+the hyper-parameters are checked when it is derived
+(:func:`lasagne_params.derive` names the file in its errors).  Every
+problem raises a :class:`SpecError` (or another :class:`LasagneParamsError`)
+naming the file, the layer and the field.  Pure Python: importing this
+module imports no Theano, Lasagne or numpy.
 """
 import json
 import os
+from dataclasses import dataclass
+from typing import Tuple
 
-from ..core.derive import derive_specs
-from ..core.errors import LasagneParamsError, SpecError, UnsupportedLayerError, close_matches
+from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.records import LayerSpec
-from ..core.registry import rule_for
-from ..core.layers.recurrent import SUBNETWORKS
-from .signatures import KEYWORDS, LAYER_REFERENCES, NONLINEARITIES, check_keyword, signature
+from ..core.registry import kind_of
+from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
-__all__ = ["load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
+__all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
            "order_specs", "default_name", "kind_name", "check_kind", "NEURALNET_KEYWORDS",
            "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES"]
 
@@ -120,16 +125,32 @@ def _parse_yaml(text, path):
 PARSERS = {".json": _parse_json, ".yaml": _parse_yaml, ".yml": _parse_yaml}
 
 
-def load_spec(path, validate=True):
+@dataclass(frozen=True)
+class SpecFile:
+    """A spec file read once: its path (for errors) and its LayerSpecs."""
+
+    path: str
+    specs: Tuple
+
+    def to_specs(self):
+        return list(self.specs)
+
+
+def read_spec_file(path):
+    """:func:`load_spec`, keeping the path: a :class:`SpecFile`."""
+    return SpecFile(os.fspath(path), tuple(load_spec(path)))
+
+
+def load_spec(path):
     """Read a spec file (``.json``, ``.yaml`` or ``.yml``) into LayerSpecs.
+
+    Its structure is checked; its hyper-parameters are checked when it is
+    derived (``lasagne_params.derive(path)``).
 
     Parameters
     ----------
     path : str
         The file; its extension chooses the parser.
-    validate : bool
-        Also derive the network once, so bad hyper-parameters (a zero
-        ``num_units``, an impossible shape) fail here, naming the file.
 
     Returns
     -------
@@ -154,7 +175,7 @@ def load_spec(path, validate=True):
         raise SpecError("not UTF-8 text (byte %d)" % exc.start, file=path) from None
     except OSError as exc:
         raise SpecError("cannot read: %s" % (exc.strerror or exc), file=path) from None
-    return parse_spec(parser(text, path), file=path, validate=validate)
+    return parse_spec(parser(text, path), file=path)
 
 
 # ---------------------------------------------------------------- values
@@ -182,7 +203,7 @@ def _arg_value(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def parse_spec(data, file=None, validate=True):
+def parse_spec(data, file=None):
     """LayerSpecs from the parsed content of a spec file (either form).
 
     See :func:`load_spec`; ``file`` only names the source in errors.
@@ -198,18 +219,16 @@ def parse_spec(data, file=None, validate=True):
         if all(isinstance(item, dict) for item in data["layers"]):
             for key in data:
                 if key not in FILE_KEYS:
-                    hints = close_matches(key, FILE_KEYS)
                     raise SpecError("unknown top-level key%s (a layer list takes %s)"
-                                    % (_hint(hints), ", ".join(FILE_KEYS)), field=key)
+                                    % (did_you_mean(key, FILE_KEYS), ", ".join(FILE_KEYS)),
+                                    field=key)
             specs = specs_from_layer_list(data["layers"])
         elif all(isinstance(item, list) for item in data["layers"]):
             keywords = {k: v for k, v in data.items() if k not in FILE_KEYS}
             specs = specs_from_nolearn(data["layers"], keywords)
         else:
             raise SpecError("layers must all be mappings (layer-list form) or all "
-                            "[name, type] pairs (nolearn form)", field="layers")
-        if validate:
-            derive_specs(specs)
+                            "[name, kind] pairs (nolearn form)", field="layers")
     except LasagneParamsError as exc:
         raise exc.located(file=file) from None
     return specs
@@ -219,22 +238,13 @@ def _describe(value):
     return type(value).__name__ if value is not None else "nothing"
 
 
-def _hint(hints):
-    return "; did you mean %s?" % " or ".join(hints) if hints else ""
-
-
 def check_kind(kind, layer=None):
-    """A layer type as a class name; unknown names fail with the closest known ones."""
+    """A layer kind as a class name; unknown names fail with the closest declared ones."""
     if not isinstance(kind, str) or not kind:
-        raise SpecError("expected a Lasagne layer type such as \"Conv2DLayer\", got %r"
-                        % (kind,), layer=layer, field="type")
+        raise SpecError("expected a Lasagne layer class such as \"Conv2DLayer\", got %r"
+                        % (kind,), layer=layer, field="kind")
     kind = kind_name(kind)
-    if kind not in KEYWORDS:
-        try:
-            rule_for(kind, layer=layer)     # a registered kind outside the table is fine
-        except UnsupportedLayerError as exc:
-            raise UnsupportedLayerError(exc.message, suggestions=exc.suggestions,
-                                        layer=layer, field="type") from None
+    kind_of(kind, layer=layer)
     return kind
 
 
@@ -260,7 +270,7 @@ def _check_value(kind, key, value, layer, shown=None):
     if key == "nonlinearity" and isinstance(value, str):
         if kind_name(value) not in NONLINEARITIES:
             raise SpecError("unknown nonlinearity %r%s (Lasagne 0.1 has %s)"
-                            % (value, _hint(close_matches(kind_name(value), NONLINEARITIES)),
+                            % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
     if isinstance(value, dict):
@@ -271,7 +281,7 @@ def _check_value(kind, key, value, layer, shown=None):
 
 
 class _Layer:
-    """A layer being assembled: name, kind, signature, incoming names, keyword args.
+    """A layer being assembled: name, kind, keywords, incoming names, keyword args.
 
     ``prefix`` is how its keywords are spelled in the source (``"conv2d1_"``
     in nolearn's form), so errors name the field as the user wrote it.
@@ -279,7 +289,7 @@ class _Layer:
 
     def __init__(self, name, kind, args, sig=None, prefix=""):
         self.name, self.kind, self.args, self.prefix = name, kind, args, prefix
-        self.signature = sig or signature(kind)
+        self.signature = sig or keywords_of(kind)
         self.incoming = None
 
     def where(self):
@@ -328,18 +338,27 @@ def _finish(layers):
     return order_specs(specs)
 
 
+def _take_kind(args, index):
+    """Pop a layer's class name: ``kind``, or ``type`` as earlier files spell it."""
+    given = [key for key in ("kind", "type") if key in args]
+    if len(given) > 1:
+        raise SpecError("give kind or type (its older spelling), not both",
+                        layer=args.get("name", index), field="type")
+    return args.pop(given[0]) if given else None
+
+
 def specs_from_layer_list(items):
     """LayerSpecs from the layer-list form: one mapping per layer (see module doc)."""
     layers = []
     for index, item in enumerate(items):
         args = dict(item)
-        kind = check_kind(args.pop("type", None), args.get("name", index))
+        kind = check_kind(_take_kind(args, index), args.get("name", index))
         name = _check_name(args.pop("name", default_name(kind, index)), index)
         layer = _Layer(name, kind, args)
         layer.take_incoming()
         for key, value in args.items():
             check_keyword(kind, key, layer=name)
-            if key in SUBNETWORKS.get(kind, ()):
+            if key in kind_of(kind).subnetworks:
                 args[key] = _subnetwork(value, name, kind, key)
             else:
                 _check_value(kind, key, value, name)
@@ -390,7 +409,7 @@ def _unknown_keyword(key, layers):
         valid += [layer.shown(a) for a in
                   (layer.signature.hyper_parameters if layer.signature else ())]
     return SpecError("unknown keyword: neither nolearn's nor <layer>_<argument> for a layer "
-                     "of this network%s" % _hint(close_matches(key, valid, n=1)), field=key)
+                     "of this network%s" % did_you_mean(key, valid), field=key)
 
 
 def specs_from_nolearn(layer_defs, keywords, resolve=None):
@@ -443,9 +462,9 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
         for key, value in list(layer.args.items()):
             sig = layer.signature
             if sig is not None and key not in sig.hyper_parameters:
-                hints = close_matches(key, sig.hyper_parameters, n=1)
-                raise SpecError("unknown keyword%s" % _hint([layer.shown(h) for h in hints]),
-                                field=layer.shown(key), **layer.where())
+                raise SpecError("unknown keyword%s" % did_you_mean(
+                    key, sig.hyper_parameters, prefix=layer.prefix),
+                    field=layer.shown(key), **layer.where())
             if key in PARAM_ARGS and isinstance(value, str):
                 value = layer.args[key] = {"shared": "%s.%s" % (value, key)}
             _check_value(layer.kind, key, value, layer.name, layer.shown(key))
@@ -474,8 +493,8 @@ def order_specs(specs):
     for spec in specs:
         for dep in _dependencies(spec):
             if dep not in by_name:
-                raise SpecError("no layer called %r%s" % (dep, _hint(close_matches(
-                    dep, by_name, n=1))), layer=spec.name, kind=spec.kind,
+                raise SpecError("no layer called %r%s" % (dep, did_you_mean(dep, by_name)),
+                                layer=spec.name, kind=spec.kind,
                     field="incoming" if dep in spec.incoming else "shared")
             if dep == spec.name:
                 raise SpecError("a layer cannot feed itself", layer=spec.name,

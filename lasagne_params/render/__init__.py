@@ -1,19 +1,27 @@
-"""Renderers: a Report (or Comparison) in, a string out.  No arithmetic here.
+"""Renderers: a Report, CostReport, Comparison or RuntimeCheck in, a string out.
 
-``FORMATS`` maps each format name to its renderer; ``REPORT_FORMATS`` are
-those that take a plain Report (``"columns"`` takes the CostReport of
-``derive_costs``).
+Rendering imports the core only, and does no arithmetic.  ``FORMATS`` maps
+each format name to its renderer for a Report; ``REPORT_FORMATS`` are those
+that take a plain Report (``"columns"`` takes the CostReport of
+``derive_costs``).  A Comparison and a RuntimeCheck have one text form each
+(their tables), and JSON.
 """
+from ..core.compare import Comparison
+from ..core.errors import ArgumentError, did_you_mean
+from ..core.runtime_check import RuntimeCheck
 from .answer import render_answer
 from .columns import render_columns
+from .compare import render_changes, render_comparison
 from .csv import render_csv
 from .explain import render_explain
 from .json import render_json
 from .markdown import render_markdown
 from .nolearn import render_nolearn
+from .runtime import render_runtime
 
 __all__ = ["FORMATS", "REPORT_FORMATS", "render", "render_answer", "render_nolearn", "render_json",
-           "render_markdown", "render_csv", "render_explain", "render_columns"]
+           "render_markdown", "render_csv", "render_explain", "render_columns",
+           "render_comparison", "render_runtime", "render_changes"]
 
 FORMATS = {
     "answer": render_answer,
@@ -28,11 +36,33 @@ FORMATS = {
 REPORT_FORMATS = tuple(name for name in FORMATS if name != "columns")
 
 
-def render(report, fmt="answer", **options):
-    """Render ``report`` in format ``fmt`` (one of ``FORMATS``)."""
-    try:
-        renderer = FORMATS[fmt]
-    except KeyError:
-        raise ValueError("unknown format %r; expected one of %s"
-                         % (fmt, ", ".join(sorted(FORMATS)))) from None
-    return renderer(report, **options)
+#: The one text form of each result that is not a Report.
+_TABLES = ((Comparison, render_comparison), (RuntimeCheck, render_runtime))
+
+
+def render(result, fmt=None, **options):
+    """``result`` as text.
+
+    A Report (or CostReport) in format ``fmt`` (one of ``FORMATS``, default
+    ``"answer"``); a Comparison or a RuntimeCheck as its table (``fmt``
+    ``None``) or as ``"json"``.
+
+    Raises
+    ------
+    ArgumentError
+        For an unknown format, or one that does not fit ``result``.
+    """
+    if fmt == "json":
+        return render_json(result, **options)
+    for cls, table in _TABLES:
+        if isinstance(result, cls):
+            if fmt is not None:
+                raise ArgumentError("a %s renders as its table or as json, not %r"
+                                    % (cls.__name__, fmt), field="fmt")
+            return table(result, **options)
+    fmt = "answer" if fmt is None else fmt
+    if fmt not in FORMATS:
+        raise ArgumentError("unknown format %r%s; expected one of %s"
+                            % (fmt, did_you_mean(fmt, FORMATS), ", ".join(sorted(FORMATS))),
+                            field="fmt")
+    return FORMATS[fmt](result, **options)

@@ -1,5 +1,5 @@
 """The accepted Stack Overflow answer's table: size with its derivation, parameters as formula = value."""
-from ..core.layers import shape_text, thousands
+from ..core.text import shape_text, thousands
 from .table import simple_table
 
 __all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",

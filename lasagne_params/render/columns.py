@@ -9,13 +9,13 @@ KB/MB as torchinfo prints them.  No arithmetic beyond unit scaling here.
 from enum import Enum
 
 from ..core.cost_records import CostReport
-from ..core.errors import SpecError, close_matches
-from ..core.layers import thousands
+from ..core.errors import ArgumentError, did_you_mean
+from ..core.text import thousands
 from .answer import equation_column, size_cell
 from .table import simple_table
 
 __all__ = ["Column", "HEADERS", "DEFAULT_COLUMNS", "parse_columns", "human",
-           "human_bytes", "field_text", "render_columns", "render_totals"]
+           "human_bytes", "receptive_field_text", "render_columns", "render_totals"]
 
 
 class Column(str, Enum):
@@ -53,7 +53,7 @@ def parse_columns(columns):
 
     Raises
     ------
-    SpecError
+    ArgumentError
         For an unknown or missing name, listing the valid ones.
 
     >>> [c.value for c in parse_columns("params,macs")]
@@ -63,16 +63,15 @@ def parse_columns(columns):
     names = [n.strip() if isinstance(n, str) else n for n in names]
     valid = ", ".join(c.value for c in Column)
     if not names or names == [""]:
-        raise SpecError("expected one or more of %s" % valid, field="columns")
+        raise ArgumentError("expected one or more of %s" % valid, field="columns")
     chosen = []
     for name in names:
         try:
             chosen.append(Column(name))
         except ValueError:
-            hints = close_matches(name, [c.value for c in Column])
-            hint = " (did you mean %s?)" % " or ".join(hints) if hints else ""
-            raise SpecError("unknown column %r%s; expected some of %s" % (name, hint, valid),
-                            field="columns") from None
+            raise ArgumentError("unknown column %r%s (the columns are %s)"
+                                % (name, did_you_mean(name, [c.value for c in Column]), valid),
+                                field="columns") from None
     return tuple(chosen)
 
 
@@ -94,16 +93,16 @@ def human_bytes(n):
     return human(n, "B")
 
 
-def field_text(field):
+def receptive_field_text(receptive_field):
     """``"6+(3-1)*2=10, jump 2"``: size (derived), jump and start where not 1 and 0.
 
     One text when every spatial axis agrees, else the axes' texts joined by
     `` | ``; ``"n/a"`` where positions have been mixed.
     """
-    if field is None:
+    if receptive_field is None:
         return "n/a"
     texts = []
-    for f in field:
+    for f in receptive_field:
         text = f.formula or str(f.size)
         if f.jump != 1:
             text += ", jump %d" % f.jump
@@ -114,8 +113,8 @@ def field_text(field):
 
 
 def _ops_text(cost):
-    parts = ["%s %s" % (label, "?" if cost.count(kind) is None else thousands(cost.count(kind)))
-             for kind, label in _OP_LABELS if cost.count(kind) != 0]
+    parts = ["%s %s" % (label, "?" if cost.count(op) is None else thousands(cost.count(op)))
+             for op, label in _OP_LABELS if cost.count(op) != 0]
     return ", ".join(parts) or "0"
 
 
@@ -135,7 +134,8 @@ CELLS = {
         human_bytes(_batched(costs, c.output_bytes)) for c in costs.layers],
     Column.PARAM_MEMORY: lambda costs, derivations: [
         human_bytes(c.param_bytes) for c in costs.layers],
-    Column.RF: lambda costs, derivations: [field_text(c.receptive_field) for c in costs.layers],
+    Column.RF: lambda costs, derivations: [receptive_field_text(c.receptive_field)
+                                          for c in costs.layers],
 }
 
 _LEFT = {Column.OPS, Column.RF}

@@ -1,8 +1,25 @@
 """A Comparison side by side: derived and Lasagne's figures per layer, agreement marked."""
-from ..core.layers import shape_text, thousands
+from ..core.text import shape_text, thousands
 from .table import simple_table
 
-__all__ = ["render_comparison", "render_changes"]
+__all__ = ["render_comparison", "render_changes", "mismatch_line", "change_line"]
+
+
+def mismatch_line(mismatch):
+    """``dense: params: derived 205056, Lasagne 205057`` (plus the runtime shape and verdict)."""
+    line = "%s: %s: derived %r, Lasagne %r" % (mismatch.layer, mismatch.field,
+                                               mismatch.derived, mismatch.reported)
+    if hasattr(mismatch, "runtime"):
+        line += ", runtime %r: %s" % (mismatch.runtime, mismatch.wrong)
+    return line
+
+
+def change_line(change):
+    """``conv: params: recorded 832, now 896`` (``absent`` for a layer on one side only)."""
+    def show(value):
+        return "absent" if value is None else repr(value)
+    return "%s: %s: recorded %s, now %s" % (change.layer, change.field,
+                                            show(change.recorded), show(change.current))
 
 
 def _cell(row, getter):
@@ -57,7 +74,7 @@ def render_comparison(comparison):
         parts = []
         if comparison.mismatches:
             parts.append("%d mismatch(es):\n" % len(comparison.mismatches) + "\n".join(
-                "  " + str(m) for m in comparison.mismatches))
+                "  " + mismatch_line(m) for m in comparison.mismatches))
         if comparison.not_derived:
             parts.append("%d layer(s) not derived (Lasagne's figures shown; later layers "
                          "derived from its output shape):\n" % len(comparison.not_derived)
@@ -72,4 +89,4 @@ def render_changes(changes, path):
     if not changes:
         return "%s: no change\n" % path
     return "%d change(s) since %s:\n%s\n" % (len(changes), path, "\n".join(
-        "  " + str(change) for change in changes))
+        "  " + change_line(change) for change in changes))

@@ -3,7 +3,7 @@ import csv
 import io
 import json
 
-from ..core.layers import shape_text
+from ..core.text import shape_text
 
 __all__ = ["render_csv", "COLUMNS"]
 

@@ -1,5 +1,5 @@
 """The answer's table as GitHub-flavoured Markdown (formulas in code spans)."""
-from ..core.layers import thousands
+from ..core.text import thousands
 from .answer import size_cell, total_line
 
 __all__ = ["render_markdown"]

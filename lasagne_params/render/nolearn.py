@@ -1,5 +1,5 @@
 """nolearn's ``PrintLayerInfo`` output, as the question shows it."""
-from ..core.layers import shape_text
+from ..core.text import shape_text
 from .table import simple_table
 
 __all__ = ["render_nolearn"]

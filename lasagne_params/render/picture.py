@@ -15,10 +15,10 @@ import html
 import os
 
 from ..core.cost_records import CostReport
-from ..core.errors import DrawError
+from ..core.errors import ArgumentError, DrawError, OutputError
 from ..core.records import Report
 from .answer import equation, size_cell, total_line
-from .columns import field_text
+from .columns import receptive_field_text
 
 __all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph"]
 
@@ -44,7 +44,7 @@ def layer_lines(row, cost=None):
     if cost is not None and cost.macs:
         lines.append("MACs " + equation(cost.formula("mac"), cost.macs, 0, 0))
     if cost is not None and row.kind != "InputLayer":
-        lines.append("RF " + field_text(cost.receptive_field))
+        lines.append("RF " + receptive_field_text(cost.receptive_field))
     return lines
 
 
@@ -54,18 +54,18 @@ def _html_label(lines):
     return "<<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\">%s</TABLE>>" % "".join(cells)
 
 
-def _split(network):
-    """(Report, CostReport or None) for whatever draw() was given."""
-    if isinstance(network, CostReport):
-        return network.report, network
-    if isinstance(network, Report):
-        return network, None
-    from ..api import derive
-    return derive(network), None
+def _split(result):
+    """(Report, CostReport or None) for what draw() was given."""
+    if isinstance(result, CostReport):
+        return result.report, result
+    if isinstance(result, Report):
+        return result, None
+    raise TypeError("a picture is drawn from a Report or a CostReport (lasagne_params.draw "
+                    "derives a network first), got %s" % type(result).__name__)
 
 
-def graph(network):
-    """A ``graphviz.Digraph`` of ``network`` (Report, CostReport, LayerSpecs or Lasagne layer).
+def graph(result):
+    """A ``graphviz.Digraph`` of a Report or CostReport.
 
     Nodes are ``L<index>`` in the Report's order; edges follow ``incoming``.
     """
@@ -74,7 +74,7 @@ def graph(network):
     except ImportError:
         raise DrawError("drawing needs the graphviz package: "
                         "pip install 'lasagne-params[draw]'", field="draw") from None
-    report, costs = _split(network)
+    report, costs = _split(result)
     ids = {row.name: "L%d" % row.index for row in report.layers}
     dot = graphviz.Digraph(
         "network", graph_attr={"rankdir": "TB", "label": "total: " + total_line(report),
@@ -96,7 +96,7 @@ def file_format(path, fmt=None):
 
     Raises
     ------
-    DrawError
+    ArgumentError
         Unless it is one of ``FORMATS``.
 
     >>> file_format("docs/net.SVG"), file_format("net", "png")
@@ -105,17 +105,17 @@ def file_format(path, fmt=None):
     path = os.fspath(path)
     fmt = (fmt or os.path.splitext(path)[1].lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise DrawError("cannot draw to %r: expected a file ending in %s"
-                        % (path, ", ".join("." + f for f in FORMATS)), field="path")
+        raise ArgumentError("cannot draw to %r: expected a file ending in %s"
+                            % (path, ", ".join("." + f for f in FORMATS)), field="path")
     return fmt
 
 
-def draw(network, path, fmt=None):
-    """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
+def draw(result, path, fmt=None):
+    """Write a picture of a Report or CostReport to ``path`` (.svg, .png or .pdf); return ``path``.
 
     Parameters
     ----------
-    network : Report, CostReport, list of LayerSpec, or lasagne Layer
+    result : Report or CostReport
         A CostReport (``derive_costs``) adds each layer's MACs and receptive
         field to its box.
     path : str or os.PathLike
@@ -124,14 +124,17 @@ def draw(network, path, fmt=None):
 
     Raises
     ------
+    ArgumentError
+        For an unknown format.
     DrawError
-        For an unknown format; when Graphviz (the ``graphviz`` package or its
-        ``dot`` program) is missing or ``dot`` fails; when ``path`` cannot be
-        written.
+        When Graphviz (the ``graphviz`` package or its ``dot`` program) is
+        missing or ``dot`` fails.
+    OutputError
+        When ``path`` cannot be written.
     """
     path = os.fspath(path)
     fmt = file_format(path, fmt)
-    dot = graph(network)
+    dot = graph(result)
     import graphviz
     try:
         data = dot.pipe(format=fmt)
@@ -146,6 +149,6 @@ def draw(network, path, fmt=None):
         with open(path, "wb") as fh:
             fh.write(data)
     except OSError as exc:
-        raise DrawError("cannot write the picture: %s" % (exc.strerror or exc),
-                        file=path) from None
+        raise OutputError("cannot write the picture: %s" % (exc.strerror or exc),
+                          file=path) from None
     return path

@@ -1,12 +1,9 @@
 """A RuntimeCheck as a table: derived, Lasagne's and the runtime shape of every layer."""
+from ..core.text import full_shape_text
+from .compare import mismatch_line
 from .table import simple_table
 
-__all__ = ["render_runtime", "full_shape_text"]
-
-
-def full_shape_text(shape):
-    """A shape with its batch axis: ``8x32x24x24`` (``None`` for an unknown length)."""
-    return "x".join("None" if d is None else str(d) for d in shape)
+__all__ = ["render_runtime"]
 
 
 def render_runtime(check):
@@ -29,5 +26,5 @@ def render_runtime(check):
             len(check.rows), batch)
     else:
         verdict = "%d runtime mismatch(es) on %s:\n" % (len(check.mismatches), batch) + \
-            "\n".join("  " + str(m) for m in check.mismatches)
+            "\n".join("  " + mismatch_line(m) for m in check.mismatches)
     return "\n".join(lines) + "\n\n" + verdict + "\n"

@@ -1,68 +1,162 @@
-"""What every rule shares: the layer context (Ctx), the result type, text helpers.
+"""The layer kind, and what its rules are given and give back.
 
-A rule takes a :class:`Ctx` (the layer's spec and its input shapes) and
-returns a :class:`Result`: the output shape, the parameter arrays, and the
-formula text for both.  Ctx's accessors read ``spec.args`` with Lasagne 0.1's
-defaults and raise :class:`LayerRuleError` naming the layer and the field.
+A :class:`LayerKind` is everything the package knows about one Lasagne
+layer class, in one declaration: the rule deriving its output shape and
+parameter arrays, the rule costing it, the constructor's keywords, the
+attributes a built layer keeps its hyper-parameters and parameter arrays in,
+its nested sub-networks, its family and its explanation.  Every family
+module (``conv.py``, ``pool.py``, ...) declares its kinds in a ``KINDS``
+tuple; ``core/registry.py`` gathers them, and takes a user's own kinds.
+
+A shape rule takes a :class:`Ctx` (the layer's spec and input shapes, with
+checked accessors that read ``spec.args`` with Lasagne's defaults) and
+returns a :class:`Result`.  A cost rule takes a :class:`CostCtx` (the same,
+plus the derived row and the inputs' receptive fields) and returns a
+:class:`Cost`.  Invalid hyper-parameters raise :class:`LayerRuleError`
+naming the layer and the field.
 """
-from typing import List, NamedTuple, Optional, Tuple
+from dataclasses import dataclass
+from typing import Callable, Optional, Tuple, Union
 
-from .. import axis
+from .. import axis, receptive
+from ..cost_records import OpTerm
 from ..errors import LasagneParamsError, LayerRuleError
-from ..records import LayerSpec, ParamTerm, fast_record
+from ..receptive import AxisReceptiveField
+from ..records import LayerSpec, ParamArray, Shape, shape_size
 
-__all__ = ["Ctx", "Result", "shape_text", "thousands", "axis_text", "with_size",
-           "product_text", "dims_text"]
+__all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "Ctx", "CostCtx",
+           "FAMILIES", "LINEAR"]
+
+#: The families a kind belongs to: what it does, and its default explanation.
+FAMILIES = ("input", "dense", "conv", "pool", "shape", "merge", "noise", "normalization",
+            "recurrent", "embedding", "special")
+
+# Values of a ``nonlinearity`` argument that do no work.
+LINEAR = (None, "linear", "identity")
 
 _UNSET = object()
 
 
-def thousands(n):
-    """``217706`` -> ``"217'706"``: the Stack Overflow answer's digit grouping."""
-    return format(n, ",").replace(",", "'")
+@dataclass(frozen=True)
+class Signature:
+    """A layer class's constructor keywords: ``required`` (no default) and ``optional``."""
+
+    required: Tuple[str, ...]
+    optional: Tuple[str, ...]
+
+    @property
+    def names(self):
+        return self.required + self.optional
+
+    @property
+    def inputs(self):
+        """The keyword that takes the incoming layer(s): incoming, incomings, or None."""
+        for name in ("incoming", "incomings"):
+            if name in self.required:
+                return name
+        return None
+
+    @property
+    def hyper_parameters(self):
+        """Every keyword except the structural ones (incoming(s), name)."""
+        return tuple(n for n in self.names if n not in ("incoming", "incomings", "name"))
 
 
-def shape_text(shape):
-    """A shape without its batch axis, as nolearn prints it: ``32x24x24``."""
-    return "x".join("None" if d is None else str(d) for d in shape[1:])
+def signature(line):
+    """A :class:`Signature` from ``"required names | optional names"``.
+
+    >>> signature("incoming num_units | W b nonlinearity name").required
+    ('incoming', 'num_units')
+    """
+    required, _, optional = line.partition("|")
+    return Signature(tuple(required.split()), tuple(optional.split()))
 
 
-def product_text(dims):
-    """``(32, 5, 5)`` -> ``"32*5*5"`` (``"1"`` for no dims)."""
-    return "*".join(map(str, dims)) or "1"
-
-
-def dims_text(dims):
-    """A product that is one factor when it can be: ``(1, 64)`` -> ``"64"``."""
-    dims = [d for d in dims if d != 1] or [1]
-    return product_text(dims)
-
-
-def axis_text(lengths):
-    """The per-axis derivations of a layer, once if they are all the same."""
-    texts = [length.formula for length in lengths if length.formula]
-    if texts and all(t == texts[0] for t in texts):
-        return texts[0]
-    return ", ".join(texts)
-
-
-def with_size(derivation, shape):
-    """``"(28-(5-1))=24 -> 32x24x24"``; empty when there is no derivation."""
-    return "%s -> %s" % (derivation, shape_text(shape)) if derivation else ""
-
-
-class Result(NamedTuple):
-    """What a rule derives for one layer.
+@dataclass(frozen=True)
+class Result:
+    """What a shape rule derives for one layer.
 
     ``note`` says anything a reader of the table should know about this
-    layer's figures (e.g. a Lasagne 0.1 quirk the derivation reproduces).
+    layer's figures (e.g. a Lasagne quirk the derivation reproduces).
     """
 
-    output_shape: Tuple[Optional[int], ...]
+    output_shape: Shape
     shape_formula: str = ""
-    terms: Tuple[ParamTerm, ...] = ()
+    param_arrays: Tuple[ParamArray, ...] = ()
     param_formula: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a cost rule derives for one layer: work per example, and receptive field.
+
+    ``receptive_field`` is one :class:`AxisReceptiveField` per spatial axis, or
+    ``None`` ("n/a") once positions are mixed.
+    """
+
+    ops: Tuple[OpTerm, ...] = ()
+    receptive_field: Optional[Tuple[AxisReceptiveField, ...]] = None
+
+
+#: ``"attr"`` (kept in the spec under the same name) or ``("attr.path", "keyword")``.
+HyperParam = Union[str, Tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class LayerKind:
+    """Everything lasagne_params knows about one Lasagne layer class.
+
+    Parameters
+    ----------
+    name : str
+        The Lasagne class name (``"Conv2DLayer"``).
+    rule : callable
+        ``rule(Ctx) -> Result``: output shape, parameter arrays, formulas.
+    cost : callable
+        ``cost(CostCtx) -> Cost``: work per example and receptive field.
+    family : str
+        One of :data:`FAMILIES`; chooses the default explanation.
+    keywords : Signature
+        The constructor's keywords (spec files and nolearn keywords are
+        checked against them); ``None`` when the class takes ``**kwargs``
+        and nothing can be checked.
+    hyper_params : tuple
+        Where a built layer keeps each hyper-parameter the rule reads:
+        ``"attr"`` or ``("attr.path", "keyword")``.  Reading a built Lasagne
+        network takes exactly these (an attribute the class lacks is left to
+        the rule's default).
+    arrays : tuple of str
+        The attributes holding the layer's parameter arrays (``None`` or an
+        expression where the layer has no such array).
+    subnetworks : tuple of str
+        Keywords whose value is a nested network (``input_to_hidden``).
+    gates : tuple of str
+        Keywords taking a ``Gate`` (``ingate``, ...), for LSTM and GRU.
+    gpu_only : bool
+        Lasagne defines the class only on a CUDA GPU.
+    explain : callable, optional
+        ``explain(row, inputs, last) -> [sentences]``; default: the family's.
+    module : str
+        Where Lasagne defines the class (building a spec imports it from there).
+    factory : callable, optional
+        The class to build it with (a user's own layer class); default: the
+        attribute ``name`` of ``module``.
+    """
+
+    name: str
+    rule: Callable
+    cost: Callable
+    family: str
+    keywords: Optional[Signature]
+    hyper_params: Tuple[HyperParam, ...] = ()
+    arrays: Tuple[str, ...] = ()
+    subnetworks: Tuple[str, ...] = ()
+    gates: Tuple[str, ...] = ()
+    gpu_only: bool = False
+    explain: Optional[Callable] = None
+    module: str = "lasagne.layers"
+    factory: Optional[Callable] = None
 
 
 class Ctx:
@@ -74,15 +168,14 @@ class Ctx:
     input_shapes : list of tuple
         One shape per incoming layer, in ``spec.incoming`` order.
     key_prefix : str
-        Prepended to the keys of this layer's parameter arrays (used for
-        the layers of a recurrent layer's sub-networks).
+        Prepended to the keys of this layer's parameter arrays (the layers
+        of a recurrent layer's sub-networks).
     subnet : callable, optional
         ``subnet(specs, key_prefix)`` derives a nested list of LayerSpecs
-        and returns its Report (supplied by the engine).
+        and returns its Report (supplied by the derivation walk).
     """
 
-    def __init__(self, spec: LayerSpec, input_shapes: List[tuple], key_prefix="",
-                 subnet=None):
+    def __init__(self, spec: LayerSpec, input_shapes, key_prefix="", subnet=None):
         self.spec = spec
         self.input_shapes = [tuple(s) for s in input_shapes]
         self.key_prefix = key_prefix
@@ -115,9 +208,9 @@ class Ctx:
         value = self.get(name, default)
         items = tuple(value) if isinstance(value, (list, tuple)) else (value,) * n
         low = 0 if allow_zero else 1
-        kind = "non-negative" if allow_zero else "positive"
+        sign = "non-negative" if allow_zero else "positive"
         if len(items) != n or not all(axis.is_int(v) and v >= low for v in items):
-            raise self.error("expected a %s int or %d of them, got %r" % (kind, n, value),
+            raise self.error("expected a %s int or %d of them, got %r" % (sign, n, value),
                              name)
         return tuple(int(v) for v in items)
 
@@ -148,7 +241,7 @@ class Ctx:
             raise self.error("%s must be known to count parameters, got input shape %r"
                              % (what, self.input_shape), "incoming")
 
-    def term(self, name, shape, trainable=True, regularizable=True, value=_UNSET):
+    def param_array(self, name, shape, trainable=True, regularizable=True, value=_UNSET):
         """A parameter array, keyed to the array it shares if the spec says so.
 
         ``value`` is the spec's entry for the array (default: ``args[name]``):
@@ -156,17 +249,15 @@ class Ctx:
         ``{"trainable": false}`` untags it.
         """
         value = self.spec.args.get(name) if value is _UNSET else value
+        key = None
         if isinstance(value, dict):
-            key = str(value["shared"]) if "shared" in value else None
+            if "shared" in value:
+                key = str(value["shared"])
             if "trainable" in value:
                 trainable = bool(value["trainable"])
-        else:
-            key = None
         if key is None:
             key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
-        return fast_record(ParamTerm, {"name": name, "shape": tuple(map(int, shape)),
-                                       "trainable": trainable,
-                                       "regularizable": regularizable, "key": key})
+        return ParamArray(name, tuple(int(d) for d in shape), trainable, regularizable, key)
 
     def check_lengths(self, lengths, field):
         for length in lengths:
@@ -181,10 +272,100 @@ class Ctx:
             raise self.error("expected a non-empty list of LayerSpecs (the sub-network, "
                              "output layer last), got %r" % (specs,), field)
         if self._subnet is None:
-            raise self.error("sub-networks can only be derived through the engine", field)
+            raise self.error("sub-networks can only be derived through the derivation walk",
+                             field)
         try:
             return self._subnet(list(specs), "%s%s.%s/" % (self.key_prefix, self.spec.name,
                                                            field))
         except LasagneParamsError as exc:
             raise self.error(str(exc), field) from None
 
+
+def _group(dims):
+    """``(32*24*24)`` for several factors, ``256`` for one: a group in a product."""
+    text = "*".join(str(d) for d in dims)
+    return "(%s)" % text if len(dims) > 1 else text
+
+
+class CostCtx(Ctx):
+    """A layer being costed: its spec and inputs (as for shape rules) plus its derived row.
+
+    ``input_receptive_fields`` holds the receptive field of each incoming
+    layer (``None`` where it is "n/a"); ``cost_of(specs)`` costs a nested
+    network (a recurrent layer's sub-networks) and returns its CostReport.
+    """
+
+    def __init__(self, spec, input_shapes, row, input_receptive_fields, cost_of=None):
+        super().__init__(spec, input_shapes)
+        self.row = row
+        self.input_receptive_fields = input_receptive_fields
+        self.cost_of = cost_of
+
+    @property
+    def output_shape(self):
+        return self.row.output_shape
+
+    @property
+    def input_receptive_field(self):
+        """The incoming receptive field; ``None`` if none, or if the inputs' differ."""
+        fields = set(self.input_receptive_fields)
+        return fields.pop() if len(fields) == 1 else None
+
+    def param(self, name):
+        """This layer's parameter array called ``name``, or ``None``."""
+        for array in self.row.param_arrays:
+            if array.name == name:
+                return array
+        return None
+
+    def per_element(self, op, factors=(), dims=None):
+        """``op`` work: ``factors`` operations for each output element of one example.
+
+        ``dims`` are the output's per-example axes (default: all but the
+        first, the batch; a c01b layer passes all but the last).
+        """
+        dims = self.output_shape[1:] if dims is None else dims
+        if any(d is None for d in tuple(dims) + tuple(factors)):
+            return OpTerm(op, None, "")
+        count = shape_size(dims) * shape_size(factors)
+        if not factors:
+            return OpTerm(op, count, "*".join(str(d) for d in dims))
+        return OpTerm(op, count, "%s*%s" % (_group(dims), _group(factors)))
+
+    def activation(self, dims=None):
+        """The nonlinearity applied to each output element (default rectify), or nothing."""
+        if self.get("nonlinearity", "rectify") in LINEAR:
+            return ()
+        return (self.per_element("elementwise", (), dims),)
+
+    def bias(self, dims=None):
+        """One addition per output element when the layer has a bias ``b``."""
+        return (self.per_element("bias", (), dims),) if self.param("b") is not None else ()
+
+    def window(self, size_name, stride_defaults_to_size=False, pad=_UNSET):
+        """(size, stride, pad before) per spatial axis, read as the shape rules read them.
+
+        ``pad`` overrides the spec's padding (e.g. the GPU layers' symmetric
+        ``'same'``).
+        """
+        n = len(self.output_shape) - 2
+        size = self.int_tuple(size_name, n)
+        if stride_defaults_to_size and self.get("stride") is None:
+            stride = size
+        else:
+            stride = self.int_tuple("stride", n, 1)
+        pad = self.get("pad", 0) if pad is _UNSET else pad
+        if isinstance(pad, str):
+            before = tuple(axis.conv_pads(pad, k)[0] for k in size)
+        elif axis.is_int(pad):
+            before = (int(pad),) * n
+        else:
+            before = tuple(int(p) for p in pad)
+        return tuple(zip(size, stride, before))
+
+    def slide(self, window):
+        """The receptive field after sliding ``window`` over the incoming receptive field."""
+        seen = self.input_receptive_field
+        if seen is None or len(seen) != len(window):
+            return None
+        return tuple(receptive.grow(f, *w) for f, w in zip(seen, window))

@@ -4,9 +4,11 @@ The GPU convolutions (``gpu.py``) reuse :func:`convolution` with their own
 padding convention and, for cuda-convnet, the c01b axis order.
 """
 from .. import axis
-from .base import Ctx, Result, axis_text, product_text, with_size
+from ..text import axis_text, product_text, with_size
+from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 
-__all__ = ["convolution", "conv1d", "conv2d", "nin", "nin_layout"]
+__all__ = ["KINDS", "convolution", "conv1d", "conv2d", "nin", "nin_layout", "conv_cost",
+           "nin_cost", "CONV_HYPER_PARAMS"]
 
 PAD_WORDS = ("valid", "full", "same")
 
@@ -62,22 +64,22 @@ def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result
 
     weights = product_text(fsize + (channels,))
     w_shape = (channels,) + fsize + (num_filters,) if c01b else (num_filters, channels) + fsize
-    terms = [ctx.term("W", w_shape)]
+    arrays = [ctx.param_array("W", w_shape)]
     if not ctx.has_param("b"):
         formula = "%s*%d" % (weights, num_filters)
     elif ctx.flag("untie_biases", False):
         ctx.require_known(spatial_out, "the output size (for untied biases)")
-        terms.append(ctx.term("b", (num_filters,) + spatial_out, regularizable=False))
+        arrays.append(ctx.param_array("b", (num_filters,) + spatial_out, regularizable=False))
         formula = "%s*%d + %s" % (weights, num_filters,
                                   product_text((num_filters,) + spatial_out))
     else:
-        terms.append(ctx.term("b", (num_filters,), regularizable=False))
+        arrays.append(ctx.param_array("b", (num_filters,), regularizable=False))
         formula = "(%s+1)*%d" % (weights, num_filters)
     note = ""
     if same_symmetric and ctx.get("pad") == "same" and any(f % 2 == 0 for f in fsize):
         note = ("pad='same' with an even filter pads (f-1)//2 on both sides on this layer "
                 "(Lasagne 0.1), so the output is one shorter than the input")
-    return Result(out, with_size(axis_text(lengths), out), tuple(terms), formula, note)
+    return Result(out, with_size(axis_text(lengths), out), tuple(arrays), formula, note)
 
 
 def conv1d(ctx: Ctx) -> Result:
@@ -109,19 +111,57 @@ def nin_layout(ctx: Ctx, c01b=False) -> Result:
     ctx.require_known([channels], "the number of input channels")
     out = (units,) + shape[1:] if c01b else (shape[0], units) + shape[2:]
     positions = out[1:-1] if c01b else out[2:]
-    terms = [ctx.term("W", (units, channels) if c01b else (channels, units))]
+    arrays = [ctx.param_array("W", (units, channels) if c01b else (channels, units))]
     if not ctx.has_param("b"):
         formula = "%d*%d" % (channels, units)
     elif ctx.flag("untie_biases", False):
         ctx.require_known(positions, "the output size (for untied biases)")
-        terms.append(ctx.term("b", (units,) + positions, regularizable=False))
+        arrays.append(ctx.param_array("b", (units,) + positions, regularizable=False))
         formula = "%d*%d + %s" % (channels, units, product_text((units,) + positions))
     else:
-        terms.append(ctx.term("b", (units,), regularizable=False))
+        arrays.append(ctx.param_array("b", (units,), regularizable=False))
         formula = "(%d+1)*%d" % (channels, units)
-    return Result(out, "", tuple(terms), formula)
+    return Result(out, "", tuple(arrays), formula)
 
 
 def nin(ctx: Ctx) -> Result:
     """NINLayer: ``(c+1)*u`` parameters for c input channels and u units."""
     return nin_layout(ctx)
+
+
+def conv_cost(ctx: CostCtx, pad=None) -> Cost:
+    """ConvNDLayer: filter volume MACs per output element, a bias add, a nonlinearity.
+
+    MACs = output elements x filter volume = output positions x filters x filter volume;
+    W has shape (filters, channels, *filter_size).  ``pad`` overrides the
+    spec's padding for the receptive field (the GPU layers' ``'same'``).
+    """
+    weights = ctx.param("W").shape
+    volume = tuple(weights[2:]) + (weights[1],)          # as the param formula: 5*5*1
+    ops = (ctx.per_element("mac", volume),) + ctx.bias() + ctx.activation()
+    window = ctx.window("filter_size") if pad is None else ctx.window("filter_size", pad=pad)
+    return Cost(ops, ctx.slide(window))
+
+
+def nin_cost(ctx: CostCtx) -> Cost:
+    """NINLayer: a 1x1 convolution: c MACs per output element, bias, nonlinearity."""
+    channels = ctx.param("W").shape[0]
+    ops = (ctx.per_element("mac", (channels,)),) + ctx.bias() + ctx.activation()
+    return Cost(ops, ctx.input_receptive_field)
+
+
+#: What a convolution layer keeps of its constructor's keywords.
+CONV_HYPER_PARAMS = ("num_filters", "filter_size", "stride", "pad", "untie_biases",
+                     "nonlinearity")
+_CONV_KEYWORDS = ("incoming num_filters filter_size | stride pad untie_biases W b "
+                  "nonlinearity convolution name")
+
+KINDS = (
+    LayerKind("Conv1DLayer", conv1d, conv_cost, "conv", signature(_CONV_KEYWORDS),
+              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b")),
+    LayerKind("Conv2DLayer", conv2d, conv_cost, "conv", signature(_CONV_KEYWORDS),
+              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b")),
+    LayerKind("NINLayer", nin, nin_cost, "conv",
+              signature("incoming num_units | untie_biases W b nonlinearity name"),
+              hyper_params=("num_units", "untie_biases", "nonlinearity"), arrays=("W", "b")),
+)

@@ -1,8 +1,11 @@
 """Fully connected layers and lookup tables: DenseLayer, EmbeddingLayer."""
+from ..cost_records import OpTerm
 from ..records import shape_size
-from .base import Ctx, Result, product_text
+from ..text import product_text
+from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .basic import free_cost
 
-__all__ = ["dense", "embedding"]
+__all__ = ["KINDS", "dense", "embedding", "dense_cost"]
 
 
 def dense(ctx: Ctx) -> Result:
@@ -15,13 +18,13 @@ def dense(ctx: Ctx) -> Result:
     ctx.require_known(shape[1:], "the input size")
     num_inputs = shape_size(shape[1:])
     inputs = product_text(shape[1:])
-    terms = [ctx.term("W", (num_inputs, num_units))]
+    arrays = [ctx.param_array("W", (num_inputs, num_units))]
     if ctx.has_param("b"):
-        terms.append(ctx.term("b", (num_units,), regularizable=False))
+        arrays.append(ctx.param_array("b", (num_units,), regularizable=False))
         formula = "(%s+1)*%d" % (inputs, num_units)
     else:
         formula = "%s*%d" % (inputs, num_units)
-    return Result((shape[0], num_units), "", tuple(terms), formula)
+    return Result((shape[0], num_units), "", tuple(arrays), formula)
 
 
 def embedding(ctx: Ctx) -> Result:
@@ -29,5 +32,25 @@ def embedding(ctx: Ctx) -> Result:
     vocabulary = ctx.positive_int("input_size")
     dimension = ctx.positive_int("output_size")
     out = tuple(ctx.input_shape) + (dimension,)
-    return Result(out, "", (ctx.term("W", (vocabulary, dimension)),),
+    return Result(out, "", (ctx.param_array("W", (vocabulary, dimension)),),
                   "%d*%d" % (vocabulary, dimension))
+
+
+def dense_cost(ctx: CostCtx) -> Cost:
+    """DenseLayer: inputs x units MACs, one bias add and one nonlinearity per unit; n/a."""
+    inputs = ctx.input_shape[1:]
+    units = ctx.output_shape[1]
+    text = "*".join(str(d) for d in inputs)
+    macs = OpTerm("mac", shape_size(inputs) * units,
+                  "%s*%d" % ("(%s)" % text if len(inputs) > 1 else text, units))
+    return Cost((macs,) + ctx.bias() + ctx.activation(), None)
+
+
+KINDS = (
+    LayerKind("DenseLayer", dense, dense_cost, "dense",
+              signature("incoming num_units | W b nonlinearity name"),
+              hyper_params=("num_units", "nonlinearity"), arrays=("W", "b")),
+    LayerKind("EmbeddingLayer", embedding, free_cost, "embedding",
+              signature("incoming input_size output_size | W name"),
+              hyper_params=("input_size", "output_size"), arrays=("W",)),
+)

@@ -7,11 +7,12 @@ batch) unless ``dimshuffle=True`` (the default) and only takes square
 windows.  Lasagne cannot build these classes without a CUDA GPU, so their
 rules are tested on hand-computed values only.
 """
-from .base import Ctx, Result
-from .conv import convolution, nin_layout
-from .pool import pooling
+from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .basic import free_cost
+from .conv import CONV_HYPER_PARAMS, conv_cost, convolution, nin_layout
+from .pool import pool_cost, pooling
 
-__all__ = ["conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
+__all__ = ["KINDS", "conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
            "max_pool2d_dnn", "nin_c01b", "bc01_to_c01b", "c01b_to_bc01"]
 
 
@@ -92,3 +93,81 @@ def bc01_to_c01b(ctx: Ctx) -> Result:
 def c01b_to_bc01(ctx: Ctx) -> Result:
     """ShuffleC01BToBC01Layer: (c, rows, cols, batch) -> (batch, c, rows, cols)."""
     return _shuffle(ctx, (3, 0, 1, 2))
+
+
+def _c01b_cost(ctx, macs_per_element):
+    """Cost of a layer with the batch last: its receptive field is not followed (n/a)."""
+    dims = ctx.output_shape[:-1]
+    ops = (ctx.per_element("mac", macs_per_element, dims),) + ctx.bias(dims) \
+        + ctx.activation(dims)
+    return Cost(ops, None)
+
+
+def gpu_conv_cost(ctx: CostCtx) -> Cost:
+    """Conv2DMMLayer, Conv2DDNNLayer: as Conv2DLayer, with the GPU layers' ``'same'``
+    (``(f-1)//2`` on both sides) for the receptive field."""
+    if ctx.get("pad") == "same":
+        return conv_cost(ctx, pad=tuple((f - 1) // 2 for f in ctx.int_tuple("filter_size", 2)))
+    return conv_cost(ctx)
+
+
+def conv2d_cc_cost(ctx: CostCtx) -> Cost:
+    """Conv2DCCLayer: as the other GPU convolutions; in c01b order (``dimshuffle=False``)
+    W is (c, rows, columns, k) and the receptive field is n/a."""
+    if ctx.get("dimshuffle", True):
+        return gpu_conv_cost(ctx)
+    weights = ctx.param("W").shape
+    return _c01b_cost(ctx, tuple(weights[1:3]) + (weights[0],))
+
+
+def max_pool2d_cc_cost(ctx: CostCtx) -> Cost:
+    """MaxPool2DCCLayer: as MaxPool2DLayer; in c01b order the receptive field is n/a."""
+    if ctx.get("dimshuffle", True):
+        return pool_cost(ctx)
+    dims = ctx.output_shape[:-1]
+    return Cost((ctx.per_element("pool", ctx.int_tuple("pool_size", 2), dims),), None)
+
+
+def nin_c01b_cost(ctx: CostCtx) -> Cost:
+    """NINLayer_c01b: c MACs per output element (batch last); receptive field n/a."""
+    return _c01b_cost(ctx, (ctx.param("W").shape[1],))
+
+
+_GPU_CONV_KEYWORDS = ("incoming num_filters filter_size | stride pad untie_biases W b "
+                      "nonlinearity flip_filters name")
+
+KINDS = (
+    LayerKind("Conv2DMMLayer", conv2d_mm, gpu_conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
+              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.corrmm"),
+    LayerKind("Conv2DDNNLayer", conv2d_dnn, gpu_conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
+              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.dnn"),
+    LayerKind("Pool2DDNNLayer", pool2d_dnn, pool_cost, "pool",
+              signature("incoming pool_size | stride pad ignore_border mode name"),
+              hyper_params=("pool_size", "stride", "pad", "mode"), gpu_only=True,
+              module="lasagne.layers.dnn"),
+    LayerKind("MaxPool2DDNNLayer", max_pool2d_dnn, pool_cost, "pool",
+              signature("incoming pool_size | stride pad ignore_border name"),
+              hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
+              module="lasagne.layers.dnn"),
+    LayerKind("Conv2DCCLayer", conv2d_cc, conv2d_cc_cost, "conv",
+              signature("incoming num_filters filter_size | stride pad untie_biases W b "
+                        "nonlinearity dimshuffle flip_filters partial_sum name"),
+              hyper_params=CONV_HYPER_PARAMS + ("dimshuffle",), arrays=("W", "b"),
+              gpu_only=True, module="lasagne.layers.cuda_convnet"),
+    LayerKind("MaxPool2DCCLayer", max_pool2d_cc, max_pool2d_cc_cost, "pool",
+              signature("incoming pool_size | stride ignore_border dimshuffle name"),
+              hyper_params=("pool_size", "stride", "dimshuffle"), gpu_only=True,
+              module="lasagne.layers.cuda_convnet"),
+    LayerKind("NINLayer_c01b", nin_c01b, nin_c01b_cost, "conv",
+              signature("incoming num_units | untie_biases W b nonlinearity name"),
+              hyper_params=("num_units", "untie_biases", "nonlinearity"), arrays=("W", "b"),
+              gpu_only=True, module="lasagne.layers.cuda_convnet"),
+    LayerKind("ShuffleBC01ToC01BLayer", bc01_to_c01b, free_cost, "shape",
+              signature("incoming | name"), gpu_only=True,
+              module="lasagne.layers.cuda_convnet"),
+    LayerKind("ShuffleC01BToBC01Layer", c01b_to_bc01, free_cost, "shape",
+              signature("incoming | name"), gpu_only=True,
+              module="lasagne.layers.cuda_convnet"),
+)

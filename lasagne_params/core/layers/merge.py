@@ -1,9 +1,10 @@
 """Layers with several incoming layers: ConcatLayer, ElemwiseSumLayer, ElemwiseMergeLayer."""
 from numbers import Real
 
-from .base import Ctx, Result, with_size
+from ..text import with_size
+from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 
-__all__ = ["concat", "elemwise_merge", "elemwise_sum"]
+__all__ = ["KINDS", "concat", "elemwise_merge", "elemwise_sum"]
 
 
 def _name_shapes(ctx):
@@ -14,7 +15,7 @@ def _name_shapes(ctx):
 def concat(ctx: Ctx) -> Result:
     """ConcatLayer: lengths along ``axis`` add up; every other axis must agree.
 
-    Lasagne 0.1 takes the other axes from the first input without checking
+    Lasagne takes the other axes from the first input without checking
     them (Theano's join then fails); the derivation checks them.
     """
     shapes = ctx.input_shapes
@@ -44,7 +45,7 @@ def concat(ctx: Ctx) -> Result:
 def elemwise_merge(ctx: Ctx) -> Result:
     """ElemwiseMergeLayer: every input has the same shape, which is the output's.
 
-    As in Lasagne 0.1 the shapes must be equal as written: ``None`` and a
+    As in Lasagne the shapes must be equal as written: ``None`` and a
     number differ.
     """
     shapes = ctx.input_shapes
@@ -66,3 +67,28 @@ def elemwise_sum(ctx: Ctx) -> Result:
     if not all(isinstance(c, Real) and not isinstance(c, bool) for c in coeffs):
         raise ctx.error("expected numbers, got %r" % (ctx.get("coeffs"),), "coeffs")
     return elemwise_merge(ctx)
+
+
+def concat_cost(ctx: CostCtx) -> Cost:
+    """Concatenation: no work; the receptive field passes when channels (axis 1) are joined."""
+    return Cost((), ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None)
+
+
+def merge_cost(ctx: CostCtx) -> Cost:
+    """ElemwiseSumLayer/ElemwiseMergeLayer: one operation per element per extra input,
+    plus one per coefficient other than 1; the receptive field passes if the inputs' agree."""
+    coeffs = ctx.get("coeffs", 1)
+    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
+    per = len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1)
+    return Cost((ctx.per_element("elementwise", (per,)),) if per else (),
+                ctx.input_receptive_field)
+
+
+KINDS = (
+    LayerKind("ConcatLayer", concat, concat_cost, "merge", signature("incomings | axis name"),
+              hyper_params=("axis",)),
+    LayerKind("ElemwiseSumLayer", elemwise_sum, merge_cost, "merge",
+              signature("incomings | coeffs name"), hyper_params=("coeffs",)),
+    LayerKind("ElemwiseMergeLayer", elemwise_merge, merge_cost, "merge",
+              signature("incomings merge_function | name"), hyper_params=("merge_function",)),
+)

@@ -1,11 +1,13 @@
 """Pooling: MaxPool1DLayer, Pool2DLayer, MaxPool2DLayer, FeaturePoolLayer,
 FeatureWTALayer, GlobalPoolLayer.  None has parameters."""
 from .. import axis
-from .base import Ctx, Result, axis_text, with_size
+from ..text import axis_text, with_size
+from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 from .basic import identity
+from .explain import generic
 
-__all__ = ["pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_pool", "feature_wta",
-           "global_pool"]
+__all__ = ["KINDS", "pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_pool",
+           "feature_wta", "global_pool", "pool_cost"]
 
 
 def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
@@ -115,3 +117,54 @@ def global_pool(ctx: Ctx) -> Result:
         raise ctx.error("expects at least a 3D input (batch, channels, ...), got %r"
                         % (shape,), "incoming")
     return Result(tuple(shape[:2]))
+
+
+def pool_cost(ctx: CostCtx) -> Cost:
+    """PoolNDLayer: one operation per window element (compare for max, add for sum/average)."""
+    window = ctx.window("pool_size", stride_defaults_to_size=True)
+    ops = (ctx.per_element("pool", tuple(w[0] for w in window)),)
+    return Cost(ops, ctx.slide(window))
+
+
+def _keeps_channels_receptive_field(ctx):
+    return ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None
+
+
+def feature_pool_cost(ctx: CostCtx) -> Cost:
+    """FeaturePoolLayer: ``pool_size`` reads per output element; receptive field kept
+    when the pooled axis is the channels'."""
+    ops = (ctx.per_element("pool", (ctx.get("pool_size"),)),)
+    return Cost(ops, _keeps_channels_receptive_field(ctx))
+
+
+def feature_wta_cost(ctx: CostCtx) -> Cost:
+    """FeatureWTALayer: one comparison-and-mask per element; receptive field as pooling."""
+    return Cost((ctx.per_element("elementwise"),), _keeps_channels_receptive_field(ctx))
+
+
+def global_pool_cost(ctx: CostCtx) -> Cost:
+    """GlobalPoolLayer: every input position is read once per channel; n/a after."""
+    return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:])),), None)
+
+
+_POOL = ("pool_size", "stride", "pad", "ignore_border")
+_POOL_KEYWORDS = "incoming pool_size | stride pad ignore_border name"
+
+KINDS = (
+    LayerKind("MaxPool1DLayer", max_pool1d, pool_cost, "pool", signature(_POOL_KEYWORDS),
+              hyper_params=_POOL),
+    LayerKind("Pool2DLayer", pool2d, pool_cost, "pool",
+              signature("incoming pool_size | stride pad ignore_border mode name"),
+              hyper_params=_POOL + ("mode",)),
+    LayerKind("MaxPool2DLayer", max_pool2d, pool_cost, "pool", signature(_POOL_KEYWORDS),
+              hyper_params=_POOL),
+    LayerKind("FeaturePoolLayer", feature_pool, feature_pool_cost, "pool",
+              signature("incoming pool_size | axis pool_function name"),
+              hyper_params=("pool_size", "axis", "pool_function"), explain=generic),
+    LayerKind("FeatureWTALayer", feature_wta, feature_wta_cost, "pool",
+              signature("incoming pool_size | axis name"), hyper_params=("pool_size", "axis"),
+              explain=generic),
+    LayerKind("GlobalPoolLayer", global_pool, global_pool_cost, "pool",
+              signature("incoming | pool_function name"), hyper_params=("pool_function",),
+              explain=generic),
+)

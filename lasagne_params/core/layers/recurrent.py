@@ -11,11 +11,13 @@ expression and is no parameter, as Lasagne 0.1 does with a TensorVariable.
 """
 import dataclasses
 
+from ..cost_records import OpTerm
 from ..records import shape_size
-from .base import Ctx, Result, dims_text, product_text
+from ..text import dims_text, product_text
+from .base import LINEAR, Cost, CostCtx, Ctx, LayerKind, Result, signature
 
-__all__ = ["custom_recurrent", "recurrent", "lstm", "gru", "LSTM_GATES", "GRU_GATES",
-           "GATE_PARAMS", "SUBNETWORKS"]
+__all__ = ["KINDS", "custom_recurrent", "recurrent", "lstm", "gru", "LSTM_GATES",
+           "GRU_GATES", "PEEPHOLE_GATES", "GATE_PARAMS"]
 
 LSTM_GATES = ("ingate", "forgetgate", "cell", "outgate")
 GRU_GATES = ("updategate", "resetgate", "hidden_update")
@@ -23,8 +25,6 @@ PEEPHOLE_GATES = ("ingate", "forgetgate", "outgate")
 # Gate(...) keyword -> the attribute name Lasagne gives the array on the layer.
 GATE_PARAMS = {"W_in": "W_in_to_%s", "W_hid": "W_hid_to_%s", "W_cell": "W_cell_to_%s",
                "b": "b_%s"}
-# Layers whose parameters live in sub-networks given as hyper-parameters.
-SUBNETWORKS = {"CustomRecurrentLayer": ("input_to_hidden", "hidden_to_hidden")}
 _INITIALIZER = object()     # "an initializer": the Gate default
 
 
@@ -57,21 +57,21 @@ def _sequence(ctx):
     return shape[0], shape[1], shape_size(shape[2:]), product_text(shape[2:])
 
 
-def _result(ctx, batch, seq, unit_shape, terms, formula, note=""):
+def _result(ctx, batch, seq, unit_shape, arrays, formula, note=""):
     if ctx.get("only_return_final", False):
         out = (batch,) + tuple(unit_shape)
         note = "; ".join(filter(None, [note, "only_return_final is an option of Lasagne "
                                              "0.2 and later (0.1 returns every step)"]))
     else:
         out = (batch, seq) + tuple(unit_shape)
-    return Result(out, "", tuple(t for t in terms if t is not None), formula, note)
+    return Result(out, "", tuple(t for t in arrays if t is not None), formula, note)
 
 
 def _init_state(ctx, name, shape, learn_init):
     """``hid_init``/``cell_init``: an array trainable with learn_init, or None."""
     if not ctx.has_param(name):
         return None
-    return ctx.term(name, shape, trainable=learn_init, regularizable=False)
+    return ctx.param_array(name, shape, trainable=learn_init, regularizable=False)
 
 
 def _init_text(states):
@@ -88,14 +88,14 @@ def recurrent(ctx: Ctx) -> Result:
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", False)
     hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
-    terms = [hid_init, ctx.term("W_in_to_hid", (n, units))]
+    arrays = [hid_init, ctx.param_array("W_in_to_hid", (n, units))]
     if ctx.has_param("b"):
-        terms.append(ctx.term("b", (units,), regularizable=False))
+        arrays.append(ctx.param_array("b", (units,), regularizable=False))
         formula = "(%s+%d+1)*%d" % (n_text, units, units)
     else:
         formula = "(%s+%d)*%d" % (n_text, units, units)
-    terms.append(ctx.term("W_hid_to_hid", (units, units)))
-    return _result(ctx, batch, seq, (units,), terms, formula + _init_text([hid_init]),
+    arrays.append(ctx.param_array("W_hid_to_hid", (units, units)))
+    return _result(ctx, batch, seq, (units,), arrays, formula + _init_text([hid_init]),
                    "Lasagne 0.1 names W_in_to_hid and W_hid_to_hid alike (the layer's "
                    "name + '.W')")
 
@@ -115,7 +115,7 @@ def _gate_value(ctx, gate, part):
 
 def _gates(ctx, gates, n, units, peepholes=()):
     """Every gate's W_in (n x u), W_hid (u x u) and b (u); W_cell (u) for ``peepholes``."""
-    terms = []
+    arrays = []
     for gate in gates:
         for part, shape in (("W_in", (n, units)), ("W_hid", (units, units)),
                             ("b", (units,))):
@@ -123,14 +123,14 @@ def _gates(ctx, gates, n, units, peepholes=()):
             if value is None:
                 raise ctx.error("is None, but Lasagne 0.1 needs an array for every gate "
                                 "(it raises 'cannot initialize parameters')", name)
-            terms.append(ctx.term(name, shape, regularizable=part != "b", value=value))
+            arrays.append(ctx.param_array(name, shape, regularizable=part != "b", value=value))
     for gate in peepholes:
         name, value = _gate_value(ctx, gate, "W_cell")
         if value is None:
             raise ctx.error("is None, but peepholes=True needs it (Lasagne 0.1 raises "
                             "AttributeError); set peepholes=False", name)
-        terms.append(ctx.term(name, (units,), value=value))
-    return terms
+        arrays.append(ctx.param_array(name, (units,), value=value))
+    return arrays
 
 
 def lstm(ctx: Ctx) -> Result:
@@ -145,13 +145,13 @@ def lstm(ctx: Ctx) -> Result:
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", False)
     peepholes = ctx.flag("peepholes", True)
-    terms = _gates(ctx, LSTM_GATES, n, units, PEEPHOLE_GATES if peepholes else ())
+    arrays = _gates(ctx, LSTM_GATES, n, units, PEEPHOLE_GATES if peepholes else ())
     states = [_init_state(ctx, name, (1, units), learn_init)
               for name in ("cell_init", "hid_init")]
     formula = "4*(%s+%d+1)*%d" % (n_text, units, units)
     if peepholes:
         formula += " + 3*%d" % units
-    return _result(ctx, batch, seq, (units,), terms + states, formula + _init_text(states))
+    return _result(ctx, batch, seq, (units,), arrays + states, formula + _init_text(states))
 
 
 def gru(ctx: Ctx) -> Result:
@@ -162,10 +162,10 @@ def gru(ctx: Ctx) -> Result:
     batch, seq, n, n_text = _sequence(ctx)
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", True)
-    terms = _gates(ctx, GRU_GATES, n, units)
+    arrays = _gates(ctx, GRU_GATES, n, units)
     hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
     formula = "3*(%s+%d+1)*%d" % (n_text, units, units)
-    return _result(ctx, batch, seq, (units,), terms + [hid_init],
+    return _result(ctx, batch, seq, (units,), arrays + [hid_init],
                    formula + _init_text([hid_init]))
 
 
@@ -207,10 +207,116 @@ def custom_recurrent(ctx: Ctx) -> Result:
     if ctx.has_param("hid_init"):
         ctx.require_known(unit_shape, "hidden_to_hidden's output shape (for hid_init)")
     hid_init = _init_state(ctx, "hid_init", (1,) + unit_shape, learn_init)
-    terms = [hid_init] + [dataclasses.replace(t, name="%s/%s.%s" % (field, row.name, t.name))
+    arrays = [hid_init] + [dataclasses.replace(t, name="%s/%s.%s" % (field, row.name, t.name))
                           for field, net in nets.items() for row in net.layers
-                          for t in row.terms]
+                          for t in row.param_arrays]
     rows = nets["input_to_hidden"].layers + nets["hidden_to_hidden"].layers
     formula = " + ".join(row.param_formula for row in rows if row.param_formula)
     formula = (formula or "0") + _init_text([hid_init])
-    return _result(ctx, batch, seq, unit_shape, terms, formula)
+    return _result(ctx, batch, seq, unit_shape, arrays, formula)
+
+
+def _steps(ctx, per_step, formula):
+    """``per_step`` work repeated over the sequence (axis 1 of the input): (count, formula)."""
+    steps = ctx.input_shape[1]
+    if steps is None or per_step is None:
+        return None, ""
+    return steps * per_step, "%d*%s" % (steps, formula)
+
+
+def _features(ctx):
+    dims = ctx.input_shape[2:]
+    if any(d is None for d in dims):
+        return None, ""
+    return shape_size(dims), "*".join(str(d) for d in dims) or "1"
+
+
+def _gated_cost(ctx, gates, biases, extra_macs=0, nonlinearities=1):
+    """Ops of a recurrent layer: per step, each gate's W_in and W_hid MACs, ``biases``
+    bias vectors added, and ``nonlinearities`` applications per unit."""
+    units = ctx.get("num_units")
+    n, n_text = _features(ctx)
+    per_step = None if n is None else gates * (n + units) * units + extra_macs * units
+    text = "(%d*(%s+%d)*%d%s)" % (gates, n_text, units, units,
+                                  "+%d*%d" % (extra_macs, units) if extra_macs else "")
+    ops = [OpTerm("mac", *_steps(ctx, per_step, text))]
+    if biases:
+        ops.append(OpTerm("bias", *_steps(ctx, biases * units, "(%d*%d)" % (biases, units))))
+    ops.append(OpTerm("elementwise", *_steps(ctx, nonlinearities * units,
+                                            "(%d*%d)" % (nonlinearities, units))))
+    return Cost(tuple(ops), None)
+
+
+def recurrent_cost(ctx: CostCtx) -> Cost:
+    """RecurrentLayer: per step n*u + u*u MACs, u bias adds (unless b=None), u
+    nonlinearities; receptive field n/a."""
+    return _gated_cost(ctx, 1, 1 if ctx.has_param("b") else 0)
+
+
+def lstm_cost(ctx: CostCtx) -> Cost:
+    """LSTMLayer: per step 4 gates' (n+u)*u MACs (+3*u peepholes), 4*u bias adds, 5*u
+    nonlinearities (three sigmoid gates, the cell input, the cell's tanh); n/a."""
+    peepholes = 3 if ctx.get("peepholes", True) else 0
+    return _gated_cost(ctx, 4, 4, peepholes, nonlinearities=5)
+
+
+def gru_cost(ctx: CostCtx) -> Cost:
+    """GRULayer: per step 3 gates' (n+u)*u MACs, 3*u bias adds, 3*u nonlinearities."""
+    return _gated_cost(ctx, 3, 3, nonlinearities=3)
+
+
+def custom_recurrent_cost(ctx: CostCtx) -> Cost:
+    """CustomRecurrentLayer: its two sub-networks' work (per row) at every step, plus the
+    nonlinearity per hidden unit; receptive field n/a."""
+    ops = []
+    layers = [layer for field in ("input_to_hidden", "hidden_to_hidden")
+              for layer in ctx.cost_of(list(ctx.get(field))).layers]
+    for op in ("mac", "bias", "pool", "elementwise"):
+        counts = [layer.count(op) for layer in layers]
+        if not any(counts):
+            continue
+        total = None if None in counts else sum(counts)
+        ops.append(OpTerm(op, *_steps(ctx, total, "(%s)" % total if total else "")))
+    units = ctx.output_shape[2:]
+    if ctx.get("nonlinearity", "rectify") not in LINEAR and None not in units:
+        ops.append(OpTerm("elementwise", *_steps(ctx, shape_size(units),
+                                                "(%s)" % "*".join(map(str, units)))))
+    return Cost(tuple(ops), None)
+
+
+def _gate_attributes(gates, peepholes=()):
+    """The attribute names Lasagne gives each gate's arrays: ``W_in_to_ingate``, ..."""
+    return tuple(GATE_PARAMS[part] % gate for gate in gates
+                 for part in ("W_in", "W_hid", "b")) + tuple(
+        GATE_PARAMS["W_cell"] % gate for gate in peepholes)
+
+
+_SCAN = ("backwards", "learn_init", "gradient_steps", "grad_clipping", "unroll_scan",
+         "precompute_input", "only_return_final")
+_SCAN_KEYWORDS = ("backwards learn_init gradient_steps grad_clipping unroll_scan "
+                  "precompute_input mask_input name")
+
+KINDS = (
+    LayerKind("CustomRecurrentLayer", custom_recurrent, custom_recurrent_cost, "recurrent",
+              signature("incoming input_to_hidden hidden_to_hidden | nonlinearity hid_init "
+                        + _SCAN_KEYWORDS),
+              hyper_params=("nonlinearity",) + _SCAN, arrays=("hid_init",),
+              subnetworks=("input_to_hidden", "hidden_to_hidden")),
+    LayerKind("RecurrentLayer", recurrent, recurrent_cost, "recurrent",
+              signature("incoming num_units | W_in_to_hid W_hid_to_hid b nonlinearity "
+                        "hid_init " + _SCAN_KEYWORDS),
+              hyper_params=(("hidden_to_hidden.num_units", "num_units"),) + _SCAN,
+              arrays=("hid_init", "W_in_to_hid", "b", "W_hid_to_hid")),
+    LayerKind("LSTMLayer", lstm, lstm_cost, "recurrent",
+              signature("incoming num_units | ingate forgetgate cell outgate nonlinearity "
+                        "cell_init hid_init backwards learn_init peepholes gradient_steps "
+                        "grad_clipping unroll_scan precompute_input mask_input name"),
+              hyper_params=("num_units", "peepholes") + _SCAN,
+              arrays=_gate_attributes(LSTM_GATES, PEEPHOLE_GATES) + ("cell_init", "hid_init"),
+              gates=LSTM_GATES),
+    LayerKind("GRULayer", gru, gru_cost, "recurrent",
+              signature("incoming num_units | resetgate updategate hidden_update hid_init "
+                        + _SCAN_KEYWORDS),
+              hyper_params=("num_units",) + _SCAN,
+              arrays=_gate_attributes(GRU_GATES) + ("hid_init",), gates=GRU_GATES),
+)

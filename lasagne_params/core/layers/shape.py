@@ -1,10 +1,12 @@
 """Layers that rearrange their input: FlattenLayer, ReshapeLayer, DimshuffleLayer,
-PadLayer, SliceLayer.  None has parameters."""
+PadLayer, SliceLayer.  None has parameters or does arithmetic."""
 from .. import axis
 from ..records import shape_size
-from .base import Ctx, Result, product_text, with_size
+from ..text import product_text, with_size
+from .base import Ctx, LayerKind, Result, signature
+from .basic import free_cost
 
-__all__ = ["flatten", "reshape", "dimshuffle", "pad", "slice_layer"]
+__all__ = ["KINDS", "flatten", "reshape", "dimshuffle", "pad", "slice_layer"]
 
 
 def flatten(ctx: Ctx) -> Result:
@@ -69,7 +71,7 @@ def reshape(ctx: Ctx) -> Result:
 def dimshuffle(ctx: Ctx) -> Result:
     """DimshuffleLayer: input axes in ``pattern`` order, ``'x'`` a new axis of 1.
 
-    As in Lasagne 0.1, an axis left out must have length 1 (or be unknown).
+    As in Lasagne, an axis left out must have length 1 (or be unknown).
     """
     pattern = ctx.get("pattern")
     shape = ctx.input_shape
@@ -168,3 +170,19 @@ def slice_layer(ctx: Ctx) -> Result:
             raise ctx.error("selects nothing: %s" % formula, "indices")
     out = tuple(out)
     return Result(out, with_size(formula, out))
+
+
+KINDS = (
+    LayerKind("FlattenLayer", flatten, free_cost, "shape", signature("incoming | outdim name"),
+              hyper_params=("outdim",)),
+    LayerKind("ReshapeLayer", reshape, free_cost, "shape", signature("incoming shape | name"),
+              hyper_params=("shape",)),
+    LayerKind("DimshuffleLayer", dimshuffle, free_cost, "shape",
+              signature("incoming pattern | name"), hyper_params=("pattern",)),
+    LayerKind("PadLayer", pad, free_cost, "shape",
+              signature("incoming width | val batch_ndim name"),
+              hyper_params=("width", "val", "batch_ndim")),
+    LayerKind("SliceLayer", slice_layer, free_cost, "shape",
+              signature("incoming indices | axis name"),
+              hyper_params=(("slice", "indices"), "axis")),
+)

@@ -1,0 +1,219 @@
+"""Reading a built Lasagne network: its hyper-parameters (for the derivation) and its own figures.
+
+``specs_from_lasagne`` reads hyper-parameters only: the attributes each
+kind's declaration names (``LayerKind.hyper_params``), which of its array
+attributes hold no array, shared arrays and nested sub-networks.  It never
+asks Lasagne for a shape or a parameter count and never touches a parameter
+array, so the derivation made from its specs is independent of Lasagne's
+arithmetic.
+
+``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and
+the shapes of each layer's ``get_params()`` arrays, read with
+``get_value(borrow=True)`` (no copies).
+"""
+import sys
+
+from ..core.records import LayerRow, LayerSpec, ParamArray, Report
+from ..core.registry import KINDS
+from .compat import import_lasagne
+
+__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
+           "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain"]
+
+
+def is_lasagne_layer(obj):
+    """True for a Lasagne Layer instance (without importing Lasagne if it is not loaded)."""
+    module = sys.modules.get("lasagne.layers.base")
+    return module is not None and isinstance(obj, module.Layer)
+
+
+def is_lasagne_network(network):
+    """True for a Lasagne layer, or a non-empty list or tuple of them."""
+    items = network if isinstance(network, (list, tuple)) else [network]
+    return bool(items) and all(is_lasagne_layer(x) for x in items)
+
+
+def all_layers(output_layer):
+    """Lasagne's ``get_all_layers`` order (inputs first)."""
+    return import_lasagne().layers.get_all_layers(output_layer)
+
+
+def layer_names(layers):
+    """{layer: name}: the layer's own name, else a stable automatic one.
+
+    Unnamed layers get ``<kind>_<index>`` (``conv2d_1``, from
+    ``Conv2DLayer`` at position 1); a name used twice gets ``_<index>`` on
+    its later uses; every name is unique.
+    """
+    taken = {layer.name for layer in layers if layer.name}
+    names, seen = {}, set()
+    for index, layer in enumerate(layers):
+        if layer.name and layer.name not in seen:
+            seen.add(layer.name)
+            names[layer] = layer.name
+            continue
+        if layer.name:
+            base = layer.name
+        else:
+            base = type(layer).__name__
+            base = (base[:-5] if base.endswith("Layer") and len(base) > 5 else base).lower()
+        name = "%s_%d" % (base, index)
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        names[layer] = name
+    return names
+
+
+def plain(value):
+    """Ints, tuples, lists and other values as plain Python (numpy ints become ints)."""
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if hasattr(value, "__index__") and not isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _function_name(function):
+    scalar_op = getattr(function, "scalar_op", None)          # T.add, T.maximum, ...
+    return getattr(scalar_op, "name", None) or getattr(function, "__name__", None) \
+        or type(function).__name__
+
+
+def _is_function(value):
+    return callable(value) and not isinstance(value, type) and not is_lasagne_layer(value)
+
+
+def incoming_layers(layer):
+    if hasattr(layer, "input_layers"):
+        return [i for i in layer.input_layers if i is not None]
+    return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
+
+
+def _attribute(layer, path):
+    for part in path.split("."):
+        layer = getattr(layer, part)
+    return layer
+
+
+def _is_shared(variable):
+    import theano
+    return isinstance(variable, theano.compile.SharedVariable)
+
+
+def _hyper_params(layer, kind):
+    args = {}
+    for entry in kind.hyper_params if kind is not None else ():
+        attr, arg = entry if isinstance(entry, tuple) else (entry, entry)
+        try:
+            value = _attribute(layer, attr)
+        except AttributeError:
+            continue
+        args[arg] = _function_name(value) if _is_function(value) else plain(value)
+    if type(layer).__name__ == "InputLayer" and \
+            not str(layer.input_var.dtype).startswith("float"):
+        args["dtype"] = str(layer.input_var.dtype)
+    return args
+
+
+def _specs(output_layer, owner, prefix):
+    """LayerSpecs of the network under ``output_layer``; ``owner`` maps shared arrays."""
+    layers = all_layers(output_layer)
+    names = layer_names(layers)
+    specs = []
+    for layer in layers:
+        kind = KINDS.get(type(layer).__name__)
+        name = names[layer]
+        args = _hyper_params(layer, kind)
+        for attr in kind.arrays if kind is not None else ():
+            variable = getattr(layer, attr, None)
+            if variable is None or not _is_shared(variable):
+                if hasattr(layer, attr):       # None, or a Theano expression: no array
+                    args[attr] = None
+            elif id(variable) in owner:
+                args[attr] = {"shared": owner[id(variable)]}
+            else:
+                owner[id(variable)] = "%s%s.%s" % (prefix, name, attr)
+        for field in kind.subnetworks if kind is not None else ():
+            args[field] = _specs(getattr(layer, field), owner,
+                                 "%s%s.%s/" % (prefix, name, field))
+        specs.append(LayerSpec(name, type(layer).__name__,
+                               tuple(names[i] for i in incoming_layers(layer)), args))
+    return specs
+
+
+def specs_from_lasagne(output_layer):
+    """LayerSpecs for every layer under ``output_layer``, from hyper-parameters only.
+
+    A parameter array held by several layers appears as ``{"shared": key}``
+    in every holder after the first; a CustomRecurrentLayer's sub-networks
+    appear as nested lists of LayerSpecs under ``input_to_hidden`` and
+    ``hidden_to_hidden``.  A class with no declared kind gets a spec
+    without arguments (deriving it fails with UnsupportedLayerError).
+    """
+    return _specs(output_layer, {}, "")
+
+
+def _param_labels(layer, prefix=""):
+    """{id(array): name} from the attributes holding a layer's arrays (and its sub-networks')."""
+    kind = KINDS.get(type(layer).__name__)
+    labels = {}
+    for attr in kind.arrays if kind is not None else ():
+        variable = getattr(layer, attr, None)
+        if variable is not None:
+            labels.setdefault(id(variable), prefix + attr)
+    for field in kind.subnetworks if kind is not None else ():
+        sub_layers = all_layers(getattr(layer, field))
+        sub_names = layer_names(sub_layers)
+        for sub in sub_layers:
+            labels.update((k, v) for k, v in _param_labels(
+                sub, "%s%s/%s." % (prefix, field, sub_names[sub])).items() if k not in labels)
+    return labels
+
+
+def _short(param_name, layer_name):
+    name = str(param_name)
+    prefix = "%s." % layer_name
+    return name[len(prefix):] if layer_name and name.startswith(prefix) else name
+
+
+def report_from_lasagne(output_layer):
+    """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``.
+
+    The totals are Lasagne's ``count_params``: ``get_all_params`` is the
+    union, by identity, of ``get_params`` over ``get_all_layers``, which is
+    what the rows hold (one key per array; trainable if any holder tags it
+    so), and :meth:`Report.of` counts each key once.
+    """
+    layers = all_layers(output_layer)
+    names = layer_names(layers)
+    owner, taken = {}, set()
+    rows = []
+    for index, layer in enumerate(layers):
+        labels = _param_labels(layer)
+        trainable = {id(p) for p in layer.get_params(trainable=True)}
+        regularizable = {id(p) for p in layer.get_params(regularizable=True)}
+        arrays = []
+        for param in layer.get_params():
+            shape = tuple(int(d) for d in param.get_value(borrow=True).shape)
+            label = labels.get(id(param)) or _short(param.name, layer.name)
+            if id(param) not in owner:
+                key = "%s.%s" % (names[layer], label)
+                while key in taken:
+                    key += "'"              # two arrays, one name (e.g. unnamed params)
+                owner[id(param)] = key
+                taken.add(key)
+            arrays.append(ParamArray(label, shape, id(param) in trainable,
+                                     id(param) in regularizable, owner[id(param)]))
+        formula = " + ".join("*".join(str(d) for d in a.shape) or "1" for a in arrays)
+        rows.append(LayerRow(
+            index=index, name=names[layer], kind=type(layer).__name__,
+            output_shape=plain(tuple(layer.output_shape)),
+            params=sum(a.size for a in arrays),
+            trainable_params=sum(a.size for a in arrays if a.trainable),
+            param_formula=formula,
+            incoming=tuple(names[i] for i in incoming_layers(layer)),
+            param_arrays=tuple(arrays)))
+    return Report.of(rows, "lasagne")

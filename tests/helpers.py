@@ -1,0 +1,160 @@
+"""What the tests share: paths, the question's network and figures, small helpers.
+
+Test modules import from here (never from each other); fixtures live in
+``conftest.py``.  Everything the tests read is inside the repository
+(``tests/data``, ``examples``); nothing beside the checkout is needed.
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from lasagne_params import LayerSpec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "tests", "data")
+#: The Stack Overflow question and its accepted answer (see tests/data/seed/README.md).
+SEED = os.path.join(DATA, "seed")
+NETS = os.path.join(DATA, "nets.py")
+NOLEARN_JSON = os.path.join(DATA, "question_nolearn.json")
+LAYERS_YAML = os.path.join(DATA, "question_layers.yaml")
+EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
+SCRIPT = shutil.which("lasagne-params", path=os.path.dirname(sys.executable))
+QUESTION_NETS = [NOLEARN_JSON, LAYERS_YAML, NETS + ":question_neuralnet", EXAMPLE + ":network"]
+
+# The question's network, layer by layer, as the accepted answer computes it.
+QUESTION_NAMES = ["input", "conv2d1", "maxpool1", "conv2d2", "maxpool2", "dense", "output"]
+QUESTION_SHAPES = [(None, 1, 28, 28), (None, 32, 24, 24), (None, 32, 12, 12),
+                   (None, 32, 10, 10), (None, 32, 5, 5), (None, 256), (None, 10)]
+QUESTION_PARAMS = [0, (5 * 5 * 1 + 1) * 32, 0, (3 * 3 * 32 + 1) * 32, 0,
+                   (32 * 5 * 5 + 1) * 256, (256 + 1) * 10]
+TOTAL_LINE = "total: 832 + 9'248 + 205'056 + 2'570 = 217'706"
+
+# The accepted answer's table (its header aligned with its columns) and the
+# question's nolearn layer table, verbatim.
+ANSWER_TABLE = """\
+  #  name                           size                 parameters
+---  --------  -------------------------    ------------------------
+  0  input                       1x28x28                           0
+  1  conv2d1   (28-(5-1))=24 -> 32x24x24    (5*5*1+1)*32   =     832
+  2  maxpool1                   32x12x12                           0
+  3  conv2d2   (12-(3-1))=10 -> 32x10x10    (3*3*32+1)*32  =   9'248
+  4  maxpool2                     32x5x5                           0
+  5  dense                           256    (32*5*5+1)*256 = 205'056
+  6  output                           10    (256+1)*10     =   2'570
+"""
+
+QUESTION_TABLE = """\
+  #  name      size
+---  --------  --------
+  0  input     1x28x28
+  1  conv2d1   32x24x24
+  2  maxpool1  32x12x12
+  3  conv2d2   32x10x10
+  4  maxpool2  32x5x5
+  5  dense     256
+  6  output    10
+"""
+
+QUESTION_COLUMNS = """\
+  #  name                    parameters                             MACs      output bytes    receptive field
+---  --------  ------------------------    -----------------------------    --------------    ---------------------
+  0  input                            0                                0           3.14 KB    1
+  1  conv2d1   (5*5*1+1)*32   =     832    (32*24*24)*(5*5*1)  = 460'800          73.73 KB    1+(5-1)*1=5
+  2  maxpool1                         0                                0          18.43 KB    5+(2-1)*1=6, jump 2
+  3  conv2d2   (3*3*32+1)*32  =   9'248    (32*10*10)*(3*3*32) = 921'600          12.80 KB    6+(3-1)*2=10, jump 2
+  4  maxpool2                         0                                0           3.20 KB    10+(2-1)*2=12, jump 4
+  5  dense     (32*5*5+1)*256 = 205'056    (32*5*5)*256        = 204'800           1.02 KB    n/a
+  6  output    (256+1)*10     =   2'570    256*10              =   2'560              40 B    n/a
+
+batch 1 x float32 (4 bytes per element); per-layer counts per example, output bytes for the batch
+
+Total params:                                     217'706
+Total MACs:                                       1.59 M
+  bias adds:                                      21.90 K
+  pool ops:                                       21.63 K
+  elementwise ops:                                21.90 K
+Total mult-adds (MACs + bias adds, as torchinfo): 1.61 M
+Input size:                                       3.14 KB
+Forward/backward pass size:                       175.18 KB
+Params size:                                      870.82 KB
+Estimated Total Size:                             1.05 MB
+"""
+
+
+def seed_text(name):
+    """The text of a file of ``tests/data/seed``."""
+    with open(os.path.join(SEED, name), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def chain(*layers):
+    """LayerSpecs for a chain: (name, kind, args) triples, each fed by the one before."""
+    specs, prev = [], ()
+    for name, kind, args in layers:
+        specs.append(LayerSpec(name, kind, prev, dict(args)))
+        prev = (name,)
+    return specs
+
+
+def derive_one(kind, args, *input_shapes):
+    """Derive one layer fed by InputLayers of ``input_shapes``; return its row."""
+    from lasagne_params import derive
+    inputs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
+              for i, shape in enumerate(input_shapes)]
+    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))])
+    return report.layers[-1]
+
+
+def assert_row_formulas_evaluate(row):
+    """A row's parameter formula evaluates to its count, each shape derivation to its value."""
+    if row.param_formula:
+        assert eval(row.param_formula, {}) == row.params, (row.name, row.param_formula)
+    elif row.params:
+        raise AssertionError("%s has %d parameters but no formula" % (row.name, row.params))
+    derivation = row.shape_formula.rpartition(" -> ")[0]
+    for part in filter(None, derivation.split(", ")):
+        lhs, _, value = part.rpartition("=")
+        assert eval(lhs, {"max": max, "len": len, "range": range}) == int(value), (
+            row.name, part)
+
+
+def assert_formulas_evaluate(report):
+    """assert_row_formulas_evaluate for every derived row of ``report``."""
+    for row in report.layers:
+        if row.derived:
+            assert_row_formulas_evaluate(row)
+
+
+def cli(*args, cwd=ROOT):
+    assert SCRIPT, "the lasagne-params console script is not installed next to python"
+    return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts_and_edges(path):
+    """Every text line in the SVG, and its edges as (from, to) node ids."""
+    root = ET.parse(path).getroot()
+    assert root.tag == SVG + "svg"
+    texts = [t.text for t in root.iter(SVG + "text")]
+    edges = [tuple(g.find(SVG + "title").text.split("->"))
+             for g in root.iter(SVG + "g") if g.get("class") == "edge"]
+    return texts, edges
+
+
+def png_size(path):
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return struct.unpack(">II", head[16:24])
