@@ -136,13 +136,22 @@ def build(network):
     if hasattr(network, "initialize_layers"):
         outputs = network.initialize_layers()
     else:
-        from .backend.build import build_layers, output_layers
-        specs, file = _describe(network)
-        try:
-            outputs = output_layers(specs, build_layers(specs))
-        except LasagneParamsError as exc:
-            raise exc.located(file=file) from None
+        outputs = _built(*_describe(network))
     return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _built(specs, file, shape_only=False):
+    """The output layers of ``specs`` built in Lasagne, its errors naming ``file``.
+
+    ``shape_only``: arrays with their shapes and no memory (for reading
+    Lasagne's figures only; see ``backend/shape_only.py``).
+    """
+    from .backend.build import build_layers, output_layers
+    from .backend.shape_only import build_shape_only
+    try:
+        return output_layers(specs, (build_shape_only if shape_only else build_layers)(specs))
+    except LasagneParamsError as exc:
+        raise exc.located(file=file) from None
 
 
 def from_lasagne(output_layer):
@@ -163,8 +172,12 @@ def from_lasagne(output_layer):
 def compare(network):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
-    A Lasagne network is read as it is; any other description is first
-    built with :func:`build` (its rows paired with Lasagne's by name).
+    A Lasagne network is read as it is; a NeuralNet is built with
+    :func:`build`; a spec file, LayerSpecs or a zoo network is built by
+    Lasagne's own classes with parameter arrays that have their shapes but
+    no memory (read-only zeros: Lasagne decides every shape, the weights
+    are never allocated; see docs/performance.md).  Rows are paired with
+    Lasagne's by name.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -180,11 +193,11 @@ def compare(network):
         return compare_reports(derived, reported)
     if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
         derived = derive(network)
+        reported = from_lasagne(build(network))
     else:
         specs, file = _describe(network)               # a spec file is read once
         derived = _derived(specs, file)
-        network = specs
-    reported = from_lasagne(build(network))
+        reported = from_lasagne(_built(specs, file, shape_only=True))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 

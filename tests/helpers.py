@@ -99,6 +99,15 @@ def chain(*layers):
     return specs
 
 
+def single_layer(kind, args, inputs):
+    """LayerSpecs of one layer ``x`` fed by InputLayers of the shapes ``inputs``."""
+    specs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
+             for i, shape in enumerate(inputs)]
+    if kind == "EmbeddingLayer":
+        specs[0].args["dtype"] = "int32"
+    return specs + [LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
+
+
 def derive_one(kind, args, *input_shapes):
     """Derive one layer fed by InputLayers of ``input_shapes``; return its row."""
     from lasagne_params import derive

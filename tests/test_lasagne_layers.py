@@ -4,6 +4,7 @@ import sys
 import numpy as np
 import pytest
 
+from helpers import single_layer
 from layer_cases import CASES
 import lasagne_params as lp
 from lasagne_params import LayerSpec
@@ -13,14 +14,6 @@ def build(specs, **kwargs):
     """The last layer of ``specs`` built in Lasagne."""
     from lasagne_params.backend.build import build_layers
     return next(reversed(build_layers(specs, **kwargs).values()))
-
-
-def single(kind, args, inputs):
-    specs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
-             for i, shape in enumerate(inputs)]
-    if kind == "EmbeddingLayer":
-        specs[0].args["dtype"] = "int32"
-    return specs + [LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
 
 
 def _unknown_axis(inputs):
@@ -35,7 +28,7 @@ UNKNOWN_AXIS = [c for c in CASES if _unknown_axis(c[2])]
                          ids=["%s-%d" % (c[0], i) for i, c in enumerate(LASAGNE_01)])
 def test_hand_computed_values_are_lasagnes(lasagne, kind, args, inputs, shape, params,
                                            trainable, formula):
-    net = build(single(kind, args, inputs))
+    net = build(single_layer(kind, args, inputs))
     assert tuple(net.output_shape) == shape
     assert lasagne.layers.count_params(net) == params
     assert lasagne.layers.count_params(net, trainable=True) == (
@@ -51,14 +44,15 @@ def test_unknown_lengths_flow_where_lasagne_01_fails(lasagne, kind, args, inputs
     """PadLayer, SliceLayer and ConcatLayer over an unknown (None) axis: Lasagne 0.1's
     static shape does arithmetic on None and raises TypeError; the derivation gives None."""
     with pytest.raises(TypeError):
-        build(single(kind, args, inputs)).output_shape
+        build(single_layer(kind, args, inputs)).output_shape
     assert None in shape
 
 
 def test_only_return_final_is_not_in_lasagne_01(lasagne):
     with pytest.raises(lp.LayerRuleError,
                        match="Lasagne cannot build it: TypeError: .*only_return_final"):
-        build(single("LSTMLayer", {"num_units": 5, "only_return_final": True}, [(None, 6, 3)]))
+        build(single_layer("LSTMLayer", {"num_units": 5, "only_return_final": True},
+                           [(None, 6, 3)]))
 
 
 def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
