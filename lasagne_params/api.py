@@ -9,7 +9,6 @@ import os
 
 from .core.compare import compare_reports, in_order
 from .core.cost_records import CostReport
-from .core.costs import cost_report
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
 from .core.records import LayerSpec, Report
@@ -115,6 +114,7 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     >>> conv.receptive_field[0].size
     5
     """
+    from .core.costs import cost_report
     specs, file = _describe(network)
     return cost_report(specs, _derived(specs, file), batch_size=batch_size, floatx=floatx)
 
