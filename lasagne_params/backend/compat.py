@@ -55,6 +55,8 @@ import types
 from dataclasses import dataclass, field
 from typing import List
 
+from .openmp import bridge_elemwise_pragma
+
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
            "user_configured_blas", "prefer_floatx"]
 
@@ -350,6 +352,7 @@ def install_compat():
     _bridge_downsample(report)
     _bridge_gof(report)
     _bridge_pkg_resources(report)
+    bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/openmp.py
     return report
 
 

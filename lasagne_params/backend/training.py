@@ -212,13 +212,23 @@ class Trainer:
         Returns the three functions: ``train(X, y) -> loss`` (applies the
         updates), ``validate(X, y) -> [loss, accuracy]``, ``predict(X)``.
         ``profile=True`` has Theano time every op of them
-        (``benchmarks/train_speed.py --profile`` reads it).
+        (``benchmarks/train_speed.py --profile`` reads it).  The mode and
+        the flags are those of :mod:`lasagne_params.backend.speed`:
+        the same numbers, faster.
         """
         if self._functions is not None:
             return self._functions
+        from .speed import compile_scope
+        with compile_scope():
+            self._functions = self._build_functions(profile)
+        return self._functions
+
+    def _build_functions(self, profile):
+        """The three functions, compiled with :func:`~lasagne_params.backend.speed.training_mode`."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
+        from .speed import training_mode
         inputs = input_layers(self.output_layer)
         if len(inputs) != 1:
             raise TrainingError("training needs exactly one InputLayer, found %d"
@@ -236,12 +246,10 @@ class Trainer:
         params = lasagne.layers.get_all_params(self.output_layer, trainable=True)
         updates = self.update(train_loss, params, **self.update_params)
         options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None)
-        self._functions = (
-            theano.function([input_var, target], train_loss, updates=updates, **options),
-            theano.function([input_var, target], [eval_loss, accuracy], **options),
-            theano.function([input_var], eval_out, **options))
-        return self._functions
+                       profile=profile or None, mode=training_mode())
+        return (theano.function([input_var, target], train_loss, updates=updates, **options),
+                theano.function([input_var, target], [eval_loss, accuracy], **options),
+                theano.function([input_var], eval_out, **options))
 
     # ------------------------------------------------------------------
     # data

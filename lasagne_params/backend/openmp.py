@@ -1,0 +1,72 @@
+"""Theano's OpenMP on Theano-PyMC 1.1.2: the Elemwise pragma bridge, and where OpenMP pays.
+
+Theano-PyMC 1.1.2's ``Elemwise`` writes, for contiguous arrays with
+``openmp=True``, the line::
+
+    #pragma omp parallel for if(n>={int(config.openmp_elemwise_minsize)})
+
+as a plain string where an f-string was meant, so the generated C++ does not
+compile and every function with an element-wise op fails once Theano's
+``openmp`` flag is on (``CorrMM``'s batch loop, which would use both cores,
+cannot be had without it).  :func:`bridge_elemwise_pragma` (called by
+``install_compat``) wraps ``Elemwise.c_code`` to put the number in: the
+threshold ``config.openmp_elemwise_minsize`` as Theano meant.  It is
+feature-detected: applied only when ``Elemwise``'s source holds the
+unformatted text (or cannot be read and the generated code might), and a
+no-op on code without it.  The C code is otherwise Theano's own.
+
+:func:`openmp_pays` says whether turning OpenMP on for a compiled function
+helps: with more than one thread allowed (``OMP_NUM_THREADS``) and a real
+BLAS (``blas__ldflags`` set): with empty flags Theano's gemm goes through
+numpy's C-API, which must not be entered from OpenMP's worker threads.
+"""
+import inspect
+import os
+
+__all__ = ["PLACEHOLDER", "bridge_elemwise_pragma", "openmp_pays"]
+
+#: The unformatted f-string field Theano-PyMC 1.1.2 leaves in Elemwise's C code.
+PLACEHOLDER = "{int(config.openmp_elemwise_minsize)}"
+_MARK = "__lasagne_params_compat__"
+
+
+def _source_has_placeholder(elemwise):
+    try:
+        return PLACEHOLDER in inspect.getsource(elemwise)
+    except (OSError, TypeError):        # no source shipped: the wrapper is harmless
+        return True
+
+
+def bridge_elemwise_pragma(report):
+    """Make Elemwise's OpenMP pragma compile (see the module docstring); record it in ``report``."""
+    from theano import config
+    from theano.tensor.elemwise import Elemwise
+    name = "Elemwise OpenMP pragma"
+    if getattr(Elemwise.c_code, _MARK, False):
+        report.present.append(name + " (bridged)")
+        return
+    if not _source_has_placeholder(Elemwise):
+        report.present.append(name)
+        return
+    original = Elemwise.c_code
+
+    def c_code(self, node, nodename, inames, onames, sub):
+        code = original(self, node, nodename, inames, onames, sub)
+        return code.replace(PLACEHOLDER, str(int(config.openmp_elemwise_minsize)))
+
+    c_code.__doc__ = original.__doc__
+    c_code.__wrapped__ = original
+    setattr(c_code, _MARK, True)
+    Elemwise.c_code = c_code
+    report.applied.append(name + ": {int(config.openmp_elemwise_minsize)} -> its value")
+
+
+def openmp_pays(environ=None):
+    """True when OpenMP can speed a compiled function up here (see the module docstring)."""
+    from theano import config
+    environ = os.environ if environ is None else environ
+    try:
+        threads = int(environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    except ValueError:
+        threads = os.cpu_count() or 1
+    return threads > 1 and bool(config.blas__ldflags.strip())

@@ -1,0 +1,160 @@
+"""How the Trainer compiles: Theano's own mode, made faster without changing what it computes.
+
+:func:`training_mode` is the Theano ``Mode`` the Trainer's three functions
+are compiled with.  It is the default mode (``config.mode``) with, for these
+functions only (nothing process-wide changes):
+
+* **a faster max-pool gradient** — :data:`max_pool_grad_as_elemwise`, a
+  graph rewrite registered in this mode only: a ``MaxPoolGrad`` over
+  non-overlapping windows (stride = window, no padding) becomes
+  ``eq(x, max) * grad`` over the windows (a reshape of ``x`` and a
+  broadcast of the pooled max and its gradient), which Theano fuses into one
+  element-wise loop.  It is the same arithmetic as Theano's ``MaxPoolGrad``
+  (every element equal to its window's max gets the window's gradient,
+  ties included; elements outside every window get 0), so the gradients are
+  identical, bit for bit.  Overlapping or padded windows keep Theano's op;
+* **no garbage collection of intermediate results between calls**
+  (``allow_gc=False`` on the linker): the buffers of one batch are reused
+  by the next instead of being freed and allocated again; the results are
+  the same, memory holds one batch's intermediates between calls.
+
+:func:`compile_scope` is the ``change_flags`` under which the Trainer builds
+and compiles its graphs (the flags are Theano's own; they are restored after):
+
+* ``blas__ldflags``: when it is empty (``install_compat`` sets it so where
+  numpy no longer tells Theano its BLAS, unless the user chose one), the
+  OpenBLAS that scipy's wheel ships (``scipy.libs/libopenblas*.so``,
+  feature-detected: it must export ``sgemm_``), linked directly.  With empty
+  flags every ``gemm`` of ``CorrMM`` goes through numpy's C-API (new array
+  objects and a copy per call, 3x the CPU time here).  The sums are BLAS
+  ``sgemm``'s, so results can differ from numpy's ``dot`` in the last bits
+  of float32 (the tests bound it);
+* ``openmp=True`` where it pays (:func:`lasagne_params.backend.openmp.openmp_pays`:
+  more than one thread allowed and a real BLAS), so the ops made then
+  (``CorrMM``'s batch loop, element-wise loops over at least
+  ``openmp_elemwise_minsize`` elements) use every thread ``OMP_NUM_THREADS``
+  allows.  ``CorrMM_gradWeights`` then sums each thread's share of the batch
+  separately, another float32 rounding order.
+"""
+import contextlib
+
+__all__ = ["training_mode", "compile_scope", "compile_flags", "bundled_openblas",
+           "max_pool_grad_as_elemwise", "MAX_POOL_GRAD_POSITION"]
+
+#: Where the rewrite runs among Theano's optimizations: after the first
+#: merges, before canonicalize (1), so that canonicalize, specialize and
+#: element-wise fusion (49) see the new graph.
+MAX_POOL_GRAD_POSITION = 0.9
+
+
+def _constant_ints(variable):
+    """The ints of a constant vector (a pooling window, stride or pad), else None."""
+    data = getattr(variable, "data", None)
+    if data is None or getattr(data, "ndim", None) != 1:
+        return None
+    return tuple(int(v) for v in data)
+
+
+def _elemwise_max_pool_grad(node):
+    """``eq(x, max) * gz`` over non-overlapping windows, shaped like ``x``; or None."""
+    import theano.tensor as T
+    from theano.tensor.signal.pool import MaxPoolGrad
+    op = node.op
+    if type(op) is not MaxPoolGrad or op.ndim != 2:
+        return None
+    x, maxout, gz, ws, stride, pad = node.inputs
+    ws, stride, pad = (_constant_ints(v) for v in (ws, stride, pad))
+    if ws is None or ws != stride or pad != (0, 0):
+        return None
+    if not op.ignore_border:
+        return None      # partial windows at the border: keep Theano's op
+    lead = x.ndim - 2
+    rows, cols = ws
+    out_rows, out_cols = maxout.shape[-2], maxout.shape[-1]
+    covered = x[(slice(None),) * lead + (slice(None, out_rows * rows),
+                                         slice(None, out_cols * cols))]
+    windows = covered.reshape(tuple(x.shape[i] for i in range(lead))
+                              + (out_rows, rows, out_cols, cols), ndim=lead + 4)
+    spread = tuple(range(lead)) + (lead, "x", lead + 1, "x")
+    grad = T.eq(windows, maxout.dimshuffle(*spread)) * gz.dimshuffle(*spread)
+    grad = T.cast(grad, x.dtype).reshape(covered.shape, ndim=x.ndim)
+    whole = T.set_subtensor(T.zeros_like(x)[(slice(None),) * lead + (
+        slice(None, out_rows * rows), slice(None, out_cols * cols))], grad)
+    return [whole]
+
+
+def _local_optimizer():
+    from theano.graph.opt import local_optimizer
+    from theano.tensor.signal.pool import MaxPoolGrad
+
+    @local_optimizer([MaxPoolGrad])
+    def max_pool_grad_as_elemwise(fgraph, node):
+        return _elemwise_max_pool_grad(node)
+
+    return max_pool_grad_as_elemwise
+
+
+def max_pool_grad_as_elemwise():
+    """The graph rewrite (a Theano global optimizer applying the local one everywhere)."""
+    from theano.graph.opt import in2out
+    return in2out(_local_optimizer(), name="max_pool_grad_as_elemwise")
+
+
+def training_mode(mode=None):
+    """The Theano mode for the Trainer's functions (see the module docstring).
+
+    ``mode`` (default: Theano's default mode) is extended, not replaced: a
+    user's ``THEANO_FLAGS=mode=...`` still decides the rest.
+    """
+    from theano.compile.mode import get_mode
+    base = get_mode(mode)
+    try:
+        base = base.clone(link_kwargs={"allow_gc": False})
+    except TypeError:                   # a linker without allow_gc (e.g. JAX): as it is
+        pass
+    return base.register((max_pool_grad_as_elemwise(), MAX_POOL_GRAD_POSITION))
+
+
+def bundled_openblas():
+    """``blas__ldflags`` for the OpenBLAS scipy's wheel ships, or None if there is none."""
+    import ctypes
+    import glob
+    import importlib.util
+    import os
+    spec = importlib.util.find_spec("scipy")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = os.path.join(os.path.dirname(list(spec.submodule_search_locations)[0]),
+                          "scipy.libs")
+    for path in sorted(glob.glob(os.path.join(folder, "libopenblas*.so*"))):
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        if hasattr(library, "sgemm_") and hasattr(library, "dgemm_"):
+            return "-L%s -l:%s" % (folder, os.path.basename(path))
+    return None
+
+
+def compile_flags(environ=None):
+    """The Theano flags :func:`compile_scope` sets here: {name: value}."""
+    from theano import config
+    from .openmp import openmp_pays
+    flags = {}
+    if not config.blas__ldflags.strip():
+        blas = bundled_openblas()
+        if blas:
+            flags["blas__ldflags"] = blas
+    with config.change_flags(**flags):
+        if openmp_pays(environ):
+            flags["openmp"] = True
+    return flags
+
+
+@contextlib.contextmanager
+def compile_scope():
+    """Theano's flags for compiling the Trainer's functions (see the module docstring)."""
+    from theano import config
+    flags = compile_flags()
+    with config.change_flags(**flags):
+        yield flags
