@@ -6,9 +6,10 @@ that take a plain Report (``"columns"`` takes the CostReport of
 ``derive_costs``).  A Comparison and a RuntimeCheck have one text form each
 (their tables), and JSON.
 """
+import sys
+
 from ..core.compare import Comparison
 from ..core.errors import ArgumentError, did_you_mean
-from ..core.runtime_check import RuntimeCheck
 from .answer import render_answer
 from .columns import render_columns
 from .compare import render_changes, render_comparison
@@ -36,8 +37,16 @@ FORMATS = {
 REPORT_FORMATS = tuple(name for name in FORMATS if name != "columns")
 
 
-#: The one text form of each result that is not a Report.
-_TABLES = ((Comparison, render_comparison), (RuntimeCheck, render_runtime))
+def _tables():
+    """(class, its table) for each result that is not a Report.
+
+    A RuntimeCheck exists only once ``core.runtime_check`` is imported, so
+    rendering a Report does not import it (the command line's start-up).
+    """
+    yield Comparison, render_comparison
+    runtime = sys.modules.get("lasagne_params.core.runtime_check")
+    if runtime is not None:
+        yield runtime.RuntimeCheck, render_runtime
 
 
 def render(result, fmt=None, **options):
@@ -54,7 +63,7 @@ def render(result, fmt=None, **options):
     """
     if fmt == "json":
         return render_json(result, **options)
-    for cls, table in _TABLES:
+    for cls, table in _tables():
         if isinstance(result, cls):
             if fmt is not None:
                 raise ArgumentError("a %s renders as its table or as json, not %r"
