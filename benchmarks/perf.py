@@ -455,13 +455,20 @@ def render(figures):
         lines += ["### Training the question's network (benchmarks/train_speed.py)", ""]
         if "torch" in train:
             t, p = train["theano"], train["torch"]
-            lines += ["| samples/s | Theano | PyTorch | Theano / PyTorch | target |",
-                      "|---|---:|---:|---:|---|"]
+            plain = train.get("theano_plain")
+            lines += ["| samples/s | Theano, its defaults | Theano, the Trainer's | PyTorch "
+                      "| Trainer / PyTorch | target |",
+                      "|---|---:|---:|---:|---:|---|"]
             for key, title, limit in (("train", "training", TRAIN_LIMIT),
                                       ("infer", "inference", INFER_LIMIT)):
                 ratio = t[key] / p[key]
-                lines.append("| %s | %.0f | %.0f | %.2f× | ≥ %g×: %s |" % (
-                    title, t[key], p[key], ratio, limit, verdict(ratio >= limit)))
+                lines.append("| %s | %s | %.0f | %.0f | %.2f× | ≥ %g×: %s |" % (
+                    title, "%.0f (%.2f×)" % (plain[key], plain[key] / p[key]) if plain
+                    else "–", t[key], p[key], ratio, limit, verdict(ratio >= limit)))
+            lines += ["", "Trainer flags: %s; torch %s, %d thread(s); %d thread(s) for "
+                      "Theano (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS)." % (
+                          ", ".join("%s=%s" % i for i in sorted(t.get("flags", {}).items()))
+                          or "none", p["version"], p["threads"], train["threads"])]
         else:
             lines.append("Theano: training %.0f, inference %.0f samples/s; PyTorch not "
                          "measured (%s)." % (train["theano"]["train"],

@@ -102,29 +102,30 @@ def _threads():
 
 
 def test_trainer_steps_match_theanos_default_compilation(lasagne, small_net):
-    """Two momentum steps through Trainer._compile and through plain theano.function."""
-    import theano
-    import theano.tensor as T
+    """Two momentum steps and a prediction: Trainer._compile() against speed=False
+    (Theano's defaults), from the same starting values."""
     from lasagne_params.backend.training import Trainer
     params = lasagne.layers.get_all_params(small_net, trainable=True)
     start = [p.get_value() for p in params]
-    inputs, outputs = _loss_and_grads(lasagne, small_net)
-    loss = outputs[1]
-    updates = lasagne.updates.momentum(loss, params, learning_rate=0.1, momentum=0.9)
-    plain_step = theano.function(inputs, loss, updates=updates)
     X, y = _batch(32, seed=1)
-    plain = [float(plain_step(X, y)) for _ in range(2)]
-    plain_params = [p.get_value() for p in params]
-    for p, value in zip(params, start):
-        p.set_value(value)
-    trainer = Trainer(small_net, update=lasagne.updates.momentum,
-                      update_params={"learning_rate": 0.1, "momentum": 0.9}, verbose=0)
-    train, _, predict = trainer._compile()
-    fast = [float(train(X, y)) for _ in range(2)]
-    np.testing.assert_allclose(fast, plain, rtol=RTOL)
-    for a, b in zip(plain_params, (p.get_value() for p in params)):
+    results = {}
+    for speed in (False, True):
+        for p, value in zip(params, start):
+            p.set_value(value)
+        trainer = Trainer(small_net, update=lasagne.updates.momentum,
+                          update_params={"learning_rate": 0.1, "momentum": 0.9}, verbose=0)
+        train, validate, predict = trainer._compile(speed=speed)
+        losses = [float(train(X, y)) for _ in range(2)]
+        results[speed] = (losses, [p.get_value() for p in params], predict(X),
+                          validate(X, y))
+    (plain_losses, plain_params, plain_out, plain_valid) = results[False]
+    (losses, values, out, valid) = results[True]
+    np.testing.assert_allclose(losses, plain_losses, rtol=RTOL)
+    assert losses[1] < losses[0]                             # it did learn
+    for a, b in zip(plain_params, values):
         np.testing.assert_allclose(b, a, rtol=RTOL, atol=RTOL * np.abs(a).max())
-    assert T is not None and predict(X).shape == (32, 5)
+    np.testing.assert_allclose(out, plain_out, rtol=RTOL, atol=1e-7)
+    np.testing.assert_allclose(valid, plain_valid, rtol=RTOL)
 
 
 #: What Theano's C linker substitutes into an op's C code (names only matter here).

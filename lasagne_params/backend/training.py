@@ -206,29 +206,32 @@ class Trainer:
     # ------------------------------------------------------------------
     # compiled functions
 
-    def _compile(self, profile=False):
+    def _compile(self, profile=False, speed=True):
         """Compile (once) the train step, the validation and the predict functions.
 
         Returns the three functions: ``train(X, y) -> loss`` (applies the
         updates), ``validate(X, y) -> [loss, accuracy]``, ``predict(X)``.
         ``profile=True`` has Theano time every op of them
         (``benchmarks/train_speed.py --profile`` reads it).  The mode and
-        the flags are those of :mod:`lasagne_params.backend.speed`:
-        the same numbers, faster.
+        the flags are those of :mod:`lasagne_params.backend.speed` (the same
+        numbers, faster); ``speed=False`` compiles with Theano's defaults
+        instead (the benchmark's and the tests' reference).
         """
         if self._functions is not None:
             return self._functions
-        from .speed import compile_scope
+        from .speed import compile_scope, training_mode
+        if not speed:
+            self._functions = self._build_functions(profile, None)
+            return self._functions
         with compile_scope():
-            self._functions = self._build_functions(profile)
+            self._functions = self._build_functions(profile, training_mode())
         return self._functions
 
-    def _build_functions(self, profile):
-        """The three functions, compiled with :func:`~lasagne_params.backend.speed.training_mode`."""
+    def _build_functions(self, profile, mode):
+        """The three functions, compiled in Theano ``mode`` (None: Theano's default)."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
-        from .speed import training_mode
         inputs = input_layers(self.output_layer)
         if len(inputs) != 1:
             raise TrainingError("training needs exactly one InputLayer, found %d"
@@ -246,7 +249,7 @@ class Trainer:
         params = lasagne.layers.get_all_params(self.output_layer, trainable=True)
         updates = self.update(train_loss, params, **self.update_params)
         options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None, mode=training_mode())
+                       profile=profile or None, mode=mode)
         return (theano.function([input_var, target], train_loss, updates=updates, **options),
                 theano.function([input_var, target], [eval_loss, accuracy], **options),
                 theano.function([input_var], eval_out, **options))
