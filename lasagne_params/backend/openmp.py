@@ -11,7 +11,7 @@ compile and every function with an element-wise op fails once Theano's
 cannot be had without it).  :func:`bridge_elemwise_pragma` (called by
 ``install_compat``) wraps ``Elemwise.c_code`` to put the number in: the
 threshold ``config.openmp_elemwise_minsize`` as Theano meant.  It is
-feature-detected: applied only when ``Elemwise``'s source holds the
+feature-detected: applied only when ``Elemwise``'s module holds the
 unformatted text (or cannot be read and the generated code might), and a
 no-op on code without it.  The C code is otherwise Theano's own.
 
@@ -31,8 +31,14 @@ _MARK = "__lasagne_params_compat__"
 
 
 def _source_has_placeholder(elemwise):
+    """Whether the module defining ``elemwise`` holds the unformatted field.
+
+    Reads the file as text (``inspect.getsource`` of the class would parse
+    the whole module: half a second of start-up).
+    """
     try:
-        return PLACEHOLDER in inspect.getsource(elemwise)
+        with open(inspect.getsourcefile(elemwise), encoding="utf-8") as source:
+            return PLACEHOLDER in source.read()
     except (OSError, TypeError):        # no source shipped: the wrapper is harmless
         return True
 
