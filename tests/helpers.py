@@ -167,3 +167,22 @@ def png_size(path):
         head = fh.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
     return struct.unpack(">II", head[16:24])
+
+
+#: LSTM gates, a shared gate array, an untagged bias, hid_init=None and a
+#: CustomRecurrentLayer's sub-networks, as a spec list.
+RECURRENT_SPECS = [
+    LayerSpec("in", "InputLayer", (), {"shape": (None, 5, 3)}),
+    LayerSpec("mask", "InputLayer", (), {"shape": (None, 5)}),
+    LayerSpec("lstm", "LSTMLayer", ("in", "mask"), {"num_units": 4}),
+    LayerSpec("custom", "CustomRecurrentLayer", ("lstm",), {
+        "input_to_hidden": [LayerSpec("i2h_in", "InputLayer", (), {"shape": (None, 4)}),
+                            LayerSpec("i2h", "DenseLayer", ("i2h_in",), {"num_units": 6})],
+        "hidden_to_hidden": [LayerSpec("h2h_in", "InputLayer", (), {"shape": (None, 6)}),
+                             LayerSpec("h2h", "DenseLayer", ("h2h_in",),
+                                       {"num_units": 6, "b": None})]}),
+    LayerSpec("tied", "LSTMLayer", ("custom",), {
+        "num_units": 4, "peepholes": False, "hid_init": None,
+        "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
+        "b_ingate": {"trainable": False}}),
+]

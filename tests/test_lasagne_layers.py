@@ -4,7 +4,7 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import single_layer
+from helpers import RECURRENT_SPECS, single_layer
 from layer_cases import CASES
 import lasagne_params as lp
 from lasagne_params import LayerSpec
@@ -71,23 +71,6 @@ def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
         r.params for r in rows.values()) - 3 * 4 - 4 * 4
     assert comparison.derived.trainable_params == lasagne.layers.count_params(
         recurrent_net, trainable=True)
-
-
-RECURRENT_SPECS = [
-    LayerSpec("in", "InputLayer", (), {"shape": (None, 5, 3)}),
-    LayerSpec("mask", "InputLayer", (), {"shape": (None, 5)}),
-    LayerSpec("lstm", "LSTMLayer", ("in", "mask"), {"num_units": 4}),
-    LayerSpec("custom", "CustomRecurrentLayer", ("lstm",), {
-        "input_to_hidden": [LayerSpec("i2h_in", "InputLayer", (), {"shape": (None, 4)}),
-                            LayerSpec("i2h", "DenseLayer", ("i2h_in",), {"num_units": 6})],
-        "hidden_to_hidden": [LayerSpec("h2h_in", "InputLayer", (), {"shape": (None, 6)}),
-                             LayerSpec("h2h", "DenseLayer", ("h2h_in",),
-                                       {"num_units": 6, "b": None})]}),
-    LayerSpec("tied", "LSTMLayer", ("custom",), {
-        "num_units": 4, "peepholes": False, "hid_init": None,
-        "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
-        "b_ingate": {"trainable": False}}),
-]
 
 
 def test_build_and_compare_recurrent_specs(lasagne):
