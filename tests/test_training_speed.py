@@ -1,9 +1,9 @@
 """The Trainer's faster compilation computes what Theano computes without it.
 
 Each change of ``backend/speed.py`` and ``backend/openmp.py`` is compared
-with Theano's default compilation of the same graph: the max-pool gradient
-rewrite and ``allow_gc=False`` bit for bit; a real BLAS and OpenMP (other
-float32 summation orders) within float32 rounding.
+with Theano's default compilation of the same graph: the max-pool rewrites,
+the Python thunks of shape ops and ``allow_gc=False`` bit for bit; a real
+BLAS and OpenMP (other float32 summation orders) within float32 rounding.
 """
 import numpy as np
 import pytest
@@ -56,6 +56,8 @@ def test_max_pool_rewrites_and_allow_gc_are_bit_for_bit(lasagne, small_net):
     fast = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
     ops = {type(node.op).__name__ for node in fast.maker.fgraph.toposort()}
     assert not {"Pool", "MaxPoolGrad"} & ops
+    # shape and view ops run by their Python implementations (no C module each)
+    assert "PythonThunk" in ops and not {"Shape_i", "Reshape", "DimShuffle"} & ops
     assert not fast.maker.linker.allow_gc
     got = fast(*_batch())
     assert len(got) == 2 + 6

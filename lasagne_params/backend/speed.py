@@ -49,6 +49,8 @@ __all__ = ["training_mode", "compile_scope", "compile_flags", "bundled_openblas"
 #: merges, before canonicalize (1), so that canonicalize, specialize and
 #: element-wise fusion (49) see the new graph.
 MAX_POOL_POSITION = 0.9
+#: After every other optimization (in-place ones included), before the last merge.
+PYTHON_THUNKS_POSITION = 99
 
 
 def _constant_ints(variable):
@@ -143,6 +145,86 @@ def max_pool_as_elemwise():
     return in2out(*_local_optimizers(), name="max_pool_as_elemwise")
 
 
+#: The Op class of :func:`python_thunks` (made on first use: Theano is imported then).
+PythonThunk = None
+
+
+def _python_thunk_class():
+    global PythonThunk
+    if PythonThunk is not None:
+        return PythonThunk
+    from theano.graph.basic import Apply
+    from theano.graph.op import Op
+
+    class PythonThunk(Op):
+        """``op`` run by its Python ``perform``: a shape or view op not worth a C module.
+
+        Theano compiles one C++ module per distinct op (about a second of g++
+        each, cold); for ``Shape_i``, ``MakeVector``, ``DimShuffle``,
+        ``Reshape``, ``Subtensor`` and integer scalar arithmetic the Python
+        implementation costs microseconds per call.  Same inputs, outputs,
+        views and destroyed inputs as ``op``; the values are ``op.perform``'s.
+        """
+
+        __props__ = ("op",)
+
+        def __init__(self, op):
+            self.op = op
+            self.view_map = dict(getattr(op, "view_map", {}))
+            self.destroy_map = dict(getattr(op, "destroy_map", {}))
+
+        def make_node(self, *inputs):
+            node = self.op.make_node(*inputs)
+            return Apply(self, node.inputs, [o.type() for o in node.outputs])
+
+        def perform(self, node, inputs, outputs):     # make_thunk runs op's own
+            raise NotImplementedError
+
+        def make_thunk(self, node, storage_map, compute_map, no_recycling, impl=None):
+            inner = Apply(self.op, node.inputs, [o.type() for o in node.outputs])
+            storage, computed = dict(storage_map), dict(compute_map)
+            for mine, its in zip(node.outputs, inner.outputs):
+                storage[its], computed[its] = storage_map[mine], compute_map[mine]
+            return self.op.make_thunk(inner, storage, computed, no_recycling, impl="py")
+
+        def __str__(self):
+            return "PythonThunk{%s}" % (self.op,)
+
+    PythonThunk.__qualname__ = "PythonThunk"        # picklable as speed.PythonThunk
+    return PythonThunk
+
+
+def _is_cheap(node):
+    """A shape/view op, or integer arithmetic on 0-d tensors (shape sums)."""
+    from theano.compile.ops import Shape_i
+    from theano.tensor.basic import Reshape, ScalarFromTensor, TensorFromScalar
+    from theano.tensor.opt import MakeVector
+    from theano.tensor.elemwise import DimShuffle, Elemwise
+    from theano.tensor.subtensor import Subtensor
+    op = node.op
+    if type(op) in (Shape_i, MakeVector, Reshape, ScalarFromTensor, TensorFromScalar,
+                    DimShuffle, Subtensor):
+        return True
+    return type(op) is Elemwise and all(
+        getattr(v.type, "ndim", None) == 0 and str(v.dtype).startswith(("int", "uint"))
+        for v in node.inputs + node.outputs)
+
+
+def python_thunks():
+    """The rewrite running cheap shape/view ops in Python (see ``PythonThunk``)."""
+    from theano.graph.opt import in2out, local_optimizer
+    wrapper = _python_thunk_class()
+
+    @local_optimizer(None)
+    def cheap_ops_in_python(fgraph, node):
+        if isinstance(node.op, wrapper) or not _is_cheap(node):
+            return None
+        outputs = wrapper(node.op).make_node(*node.inputs).outputs
+        return outputs
+
+    return in2out(cheap_ops_in_python, name="cheap_ops_in_python", ignore_newtrees=True)
+
+
 def training_mode(mode=None):
     """The Theano mode for the Trainer's functions (see the module docstring).
 
@@ -155,7 +237,8 @@ def training_mode(mode=None):
         base = base.clone(link_kwargs={"allow_gc": False})
     except TypeError:                   # a linker without allow_gc (e.g. JAX): as it is
         pass
-    return base.register((max_pool_as_elemwise(), MAX_POOL_POSITION))
+    return base.register((max_pool_as_elemwise(), MAX_POOL_POSITION),
+                         (python_thunks(), PYTHON_THUNKS_POSITION))
 
 
 def bundled_openblas():
