@@ -465,6 +465,12 @@ def render(figures):
                 lines.append("| %s | %s | %.0f | %.0f | %.2f× | ≥ %g×: %s |" % (
                     title, "%.0f (%.2f×)" % (plain[key], plain[key] / p[key]) if plain
                     else "–", t[key], p[key], ratio, limit, verdict(ratio >= limit)))
+            if "train_cpu" in t and "train_cpu" in p:
+                lines += ["", "Per CPU second of each process (with 1 thread hardly "
+                          "load-dependent): training %.0f against %.0f (%.2f×), inference "
+                          "%.0f against %.0f (%.2f×)." % (
+                              t["train_cpu"], p["train_cpu"], t["train_cpu"] / p["train_cpu"],
+                              t["infer_cpu"], p["infer_cpu"], t["infer_cpu"] / p["infer_cpu"])]
             lines += ["", "Trainer flags: %s; torch %s, %d thread(s); %d thread(s) for "
                       "Theano (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS)." % (
                           ", ".join("%s=%s" % i for i in sorted(t.get("flags", {}).items()))

@@ -101,15 +101,35 @@ def digits(n):
     return X, y, data.source
 
 
-def best_rate(step, batches, repeats):
-    """Samples per second of the fastest of ``repeats`` passes over ``batches``."""
-    best = float("inf")
+def best_rate(step, batches, repeats, cpu=None):
+    """Samples per second of the fastest of ``repeats`` passes over ``batches``.
+
+    With a dict ``cpu``, also stores under ``cpu["rate"]`` the samples per
+    CPU second of this process in the least CPU-hungry pass: with one
+    thread it hardly depends on what else the machine runs (the wall-clock
+    rate does, a lot, on 2 shared cores).
+    """
+    best = best_cpu = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for Xb, yb in batches:
             step(Xb, yb)
         best = min(best, time.perf_counter() - start)
-    return sum(len(Xb) for Xb, _ in batches) / best
+        best_cpu = min(best_cpu, time.process_time() - start_cpu)
+    samples = sum(len(Xb) for Xb, _ in batches)
+    if cpu is not None:
+        cpu["rate"] = samples / best_cpu
+    return samples / best
+
+
+def rates(train, infer, batches, repeats):
+    """{"train", "infer": samples/s; "train_cpu", "infer_cpu": samples per CPU second}."""
+    figures = {}
+    for key, step in (("train", train), ("infer", infer)):
+        cpu = {}
+        figures[key] = best_rate(step, batches, repeats, cpu)
+        figures[key + "_cpu"] = cpu["rate"]
+    return figures
 
 
 def theano_trainer(profile=False, speed=True):
@@ -138,11 +158,10 @@ def measure_theano(batches, repeats, speed=True):
     train(*batches[0])                               # first call allocates
     predict(batches[0][0])
     flags = compile_flags() if speed else {}
-    return {"train": best_rate(train, batches, repeats),
-            "infer": best_rate(lambda X, y: predict(X), batches, repeats),
-            "compile_in_process_s": compile_s,
-            "flags": {k: (v if k != "blas__ldflags" else os.path.basename(v.split(":")[-1]))
-                      for k, v in flags.items()}}
+    return dict(rates(train, lambda X, y: predict(X), batches, repeats),
+                compile_in_process_s=compile_s,
+                flags={k: (v if k != "blas__ldflags" else os.path.basename(v.split(":")[-1]))
+                       for k, v in flags.items()})
 
 
 def torch_network():
@@ -181,10 +200,14 @@ def measure_torch(batches, repeats, threads):
 
     net.train()
     train(*tensors[0])
-    result = {"train": best_rate(train, tensors, repeats)}
     net.eval()
     infer(*tensors[0])
-    result["infer"] = best_rate(infer, tensors, repeats)
+    result = {}
+    for key, step, mode in (("train", train, net.train), ("infer", infer, net.eval)):
+        mode()
+        cpu = {}
+        result[key] = best_rate(step, tensors, repeats, cpu)
+        result[key + "_cpu"] = cpu["rate"]
     result["version"] = torch.__version__
     result["threads"] = torch.get_num_threads()
     return result
@@ -244,6 +267,13 @@ def render(figures):
             title, "%.0f" % plain[key] if plain else "-", theano_f[key],
             "%.0f" % torch_f[key] if torch_f else "-",
             "%.2fx" % (theano_f[key] / torch_f[key]) if torch_f else "-"))
+    if torch_f and "train_cpu" in torch_f:
+        lines.append("per CPU second (this process; with 1 thread, hardly load-dependent):")
+        for key, title in (("train", "  training"), ("infer", "  inference")):
+            lines.append("%-26s %14s %14.0f %14.0f %9.2fx" % (
+                title, "%.0f" % plain[key + "_cpu"] if plain else "-",
+                theano_f[key + "_cpu"], torch_f[key + "_cpu"],
+                theano_f[key + "_cpu"] / torch_f[key + "_cpu"]))
     lines.append("(Trainer flags: %s)" % (", ".join(
         "%s=%s" % item for item in sorted(theano_f.get("flags", {}).items())) or "none"))
     if torch_f:
