@@ -1,4 +1,4 @@
-"""Theano's OpenMP on Theano-PyMC 1.1.2: the Elemwise pragma bridge, and where OpenMP pays.
+"""Theano's OpenMP on Theano-PyMC 1.1.2: the Elemwise pragma bridge and a CorrMM guard.
 
 Theano-PyMC 1.1.2's ``Elemwise`` writes, for contiguous arrays with
 ``openmp=True``, the line::
@@ -15,15 +15,17 @@ feature-detected: applied only when ``Elemwise``'s module holds the
 unformatted text (or cannot be read and the generated code might), and a
 no-op on code without it.  The C code is otherwise Theano's own.
 
-:func:`openmp_pays` says whether turning OpenMP on for a compiled function
-helps: with more than one thread allowed (``OMP_NUM_THREADS``) and a real
-BLAS (``blas__ldflags`` set): with empty flags Theano's gemm goes through
-numpy's C-API, which must not be entered from OpenMP's worker threads.
+:func:`guard_corrmm_without_blas` (applied with the bridge) keeps
+``CorrMM``'s OpenMP off while ``blas__ldflags`` is empty: its gemm is then
+numpy's C-API, which must not be entered from OpenMP's worker threads (the
+process aborts).
+
+The Trainer does not turn OpenMP on (see :mod:`lasagne_params.backend.speed`
+for what it measured); ``THEANO_FLAGS=openmp=True`` does, for every op.
 """
 import inspect
-import os
 
-__all__ = ["PLACEHOLDER", "bridge_elemwise_pragma", "openmp_pays"]
+__all__ = ["PLACEHOLDER", "bridge_elemwise_pragma", "guard_corrmm_without_blas"]
 
 #: The unformatted f-string field Theano-PyMC 1.1.2 leaves in Elemwise's C code.
 PLACEHOLDER = "{int(config.openmp_elemwise_minsize)}"
@@ -65,14 +67,33 @@ def bridge_elemwise_pragma(report):
     setattr(c_code, _MARK, True)
     Elemwise.c_code = c_code
     report.applied.append(name + ": {int(config.openmp_elemwise_minsize)} -> its value")
+    guard_corrmm_without_blas(report)
 
 
-def openmp_pays(environ=None):
-    """True when OpenMP can speed a compiled function up here (see the module docstring)."""
+def guard_corrmm_without_blas(report):
+    """Keep ``CorrMM``'s OpenMP off while ``blas__ldflags`` is empty.
+
+    With empty flags ``CorrMM``'s gemm is numpy's C-API, which releases the
+    GIL it does not hold when called from an OpenMP worker thread: with
+    ``openmp=True`` the process aborts ("PyEval_SaveThread: the function
+    must be called with the GIL held").  Once the Elemwise pragma compiles,
+    a user's ``THEANO_FLAGS=openmp=True`` would reach that abort; with this
+    guard such ops run their batch loop on one thread instead.
+    """
     from theano import config
-    environ = os.environ if environ is None else environ
-    try:
-        threads = int(environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
-    except ValueError:
-        threads = os.cpu_count() or 1
-    return threads > 1 and bool(config.blas__ldflags.strip())
+    from theano.tensor.nnet.corr import BaseCorrMM
+    name = "CorrMM OpenMP only with a real BLAS"
+    if getattr(BaseCorrMM.__init__, _MARK, False):
+        report.present.append(name)
+        return
+    original = BaseCorrMM.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.openmp and not config.blas__ldflags.strip():
+            self.openmp = False
+
+    __init__.__wrapped__ = original
+    setattr(__init__, _MARK, True)
+    BaseCorrMM.__init__ = __init__
+    report.applied.append(name)

@@ -39,12 +39,13 @@ and compiles its graphs (the flags are Theano's own; they are restored after):
   objects and a copy per call, 3x the CPU time here).  The sums are BLAS
   ``sgemm``'s, so results can differ from numpy's ``dot`` in the last bits
   of float32 (the tests bound it);
-* ``openmp=True`` where it pays (:func:`lasagne_params.backend.openmp.openmp_pays`:
-  more than one thread allowed and a real BLAS), so the ops made then
-  (``CorrMM``'s batch loop, element-wise loops over at least
-  ``openmp_elemwise_minsize`` elements) use every thread ``OMP_NUM_THREADS``
-  allows.  ``CorrMM_gradWeights`` then sums each thread's share of the batch
-  separately, another float32 rounding order.
+* not ``openmp``: OpenMP (``THEANO_FLAGS=openmp=True``, which compiles
+  since :mod:`lasagne_params.backend.openmp` bridges Elemwise's pragma) is
+  left as the user sets it.  Measured on this project's 2 shared cores
+  (load 4, the Trainer otherwise as here): 800-940 training samples/s with
+  OpenMP against 1,750-2,040 without (OpenBLAS's own 2 threads), inference
+  2,900-4,400 against 4,650-4,800: ``CorrMM``'s static OpenMP loops wait at
+  every barrier for a thread the machine is running elsewhere.
 """
 import contextlib
 
@@ -268,19 +269,19 @@ def bundled_openblas():
     return None
 
 
-def compile_flags(environ=None):
-    """The Theano flags :func:`compile_scope` sets here: {name: value}."""
+def compile_flags():
+    """The Theano flags :func:`compile_scope` sets here: {name: value}.
+
+    Only ``blas__ldflags``, and only when empty (``install_compat``'s
+    default, which it writes into ``THEANO_FLAGS`` itself, so it cannot be
+    told from a user's choice of no BLAS).  ``openmp`` is left as the user
+    set it (see the module docstring).
+    """
     from theano import config
-    from .openmp import openmp_pays
-    flags = {}
-    if not config.blas__ldflags.strip():
-        blas = bundled_openblas()
-        if blas:
-            flags["blas__ldflags"] = blas
-    with config.change_flags(**flags):
-        if openmp_pays(environ):
-            flags["openmp"] = True
-    return flags
+    if config.blas__ldflags.strip():
+        return {}
+    blas = bundled_openblas()
+    return {"blas__ldflags": blas} if blas else {}
 
 
 @contextlib.contextmanager
