@@ -282,8 +282,15 @@ def test_recurrent_runtime_shapes(lasagne, recurrent_net):
     ("Conv2DDNNLayer", r"cannot import lasagne.layers.dnn: .* \(a GPU-only class: Lasagne "
                        r"builds it only with a GPU\)$"),
 ])
-def test_build_names_a_missing_class(lasagne, kind, message):
+def test_build_names_a_missing_class(lasagne, kind, message, monkeypatch):
     from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend import gpu_standins
+    # without the CPU stand-ins (gpu_standins.py) a GPU module does not import here
+    monkeypatch.setattr(gpu_standins, "install_gpu_standins", lambda report: None)
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path
+                                           if not isinstance(f, gpu_standins.StandinFinder)])
+    monkeypatch.delitem(sys.modules, "lasagne.layers.dnn", raising=False)
+    monkeypatch.delattr(lasagne.layers, "dnn", raising=False)
     specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 1, 8, 8)}),
              LayerSpec("x", kind, ("in",), {"num_units": 2})]
     with pytest.raises(lp.SpecError, match=message) as info:

@@ -49,6 +49,12 @@ what                              bridge
                                   Lasagne a ``get_distribution(name).version``
                                   over ``importlib.metadata``; everyone else
                                   still finds no ``pkg_resources``.
+``lasagne.layers.dnn``,           where the real module raises ImportError
+``corrmm``, ``cuda_convnet``      (no CUDA GPU, no cuDNN, no pylearn2), CPU
+                                  stand-ins with the same names, signatures,
+                                  defaults, parameters and output shapes
+                                  (gpu_standins.py, standin_layers.py); a
+                                  real GPU module that imports is kept.
 ``theano.scan.scan_perform_ext``  blocked (``sys.modules[...] = None``) when
                                   its C source includes ``longintrepr.h`` and
                                   this Python has no such top-level header
@@ -409,6 +415,8 @@ def install_compat():
     _bridge_variable(report)
     _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
+    from .gpu_standins import install_gpu_standins
+    install_gpu_standins(report)
     return report
 
 
