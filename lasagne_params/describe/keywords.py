@@ -17,7 +17,7 @@ NONLINEARITIES = ("identity", "leaky_rectify", "linear", "rectify", "sigmoid", "
 # ``layer_reference_params``); they are edges of the graph, like ``incoming``.
 # An InverseLayer's ``layer`` also brings that layer's input (Lasagne wires
 # ``[incoming, layer, layer.input_layer]``).
-LAYER_REFERENCES = ("mask_input", "layer")
+LAYER_REFERENCES = ("mask_input", "layer", "localization_network")
 
 
 def keywords_of(kind):

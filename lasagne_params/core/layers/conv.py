@@ -17,7 +17,7 @@ LAYOUTS = {1: "(batch, channels, length)", 2: "(batch, channels, rows, columns)"
            3: "(batch, channels, depth, rows, columns)"}
 
 
-def conv_pads(ctx, fsize, same_symmetric=False, name="pad"):
+def conv_pads(ctx, fsize, same_symmetric=False, name="pad", default=0):
     """Per-axis pad for :func:`axis.conv_length`: ints, or 'full'/'same'.
 
     An even filter with ``'same'`` follows the target version
@@ -25,7 +25,7 @@ def conv_pads(ctx, fsize, same_symmetric=False, name="pad"):
     layers' ``(f-1)//2`` on both sides), master raises.
     """
     n = len(fsize)
-    pad = ctx.get(name, 0)
+    pad = ctx.get(name, default)
     if pad == "valid":
         return (0,) * n
     if pad == "full":
@@ -38,7 +38,7 @@ def conv_pads(ctx, fsize, same_symmetric=False, name="pad"):
         if same_symmetric:
             return tuple((f - 1) // 2 for f in fsize)
         return ("same",) * n
-    return ctx.int_tuple(name, n, 0, allow_zero=True)
+    return ctx.int_tuple(name, n, default, allow_zero=True)
 
 
 def groups(ctx, num_filters, channels):

@@ -277,7 +277,7 @@ def custom_recurrent_cost(ctx: CostCtx) -> Cost:
             continue
         total = None if None in counts else sum(counts)
         ops.append(OpTerm(op, *_steps(ctx, total, "(%s)" % total if total else "")))
-    units = ctx.output_shape[2:]
+    units = ctx.output_shape[1 if ctx.get("only_return_final", False) else 2:]
     if ctx.get("nonlinearity", "rectify") not in LINEAR and None not in units:
         ops.append(OpTerm("elementwise", *_steps(ctx, shape_size(units),
                                                 "(%s)" % "*".join(map(str, units)))))

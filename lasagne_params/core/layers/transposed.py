@@ -118,7 +118,7 @@ def locally_connected2d(ctx: Ctx) -> Result:
     if ctx.int_tuple("stride", 2, 1) != (1, 1):
         raise ctx.error("LocallyConnected2DLayer only implements stride 1, got %r"
                         % (ctx.get("stride"),), "stride")
-    if conv_pads(ctx, fsize) != ("same", "same") or ctx.get("pad", "same") != "same":
+    if conv_pads(ctx, fsize, default="same") != ("same", "same"):
         raise ctx.error("LocallyConnected2DLayer only implements pad='same', got %r"
                         % (ctx.get("pad"),), "pad")
     shape = ctx.input_shape
