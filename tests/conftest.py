@@ -35,6 +35,24 @@ def lasagne():
 
 
 @pytest.fixture(scope="session")
+def lasagne_master(lasagne):
+    """Lasagne master (0.2.dev1) through the compat layer; skips on Lasagne 0.1."""
+    if not str(getattr(lasagne, "__version__", "")).startswith("0.2"):
+        pytest.skip("needs Lasagne master (0.2.dev1); installed: Lasagne %s"
+                    % getattr(lasagne, "__version__", "?"))
+    return lasagne
+
+
+@pytest.fixture(scope="session")
+def lasagne_release(lasagne):
+    """Lasagne 0.1 through the compat layer; skips on master."""
+    if not str(getattr(lasagne, "__version__", "")).startswith("0.1"):
+        pytest.skip("checks Lasagne 0.1's behaviour; installed: Lasagne %s"
+                    % getattr(lasagne, "__version__", "?"))
+    return lasagne
+
+
+@pytest.fixture(scope="session")
 def question_net(lasagne):
     import mnist_cnn
     return mnist_cnn.build_network()

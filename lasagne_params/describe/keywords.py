@@ -15,7 +15,9 @@ NONLINEARITIES = ("identity", "leaky_rectify", "linear", "rectify", "sigmoid", "
 
 # Keywords whose value names another layer of the network (nolearn's
 # ``layer_reference_params``); they are edges of the graph, like ``incoming``.
-LAYER_REFERENCES = ("mask_input",)
+# An InverseLayer's ``layer`` also brings that layer's input (Lasagne wires
+# ``[incoming, layer, layer.input_layer]``).
+LAYER_REFERENCES = ("mask_input", "layer", "localization_network")
 
 
 def keywords_of(kind):
