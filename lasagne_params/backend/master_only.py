@@ -64,9 +64,12 @@ def _class_since(name):
 
 
 def _is_master_name(module, name):
+    """Master's ``name`` in ``module``; a layer helper or class also in the submodule of
+    ``lasagne.layers`` defining it (``lasagne.layers.normalization.batch_norm``)."""
     if name in MASTER_NAMES.get(module, ()):
         return True
-    return module.startswith("lasagne.layers") and _class_since(name) == versions.MASTER
+    return module.startswith("lasagne.layers") and (
+        name in MASTER_NAMES["lasagne.layers"] or _class_since(name) == versions.MASTER)
 
 
 def _present(module, name):
