@@ -99,12 +99,16 @@ def chain(*layers):
     return specs
 
 
-def derive_one(kind, args, *input_shapes):
-    """Derive one layer fed by InputLayers of ``input_shapes``; return its row."""
+def derive_one(kind, args, *input_shapes, version=None):
+    """Derive one layer fed by InputLayers of ``input_shapes``; return its row.
+
+    ``version``: the Lasagne version whose semantics apply (default: the installed one's).
+    """
     from lasagne_params import derive
     inputs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
               for i, shape in enumerate(input_shapes)]
-    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))])
+    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))],
+                    version)
     return report.layers[-1]
 
 

@@ -9,6 +9,12 @@ import lasagne_params as lp
 from lasagne_params import LayerSpec
 
 
+@pytest.fixture(scope="module")
+def lasagne(lasagne_release):
+    """The cases here are Lasagne 0.1's figures (master's: tests/test_master_layers.py)."""
+    return lasagne_release
+
+
 def build(specs, **kwargs):
     """The last layer of ``specs`` built in Lasagne."""
     from lasagne_params.backend.build import build_layers
