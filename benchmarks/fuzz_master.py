@@ -28,34 +28,21 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    import numpy as np
     from hypothesis import HealthCheck, given, settings, seed
 
     import lasagne_params as lp
     import netgen
+    from helpers import forward_shapes
     from lasagne_params.backend.build import build_layers
     from lasagne_params.core.runtime_check import compare_runtime
     lp.install_compat()
     import lasagne
-    import theano
     if not lasagne.__version__.startswith("0.2"):
         sys.exit("needs Lasagne master; installed: Lasagne %s" % lasagne.__version__)
-    from lasagne import layers as L
 
     counts = collections.Counter()
     kinds = collections.Counter()
     problems = []
-
-    def forward(outputs):
-        all_layers = L.get_all_layers(outputs)
-        inputs = [x for x in all_layers if isinstance(x, L.InputLayer)]
-        f = theano.function([x.input_var for x in inputs],
-                            L.get_output(all_layers, deterministic=True),
-                            on_unused_input="ignore")
-        rng = np.random.RandomState(0)
-        data = [rng.rand(*(2 if d is None else d for d in x.shape)).astype(
-            x.input_var.dtype) for x in inputs]
-        return [a.shape for a in f(*data)]
 
     def run(net, runtime):
         specs, sinks = net
@@ -69,7 +56,8 @@ def main(argv=None):
         if not comparison.ok:
             problems.append(str(comparison))
         if runtime:
-            check = compare_runtime(comparison.derived, comparison.reported, forward(outputs))
+            check = compare_runtime(comparison.derived, comparison.reported,
+                                    forward_shapes(outputs))
             counts["forward passes"] += 1
             known = {m.layer for m in comparison.lasagne_wrong}
             for row in check.rows:

@@ -168,6 +168,14 @@ def _positive_int(text):
     return value
 
 
+def _lasagne_version(text):
+    from .core.versions import canonical
+    try:
+        return canonical(text)
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _show_parser(sub, parents):
     show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
     show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
@@ -228,6 +236,9 @@ def _parser(argv=None):
     net.add_argument("network", nargs="?",
                      help="SPEC.json, SPEC.yaml or path/to/module.py:function")
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
+        "derive with this Lasagne version's semantics: 0.1 or master (default: the "
+        "spec file's, else the installed Lasagne's, else master)"))
     net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
@@ -263,15 +274,16 @@ def _show(args, out):
                             field="--explain")
     with_costs = _cost_options(args)
     network = resolve(args)
-    comparison = compare(network) if args.check else None   # falsy when it disagrees
-    costs = derive_costs(network, batch_size=args.batch_size,
-                         floatx=args.floatx or "float32") if with_costs else None
+    version = args.lasagne
+    comparison = compare(network, version) if args.check else None   # falsy: disagrees
+    costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
+                         lasagne_version=version) if with_costs else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
-        report = derive(network)
+        report = derive(network, version)
     if args.format == "json":
         if comparison is not None:
             out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
@@ -301,7 +313,7 @@ def _wrote(path, report):
 def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
-    report = derive(resolve(args))
+    report = derive(resolve(args), args.lasagne)
     write_snapshot(report, args.output)
     out.write(_wrote(args.output, report))
     return 0
@@ -312,7 +324,8 @@ def _draw(args, out):
     from .render.picture import file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve(args)
-    drawn = derive_costs(network) if args.costs else derive(network)
+    drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
+        else derive(network, args.lasagne)
     draw(drawn, args.output)
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
@@ -323,7 +336,7 @@ def _check(args, out):
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against)
-    changes = diff_snapshot(recorded, derive(resolve(args)))
+    changes = diff_snapshot(recorded, derive(resolve(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
 

@@ -173,20 +173,17 @@ def locally_connected_cost(ctx: CostCtx) -> Cost:
 
 _HYPER = ("num_filters", "filter_size", "untie_biases", "nonlinearity", "flip_filters",
           "num_groups")
+_TRANSPOSED = dict(
+    keywords=signature("incoming num_filters filter_size | stride crop untie_biases W b "
+                       "nonlinearity flip_filters output_size num_groups name"),
+    hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
+    since=versions.MASTER, explain=channels_first_convolution)
 
 KINDS = (
     LayerKind("TransposedConv2DLayer", transposed_conv2d, transposed_cost, "conv",
-              signature("incoming num_filters filter_size | stride crop untie_biases W b "
-                        "nonlinearity flip_filters output_size num_groups name"),
-              hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
-              since=versions.MASTER, aliases=("Deconv2DLayer",),
-              explain=channels_first_convolution),
+              aliases=("Deconv2DLayer",), **_TRANSPOSED),
     LayerKind("TransposedConv3DLayer", transposed_conv3d, transposed_cost, "conv",
-              signature("incoming num_filters filter_size | stride crop untie_biases W b "
-                        "nonlinearity flip_filters output_size num_groups name"),
-              hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
-              since=versions.MASTER, aliases=("Deconv3DLayer",),
-              explain=channels_first_convolution),
+              aliases=("Deconv3DLayer",), **_TRANSPOSED),
     LayerKind("DilatedConv2DLayer", dilated_conv2d, dilated_cost, "conv",
               signature("incoming num_filters filter_size | dilation pad untie_biases W b "
                         "nonlinearity flip_filters num_groups name"),
