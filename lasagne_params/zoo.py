@@ -5,14 +5,16 @@ of networks and published totals); this module adds ``<name>(init=None)``,
 which builds one in Lasagne and returns its output layer.
 """
 from .describe.zoo import (MASTER_ONLY, MASTER_TOTALS, NETWORKS, PUBLISHED_TOTALS,
-                           alexnet_specs, densenet40_specs, googlenet_specs, lenet5_specs,
+                           alexnet_specs, densenet40_specs, googlenet_specs,
+                           inception_v3_specs, lenet5_specs,
                            nin_specs, resnet50_specs, specs, unet_specs, vgg16_specs,
                            vgg19_specs)
 
 __all__ = ["NETWORKS", "PUBLISHED_TOTALS", "MASTER_TOTALS", "MASTER_ONLY", "specs", "build",
            "lenet5_specs", "alexnet_specs", "vgg16_specs", "vgg19_specs", "nin_specs",
-           "googlenet_specs", "resnet50_specs", "densenet40_specs", "unet_specs", "lenet5",
-           "alexnet", "vgg16", "vgg19", "nin", "googlenet", "resnet50", "densenet40", "unet"]
+           "googlenet_specs", "resnet50_specs", "densenet40_specs", "inception_v3_specs",
+           "unet_specs", "lenet5", "alexnet", "vgg16", "vgg19", "nin", "googlenet", "resnet50",
+           "densenet40", "inception_v3", "unet"]
 
 
 def build(name, init=None):
@@ -63,6 +65,11 @@ def resnet50(init=None):
 def densenet40(init=None):
     """DenseNet-40 (k=12) built in Lasagne master; its output layer."""
     return build("densenet40", init)
+
+
+def inception_v3(init=None):
+    """Inception-v3 built in Lasagne master; its output layer."""
+    return build("inception_v3", init)
 
 
 def unet(init=None):

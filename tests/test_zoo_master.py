@@ -1,4 +1,5 @@
-"""The zoo's networks that need Lasagne master: ResNet-50, DenseNet-40 (k=12), U-Net.
+"""The zoo's networks that need Lasagne master: ResNet-50, DenseNet-40 (k=12),
+Inception-v3, U-Net.
 
 Derived from LayerSpecs anywhere (pure); built and compared in master where it is
 installed.  ResNet-50's totals are the Lasagne Recipes port's: 25,610,216 parameters,
@@ -51,6 +52,22 @@ def test_densenet40_layer_by_layer():
     stem, head = 3 * 3 * 3 * 16, (448 + 1) * 10
     batch_norms = 2 * (sum(16 + 12 * i for i in range(36)) + 160 + 304 + 448)
     assert report.trainable_params == stem + convs + transitions + batch_norms + head
+
+
+def test_inception_v3_against_keras_published_counts():
+    """Keras' InceptionV3 (its batch norm has no scale): 23,851,784 parameters, 23,817,352
+    trainable; the batch-norm channels are half the difference.  Here batch norm also
+    learns a scale (gamma): one trainable value more per channel."""
+    report = lp.derive(zoo.inception_v3_specs(), "master")
+    channels = (23851784 - 23817352) // 2
+    assert channels == sum(r.output_shape[1] for r in report.layers
+                           if r.kind == "BatchNormLayer")
+    assert report.trainable_params == 23817352 + channels
+    assert report.total_params == 23851784 + channels
+    assert report.layer("pool2").output_shape == (None, 192, 35, 35)
+    assert report.layer("mixed_6a").output_shape == (None, 768, 17, 17)
+    assert report.layer("mixed_7c").output_shape == (None, 2048, 8, 8)
+    assert report.layer("mixed_6b/1x7").param_formula == "1*7*128*128"
 
 
 def test_unet_layer_by_layer():
