@@ -136,7 +136,13 @@ def resolve(args):
     """
     load_kinds(args.kinds)
     if args.zoo is not None:
-        return zoo_network(args.zoo)
+        network = zoo_network(args.zoo)
+        zoo = sys.modules.get("lasagne_params.zoo")
+        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
+                                                                          ()):
+            from .core.versions import MASTER
+            args.lasagne = MASTER          # the zoo's master networks derive for master
+        return network
     if os.path.splitext(args.network)[1].lower() in PARSERS:
         from .describe.spec import read_spec_file
         return read_spec_file(args.network)
