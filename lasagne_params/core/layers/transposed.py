@@ -69,8 +69,10 @@ def _transposed(ctx: Ctx, n) -> Result:
 
 
 def transposed_conv2d(ctx: Ctx) -> Result:
-    """TransposedConv2DLayer: ``(n*m*c+1)*k``; each length ``(in-1)*stride+f-2*crop``,
-    or ``output_size`` (which Theano accepts up to ``stride-1`` beyond that)."""
+    """TransposedConv2DLayer: ``(n*m*c+1)*k``; lengths ``(in-1)*stride+f-2*crop``.
+
+    Or ``output_size``, which Theano accepts up to ``stride-1`` beyond that.
+    """
     return _transposed(ctx, 2)
 
 
