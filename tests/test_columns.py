@@ -114,8 +114,9 @@ def test_cost_report_json(question_specs):
     conv = section["layers"][1]
     assert (conv["name"], conv["macs"], conv["macs_formula"]) == (
         "conv2d1", 460800, "(32*24*24)*(5*5*1)")
-    assert (conv["bias_adds"], conv["elementwise_ops"], conv["pool_ops"]) == (18432, 18432, 0)
-    assert conv["output_bytes"] == 73728 and conv["param_bytes"] == 3328
+    assert (conv["bias_adds"], conv["elementwise_ops"], conv["pool_ops"]) == (
+        32 * 24 * 24, 32 * 24 * 24, 0)
+    assert conv["output_bytes"] == 32 * 24 * 24 * 4 and conv["param_bytes"] == 832 * 4
     assert conv["receptive_field"][0] == {"size": 5, "jump": 1, "start": 0,
                                           "formula": "1+(5-1)*1=5"}
     assert section["layers"][5]["receptive_field"] is None

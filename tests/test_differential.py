@@ -9,6 +9,7 @@ networks also run through a compiled Theano forward pass, whose arrays are
 the final oracle for the output shapes.  ``benchmarks/fuzz_large.py`` runs the same checks longer.
 """
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netgen
@@ -26,7 +27,7 @@ def check_network(specs, sinks):
     layers = build_layers(specs)
     outputs = [layers[name] for name in sinks]
     comparison = lp.compare(outputs)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert_formulas_evaluate(comparison.derived)
     for layer in lp.derive_costs(specs).layers:      # every kind has a cost rule
         for op in layer.ops:
@@ -79,6 +80,7 @@ def run_forward(outputs, comparison, batch=2):
     assert [a.shape for a in arrays] == expected
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=4, derandomize=True)
 @given(netgen.networks(dag=True, max_layers=5, runtime=True))
 def test_random_networks_against_theanos_arrays(lasagne, net):
