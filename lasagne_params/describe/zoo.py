@@ -25,7 +25,7 @@ googlenet       6,998,552  Szegedy et al. 2014 as BVLC's Caffe model
 """
 from ..core.records import LayerSpec
 
-__all__ = ["NETWORKS", "PUBLISHED_TOTALS", "specs", "build", "lenet5_specs", "alexnet_specs",
+__all__ = ["NETWORKS", "PUBLISHED_TOTALS", "specs", "lenet5_specs", "alexnet_specs",
            "vgg16_specs", "vgg19_specs", "nin_specs", "googlenet_specs"]
 
 PUBLISHED_TOTALS = {
