@@ -46,11 +46,12 @@ def _is_network(value):
 
 
 def _import_file(path, module_name):
-    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges."""
+    """Import the Python file ``path`` as ``module_name``; its first import of Theano or
+    Lasagne gets the compatibility bridges first."""
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
-    from .backend.compat import install_compat
-    install_compat()
+    from .backend.on_import import bridge_on_first_import
+    bridge_on_first_import()
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:
         raise TargetError("is not a Python module", file=path)

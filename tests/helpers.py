@@ -173,7 +173,7 @@ def check_network(specs, sinks, version=None):
     layers = build_layers(specs)
     outputs = [layers[name] for name in sinks]
     comparison = lp.compare(outputs)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert_formulas_evaluate(comparison.derived)
     for layer in lp.derive_costs(specs, lasagne_version=version).layers:
         for op in layer.ops:          # every kind has a cost rule

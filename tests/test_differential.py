@@ -8,6 +8,7 @@ every formula must evaluate to its figure, compute costs included.  A few
 networks also run through a compiled Theano forward pass, whose arrays are
 the final oracle for the output shapes.  ``benchmarks/fuzz_large.py`` runs the same checks longer.
 """
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netgen
@@ -44,6 +45,7 @@ def run_forward(outputs, comparison, batch=2):
     assert forward_shapes(outputs, batch) == expected
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=4, derandomize=True)
 @given(netgen.networks(dag=True, max_layers=5, runtime=True))
 def test_random_networks_against_theanos_arrays(lasagne, net):

@@ -50,9 +50,10 @@ against master's ``count_params`` (tests/test_zoo_master.py).
 """
 from ..core.records import LayerSpec
 
-__all__ = ["NETWORKS", "PUBLISHED_TOTALS", "MASTER_TOTALS", "MASTER_ONLY", "specs", "lenet5_specs",
-           "alexnet_specs", "vgg16_specs", "vgg19_specs", "nin_specs", "googlenet_specs",
-           "resnet50_specs", "densenet40_specs", "inception_v3_specs", "unet_specs"]
+__all__ = ["NETWORKS", "PUBLISHED_TOTALS", "MASTER_TOTALS", "MASTER_ONLY", "specs",
+           "lenet5_specs", "alexnet_specs", "vgg16_specs", "vgg19_specs", "nin_specs",
+           "googlenet_specs", "resnet50_specs", "densenet40_specs", "inception_v3_specs",
+           "unet_specs"]
 
 PUBLISHED_TOTALS = {
     "lenet5": 61706,
