@@ -6,7 +6,7 @@ hyper-parameter and the formula out of range; Lasagne either raises too
 (the exception class is recorded) or accepts the layer and reports an
 output shape (recorded), often with a non-positive length, leaving the
 failure to the next layer or to Theano.  ``benchmarks/invalid_configs.py``
-adds what Theano does when such a network is compiled and run (README).
+adds what Theano does when such a network is compiled and run (docs/layers.md).
 """
 from typing import NamedTuple, Optional, Tuple, Union
 

@@ -68,7 +68,7 @@ CONFIGS = [
 def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
     net = build(lasagne, kind, input_shape, **kwargs)
     comparison = lp.compare(net)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert comparison.derived.layers[1].output_shape == tuple(net.output_shape)
 
 
@@ -159,6 +159,7 @@ def test_derive_never_asks_lasagne_for_figures(lasagne, network, request, monkey
         lp.from_lasagne(net)      # the patches really bite
 
 
+@pytest.mark.slow
 def test_runtime_shapes_match_derivation(lasagne, question_net):
     """The arrays Theano computes have the derived shapes (batch of 3)."""
     import numpy as np

@@ -19,9 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netgen
-from helpers import assert_formulas_evaluate
+from helpers import check_network, forward_shapes
 import lasagne_params as lp
-from lasagne_params.backend.build import build_layers
 from lasagne_params.core import versions
 from lasagne_params.core.registry import KINDS
 from lasagne_params.core.runtime_check import compare_runtime
@@ -32,21 +31,8 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 
 def check(specs, sinks):
-    """Build in master; the derivation must agree with master everywhere."""
-    layers = build_layers(specs)
-    outputs = [layers[name] for name in sinks]
-    comparison = lp.compare(outputs)
-    assert comparison.ok, str(comparison)
-    assert_formulas_evaluate(comparison.derived)
-    from_specs = {row.name: row for row in lp.derive(specs, "master").layers}
-    for row in comparison.derived.layers:
-        mine = from_specs[row.name]
-        assert (mine.output_shape, mine.params, mine.trainable_params) == (
-            row.output_shape, row.params, row.trainable_params), row.name
-    for layer in lp.derive_costs(specs, lasagne_version="master").layers:
-        for op in layer.ops:
-            assert op.count is None or eval(op.formula) == op.count, (layer.name, op)
-    return outputs, comparison
+    """Build in master; the derivation (for master) must agree with master everywhere."""
+    return check_network(specs, sinks, "master")
 
 
 def test_generator_covers_every_master_cpu_class():
@@ -66,24 +52,6 @@ def test_random_master_chains_agree_with_master(lasagne_master, net):
 @given(netgen.networks(dag=True, max_layers=12, master=True))
 def test_random_master_dags_agree_with_master(lasagne_master, net):
     check(*net)
-
-
-def forward_shapes(outputs, batch=2):
-    """The shape of every layer's array in a compiled forward pass (inputs: random)."""
-    import theano
-    from lasagne import layers as L
-    all_layers = L.get_all_layers(outputs)
-    inputs = [layer for layer in all_layers if isinstance(layer, L.InputLayer)]
-    f = theano.function([layer.input_var for layer in inputs],
-                        L.get_output(all_layers, deterministic=True),
-                        on_unused_input="ignore")
-    rng = np.random.RandomState(0)
-    data = [np.zeros(tuple(batch if d is None else d for d in layer.shape),
-                     dtype=layer.input_var.dtype)
-            if str(layer.input_var.dtype).startswith("int") else
-            rng.rand(*(batch if d is None else d for d in layer.shape)).astype(
-                theano.config.floatX) for layer in inputs]
-    return [a.shape for a in f(*data)]
 
 
 @settings(FUZZ, max_examples=6, derandomize=True)

@@ -18,7 +18,7 @@ __all__ = ["Length", "conv_length", "pool_length", "conv_pads", "transposed_leng
 POOL_MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Length:
     """One axis' output length and its derivation, e.g. ``(28-(5-1))=24``."""
 

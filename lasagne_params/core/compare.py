@@ -27,7 +27,7 @@ TOTALS = ("total_params", "trainable_params")
 NETWORK = "(network)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mismatch:
     """One disagreement: ``layer`` (a name, or ``"(network)"`` for totals), ``field``, both values."""
 
@@ -64,7 +64,7 @@ class Checked:
         return self.ok
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comparison(Checked):
     """The derived and the reported Report side by side.
 

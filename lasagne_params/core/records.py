@@ -1,8 +1,8 @@
 """Plain data: what a network is (LayerSpec) and what was found (LayerRow, Report).
 
-Every record of the package is a frozen dataclass (this module's, the cost
-records, the rules' Result, the comparison's): made with its constructor,
-compared by value, never changed.  They hold ints, tuples, strings and
+Every record of the package is a frozen dataclass with slots (this module's,
+the cost records, the rules' Result, the comparison's): made with its
+constructor, compared by value, never changed, one small object each.  They hold ints, tuples, strings and
 ``None`` only; they neither format themselves for display (``render/``
 does) nor import Theano or Lasagne.
 """
@@ -22,7 +22,7 @@ def shape_size(shape):
     return size
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerSpec:
     """One layer of a network description.
 
@@ -43,7 +43,7 @@ class LayerSpec:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamArray:
     """One parameter array of a layer: its name, shape and tags.
 
@@ -67,7 +67,7 @@ class ParamArray:
                 "key": self.key}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer's figures: output shape, parameter counts, and why.
 
@@ -131,7 +131,7 @@ def unique_totals(rows):
     return sum(sizes.values()), sum(trainable.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """Every layer's figures, in Lasagne's ``get_all_layers`` order.
 

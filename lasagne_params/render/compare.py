@@ -62,7 +62,7 @@ def render_comparison(comparison):
         totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
     ok_total = not any(layer == "(network)" for layer, _ in bad)
     rows.append(totals + ["ok" if ok_total else "MISMATCH"])
-    headers = ["#", "name", "type", "derived size", "Lasagne size", "derived params",
+    headers = ["#", "name", "kind", "derived size", "Lasagne size", "derived params",
                "Lasagne params"]
     if trainable:
         headers += ["derived trainable", "Lasagne trainable"]

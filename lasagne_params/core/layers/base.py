@@ -37,7 +37,7 @@ LINEAR = (None, "linear", "identity")
 _UNSET = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """A layer class's constructor keywords: ``required`` (no default) and ``optional``.
 
@@ -104,7 +104,7 @@ def signature(line):
     return Signature(names(required), names(optional), tuple(added))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """What a shape rule derives for one layer.
 
@@ -123,7 +123,7 @@ class Result:
     lasagne_shape: Optional[Shape] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cost:
     """What a cost rule derives for one layer: work per example, and receptive field.
 
@@ -139,7 +139,7 @@ class Cost:
 HyperParam = Union[str, Tuple[str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerKind:
     """Everything lasagne_params knows about one Lasagne layer class.
 

@@ -92,7 +92,7 @@ KINDS = (
     LayerKind("GaussianNoiseLayer", identity, elementwise_cost, "noise",
               signature("incoming | sigma name"), hyper_params=("sigma",)),
     LayerKind("NonlinearityLayer", identity, nonlinearity_cost, "noise",
-              signature("incoming | nonlinearity name")),
+              signature("incoming | nonlinearity name"), hyper_params=("nonlinearity",)),
     LayerKind("LocalResponseNormalization2DLayer", local_response_norm,
               local_response_norm_cost, "normalization",
               signature("incoming | alpha k beta n name"),

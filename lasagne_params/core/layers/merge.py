@@ -123,21 +123,30 @@ def concat_cost(ctx: CostCtx) -> Cost:
     return Cost((), ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None)
 
 
-def merge_cost(ctx: CostCtx) -> Cost:
-    """ElemwiseSumLayer/ElemwiseMergeLayer: one operation per element per extra input,
-    plus one per coefficient other than 1; the receptive field passes if the inputs' agree."""
-    coeffs = ctx.get("coeffs", 1)
-    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
-    per = len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1)
+def _merge_cost(ctx, per):
+    """``per`` operations per output element; the receptive field passes if the inputs' agree."""
     return Cost((ctx.per_element("elementwise", (per,)),) if per else (),
                 ctx.input_receptive_field)
+
+
+def merge_cost(ctx: CostCtx) -> Cost:
+    """ElemwiseMergeLayer: one operation per element per extra input."""
+    return _merge_cost(ctx, len(ctx.input_shapes) - 1)
+
+
+def sum_cost(ctx: CostCtx) -> Cost:
+    """ElemwiseSumLayer: one addition per element per extra input, plus one
+    multiplication per coefficient other than 1."""
+    coeffs = ctx.get("coeffs", 1)
+    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
+    return _merge_cost(ctx, len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1))
 
 
 KINDS = (
     LayerKind("ConcatLayer", concat, concat_cost, "merge",
               signature("incomings | axis cropping@master name"),
               hyper_params=("axis", "cropping")),
-    LayerKind("ElemwiseSumLayer", elemwise_sum, merge_cost, "merge",
+    LayerKind("ElemwiseSumLayer", elemwise_sum, sum_cost, "merge",
               signature("incomings | coeffs cropping@master name"),
               hyper_params=("coeffs", "cropping")),
     LayerKind("ElemwiseMergeLayer", elemwise_merge, merge_cost, "merge",

@@ -109,6 +109,10 @@ def normalization_cost(ctx: CostCtx) -> Cost:
     return Cost((ctx.per_element("elementwise", (steps,)),), ctx.input_receptive_field)
 
 
+def _sources_text(inputs):
+    return " and ".join("the output of %s" % name for name, _ in inputs) or "its input"
+
+
 def explain_batch_norm(row, inputs, last):
     """BatchNormLayer: the four arrays, which are learned, which are statistics."""
     arrays = {a.name: a for a in row.param_arrays}
@@ -116,17 +120,19 @@ def explain_batch_norm(row, inputs, last):
     learned = [arrays[n] for n in ("beta", "gamma") if n in arrays]
     size = stats[0].size if stats else 0
     per = "x".join(str(d) for d in stats[0].shape) if stats else "1"
-    text = ["Layer %d, %s (%s), normalizes each of the %s positions (%s) it keeps apart: "
-            "%s = %s values." % (row.index, row.name, row.kind, thousands(size), per,
-                                 row.param_formula, thousands(row.params))]
+    text = ["Layer %d, %s (%s), normalizes %s, holding %s value(s) per array for the %s "
+            "positions it does not normalize over: %s = %s values."
+            % (row.index, row.name, row.kind, _sources_text(inputs), thousands(size), per,
+               row.param_formula, thousands(row.params))]
     if learned:
-        text.append("%s learned (%s), %s."
+        text.append("Its %s %s learned (%s): %s."
                     % (" and ".join(a.name for a in learned),
+                       "are" if len(learned) == 2 else "is",
                        "shift and scale" if len(learned) == 2 else "a shift" if
                        learned[0].name == "beta" else "a scale",
                        plural(sum(a.size for a in learned), "trainable parameter")))
-    text.append("mean and inv_std are running statistics, updated in training but not by "
-                "the gradient: Lasagne counts them (%s) but does not train them."
+    text.append("Its mean and inv_std are running statistics, updated in training but not "
+                "by the gradient: Lasagne counts them (%s) but does not train them."
                 % thousands(sum(a.size for a in stats)))
     return text
 

@@ -120,11 +120,10 @@ def expression(ctx: Ctx) -> Result:
 
 
 def read_expression(layer):
-    """ExpressionLayer's output_shape as built: a function it holds, else ``_output_shape``."""
+    """ExpressionLayer's output_shape when it was given as a function: the layer then
+    holds it as its own ``get_output_shape_for`` (and has no ``_output_shape``)."""
     own = vars(layer).get("get_output_shape_for")
-    if own is not None:
-        return {"output_shape": own}
-    return {"output_shape": getattr(layer, "_output_shape", None)}
+    return {"output_shape": own} if own is not None else {}
 
 
 def inverse(ctx: Ctx) -> Result:
@@ -222,8 +221,9 @@ KINDS = (
               signature("incoming | lower upper shared_axes name"),
               hyper_params=("lower", "upper", "shared_axes"), since=_MASTER),
     LayerKind("ExpressionLayer", expression, unknown_work, "special",
-              signature("incoming function | output_shape name"), hyper_params=("function",),
-              since=_MASTER, reader=read_expression),
+              signature("incoming function | output_shape name"),
+              hyper_params=("function", ("_output_shape", "output_shape")), since=_MASTER,
+              reader=read_expression),
     LayerKind("InverseLayer", inverse, unknown_work, "special",
               signature("incoming layer | name"), since=_MASTER),
     LayerKind("TransformerLayer", transformer, transformer_cost, "special",

@@ -13,15 +13,16 @@ from ..records import shape_size
 from ..text import axis_text, product_text, with_size
 from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 from .conv import LAYOUTS, conv_pads, groups
+from .explain import channels_first_convolution, locally_connected
 
 __all__ = ["KINDS", "transposed_conv2d", "transposed_conv3d", "dilated_conv2d",
            "locally_connected2d"]
 
 
-def _bias(ctx, num_filters, positions, weights_text, weight_count):
+def _bias(ctx, num_filters, positions, weights_text):
     """The bias array (tied, untied or none) and the parameter formula."""
     if not ctx.has_param("b"):
-        return [], "%s*%d" % (weights_text, num_filters) if weight_count else weights_text
+        return [], "%s*%d" % (weights_text, num_filters)
     if ctx.flag("untie_biases", False):
         ctx.require_known(positions, "the output size (for untied biases)")
         return ([ctx.param_array("b", (num_filters,) + tuple(positions), regularizable=False)],
@@ -62,14 +63,16 @@ def _transposed(ctx: Ctx, n) -> Result:
         formula = ""
     out = (shape[0], num_filters) + tuple(spatial)
     weights_text = product_text(fsize + (channels,))
-    arrays, params = _bias(ctx, num_filters, spatial, weights_text, True)
+    arrays, params = _bias(ctx, num_filters, spatial, weights_text)
     arrays.insert(0, ctx.param_array("W", (channels, num_filters) + fsize))
     return Result(out, formula, tuple(arrays), params)
 
 
 def transposed_conv2d(ctx: Ctx) -> Result:
-    """TransposedConv2DLayer: ``(n*m*c+1)*k``; each length ``(in-1)*stride+f-2*crop``,
-    or ``output_size`` (which Theano accepts up to ``stride-1`` beyond that)."""
+    """TransposedConv2DLayer: ``(n*m*c+1)*k``; lengths ``(in-1)*stride+f-2*crop``.
+
+    Or ``output_size``, which Theano accepts up to ``stride-1`` beyond that.
+    """
     return _transposed(ctx, 2)
 
 
@@ -100,7 +103,7 @@ def dilated_conv2d(ctx: Ctx) -> Result:
     ctx.check_lengths(lengths, "filter_size")
     spatial = tuple(length.value for length in lengths)
     out = (shape[0], num_filters) + spatial
-    arrays, params = _bias(ctx, num_filters, spatial, product_text(fsize + (channels,)), True)
+    arrays, params = _bias(ctx, num_filters, spatial, product_text(fsize + (channels,)))
     arrays.insert(0, ctx.param_array("W", (channels, num_filters) + fsize))
     return Result(out, with_size(axis_text(lengths), out), tuple(arrays), params)
 
@@ -133,7 +136,7 @@ def locally_connected2d(ctx: Ctx) -> Result:
     weights_text = "%s*%s" % (product_text(window), product_text((rows, cols)))
     w_shape = ((num_filters,) + fsize if channelwise else (num_filters, channels) + fsize) \
         + (rows, cols)
-    arrays, params = _bias(ctx, num_filters, (rows, cols), weights_text, True)
+    arrays, params = _bias(ctx, num_filters, (rows, cols), weights_text)
     arrays.insert(0, ctx.param_array("W", w_shape))
     out = (shape[0], num_filters, rows, cols)
     return Result(out, "", tuple(arrays), params)
@@ -172,26 +175,25 @@ def locally_connected_cost(ctx: CostCtx) -> Cost:
 
 _HYPER = ("num_filters", "filter_size", "untie_biases", "nonlinearity", "flip_filters",
           "num_groups")
+_TRANSPOSED = dict(
+    keywords=signature("incoming num_filters filter_size | stride crop untie_biases W b "
+                       "nonlinearity flip_filters output_size num_groups name"),
+    hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
+    since=versions.MASTER, explain=channels_first_convolution)
 
 KINDS = (
     LayerKind("TransposedConv2DLayer", transposed_conv2d, transposed_cost, "conv",
-              signature("incoming num_filters filter_size | stride crop untie_biases W b "
-                        "nonlinearity flip_filters output_size num_groups name"),
-              hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
-              since=versions.MASTER, aliases=("Deconv2DLayer",)),
+              aliases=("Deconv2DLayer",), **_TRANSPOSED),
     LayerKind("TransposedConv3DLayer", transposed_conv3d, transposed_cost, "conv",
-              signature("incoming num_filters filter_size | stride crop untie_biases W b "
-                        "nonlinearity flip_filters output_size num_groups name"),
-              hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
-              since=versions.MASTER, aliases=("Deconv3DLayer",)),
+              aliases=("Deconv3DLayer",), **_TRANSPOSED),
     LayerKind("DilatedConv2DLayer", dilated_conv2d, dilated_cost, "conv",
               signature("incoming num_filters filter_size | dilation pad untie_biases W b "
                         "nonlinearity flip_filters num_groups name"),
               hyper_params=_HYPER + ("dilation", "pad"), arrays=("W", "b"),
-              since=versions.MASTER),
+              since=versions.MASTER, explain=channels_first_convolution),
     LayerKind("LocallyConnected2DLayer", locally_connected2d, locally_connected_cost, "conv",
               signature("incoming num_filters filter_size | stride pad untie_biases W b "
                         "nonlinearity flip_filters channelwise convolution num_groups name"),
               hyper_params=_HYPER + ("stride", "pad", "channelwise"), arrays=("W", "b"),
-              since=versions.MASTER),
+              since=versions.MASTER, explain=locally_connected),
 )
