@@ -56,8 +56,13 @@ def main(argv=None):
         if not comparison.ok:
             problems.append(str(comparison))
         if runtime:
-            check = compare_runtime(comparison.derived, comparison.reported,
-                                    forward_shapes(outputs))
+            try:
+                shapes = forward_shapes(outputs)
+            except Exception as exc:       # Theano's own failures are reported, not fatal
+                problems.append("forward pass failed: %s: %s\n%r"
+                                % (type(exc).__name__, str(exc).splitlines()[0], specs))
+                return
+            check = compare_runtime(comparison.derived, comparison.reported, shapes)
             counts["forward passes"] += 1
             known = {m.layer for m in comparison.lasagne_wrong}
             for row in check.rows:

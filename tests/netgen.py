@@ -312,7 +312,9 @@ def _master_moves(g, shape):
     ndim = len(shape)
     moves = ["normalize", "per_axis", "expression", "inverse"]
     if ndim == 4:
-        moves += ["transposed", "dilated", "upscale", "cropped_merge", "transformer"]
+        moves += ["transposed", "dilated", "upscale", "cropped_merge"]
+        if min(shape[2:]) >= 2:     # on one row or column its sampling grid divides by 0
+            moves.append("transformer")
         if None not in shape[1:] and shape[2] * shape[3] <= 64:
             moves.append("local")
         if min(shape[2:]) >= 2:

@@ -9,10 +9,8 @@ import lasagne_params as lp
 from lasagne_params import LayerSpec
 
 
-@pytest.fixture(scope="module")
-def lasagne(lasagne_release):
-    """The cases here are Lasagne 0.1's figures (master's: tests/test_master_layers.py)."""
-    return lasagne_release
+# The cases here are Lasagne 0.1's figures (master's: tests/test_master_layers.py).
+pytestmark = pytest.mark.usefixtures("lasagne_release")
 
 
 def build(specs, **kwargs):
