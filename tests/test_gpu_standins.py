@@ -34,11 +34,6 @@ def master(lasagne):
     return hasattr(lasagne.layers.conv, "BaseConvLayer")
 
 
-def needs_master(lasagne):
-    if not hasattr(lasagne.layers, "BatchNormLayer"):
-        pytest.skip("Lasagne 0.1 has no such class (master only)")
-
-
 def real_source(name):
     """The installed real module's syntax tree (e.g. lasagne/layers/dnn.py)."""
     spec = importlib.util.find_spec("lasagne.layers")
@@ -286,8 +281,8 @@ def test_nin_c01b_is_a_one_by_one_convolution(lasagne, gpu):
                                atol=1e-6)
 
 
-def test_master_3d_pyramid_and_batch_norm_standins(lasagne, gpu):
-    needs_master(lasagne)
+def test_master_3d_pyramid_and_batch_norm_standins(lasagne_master, gpu):
+    lasagne = lasagne_master
     from lasagne.layers import (BatchNormLayer, Conv3DLayer, InputLayer, MaxPool3DLayer,
                                 SpatialPyramidPoolingLayer)
     dnn = gpu[0]
@@ -380,3 +375,28 @@ def test_install_is_idempotent_and_reported(lasagne):
     report = lp.install_compat()
     assert "GPU stand-ins" in report.present
     assert sum(isinstance(f, gpu_standins.StandinFinder) for f in __import__("sys").meta_path) == 1
+
+
+@pytest.mark.slow
+def test_standin_networks_train(lasagne, gpu):
+    """Gradients and updates flow through every kind of stand-in (one Adam step each way)."""
+    import theano
+    import theano.tensor as T
+    from lasagne.layers import DenseLayer, InputLayer, get_all_params, get_output
+    dnn, corrmm, cc = gpu
+    inp = InputLayer((4, 4, 10, 10))
+    net = dnn.MaxPool2DDNNLayer(dnn.Conv2DDNNLayer(inp, 16, 3, pad=1), 2)
+    net = cc.bc01_to_c01b(corrmm.Conv2DMMLayer(net, 16, 3))
+    net = cc.MaxPool2DCCLayer(cc.Conv2DCCLayer(net, 16, 2, dimshuffle=False), 2,
+                              dimshuffle=False)
+    net = DenseLayer(cc.c01b_to_bc01(cc.NINLayer_c01b(net, 8)), 3, nonlinearity=None)
+    params = get_all_params(net, trainable=True)
+    assert len(params) == 2 * 5
+    loss = T.sqr(get_output(net) - 1).mean()
+    step = theano.function([inp.input_var], loss,
+                           updates=lasagne.updates.adam(loss, params, learning_rate=0.01))
+    before = [p.get_value() for p in params]
+    data = rand(4, 4, 10, 10, seed=16)
+    losses = [float(step(data)) for _ in range(5)]
+    assert all(np.isfinite(losses)) and losses[-1] < losses[0]
+    assert all(not np.array_equal(b, p.get_value()) for b, p in zip(before, params))

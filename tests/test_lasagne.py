@@ -4,6 +4,7 @@ import pytest
 
 from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
 import lasagne_params as lp
+from lasagne_params.core import versions
 
 
 def test_question_network_against_lasagne(lasagne, question_net):
@@ -31,7 +32,11 @@ def build(lasagne, kind, input_shape, **kwargs):
 
 CONFIGS = [
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=3, pad="same")),
-    ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=4, pad="same")),
+    pytest.param("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=4,
+                                                        pad="same"),
+                 marks=pytest.mark.skipif(versions.installed() == versions.MASTER,
+                                          reason="Lasagne 0.1 pads an even filter for "
+                                                 "'same'; master refuses it")),
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=4, filter_size=5, pad="full")),
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=4, filter_size=5, pad="full",
                                             stride=3)),
@@ -64,7 +69,8 @@ CONFIGS = [
 
 
 @pytest.mark.parametrize("kind, input_shape, kwargs", CONFIGS,
-                         ids=["%s-%d" % (c[0], i) for i, c in enumerate(CONFIGS)])
+                         ids=["%s-%d" % (getattr(c, "values", c)[0], i)
+                              for i, c in enumerate(CONFIGS)])
 def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
     net = build(lasagne, kind, input_shape, **kwargs)
     comparison = lp.compare(net)

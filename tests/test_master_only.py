@@ -117,6 +117,11 @@ def test_spec_builds_say_it_too(lasagne_release):
             "num_filters": 4, "filter_size": 3, "flip_filters": False})])
     assert (info.value.layer, info.value.field) == ("c", "flip_filters")
     assert INSTALL in info.value.message
+    with pytest.raises(lp.SpecError) as info:
+        lp.build([base, LayerSpec("d", "DenseLayer", ("in",), {
+            "num_units": 4, "nonlinearity": "elu"})])
+    assert (info.value.layer, info.value.field) == ("d", "nonlinearity")
+    assert info.value.message.startswith("lasagne.nonlinearities.elu is in Lasagne master")
 
 
 def _exists(module, name):

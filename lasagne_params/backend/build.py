@@ -42,6 +42,9 @@ def named_function(key, value, **where):
     found = getattr(module, name, None)
     if name.startswith("_") or not callable(found) or inspect.isclass(found) \
             or inspect.ismodule(found):
+        master = missing_name(module.__name__, name)
+        if master:
+            raise SpecError(master, field=key, **where)
         names = [n for n in dir(module) if not n.startswith("_")]
         raise SpecError("%s has no function %r%s" % (module.__name__, value,
                                                      did_you_mean(name, names)),

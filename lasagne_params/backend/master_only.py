@@ -27,6 +27,7 @@ import sys
 
 from ..core import versions
 from ..core.registry import ALIASES, KINDS
+from ..describe.keywords import MASTER_NONLINEARITIES
 
 __all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword"]
 
@@ -40,8 +41,7 @@ MASTER_NAMES = {
                        "dropout_locations", "instance_norm", "layer_norm", "prelu", "rrelu",
                        "spatial_dropout", "standardize", "local", "special"),
     "lasagne.layers.dnn": ("batch_norm_dnn",),
-    "lasagne.nonlinearities": ("SELU", "ScaledTanH", "ScaledTanh", "elu", "selu",
-                               "softplus"),
+    "lasagne.nonlinearities": MASTER_NONLINEARITIES + ("SELU", "ScaledTanH", "ScaledTanh"),
     "lasagne.updates": ("adamax", "amsgrad"),
     "lasagne.objectives": ("align_targets", "binary_accuracy", "binary_hinge_loss",
                            "categorical_accuracy", "huber_loss", "multiclass_hinge_loss"),
