@@ -59,7 +59,6 @@ import lasagne
 import theano.tensor as T
 from lasagne import init, nonlinearities
 from lasagne.layers import Conv2DLayer, Layer, Pool2DLayer
-from lasagne.layers.conv import conv_output_length
 from lasagne.layers.pool import pool_output_length
 from lasagne.utils import as_tuple
 
