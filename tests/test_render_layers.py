@@ -53,7 +53,7 @@ def test_json_carries_notes_and_derived_flags():
 def test_comparison_shows_trainable_columns(lasagne, recurrent_net):
     text = lp.render(lp.compare(recurrent_net))
     lines = text.splitlines()
-    assert lines[0].split() == ["#", "name", "type", "derived", "size", "Lasagne", "size",
+    assert lines[0].split() == ["#", "name", "kind", "derived", "size", "Lasagne", "size",
                                 "derived", "params", "Lasagne", "params", "derived",
                                 "trainable", "Lasagne", "trainable", "check"]
     lstm = next(line for line in lines if " lstm " in line).split()
