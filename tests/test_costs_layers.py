@@ -7,7 +7,8 @@ from lasagne_params import LayerSpec, zoo
 
 
 def costs_of(*layers):
-    report = lp.derive_costs(chain(*layers))
+    """Costs of a chain, derived for Lasagne 0.1 (the GPU layers' even 'same' is 0.1's)."""
+    report = lp.derive_costs(chain(*layers), lasagne_version="0.1")
     return {layer.name: layer for layer in report.layers}
 
 
