@@ -137,7 +137,13 @@ def resolve(args):
     """
     load_kinds(args.kinds)
     if args.zoo is not None:
-        return zoo_network(args.zoo)
+        network = zoo_network(args.zoo)
+        zoo = sys.modules.get("lasagne_params.zoo")
+        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
+                                                                          ()):
+            from .core.versions import MASTER
+            args.lasagne = MASTER          # the zoo's master networks derive for master
+        return network
     if os.path.splitext(args.network)[1].lower() in PARSERS:
         from .describe.spec import read_spec_file
         return read_spec_file(args.network)
@@ -167,6 +173,14 @@ def _positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError("expected a positive int, got %r" % text)
     return value
+
+
+def _lasagne_version(text):
+    from .core.versions import canonical
+    try:
+        return canonical(text)
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _show_parser(sub, parents):
@@ -229,6 +243,9 @@ def _parser(argv=None):
     net.add_argument("network", nargs="?",
                      help="SPEC.json, SPEC.yaml or path/to/module.py:function")
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
+        "derive with this Lasagne version's semantics: 0.1 or master (default: the "
+        "spec file's, else the installed Lasagne's, else master)"))
     net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
@@ -264,15 +281,16 @@ def _show(args, out):
                             field="--explain")
     with_costs = _cost_options(args)
     network = resolve(args)
-    comparison = compare(network) if args.check else None   # falsy when it disagrees
-    costs = derive_costs(network, batch_size=args.batch_size,
-                         floatx=args.floatx or "float32") if with_costs else None
+    version = args.lasagne
+    comparison = compare(network, version) if args.check else None   # falsy: disagrees
+    costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
+                         lasagne_version=version) if with_costs else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
-        report = derive(network)
+        report = derive(network, version)
     if args.format == "json":
         if comparison is not None:
             out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
@@ -302,7 +320,7 @@ def _wrote(path, report):
 def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
-    report = derive(resolve(args))
+    report = derive(resolve(args), args.lasagne)
     write_snapshot(report, args.output)
     out.write(_wrote(args.output, report))
     return 0
@@ -313,7 +331,8 @@ def _draw(args, out):
     from .render.picture import file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve(args)
-    drawn = derive_costs(network) if args.costs else derive(network)
+    drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
+        else derive(network, args.lasagne)
     draw(drawn, args.output)
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
@@ -324,7 +343,7 @@ def _check(args, out):
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against)
-    changes = diff_snapshot(recorded, derive(resolve(args)))
+    changes = diff_snapshot(recorded, derive(resolve(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
 

@@ -11,8 +11,9 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netgen
-from layer_cases import CASES
+from layer_cases import CASES, MASTER_CASES
 from lasagne_params import LayerSpec, derive_costs
+from lasagne_params.core import versions
 from lasagne_params.core.costs import cost_report
 from lasagne_params.core.derive import derive_specs
 from lasagne_params.core.layers.base import FAMILIES, LayerKind, Signature
@@ -109,16 +110,28 @@ def test_rules_read_only_what_a_built_layer_keeps(net):
     check_reads(reads)
 
 
+@FUZZ
+@given(netgen.networks(dag=True, max_layers=8, master=True))
+def test_master_rules_read_only_what_a_built_layer_keeps(net):
+    specs, _ = net
+    reads = {}
+    specs = recorded(specs, reads)
+    cost_report(specs, derive_specs(specs, version=versions.MASTER))
+    check_reads(reads)
+
+
 def test_the_hand_computed_cases_read_only_declared_keywords_too():
     reads = {}
-    for kind, args, inputs, *_ in CASES:
-        specs = [LayerSpec("in%d" % i, "InputLayer", (), {"shape": s})
-                 for i, s in enumerate(inputs)]
-        specs.append(LayerSpec("x", kind, tuple(s.name for s in specs), dict(args)))
-        specs = recorded(specs, reads)
-        cost_report(specs, derive_specs(specs))
+    for cases, default in ((CASES, versions.RELEASE), (MASTER_CASES, versions.MASTER)):
+        for kind, args, inputs, *_ in cases:
+            specs = [LayerSpec("in%d" % i, "InputLayer", (), {"shape": s})
+                     for i, s in enumerate(inputs)]
+            specs.append(LayerSpec("x", kind, tuple(s.name for s in specs), dict(args)))
+            specs = recorded(specs, reads)
+            version = versions.MASTER if args.get("only_return_final") else default
+            cost_report(specs, derive_specs(specs, version=version))
     check_reads(reads)
-    assert set(reads) >= {kind for kind, *_ in CASES}
+    assert set(reads) >= {kind for kind, *_ in CASES + MASTER_CASES}
 
 
 def test_the_recorder_sees_what_a_rule_reads():
@@ -132,15 +145,19 @@ def test_the_recorder_sees_what_a_rule_reads():
 @settings(FUZZ, max_examples=40)
 @given(st.data())
 def test_round_trip_through_lasagne_keeps_every_figure_and_cost(lasagne, data):
-    """Specs -> Lasagne layers -> specs read back: the same rows and the same costs."""
+    """Specs -> Lasagne layers -> specs read back: the same rows and the same costs (with
+    master's classes where master is installed)."""
     from lasagne_params.backend.build import build_layers
-    from lasagne_params.backend.read import specs_from_lasagne
-    specs, sinks = data.draw(netgen.networks(dag=True, max_layers=6))
+    from lasagne_params.backend.read import network_version, specs_from_lasagne
+    version = network_version()
+    specs, sinks = data.draw(netgen.networks(dag=True, max_layers=6,
+                                             master=version == versions.MASTER))
     built = build_layers(specs)
     back = specs_from_lasagne([built[name] for name in sinks])
     by_name = {spec.name: spec for spec in specs}
-    mine = cost_report([by_name[s.name] for s in back])
-    theirs = cost_report(back)
+    mine = cost_report([by_name[s.name] for s in back], derive_specs(
+        [by_name[s.name] for s in back], version=version))
+    theirs = cost_report(back, derive_specs(back, version=version))
     for a, b in zip(mine.report.layers, theirs.report.layers):
         assert (a.output_shape, a.params, a.trainable_params, a.param_formula,
                 a.shape_formula) == (b.output_shape, b.params, b.trainable_params,

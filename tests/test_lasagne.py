@@ -66,6 +66,10 @@ CONFIGS = [
 @pytest.mark.parametrize("kind, input_shape, kwargs", CONFIGS,
                          ids=["%s-%d" % (c[0], i) for i, c in enumerate(CONFIGS)])
 def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
+    if kwargs.get("pad") == "same" and kwargs.get("filter_size") == 4 and \
+            not lasagne.__version__.startswith("0.1"):
+        pytest.skip("an even filter with 'same' is Lasagne 0.1's (master raises: "
+                    "tests/test_rules_master.py)")
     net = build(lasagne, kind, input_shape, **kwargs)
     comparison = lp.compare(net)
     assert comparison.ok, lp.render(comparison)

@@ -9,6 +9,10 @@ import lasagne_params as lp
 from lasagne_params import LayerSpec
 
 
+# The cases here are Lasagne 0.1's figures (master's: tests/test_master_layers.py).
+pytestmark = pytest.mark.usefixtures("lasagne_release")
+
+
 def build(specs, **kwargs):
     """The last layer of ``specs`` built in Lasagne."""
     from lasagne_params.backend.build import build_layers

@@ -74,7 +74,9 @@ class LayerRow:
     where there is nothing to derive.  ``note`` tells the reader anything
     else worth knowing about the row; ``derived`` is False for a row whose
     figures were taken from Lasagne because no rule could derive it (see
-    ``api.compare``).
+    ``api.compare``).  ``lasagne_shape`` is the static output shape Lasagne
+    reports where it is known to be wrong (``output_shape`` is then the
+    shape Theano computes, and the note says why); None otherwise.
     """
 
     index: int
@@ -89,6 +91,7 @@ class LayerRow:
     param_arrays: Tuple[ParamArray, ...] = ()
     note: str = ""
     derived: bool = True
+    lasagne_shape: Optional[Shape] = None
 
     def to_dict(self):
         return {
@@ -104,6 +107,7 @@ class LayerRow:
             "param_arrays": [array.to_dict() for array in self.param_arrays],
             "note": self.note,
             "derived": self.derived,
+            "lasagne_shape": None if self.lasagne_shape is None else list(self.lasagne_shape),
         }
 
 

@@ -43,6 +43,8 @@ def render_comparison(comparison):
         row = mine or theirs
         if row.name in comparison.not_derived:
             check = "not derived"
+        elif any(m.layer == row.name for m in comparison.lasagne_wrong):
+            check = "Lasagne wrong"
         else:
             check = "MISMATCH" if any(layer == row.name for layer, _ in bad) else "ok"
         cells = [i, row.name, row.kind,
@@ -81,6 +83,10 @@ def render_comparison(comparison):
                          + "\n".join("  %s: %s" % (name, derived.layer(name).note)
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
+    if comparison.lasagne_wrong:
+        verdict += "\n%d figure(s) where Lasagne is known to be wrong:\n" % len(
+            comparison.lasagne_wrong) + "\n".join(
+            "  %s: %s" % (mismatch_line(m), m.note) for m in comparison.lasagne_wrong)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 
 
