@@ -42,7 +42,7 @@ def main(argv=None):
 
     counts = collections.Counter()
     kinds = collections.Counter()
-    problems = []
+    problems, failed = [], []
 
     def run(net, runtime):
         specs, sinks = net
@@ -59,8 +59,8 @@ def main(argv=None):
             try:
                 shapes = forward_shapes(outputs)
             except Exception as exc:       # Theano's own failures are reported, not fatal
-                problems.append("forward pass failed: %s: %s\n%r"
-                                % (type(exc).__name__, str(exc).splitlines()[0], specs))
+                failed.append("forward pass failed: %s: %s\n%r"
+                              % (type(exc).__name__, str(exc).splitlines()[0], specs))
                 return
             check = compare_runtime(comparison.derived, comparison.reported, shapes)
             counts["forward passes"] += 1
@@ -86,15 +86,16 @@ def main(argv=None):
 
         fuzz()
     print("%d networks (%d layers, %d forward passes) against Lasagne %s in %.0f s: "
-          "%d disagreements, %d static shapes where Lasagne is known wrong"
-          % (counts["networks"], counts["layers"], counts["forward passes"],
-             lasagne.__version__, time.time() - started, len(problems),
-             counts["lasagne wrong"]))
+          "%d disagreements, %d static shapes where Lasagne is known wrong, %d forward "
+          "passes Theano could not run" % (counts["networks"], counts["layers"],
+                                           counts["forward passes"], lasagne.__version__,
+                                           time.time() - started, len(problems),
+                                           counts["lasagne wrong"], len(failed)))
     for kind, number in sorted(kinds.items()):
         print("  %-34s %6d layers" % (kind, number))
-    for problem in problems[:5]:
+    for problem in problems[:5] + failed[:5]:
         print(problem)
-    return 1 if problems else 0
+    return 1 if problems or failed else 0
 
 
 if __name__ == "__main__":

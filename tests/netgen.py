@@ -461,7 +461,9 @@ def inverse(g, src):
 
 def transformer(g, src):
     loc = g.add("DenseLayer", (src,), num_units=6, nonlinearity="identity")
-    factors = [1, 2, (1, 2)] if min(g.shapes[src][2:]) >= 2 else [1]
+    rows, cols = g.shapes[src][2:]      # outputs of 2+ rows and columns: see _master_moves
+    factors = [f for f in (1, 2, (1, 2)) if rows // (f if isinstance(f, int) else f[0]) >= 2
+               and cols // (f if isinstance(f, int) else f[1]) >= 2]
     return g.add("TransformerLayer", (src, loc), downsample_factor=g.choice(factors))
 
 

@@ -203,9 +203,8 @@ def test_strided_padded_receptive_field_by_hand():
 def test_same_padding_of_an_even_filter_pads_more_before():
     specs = chain(("in", "InputLayer", {"shape": (None, 1, 9, 9)}),
                   ("c", "Conv2DLayer", {"num_filters": 1, "filter_size": (4, 5), "pad": "same"}))
-    # Lasagne 0.1's rule (master refuses an even filter with 'same')
     rows, cols = derive_costs(specs, lasagne_version="0.1").layer("c").receptive_field
-    assert (rows.size, rows.start) == (4, -2)        # Lasagne pads 4//2 = 2 before
+    assert (rows.size, rows.start) == (4, -2)        # Lasagne 0.1 pads 4//2 = 2 before
     assert (cols.size, cols.start) == (5, -2)
 
 

@@ -133,7 +133,7 @@ INVALID = [
 @pytest.mark.parametrize("case", INVALID, ids=[c.label for c in INVALID])
 def test_derivation_names_layer_field_and_formula(case):
     with pytest.raises(LayerRuleError) as info:
-        derive(list(case.specs), lasagne_version="0.1")      # the table records Lasagne 0.1
+        derive(list(case.specs), "0.1")             # the messages of Lasagne 0.1's rules
     error = info.value
     assert (error.layer, error.field) == (case.layer, case.field)
     assert case.message in str(error)
@@ -164,5 +164,5 @@ def test_even_same_filter_is_valid_in_lasagne_01(lasagne_release):
     pads f//2 before and (f-1)//2 after, and the output keeps the input's length."""
     from lasagne_params.backend.build import build_layers
     specs = on(IMG, "Conv2DLayer", num_filters=2, filter_size=4, pad="same")
-    assert derive(list(specs)).layers[-1].output_shape == (None, 2, 6, 6)
+    assert derive(list(specs), "0.1").layers[-1].output_shape == (None, 2, 6, 6)
     assert build_layers(specs)["x"].output_shape == (None, 2, 6, 6)

@@ -4,7 +4,6 @@ import pytest
 
 from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_SHAPES
 import lasagne_params as lp
-from lasagne_params.core import versions
 
 
 def test_question_network_against_lasagne(lasagne, question_net):
@@ -32,11 +31,7 @@ def build(lasagne, kind, input_shape, **kwargs):
 
 CONFIGS = [
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=3, pad="same")),
-    pytest.param("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=4,
-                                                        pad="same"),
-                 marks=pytest.mark.skipif(versions.installed() == versions.MASTER,
-                                          reason="Lasagne 0.1 pads an even filter for "
-                                                 "'same'; master refuses it")),
+    ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=16, filter_size=4, pad="same")),
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=4, filter_size=5, pad="full")),
     ("Conv2DLayer", (None, 3, 28, 28), dict(num_filters=4, filter_size=5, pad="full",
                                             stride=3)),
@@ -69,9 +64,12 @@ CONFIGS = [
 
 
 @pytest.mark.parametrize("kind, input_shape, kwargs", CONFIGS,
-                         ids=["%s-%d" % (getattr(c, "values", c)[0], i)
-                              for i, c in enumerate(CONFIGS)])
+                         ids=["%s-%d" % (c[0], i) for i, c in enumerate(CONFIGS)])
 def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
+    if kwargs.get("pad") == "same" and kwargs.get("filter_size") == 4 and \
+            not lasagne.__version__.startswith("0.1"):
+        pytest.skip("an even filter with 'same' is Lasagne 0.1's (master raises: "
+                    "tests/test_rules_master.py)")
     net = build(lasagne, kind, input_shape, **kwargs)
     comparison = lp.compare(net)
     assert comparison.ok, lp.render(comparison)

@@ -149,7 +149,7 @@ def test_custom_recurrent_conv_sub_networks():
 ])
 def test_invalid_configurations(kind, args, inputs, field, message):
     with pytest.raises(LayerRuleError) as info:
-        derive_one(kind, args, *inputs, version="0.1")      # the messages of 0.1's rules
+        derive_one(kind, args, *inputs, version="0.1")       # Lasagne 0.1's checks
     assert (info.value.layer, info.value.kind, info.value.field) == ("x", kind, field)
     assert message in str(info.value)
     assert "\n" not in str(info.value)

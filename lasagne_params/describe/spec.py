@@ -290,7 +290,7 @@ def _check_value(kind, key, value, layer, shown=None):
     """Checks that need no shapes: known nonlinearity names, well-formed shared refs."""
     if key == "nonlinearity" and isinstance(value, str):
         if kind_name(value) not in NONLINEARITIES:
-            raise SpecError("unknown nonlinearity %r%s (Lasagne 0.1 has %s)"
+            raise SpecError("unknown nonlinearity %r%s (Lasagne has %s)"
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)

@@ -168,11 +168,18 @@ def _transformed(ctx, parameters):
                           out)
 
 
+def _one_row_note(out):
+    if 1 in out[2:]:
+        return ("one output row or column: Lasagne's sampling grid then divides by zero and "
+                "the forward pass fails (IndexError); the static shape is Lasagne's")
+    return ""
+
+
 def transformer(ctx: Ctx) -> Result:
     """TransformerLayer: an affine warp of the input (6 numbers per example from the
     localization network); rows and columns ``//downsample_factor``, no arrays."""
     out, formula = _transformed(ctx, 6)
-    return Result(out, formula)
+    return Result(out, formula, note=_one_row_note(out))
 
 
 def tps_transformer(ctx: Ctx) -> Result:
