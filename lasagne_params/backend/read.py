@@ -179,8 +179,11 @@ def _short(param_name, layer_name):
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
 
 
-def report_from_lasagne(output_layer):
+def report_from_lasagne(output_layer, names=None):
     """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``.
+
+    ``names`` ({id(layer): name}, optional) names layers as their owner does
+    (a NeuralNet's ``layers_``); the others get :func:`layer_names`' names.
 
     The totals are Lasagne's ``count_params``: ``get_all_params`` is the
     union, by identity, of ``get_params`` over ``get_all_layers``, which is
@@ -188,7 +191,8 @@ def report_from_lasagne(output_layer):
     so), and :meth:`Report.of` counts each key once.
     """
     layers = all_layers(output_layer)
-    names = layer_names(layers)
+    given = names or {}
+    names = {layer: given.get(id(layer), name) for layer, name in layer_names(layers).items()}
     owner, taken = {}, set()
     rows = []
     for index, layer in enumerate(layers):
