@@ -38,6 +38,10 @@ what                              bridge
                                   this Python has no such top-level header
                                   (3.11 moved it), so Theano takes its
                                   pure-Python scan instead of failing to build.
+``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
+                                  last on ``sys.meta_path``) when no real
+                                  nolearn is importable: nolearn 0.6's API, see
+                                  :mod:`lasagne_params.backend.nolearn_modules`.
 ================================  ============================================
 
 Every bridge is feature-detected (never a version check), idempotent, and
@@ -54,6 +58,8 @@ import sys
 import types
 from dataclasses import dataclass, field
 from typing import List
+
+from .nolearn_modules import install_nolearn
 
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
            "user_configured_blas", "prefer_floatx"]
@@ -350,6 +356,7 @@ def install_compat():
     _bridge_downsample(report)
     _bridge_gof(report)
     _bridge_pkg_resources(report)
+    install_nolearn(report)
     return report
 
 
