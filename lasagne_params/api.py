@@ -163,8 +163,9 @@ def from_lasagne(output_layer):
 def compare(network):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
-    A Lasagne network is read as it is; any other description is first
-    built with :func:`build` (its rows paired with Lasagne's by name).
+    A Lasagne network is read as it is; a NeuralNet's own layers are used
+    (built first if it has none yet); any other description is first built
+    with :func:`build` (its rows paired with Lasagne's by name).
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -178,7 +179,11 @@ def compare(network):
         derived = derive_specs(specs_from_lasagne(network),
                                fallback={row.name: row for row in reported.layers})
         return compare_reports(derived, reported)
-    if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
+    if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
+        derived = derive(network)
+        reported = from_lasagne(network.output_layers())
+        return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+    if hasattr(network, "initialize_layers"):
         derived = derive(network)
     else:
         specs, file = _describe(network)               # a spec file is read once

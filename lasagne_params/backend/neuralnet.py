@@ -43,7 +43,12 @@ from ..core.errors import SpecError, TrainingError
 from ..core.registry import BUILTIN_NAMES, class_keywords
 from ..describe.spec import check_kind, default_name, specs_from_nolearn
 
-__all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
+__all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale",
+           "BUILT_OBSERVERS"]
+
+#: Callables told of each NeuralNet whose layers have just been built
+#: (``lasagne-params run`` lists the networks a script built with them).
+BUILT_OBSERVERS = []
 
 
 class Layers(OrderedDict):
@@ -447,6 +452,8 @@ class NeuralNet:
             built = build_layers(self.to_specs(), self._classes())
             self.layers_ = Layers(built)
             self._output_layers = [self.layers_[-1]]
+        for observer in BUILT_OBSERVERS:
+            observer(self)
         return self._output_layers
 
     def output_layers(self):

@@ -1,0 +1,142 @@
+"""Users' Python files as code: Python 3 as it is, Python 2 translated in memory.
+
+Historical Lasagne code is sometimes Python 2: ``print "..."``, backticks,
+``except E, e``, ``0777``, tabs mixed with spaces as Python 2 allowed.  When
+a file does not compile as Python 3, :func:`compile_file` indents it as
+Python 2 did (a tab reaches the next multiple of 8 columns), translates it
+with the standard library's ``lib2to3`` (all its fixers), compiles the
+result and says so in one line on stderr.  Nothing is written: not the file,
+not a ``.pyc``.  If the translation does not compile either, the original
+SyntaxError is raised.
+
+:func:`tolerant_imports` does the same for the modules a script imports
+from its own folder (its siblings), for as long as the ``with`` block runs.
+
+Standard library only.  ``lib2to3`` is deprecated (and gone from Python
+3.13): its warning is silenced here, for the import alone; where it is
+missing, Python 2 files get the original SyntaxError with a note.
+"""
+import contextlib
+import importlib.machinery
+import importlib.util
+import os
+import re
+import sys
+import warnings
+
+__all__ = ["compile_file", "compile_source", "translate_python2", "tolerant_imports"]
+
+_INDENT = re.compile(r"[ \t]+")
+
+
+def _python2_indentation(text):
+    """Leading tabs expanded to the next multiple of 8 columns, as Python 2 read them."""
+    lines = text.splitlines(keepends=True)
+    return "".join(_INDENT.sub(lambda m: m.group(0).expandtabs(8), line, count=1)
+                   if line[:1] in " \t" else line for line in lines)
+
+
+def translate_python2(text, path="<source>"):
+    """Python 2 source -> Python 3 source (``lib2to3``, every fixer), in memory.
+
+    Raises
+    ------
+    ImportError
+        When ``lib2to3`` is not available (Python 3.13 and later).
+    SyntaxError
+        When ``lib2to3`` cannot parse the text either.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from lib2to3 import pgen2, refactor
+    tool = refactor.RefactoringTool(refactor.get_fixers_from_package("lib2to3.fixes"))
+    text = _python2_indentation(text)
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return str(tool.refactor_string(text, path))
+    except pgen2.parse.ParseError as exc:
+        raise SyntaxError("not Python 2 either: %s" % exc) from None
+    except pgen2.tokenize.TokenError as exc:
+        raise SyntaxError("not Python 2 either: %s" % (exc.args[0],)) from None
+
+
+def compile_source(text, path, note=None):
+    """Compile ``text`` (read from ``path``); Python 2 source is translated first.
+
+    ``note(message)`` is called once when the file is translated (default:
+    the message on stderr).  Returns the code object.
+    """
+    try:
+        return compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as original:
+        try:
+            translated = translate_python2(text, path)
+            code = compile(translated, path, "exec", dont_inherit=True)
+        except ImportError:
+            original.msg += " (this may be Python 2, and lib2to3 is not available here)"
+            raise original from None
+        except (SyntaxError, ValueError):
+            raise original from None
+    message = ("lasagne-params: note: %s is Python 2; translated to Python 3 in memory "
+               "(lib2to3), nothing written" % path)
+    if note is None:
+        print(message, file=sys.stderr)
+    else:
+        note(message)
+    return code
+
+
+def compile_file(path, note=None):
+    """The code object of the Python file ``path`` (see :func:`compile_source`)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return compile_source(importlib.util.decode_source(data), path, note)
+
+
+class _TolerantLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that translates Python 2 modules and writes no bytecode for them."""
+
+    _translated = False
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        text = importlib.util.decode_source(data)
+        try:
+            return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
+        except SyntaxError:
+            self._translated = True
+            return compile_source(text, path)
+
+    def set_data(self, path, data, *, _mode=0o666):
+        if not self._translated:
+            super().set_data(path, data, _mode=_mode)
+
+
+class _SiblingFinder:
+    """Finds modules under ``folder`` as the path finder does, with :class:`_TolerantLoader`.
+
+    Any other module is left to the finders after it.
+    """
+
+    def __init__(self, folder):
+        self.folder = os.path.realpath(folder)
+
+    def find_spec(self, name, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) \
+                or not os.path.realpath(spec.origin).startswith(self.folder + os.sep):
+            return None                       # not a sibling: the usual finders decide
+        spec.loader = _TolerantLoader(spec.name, spec.origin)
+        return spec
+
+
+@contextlib.contextmanager
+def tolerant_imports(folder):
+    """While the block runs, modules imported from under ``folder`` may be Python 2."""
+    finder = _SiblingFinder(folder)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield finder
+    finally:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
