@@ -26,7 +26,7 @@ RULES = {
     "core": ({"core"}, set()),
     "describe": ({"core", "describe"}, {"yaml"}),
     "render": ({"core", "render"}, {"graphviz"}),
-    "backend": ({"core", "describe", "render", "backend"}, HEAVY),
+    "backend": ({"core", "describe", "render", "backend"}, HEAVY | {"matplotlib"}),
 }
 
 
