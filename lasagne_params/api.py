@@ -205,15 +205,18 @@ def assert_matches(network):
     return result
 
 
-def draw(network, path, fmt=None):
+def draw(network, path=None, fmt=None):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
     CostReport (``derive_costs``: each box then also shows the layer's MACs
-    and receptive field).  See :func:`lasagne_params.render.picture.draw`.
+    and receptive field).  Without ``path``, returns the picture itself (a
+    :class:`~lasagne_params.render.picture.Picture`: Jupyter shows it as
+    SVG, ``.save(path)`` writes it).  See :func:`lasagne_params.render.picture.draw`.
     """
-    from .render.picture import draw as draw_picture, file_format
-    file_format(path, fmt)                    # a bad extension fails before any deriving
+    from .render.picture import draw as draw_picture, file_format, picture
+    if path is not None:
+        file_format(path, fmt)                # a bad extension fails before any deriving
     if not isinstance(network, (Report, CostReport)):
         network = derive(network)
-    return draw_picture(network, path, fmt)
+    return picture(network) if path is None else draw_picture(network, path, fmt)
