@@ -45,10 +45,11 @@ EXPECTED = "a Lasagne layer, a list, tuple or dict of layers, or a NeuralNet"
 class Target:
     """One network named on the command line: ``label`` (how to name it) and ``network``."""
 
-    def __init__(self, label, network, output=None):
+    def __init__(self, label, network, output=None, keys=None):
         self.label = label
         self.network = network
         self.output = output        # the dict key or layer name picking it, if any
+        self.keys = keys or {}      # {dict key: layer} when the value was a dict of layers
 
     def __repr__(self):
         return "Target(%r)" % self.label
@@ -160,11 +161,12 @@ def networks_of(value, label):
     if items is None:
         return []
     outputs = _outputs(items)
+    keys = {key: layer for key, layer in items if key is not None}
     if len(outputs) == 1:
         key, layer = outputs[0]
-        return [Target(label, layer, _output_name(key, layer, 0))]
+        return [Target(label, layer, _output_name(key, layer, 0), keys)]
     return [Target("%s[%s]" % (label, _output_name(key, layer, i)), layer,
-                   _output_name(key, layer, i)) for i, (key, layer) in enumerate(outputs)]
+                   _output_name(key, layer, i), keys) for i, (key, layer) in enumerate(outputs)]
 
 
 def _required_arguments(function):
@@ -188,7 +190,7 @@ def _named_value(module, path, name):
     value = vars(module)[name]
     if inspect.isclass(value):
         raise TargetError("%s is a class; name a function returning a network, or a "
-                          "variable holding one" % name, file=path, field=name)
+                          "variable holding one" % name, file=path)
     if not callable(value) or _is_network(value):
         return value
     required = _required_arguments(value)
@@ -196,7 +198,7 @@ def _named_value(module, path, name):
         raise TargetError("%s() needs argument%s %s; name a function without required "
                           "arguments, or a variable holding the network" % (
                               name, "s" if len(required) > 1 else "", ", ".join(required)),
-                          file=path, field=name)
+                          file=path)
     with user_code(path, "calling %s()" % name, "%s() failed" % name):
         return value()
 
@@ -322,7 +324,7 @@ def pick(targets, output, what):
         if target.output == output:
             return target
     for target in targets:
-        layer = _layer_called(target.network, output)
+        layer = target.keys.get(output) or _layer_called(target.network, output)
         if layer is not None:
             return Target("%s[%s]" % (target.label, output), layer, output)
     names = [t.output for t in targets if t.output]
