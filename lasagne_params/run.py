@@ -84,10 +84,10 @@ def _holders(namespace):
 
 def _layers_of(network):
     from .backend.neuralnet import NeuralNet
-    from .backend.read import all_layers
+    from .backend.read import every_layer
     if isinstance(network, NeuralNet):
-        return {id(layer) for layer in network.layers_.values()}
-    return {id(layer) for layer in all_layers(network)}
+        return {id(layer) for layer in every_layer(network.layers_.values())}
+    return {id(layer) for layer in every_layer(network)}
 
 
 def networks_built(recorder, module, path):

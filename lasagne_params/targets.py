@@ -132,12 +132,16 @@ def _layer_items(value):
 
 
 def _outputs(items):
-    """The (key, layer) pairs no layer under any of them takes as input, in order, once each."""
-    from .backend.read import all_layers, incoming_layers
+    """The (key, layer) pairs no layer under any of them takes as input, in order, once each.
+
+    A CustomRecurrentLayer takes its sub-networks: their layers are no outputs.
+    """
+    from .backend.read import every_layer, incoming_layers, subnetwork_outputs
     fed = set()
     for _, layer in items:
-        for member in all_layers(layer):
+        for member in every_layer(layer):
             fed.update(id(source) for source in incoming_layers(member))
+            fed.update(id(sub) for sub in subnetwork_outputs(member))
     seen, outputs = set(), []
     for key, layer in items:
         if id(layer) not in fed and id(layer) not in seen:

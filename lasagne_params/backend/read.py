@@ -17,7 +17,8 @@ from ..core.records import LayerRow, LayerSpec, ParamArray, Report
 from ..core.registry import KINDS
 from .compat import import_lasagne
 
-__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
+__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
+           "subnetwork_outputs", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain"]
 
 
@@ -90,6 +91,28 @@ def incoming_layers(layer):
     if hasattr(layer, "input_layers"):
         return [i for i in layer.input_layers if i is not None]
     return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
+
+
+def subnetwork_outputs(layer):
+    """The output layers of a layer's sub-networks (a CustomRecurrentLayer's input_to_hidden...)."""
+    kind = KINDS.get(type(layer).__name__)
+    return [getattr(layer, field) for field in (kind.subnetworks if kind is not None else ())
+            if getattr(layer, field, None) is not None]
+
+
+def every_layer(output_layer):
+    """``get_all_layers``, plus the layers of every sub-network inside, each once."""
+    found, seen = [], set()
+    pending = list(all_layers(output_layer))
+    while pending:
+        layer = pending.pop(0)
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        found.append(layer)
+        for sub in subnetwork_outputs(layer):
+            pending.extend(all_layers(sub))
+    return found
 
 
 def _attribute(layer, path):
