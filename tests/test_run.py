@@ -155,9 +155,10 @@ def test_nolearn_era_digits_script_runs_unchanged(lasagne, tmp_path):
 
 @pytest.mark.slow
 def test_kfkd_net_trains_with_shared_rates_its_callbacks_change(lasagne, tmp_path):
+    env = dict(os.environ, THEANO_FLAGS="floatX=float32")      # 16.5M weights: half the work
     out = subprocess.run([sys.executable, "-m", "lasagne_params", "run",
                           os.path.join(LEGACY, "kfkd_net.py"), "2"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=1500)
+                         capture_output=True, text=True, timeout=1500, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("# Neural Network with 16561502 learnable parameters\n")
     # np.linspace(0.03, 0.0001, 2): the callback set the shared rate after each epoch
