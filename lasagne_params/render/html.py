@@ -28,7 +28,8 @@ def html_table(headers, rows, align, checks=False):
         style = "text-align:%s" % ("right" if side == "r" else "left")
         if mark:
             style += ";color:#b00;font-weight:bold"
-        return "<%s style=\"%s\">%s</%s>" % (tag, style, html.escape(str(text)), tag)
+        text = " ".join(str(text).split())          # the text table's padding is no use here
+        return "<%s style=\"%s\">%s</%s>" % (tag, style, html.escape(text), tag)
 
     head = "".join(cell("th", h, a) for h, a in zip(headers, align))
     body = []
