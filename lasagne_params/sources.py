@@ -12,6 +12,9 @@ SyntaxError is raised.
 :func:`tolerant_imports` does the same for the modules a script imports
 from its own folder (its siblings), for as long as the ``with`` block runs.
 
+A Jupyter notebook (``.ipynb``, a tutorial's usual form) is read as its
+code cells, IPython's magics left out (:func:`notebook_source`).
+
 Standard library only.  ``lib2to3`` is deprecated (and gone from Python
 3.13): its warning is silenced here, for the import alone; where it is
 missing, Python 2 files get the original SyntaxError with a note.
@@ -24,7 +27,8 @@ import re
 import sys
 import warnings
 
-__all__ = ["compile_file", "compile_source", "translate_python2", "tolerant_imports"]
+__all__ = ["compile_file", "compile_cells", "compile_source", "translate_python2",
+           "tolerant_imports", "notebook_cells", "notebook_source"]
 
 _INDENT = re.compile(r"[ \t]+")
 
@@ -87,10 +91,65 @@ def compile_source(text, path, note=None):
     return code
 
 
-def compile_file(path, note=None):
-    """The code object of the Python file ``path`` (see :func:`compile_source`)."""
+def notebook_cells(data, path):
+    """A Jupyter notebook's code cells as Python sources, IPython's magics left out.
+
+    A line magic or shell escape (``%pylab inline``, ``!ls``) becomes
+    ``pass``; a cell magic (``%%time``) comments its whole cell out.  Each
+    source starts with as many blank lines as the cells before it take, so
+    line numbers are those of the cells joined (:func:`notebook_source`).
+    """
+    import json
+    try:
+        cells = json.loads(data)["cells"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SyntaxError("not a Jupyter notebook (%s)" % exc) from None
+    sources, line = [], 0
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        lines = source.splitlines()
+        if lines and lines[0].lstrip().startswith("%%"):
+            lines = ["# " + text for text in lines]
+        lines = [text[:len(text) - len(text.lstrip())] + "pass  # " + text.lstrip()
+                 if text.lstrip().startswith(("%", "!")) else text for text in lines]
+        sources.append("\n" * line + "\n".join(lines) + "\n")
+        line += len(lines) + 1
+    return sources
+
+
+def notebook_source(data, path):
+    """A Jupyter notebook's code cells joined into one Python source (see :func:`notebook_cells`)."""
+    return "\n".join(cell.lstrip("\n") for cell in notebook_cells(data, path))
+
+
+def compile_cells(path, note=None):
+    """The code objects of a file: one per code cell of a notebook, else one."""
     with open(path, "rb") as handle:
         data = handle.read()
+    if not path.lower().endswith(".ipynb"):
+        return [compile_source(importlib.util.decode_source(data), path, note)]
+    said = []
+
+    def once(message):
+        if not said:
+            said.append(message)
+            (note or (lambda text: print(text, file=sys.stderr)))(message)
+
+    return [compile_source(cell, path, once) for cell in notebook_cells(data, path)]
+
+
+def compile_file(path, note=None):
+    """The code object of the Python file ``path`` (see :func:`compile_source`).
+
+    A Jupyter notebook (``.ipynb``) gives its code cells (:func:`notebook_source`).
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if path.lower().endswith(".ipynb"):
+        return compile_source(notebook_source(data, path), path, note)
     return compile_source(importlib.util.decode_source(data), path, note)
 
 

@@ -8,6 +8,11 @@ a Python file, the way historical code holds its networks:
 * ``FILE.py``: every network the module defines when it is imported (its
   module-level variables; functions are not called).
 
+A Jupyter notebook (``FILE.ipynb``, ``FILE.ipynb:NAME``) is read as its code
+cells, run in order, IPython's magics left out; given NAME, the cells stop
+after the one that defines it (a tutorial defines its network before it
+trains it).
+
 A value gives networks when it is a Lasagne layer, a NeuralNet, or a list,
 tuple or dict of layers (a Lasagne Recipes builder's ``net`` dict, an
 ``(input_layer, output_layer)`` pair): the networks' outputs are the layers
@@ -83,30 +88,50 @@ def user_code(path, doing, failed):
         raise TargetError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
-        raise TargetError("%s: %s: %s" % (failed, type(exc).__name__, exc),
-                          file=path) from exc
+        raise TargetError("%s: %s: %s%s" % (failed, type(exc).__name__, exc,
+                                             _where(exc, path)), file=path) from exc
     finally:
         sys.path[:] = saved_path
         sys.argv = saved_argv
 
 
-def import_file(path, module_name):
-    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges."""
+def _where(exc, path):
+    """`` (line N)``: the last line of ``path`` the traceback passed through, or ``""``."""
+    line, tb = None, exc.__traceback__
+    target = os.path.abspath(path)
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == target:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return " (line %d)" % line if line is not None else ""
+
+
+def import_file(path, module_name, until=None):
+    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges.
+
+    A notebook's cells run in order; with ``until`` (a name), they stop
+    after the cell that defines it (a tutorial defines its network before
+    training it).
+    """
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
     from .backend.compat import install_compat
     install_compat()
-    if importlib.util.spec_from_file_location(module_name, path) is None:
+    if not path.lower().endswith(".ipynb") and \
+            importlib.util.spec_from_file_location(module_name, path) is None:
         raise TargetError("is not a Python module", file=path)
     import types
-    from .sources import compile_file
+    from .sources import compile_cells
     module = types.ModuleType(module_name)
     module.__file__ = os.path.abspath(path)
     with user_code(path, "importing it", "does not import"):
-        code = compile_file(path)
+        cells = compile_cells(path)
         sys.modules[module_name] = module       # pickle and dataclasses look it up
         try:
-            exec(code, vars(module))
+            for code in cells:
+                exec(code, vars(module))
+                if until is not None and until in vars(module):
+                    break
         finally:
             sys.modules.pop(module_name, None)
     return module
@@ -234,12 +259,12 @@ def module_networks(module, path):
 def load_networks(target):
     """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one)."""
     path, sep, name = target.rpartition(":")
-    if not sep or os.path.splitext(name)[1].lower() == ".py":
+    if not sep or os.path.splitext(name)[1].lower() in (".py", ".ipynb"):
         path, name = target, None
-    if not path.lower().endswith(".py") and name is None:
+    if not path.lower().endswith((".py", ".ipynb")) and name is None:
         raise TargetError("expected a spec file (.json, .yaml, .yml), path/to/module.py "
                           "or path/to/module.py:NAME", file=target)
-    module = import_file(path, "_lasagne_params_user_module")
+    module = import_file(path, "_lasagne_params_user_module", until=name)
     if name is None:
         found = module_networks(module, path)
         if not found:
