@@ -189,13 +189,42 @@ class _SiblingFinder:
         return spec
 
 
+#: Python 2's names for standard modules Python 3 renamed (what 2to3's fix_imports
+#: rewrites), served while user code runs: a file valid as Python 3 may still
+#: ``import cPickle as pickle``.
+PYTHON2_MODULES = {"cPickle": "pickle", "ConfigParser": "configparser", "Queue": "queue",
+                   "__builtin__": "builtins", "copy_reg": "copyreg", "urlparse": "urllib.parse",
+                   "cStringIO": None, "StringIO": None}
+
+
+def _python2_module(name):
+    import importlib
+    import types
+    target = PYTHON2_MODULES[name]
+    if target is not None:
+        return importlib.import_module(target)
+    import io
+    module = types.ModuleType(name, "lasagne_params: Python 2's %s over io.StringIO" % name)
+    module.StringIO = io.StringIO
+    return module
+
+
 @contextlib.contextmanager
 def tolerant_imports(folder):
-    """While the block runs, modules imported from under ``folder`` may be Python 2."""
+    """While the block runs, modules imported from under ``folder`` may be Python 2.
+
+    Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
+    are importable meanwhile too; both are gone again afterwards.
+    """
     finder = _SiblingFinder(folder)
     sys.meta_path.insert(0, finder)
+    added = [name for name in PYTHON2_MODULES if name not in sys.modules]
+    for name in added:
+        sys.modules[name] = _python2_module(name)
     try:
         yield finder
     finally:
+        for name in added:
+            sys.modules.pop(name, None)
         if finder in sys.meta_path:
             sys.meta_path.remove(finder)

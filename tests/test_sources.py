@@ -78,3 +78,15 @@ def test_sibling_modules_may_be_python2_and_no_bytecode_is_written(tmp_path, cap
     cached = os.listdir(tmp_path / "__pycache__") if (tmp_path / "__pycache__").exists() else []
     assert not any(name.startswith("old_helper") for name in cached)   # only new_helper's
     assert (tmp_path / "old_helper.py").read_text() == 'VALUE = 010\nprint "imported"\n'
+
+
+def test_python2_module_names_while_user_code_runs(tmp_path):
+    import io
+    import pickle
+    with tolerant_imports(str(tmp_path)):
+        import cPickle
+        from StringIO import StringIO
+        assert cPickle is pickle and StringIO is io.StringIO
+    assert "cPickle" not in sys.modules and "StringIO" not in sys.modules
+    with pytest.raises(ImportError):
+        import cPickle  # noqa: F401,F811
