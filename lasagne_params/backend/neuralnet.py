@@ -41,7 +41,7 @@ from collections import OrderedDict
 
 from ..core.errors import SpecError, TrainingError
 from ..core.registry import BUILTIN_NAMES, class_keywords
-from ..describe.spec import check_kind, default_name, specs_from_nolearn
+from ..describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale",
            "BUILT_OBSERVERS"]
@@ -92,7 +92,18 @@ def _rows(X, index):
     return X[index]
 
 
-class BatchIterator:
+class _Seeded:
+    """A ``random`` attribute: ``numpy.random.RandomState(self.seed)``, made on first use."""
+
+    @property
+    def random(self):
+        if "_random" not in vars(self):
+            import numpy
+            self._random = numpy.random.RandomState(self.seed)
+        return self._random
+
+
+class BatchIterator(_Seeded):
     """nolearn's mini-batches: ``BatchIterator(128)(X, y)`` yields ``(Xb, yb)`` pairs.
 
     Subclasses change each batch in :meth:`transform` (data augmentation, as
@@ -105,14 +116,6 @@ class BatchIterator:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.seed = seed
-
-    @property
-    def random(self):
-        """A ``numpy.random.RandomState(seed)``, made on first use."""
-        if "_random" not in vars(self):
-            import numpy
-            self._random = numpy.random.RandomState(self.seed)
-        return self._random
 
     def __call__(self, X, y=None):
         if self.shuffle:
@@ -143,7 +146,7 @@ class BatchIterator:
         return state
 
 
-class TrainSplit:
+class TrainSplit(_Seeded):
     """nolearn's validation split: ``TrainSplit(eval_size)(X, y, net)`` -> 4 parts.
 
     The first of ``round(1 / eval_size)`` folds is held out, stratified by
@@ -157,13 +160,6 @@ class TrainSplit:
         self.stratify = stratify
         self.shuffle = shuffle
         self.seed = seed
-
-    @property
-    def random(self):
-        if "_random" not in vars(self):
-            import numpy
-            self._random = numpy.random.RandomState(self.seed)
-        return self._random
 
     def __call__(self, X, y, net):
         from .training import split_indices
@@ -239,12 +235,7 @@ def _resolve(factory, layer):
 
 
 # NeuralNet's own keywords, in nolearn's order (scikit-learn's get_params lists them).
-PARAM_NAMES = (
-    "layers", "update", "loss", "objective", "objective_loss_function",
-    "batch_iterator_train", "batch_iterator_test", "regression", "max_epochs",
-    "train_split", "custom_scores", "scores_train", "scores_valid", "X_tensor_type",
-    "y_tensor_type", "use_label_encoder", "on_batch_finished", "on_epoch_finished",
-    "on_training_started", "on_training_finished", "more_params", "check_input", "verbose")
+PARAM_NAMES = NEURALNET_KEYWORDS
 CALLBACKS = ("on_training_started", "on_batch_finished", "on_epoch_finished",
              "on_training_finished")
 
