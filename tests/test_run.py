@@ -101,7 +101,8 @@ unused = NeuralNet(layers=[('input', layers.InputLayer), ('output', layers.Dense
     assert all(item["ok"] for item in listed)
 
 
-def test_python2_script_runs(capsys, lasagne, tmp_path):
+def test_python2_script_runs(capsys, lasagne, monkeypatch):
+    monkeypatch.delitem(sys.modules, "py2_helper", raising=False)     # imported afresh
     out = run_cli(capsys, "run", os.path.join(LEGACY, "py2_builder.py"))
     assert out.returncode == 0, out.stderr
     assert out.stdout == "helper imported\nbuilding 5\nbuilt %d\n" % ((5 + 1) * 8 + (8 + 1) * 3)

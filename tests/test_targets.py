@@ -5,6 +5,7 @@ tests); the totals are the ones nolearn printed for the same networks.
 """
 import json
 import os
+import sys
 
 import pytest
 
@@ -143,7 +144,8 @@ def test_module_prints_go_to_stderr_and_json_stays_clean(capsys, lasagne):
     assert out.stderr.splitlines()[-2:] == ["loading the noisy module", "building"]
 
 
-def test_python2_module_and_its_python2_sibling(capsys, lasagne):
+def test_python2_module_and_its_python2_sibling(capsys, lasagne, monkeypatch):
+    monkeypatch.delitem(sys.modules, "py2_helper", raising=False)     # imported afresh
     out = run_cli(capsys, "show", os.path.join(LEGACY, "py2_builder.py") + ":network", "--check",
               "--format", "json")
     assert out.returncode == 0, out.stderr
