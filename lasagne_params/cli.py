@@ -33,9 +33,9 @@ from .core.cost_records import FLOATX_BYTES
 from .core.errors import ArgumentError, Interrupted, LasagneParamsError
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
-from .targets import load_network, resolve, resolve_one, zoo_network
+from .targets import load_kinds, load_network, resolve, resolve_one, zoo_network
 
-__all__ = ["main", "load_network", "zoo_network"]      # the last two: see targets.py
+__all__ = ["main", "load_network", "load_kinds", "zoo_network"]   # all but main: targets.py
 
 TEXT_FORMATS = ("answer", "nolearn", "markdown")
 FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
@@ -66,6 +66,14 @@ def _positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError("expected a positive int, got %r" % text)
     return value
+
+
+def _lasagne_version(text):
+    from .core.versions import canonical
+    try:
+        return canonical(text)
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def _show_parser(sub, parents):
@@ -155,6 +163,9 @@ def _parser(argv=None):
         "of several networks (outputs), the one whose output is NAME (a dict key or a "
         "layer's name); any layer's name makes it the output"))
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
+        "derive with this Lasagne version's semantics: 0.1 or master (default: the "
+        "spec file's, else the installed Lasagne's, else master)"))
     net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
@@ -187,15 +198,16 @@ def _show_one(network, args, out):
     """Show one network; return (exit status, JSON data or None)."""
     from .api import compare, derive, derive_costs
     with_costs = _cost_options(args)
-    comparison = compare(network) if args.check else None   # falsy when it disagrees
-    costs = derive_costs(network, batch_size=args.batch_size,
-                         floatx=args.floatx or "float32") if with_costs else None
+    version = args.lasagne
+    comparison = compare(network, version) if args.check else None   # falsy: disagrees
+    costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
+                         lasagne_version=version) if with_costs else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
-        report = derive(network)
+        report = derive(network, version)
     if args.format == "json":
         if comparison is not None:
             return (0 if comparison.ok else 1), render_json(comparison, costs=costs)
@@ -258,7 +270,7 @@ def _wrote(path, report):
 def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
-    report = derive(resolve_one(args))
+    report = derive(resolve_one(args), args.lasagne)
     write_snapshot(report, args.output)
     out.write(_wrote(args.output, report))
     return 0
@@ -269,7 +281,8 @@ def _draw(args, out):
     from .render.picture import file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve_one(args)
-    drawn = derive_costs(network) if args.costs else derive(network)
+    drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
+        else derive(network, args.lasagne)
     draw(drawn, args.output)
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
@@ -280,7 +293,7 @@ def _check(args, out):
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against)
-    changes = diff_snapshot(recorded, derive(resolve_one(args)))
+    changes = diff_snapshot(recorded, derive(resolve_one(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
 

@@ -23,8 +23,9 @@ picks one, or names any layer of it as the output.
 The user's module is imported the way ``python FILE.py`` would see it, but
 not as ``__main__``: its folder first on ``sys.path`` (it may import its
 siblings, which may be Python 2, see :mod:`lasagne_params.sources`),
-``sys.argv`` just ``[FILE.py]``, after the compatibility bridges (so
-``import nolearn.lasagne`` works).  Its prints go to stderr, so the
+``sys.argv`` just ``[FILE.py]``, the compatibility bridges installed before
+its first import of Theano, Lasagne or nolearn (so ``import nolearn.lasagne``
+works).  Its prints go to stderr, so the
 command's own output (``--format json``) stays clean.  Anything it raises,
 ``SystemExit`` (``sys.exit(0)`` too) and ``KeyboardInterrupt`` included,
 becomes one :class:`TargetError` line naming the file (``Interrupted`` for
@@ -107,7 +108,11 @@ def _where(exc, path):
 
 
 def import_file(path, module_name, until=None):
-    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges.
+    """Import the Python file ``path`` as ``module_name``; the compatibility bridges come first.
+
+    They are installed just before the file's first import of Theano,
+    Lasagne or nolearn (:mod:`lasagne_params.backend.on_import`), so a pure
+    Python file costs no Theano import.
 
     A notebook's cells run in order; with ``until`` (a name), they stop
     after the cell that defines it (a tutorial defines its network before
@@ -115,8 +120,8 @@ def import_file(path, module_name, until=None):
     """
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
-    from .backend.compat import install_compat
-    install_compat()
+    from .backend.on_import import bridge_on_first_import
+    bridge_on_first_import()        # the bridges come with its first Theano/Lasagne/nolearn import
     if not path.lower().endswith(".ipynb") and \
             importlib.util.spec_from_file_location(module_name, path) is None:
         raise TargetError("is not a Python module", file=path)
@@ -372,6 +377,11 @@ def resolve(args):
     output = getattr(args, "output_layer", None)
     if args.zoo is not None:
         targets = [Target(args.zoo, zoo_network(args.zoo))]
+        zoo = sys.modules.get("lasagne_params.zoo")
+        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
+                                                                          ()):
+            from .core.versions import MASTER
+            args.lasagne = MASTER          # the zoo's master networks derive for master
     elif os.path.splitext(args.network)[1].lower() in PARSERS:
         from .describe.spec import read_spec_file
         targets = [Target(args.network, read_spec_file(args.network))]

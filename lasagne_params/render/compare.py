@@ -44,6 +44,8 @@ def comparison_table(comparison):
         row = mine or theirs
         if row.name in comparison.not_derived:
             check = "not derived"
+        elif any(m.layer == row.name for m in comparison.lasagne_wrong):
+            check = "Lasagne wrong"
         else:
             check = "MISMATCH" if any(layer == row.name for layer, _ in bad) else "ok"
         cells = [i, row.name, row.kind,
@@ -61,7 +63,7 @@ def comparison_table(comparison):
         totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
     ok_total = not any(layer == "(network)" for layer, _ in bad)
     rows.append(totals + ["ok" if ok_total else "MISMATCH"])
-    headers = ["#", "name", "type", "derived size", "Lasagne size", "derived params",
+    headers = ["#", "name", "kind", "derived size", "Lasagne size", "derived params",
                "Lasagne params"]
     if trainable:
         headers += ["derived trainable", "Lasagne trainable"]
@@ -81,6 +83,10 @@ def comparison_table(comparison):
                          + "\n".join("  %s: %s" % (name, derived.layer(name).note)
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
+    if comparison.lasagne_wrong:
+        verdict += "\n%d figure(s) where Lasagne is known to be wrong:\n" % len(
+            comparison.lasagne_wrong) + "\n".join(
+            "  %s: %s" % (mismatch_line(m), m.note) for m in comparison.lasagne_wrong)
     return headers, rows, align, verdict
 
 

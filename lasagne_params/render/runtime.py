@@ -16,7 +16,7 @@ def runtime_table(check):
     rows = [[r.index, r.name, r.kind, full_shape_text(r.derived),
              full_shape_text(r.lasagne), full_shape_text(r.runtime), r.verdict]
             for r in check.rows]
-    headers = ["#", "name", "type", "derived", "Lasagne", "runtime", "check"]
+    headers = ["#", "name", "kind", "derived", "Lasagne", "runtime", "check"]
     batch = "a batch of %d" % check.batch_size
     if check.source:
         batch += " from %s" % check.source
