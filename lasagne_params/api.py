@@ -24,21 +24,31 @@ def _is_lasagne(network):
     return is_lasagne_network(network)
 
 
-def _describe(network):
-    """(LayerSpecs, file or None) of ``network``."""
+def _describe(network, version=None):
+    """(LayerSpecs, file or None, Lasagne version or None) of ``network``.
+
+    The version is ``version`` if given, else the one the description names
+    (a spec file's ``"lasagne"``, a built network's Lasagne), else None (the
+    derivation then takes the installed Lasagne's, see ``core/versions.py``).
+    """
+    specs, file, named = _described(network)
+    return specs, file, version if version is not None else named
+
+
+def _described(network):
     if isinstance(network, (list, tuple)) and network and all(
             isinstance(s, LayerSpec) for s in network):
-        return list(network), None
+        return list(network), None, None
     if isinstance(network, (str, os.PathLike)):
-        from .describe.spec import load_spec
-        return load_spec(network), os.fspath(network)
+        from .describe.spec import read_spec_file
+        network = read_spec_file(network)
     if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
-        return network.to_specs(), network.path
+        return network.to_specs(), network.path, getattr(network, "version", None)
     if hasattr(network, "to_specs"):
-        return network.to_specs(), None
+        return network.to_specs(), None, None
     if _is_lasagne(network):
-        from .backend.read import specs_from_lasagne
-        return specs_from_lasagne(network), None
+        from .backend.read import network_version, specs_from_lasagne
+        return specs_from_lasagne(network), None, network_version()
     raise ArgumentError("expected %s, got %s" % (_WHAT, _type_name(network)),
                         field="network")
 
@@ -57,7 +67,7 @@ def _derived(specs, file, **options):
         raise exc.located(file=file) from None
 
 
-def derive(network):
+def derive(network, lasagne_version=None):
     """Derive every layer's output shape and parameter counts from first principles.
 
     Parameters
@@ -65,6 +75,11 @@ def derive(network):
     network : lasagne Layer, list of Layers, list of LayerSpec, spec file or NeuralNet
         For a Lasagne network only the hyper-parameters are read; Lasagne's
         own shape inference and parameter arrays are never consulted.
+    lasagne_version : str, optional
+        Whose semantics apply: ``"0.1"`` or ``"master"``.  Default: the one
+        the network names (a spec file's ``"lasagne"``, a built network's
+        Lasagne), else the installed Lasagne's, else master (see
+        ``docs/lasagne-versions.md``).
 
     Returns
     -------
@@ -80,11 +95,11 @@ def derive(network):
     >>> report.layers[1].param_formula
     '(20+1)*50'
     """
-    specs, file = _describe(network)
-    return _derived(specs, file)
+    specs, file, version = _describe(network, lasagne_version)
+    return _derived(specs, file, version=version)
 
 
-def derive_costs(network, batch_size=None, floatx="float32"):
+def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None):
     """Derive every layer's compute cost, memory and receptive field, with formulas.
 
     Parameters
@@ -115,8 +130,9 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     5
     """
     from .core.costs import cost_report
-    specs, file = _describe(network)
-    return cost_report(specs, _derived(specs, file), batch_size=batch_size, floatx=floatx)
+    specs, file, version = _describe(network, lasagne_version)
+    return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
+                       floatx=floatx)
 
 
 def build(network):
@@ -136,7 +152,8 @@ def build(network):
     if hasattr(network, "initialize_layers"):
         outputs = network.initialize_layers()
     else:
-        outputs = _built(*_describe(network))
+        specs, file, _ = _describe(network)
+        outputs = _built(specs, file)
     return outputs[0] if len(outputs) == 1 else outputs
 
 
@@ -169,15 +186,15 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network):
+def compare(network, lasagne_version=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
-    A Lasagne network is read as it is; a NeuralNet is built with
-    :func:`build`; a spec file, LayerSpecs or a zoo network is built by
-    Lasagne's own classes with parameter arrays that have their shapes but
-    no memory (read-only zeros: Lasagne decides every shape, the weights
-    are never allocated; see docs/performance.md).  Rows are paired with
-    Lasagne's by name.
+    A Lasagne network is read as it is; a NeuralNet's own layers are used
+    (built first if it has none yet); a spec file, LayerSpecs or a zoo
+    network is built by Lasagne's own classes with parameter arrays that
+    have their shapes but no memory (read-only zeros: Lasagne decides every
+    shape, the weights are never allocated; see docs/performance.md).  Rows
+    are paired with Lasagne's by name.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -186,17 +203,22 @@ def compare(network):
     Lasagne's output shape for it.
     """
     if _is_lasagne(network):
-        from .backend.read import report_from_lasagne, specs_from_lasagne
+        from .backend.read import report_from_lasagne
+        specs, _, version = _describe(network, lasagne_version)
         reported = report_from_lasagne(network)
-        derived = derive_specs(specs_from_lasagne(network),
-                               fallback={row.name: row for row in reported.layers})
+        derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
+                               version=version)
         return compare_reports(derived, reported)
-    if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
-        derived = derive(network)
+    if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
+        derived = derive(network, lasagne_version)
+        reported = from_lasagne(network.output_layers())
+        return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+    if hasattr(network, "initialize_layers"):
+        derived = derive(network, lasagne_version)
         reported = from_lasagne(build(network))
     else:
-        specs, file = _describe(network)               # a spec file is read once
-        derived = _derived(specs, file)
+        specs, file, version = _describe(network, lasagne_version)   # read once
+        derived = _derived(specs, file, version=version)
         reported = from_lasagne(_built(specs, file, shape_only=True))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
@@ -213,15 +235,18 @@ def assert_matches(network):
     return result
 
 
-def draw(network, path, fmt=None):
+def draw(network, path=None, fmt=None):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
     CostReport (``derive_costs``: each box then also shows the layer's MACs
-    and receptive field).  See :func:`lasagne_params.render.picture.draw`.
+    and receptive field).  Without ``path``, returns the picture itself (a
+    :class:`~lasagne_params.render.picture.Picture`: Jupyter shows it as
+    SVG, ``.save(path)`` writes it).  See :func:`lasagne_params.render.picture.draw`.
     """
-    from .render.picture import draw as draw_picture, file_format
-    file_format(path, fmt)                    # a bad extension fails before any deriving
+    from .render.picture import draw as draw_picture, file_format, picture
+    if path is not None:
+        file_format(path, fmt)                # a bad extension fails before any deriving
     if not isinstance(network, (Report, CostReport)):
         network = derive(network)
-    return draw_picture(network, path, fmt)
+    return picture(network) if path is None else draw_picture(network, path, fmt)

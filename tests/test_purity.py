@@ -14,8 +14,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from helpers import ROOT, svg_texts_and_edges
 
 PACKAGE = os.path.join(ROOT, "lasagne_params")
@@ -26,7 +24,7 @@ RULES = {
     "core": ({"core"}, set()),
     "describe": ({"core", "describe"}, {"yaml"}),
     "render": ({"core", "render"}, {"graphviz"}),
-    "backend": ({"core", "describe", "render", "backend"}, HEAVY),
+    "backend": ({"core", "describe", "render", "backend"}, HEAVY | {"matplotlib"}),
 }
 
 

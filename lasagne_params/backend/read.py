@@ -10,15 +10,31 @@ arithmetic.
 ``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and
 the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
+
+A layer built from a CPU stand-in of a GPU class (gpu_standins.py) keeps
+the GPU class's name and kind; both sides' rows say it was a stand-in.
 """
 import sys
 
+from ..core import versions
+from ..core.errors import ArgumentError
 from ..core.records import LayerRow, LayerSpec, ParamArray, Report
 from ..core.registry import KINDS
 from .compat import import_lasagne
+from .gpu_standins import standin_note
 
-__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
-           "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain"]
+__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
+           "subnetwork_outputs", "layer_names",
+           "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
+           "network_version"]
+
+
+def network_version():
+    """The version of the Lasagne that built the networks being read (canonical), or None."""
+    try:
+        return versions.canonical(getattr(import_lasagne(), "__version__", ""))
+    except ArgumentError:
+        return None
 
 
 def is_lasagne_layer(obj):
@@ -92,6 +108,28 @@ def incoming_layers(layer):
     return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
 
 
+def subnetwork_outputs(layer):
+    """The output layers of a layer's sub-networks (a CustomRecurrentLayer's input_to_hidden...)."""
+    kind = KINDS.get(type(layer).__name__)
+    return [getattr(layer, field) for field in (kind.subnetworks if kind is not None else ())
+            if getattr(layer, field, None) is not None]
+
+
+def every_layer(output_layer):
+    """``get_all_layers``, plus the layers of every sub-network inside, each once."""
+    found, seen = [], set()
+    pending = list(all_layers(output_layer))
+    while pending:
+        layer = pending.pop(0)
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        found.append(layer)
+        for sub in subnetwork_outputs(layer):
+            pending.extend(all_layers(sub))
+    return found
+
+
 def _attribute(layer, path):
     for part in path.split("."):
         layer = getattr(layer, part)
@@ -112,10 +150,19 @@ def _hyper_params(layer, kind):
         except AttributeError:
             continue
         args[arg] = _function_name(value) if _is_function(value) else plain(value)
+    if kind is not None and kind.reader is not None:
+        args.update((k, plain(v)) for k, v in kind.reader(layer).items())
     if type(layer).__name__ == "InputLayer" and \
             not str(layer.input_var.dtype).startswith("float"):
         args["dtype"] = str(layer.input_var.dtype)
     return args
+
+
+def _untagged_by_rule(kind, layer, attr):
+    """True for arrays Lasagne itself creates without the trainable tag (the rules derive
+    that): initial states without ``learn_init``, batch-norm statistics."""
+    return (attr in ("hid_init", "cell_init") and not getattr(layer, "learn_init", True)) \
+        or (kind.family == "normalization" and attr in ("mean", "inv_std"))
 
 
 def _specs(output_layer, owner, prefix):
@@ -132,15 +179,21 @@ def _specs(output_layer, owner, prefix):
             if variable is None or not _is_shared(variable):
                 if hasattr(layer, attr):       # None, or a Theano expression: no array
                     args[attr] = None
-            elif id(variable) in owner:
+                continue
+            if id(variable) in owner:
                 args[attr] = {"shared": owner[id(variable)]}
             else:
                 owner[id(variable)] = "%s%s.%s" % (prefix, name, attr)
+            tags = getattr(layer, "params", {}).get(variable)
+            if tags is not None and "trainable" not in tags and not _untagged_by_rule(
+                    kind, layer, attr):
+                args[attr] = dict(args.get(attr) or {}, trainable=False)   # untagged by hand
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
         specs.append(LayerSpec(name, type(layer).__name__,
-                               tuple(names[i] for i in incoming_layers(layer)), args))
+                               tuple(names[i] for i in incoming_layers(layer)), args,
+                               standin_note(layer)))
     return specs
 
 
@@ -179,8 +232,11 @@ def _short(param_name, layer_name):
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
 
 
-def report_from_lasagne(output_layer):
+def report_from_lasagne(output_layer, names=None):
     """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``.
+
+    ``names`` ({id(layer): name}, optional) names layers as their owner does
+    (a NeuralNet's ``layers_``); the others get :func:`layer_names`' names.
 
     The totals are Lasagne's ``count_params``: ``get_all_params`` is the
     union, by identity, of ``get_params`` over ``get_all_layers``, which is
@@ -188,7 +244,8 @@ def report_from_lasagne(output_layer):
     so), and :meth:`Report.of` counts each key once.
     """
     layers = all_layers(output_layer)
-    names = layer_names(layers)
+    given = names or {}
+    names = {layer: given.get(id(layer), name) for layer, name in layer_names(layers).items()}
     owner, taken = {}, set()
     rows = []
     for index, layer in enumerate(layers):
@@ -215,5 +272,5 @@ def report_from_lasagne(output_layer):
             trainable_params=sum(a.size for a in arrays if a.trainable),
             param_formula=formula,
             incoming=tuple(names[i] for i in incoming_layers(layer)),
-            param_arrays=tuple(arrays)))
+            param_arrays=tuple(arrays), note=standin_note(layer)))
     return Report.of(rows, "lasagne")

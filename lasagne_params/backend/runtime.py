@@ -11,7 +11,8 @@ from ..core.derive import derive_specs
 from ..core.errors import SpecError
 from ..core.runtime_check import compare_runtime
 from .compat import import_lasagne
-from .read import all_layers, layer_names, plain, report_from_lasagne, specs_from_lasagne
+from .read import (all_layers, layer_names, network_version, plain, report_from_lasagne,
+                   specs_from_lasagne)
 
 __all__ = ["verify_runtime", "runtime_shapes", "layer_outputs_function", "input_layers"]
 
@@ -116,6 +117,6 @@ def verify_runtime(output_layer, batch, source=""):
     >>> check.ok, check.rows[1].runtime                      # doctest: +SKIP
     (True, (8, 32, 24, 24))
     """
-    derived = derive_specs(specs_from_lasagne(output_layer))
+    derived = derive_specs(specs_from_lasagne(output_layer), version=network_version())
     reported = report_from_lasagne(output_layer)
     return compare_runtime(derived, reported, runtime_shapes(output_layer, batch), source)

@@ -7,6 +7,7 @@ shared between layers has one shape.
 """
 from dataclasses import replace
 
+from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .layers.base import Ctx
 from .records import LayerRow, LayerSpec, Report
@@ -25,12 +26,35 @@ def _check_shared(spec, arrays, seen):
                                  layer=spec.name, kind=spec.kind, field=array.name)
 
 
-def _row(index, spec, result):
+def _row(index, spec, kind, result):
     params = sum(array.size for array in result.param_arrays)
     trainable = sum(array.size for array in result.param_arrays if array.trainable)
-    return LayerRow(index, spec.name, spec.kind, result.output_shape, params, trainable,
+    note = "; ".join(filter(None, (spec.note, result.note)))
+    return LayerRow(index, spec.name, kind.name, result.output_shape, params, trainable,
                     result.shape_formula, result.param_formula, tuple(spec.incoming),
-                    tuple(result.param_arrays), result.note)
+                    tuple(result.param_arrays), note,
+                    lasagne_shape=result.lasagne_shape)
+
+
+def check_version(spec, kind, version):
+    """Refuse a class or keyword the target Lasagne version does not have."""
+    hint = ("derive for master with lasagne_version='master' (a spec file: "
+            "\"lasagne\": \"master\"; the command line: --lasagne master)")
+    if not versions.at_least(version, kind.since):
+        raise LayerRuleError("%s is a class of Lasagne %s; Lasagne %s has none: %s"
+                             % (kind.name, versions.version_label(kind.since),
+                                versions.version_label(version), hint),
+                             layer=spec.name, kind=spec.kind, field="kind")
+    signature = kind.keywords
+    if signature is None or not signature.added:
+        return
+    for name in spec.args:
+        since = signature.since(name)
+        if since is not None and not versions.at_least(version, since):
+            raise LayerRuleError("a keyword of Lasagne %s; %s in Lasagne %s has no such "
+                                 "keyword: %s" % (versions.version_label(since), kind.name,
+                                                  versions.version_label(version), hint),
+                                 layer=spec.name, kind=spec.kind, field=name)
 
 
 def _inputs(spec, index, shapes):
@@ -58,7 +82,8 @@ def _not_derived(row, index, exc):
                    note="not derived: %s%s" % (field, exc.message))
 
 
-def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None):
+def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
+                 version=None):
     """Derive every layer of ``specs`` (LayerSpecs in topological order).
 
     Parameters
@@ -75,6 +100,9 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         output shape.  Without it the failure is raised.
     key_prefix : str
         Prepended to the keys of the parameter arrays (sub-networks).
+    version : str, optional
+        The Lasagne version whose semantics apply (``"0.1"`` or ``"master"``);
+        default: :func:`versions.target` (the installed Lasagne's, else master).
 
     Returns
     -------
@@ -86,22 +114,25 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         A subclass naming the layer and field, on invalid input.
     """
     seen = {} if _seen is None else _seen      # array key -> (shape, first holder)
+    version = versions.target(version)
 
     def subnet(sub_specs, prefix):
-        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen)
+        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen, version=version)
 
     shapes = {}
     rows = []
     for index, spec in enumerate(specs):
         inputs = _inputs(spec, index, shapes)
         try:
-            rule = kind_of(spec.kind, layer=spec.name).rule
+            kind = kind_of(spec.kind, layer=spec.name)
             try:
-                result = rule(Ctx(spec, inputs, key_prefix, subnet))
+                check_version(spec, kind, version)
+                result = kind.rule(Ctx(spec, inputs, key_prefix, subnet, version,
+                                       kind.defaults_for(version)))
             except LasagneParamsError as exc:
                 raise exc.located(layer=spec.name, kind=spec.kind) from None
             _check_shared(spec, result.param_arrays, seen)
-            row = _row(index, spec, result)
+            row = _row(index, spec, kind, result)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise

@@ -31,6 +31,8 @@ OutputError                a file the tool writes cannot be written
 DatasetError               a data file is missing, unreadable or malformed
 TrainingError              training data or saved parameters do not fit the
                            network
+Interrupted                the user stopped the tool (Ctrl-C) while it ran
+                           their code; the command line exits with 130
 =========================  ==================================================
 
 :func:`did_you_mean` is the one "did you mean" helper: it suggests only
@@ -41,7 +43,7 @@ import copy
 
 __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
            "ArgumentError", "TargetError", "DrawError", "OutputError", "DatasetError",
-           "TrainingError",
+           "TrainingError", "Interrupted",
            "did_you_mean", "close_matches", "edit_distance"]
 
 
@@ -205,3 +207,7 @@ class DatasetError(LasagneParamsError):
 
 class TrainingError(LasagneParamsError):
     """Training data or saved parameters that do not fit the network."""
+
+
+class Interrupted(LasagneParamsError):
+    """The user stopped the tool (Ctrl-C) while it ran their code; ``file`` names the code."""

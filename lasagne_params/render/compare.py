@@ -2,7 +2,7 @@
 from ..core.text import shape_text, thousands
 from .table import simple_table
 
-__all__ = ["render_comparison", "render_changes", "mismatch_line", "change_line"]
+__all__ = ["render_comparison", "comparison_table", "render_changes", "mismatch_line", "change_line"]
 
 
 def mismatch_line(mismatch):
@@ -26,9 +26,10 @@ def _cell(row, getter):
     return getter(row) if row is not None else "-"
 
 
-def render_comparison(comparison):
-    """The table, then "all N layers agree" or each mismatch and each layer not derived.
+def comparison_table(comparison):
+    """(headers, rows, align, verdict) of a Comparison (the text and HTML forms share it).
 
+    Each row's last cell is its check: ``ok``, ``MISMATCH`` or ``not derived``.
     Trainable counts get their own columns when some layer's differ from its
     parameter count.
     """
@@ -43,6 +44,8 @@ def render_comparison(comparison):
         row = mine or theirs
         if row.name in comparison.not_derived:
             check = "not derived"
+        elif any(m.layer == row.name for m in comparison.lasagne_wrong):
+            check = "Lasagne wrong"
         else:
             check = "MISMATCH" if any(layer == row.name for layer, _ in bad) else "ok"
         cells = [i, row.name, row.kind,
@@ -60,13 +63,12 @@ def render_comparison(comparison):
         totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
     ok_total = not any(layer == "(network)" for layer, _ in bad)
     rows.append(totals + ["ok" if ok_total else "MISMATCH"])
-    headers = ["#", "name", "type", "derived size", "Lasagne size", "derived params",
+    headers = ["#", "name", "kind", "derived size", "Lasagne size", "derived params",
                "Lasagne params"]
     if trainable:
         headers += ["derived trainable", "Lasagne trainable"]
     headers.append("check")
-    lines = simple_table(headers, rows,
-                         align=["r", "l", "l"] + ["r"] * (len(headers) - 4) + ["l"])
+    align = ["r", "l", "l"] + ["r"] * (len(headers) - 4) + ["l"]
     n_layers = len(reported.layers)
     if comparison.ok:
         verdict = "all %d layers agree" % n_layers
@@ -81,6 +83,17 @@ def render_comparison(comparison):
                          + "\n".join("  %s: %s" % (name, derived.layer(name).note)
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
+    if comparison.lasagne_wrong:
+        verdict += "\n%d figure(s) where Lasagne is known to be wrong:\n" % len(
+            comparison.lasagne_wrong) + "\n".join(
+            "  %s: %s" % (mismatch_line(m), m.note) for m in comparison.lasagne_wrong)
+    return headers, rows, align, verdict
+
+
+def render_comparison(comparison):
+    """The table, then "all N layers agree" or each mismatch and each layer not derived."""
+    headers, rows, align, verdict = comparison_table(comparison)
+    lines = simple_table(headers, rows, align=align)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 
 

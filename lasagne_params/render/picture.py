@@ -20,7 +20,7 @@ from ..core.records import Report
 from .answer import equation, size_cell, total_line
 from .columns import receptive_field_text
 
-__all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph"]
+__all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph", "picture", "Picture"]
 
 # File formats draw() writes, chosen by the path's extension.
 FORMATS = ("svg", "png", "pdf")
@@ -134,17 +134,7 @@ def draw(result, path, fmt=None):
     """
     path = os.fspath(path)
     fmt = file_format(path, fmt)
-    dot = graph(result)
-    import graphviz
-    try:
-        data = dot.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise DrawError("Graphviz's dot program is not installed "
-                        "(Debian/Ubuntu: apt-get install graphviz)", field="draw") from None
-    except graphviz.CalledProcessError as exc:
-        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise DrawError("Graphviz's dot failed (exit status %s)%s" % (
-            exc.returncode, ": " + said[0] if said else ""), field="draw") from None
+    data = _pipe(graph(result), fmt)
     try:
         with open(path, "wb") as fh:
             fh.write(data)
@@ -152,3 +142,41 @@ def draw(result, path, fmt=None):
         raise OutputError("cannot write the picture: %s" % (exc.strerror or exc),
                           file=path) from None
     return path
+
+
+def _pipe(dot, fmt):
+    """The picture's bytes in ``fmt``, from Graphviz's dot."""
+    import graphviz
+    try:
+        return dot.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise DrawError("Graphviz's dot program is not installed "
+                        "(Debian/Ubuntu: apt-get install graphviz)", field="draw") from None
+    except graphviz.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise DrawError("Graphviz's dot failed (exit status %s)%s" % (
+            exc.returncode, ": " + said[0] if said else ""), field="draw") from None
+
+
+class Picture:
+    """A drawn network as SVG text: Jupyter shows it, :meth:`save` writes it.
+
+    ``svg`` is the text; ``result`` the Report (or CostReport) drawn, so the
+    same picture can be written in another format.
+    """
+
+    def __init__(self, svg, result):
+        self.svg = svg
+        self.result = result
+
+    def _repr_svg_(self):
+        return self.svg
+
+    def save(self, path, fmt=None):
+        """Write the picture to ``path`` (.svg, .png or .pdf); return ``path``."""
+        return draw(self.result, path, fmt)
+
+
+def picture(result):
+    """A :class:`Picture` of a Report or CostReport (Graphviz's SVG, in memory)."""
+    return Picture(_pipe(graph(result), "svg").decode("utf-8"), result)
