@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from helpers import NOLEARN_JSON, RECURRENT_SPECS, single_layer
-from layer_cases import CASES
+from layer_cases import CASES, MASTER_CASES
 import lasagne_params as lp
 from lasagne_params import zoo
 
@@ -64,13 +64,7 @@ def test_shape_only_arrays_have_real_shapes_and_no_memory(lasagne, float32):
     assert lasagne.layers.count_params(net, trainable=True) == 138357544
 
 
-@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable, formula",
-                         [c for c in CASES if not c[1].get("only_return_final")
-                          and not any(d is None for s in c[2] for d in s[1:])],
-                         ids=lambda value: value if isinstance(value, str) and
-                         value.endswith("Layer") else "")
-def test_shape_only_build_reads_as_the_real_build(lasagne, kind, args, inputs, shape, params,
-                                                  trainable, formula):
+def _same_as_the_real_build(lasagne, kind, args, inputs, params):
     """Every layer kind: the same Lasagne figures, and every array shape-only."""
     from lasagne_params.backend.shape_only import is_shape_only
     specs = single_layer(kind, args, inputs)
@@ -79,6 +73,30 @@ def test_shape_only_build_reads_as_the_real_build(lasagne, kind, args, inputs, s
     assert lasagne.layers.count_params(cheap) == params
     for param in lasagne.layers.get_all_params(cheap):
         assert is_shape_only(param.get_value(borrow=True)), (kind, param)
+
+
+def _kind_id(value):
+    return value if isinstance(value, str) and value.endswith("Layer") else ""
+
+
+@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable, formula",
+                         [c for c in CASES if not c[1].get("only_return_final")
+                          and not any(d is None for s in c[2] for d in s[1:])], ids=_kind_id)
+def test_shape_only_build_reads_as_the_real_build(lasagne_release, kind, args, inputs, shape,
+                                                  params, trainable, formula):
+    _same_as_the_real_build(lasagne_release, kind, args, inputs, params)
+
+
+#: Master cases a plain chain of InputLayers cannot build (InverseLayer takes the layer
+#: it inverts; TPSTransformerLayer's localisation input): tests/test_master_layers.py.
+_OWN_WIRING = ("InverseLayer", "TPSTransformerLayer")
+
+
+@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable",
+                         [c for c in MASTER_CASES if c[0] not in _OWN_WIRING], ids=_kind_id)
+def test_shape_only_build_reads_as_the_real_build_on_master(lasagne_master, kind, args,
+                                                            inputs, shape, params, trainable):
+    _same_as_the_real_build(lasagne_master, kind, args, inputs, params)
 
 
 def test_recurrent_specs_with_tags_and_shares_are_shape_only(lasagne):

@@ -115,8 +115,8 @@ def test_trainer_steps_match_theanos_default_compilation(lasagne, small_net):
         trainer = Trainer(small_net, update=lasagne.updates.momentum,
                           update_params={"learning_rate": 0.1, "momentum": 0.9}, verbose=0)
         train, validate, predict = trainer._compile(speed=speed)
-        losses = [float(train(X, y)) for _ in range(2)]
-        results[speed] = (losses, [p.get_value() for p in params], predict(X),
+        losses = [float(train(X, y)[0]) for _ in range(2)]
+        results[speed] = (losses, [p.get_value() for p in params], predict(X)[0],
                           validate(X, y))
     (plain_losses, plain_params, plain_out, plain_valid) = results[False]
     (losses, values, out, valid) = results[True]
