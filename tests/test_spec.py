@@ -219,7 +219,8 @@ def test_build_round_trip(lasagne):
     assert built["c2"].nonlinearity is lasagne.nonlinearities.tanh and built["c2"].b is None
     assert built["out"].nonlinearity is lasagne.nonlinearities.softmax
     derived = lp.derive(specs)
-    read_back = lp.derive(lp.backend.read.specs_from_lasagne(out))
+    from lasagne_params.backend.read import specs_from_lasagne
+    read_back = lp.derive(specs_from_lasagne(out))
     assert read_back == derived
     comparison = lp.compare(specs)
     assert comparison.ok, str(comparison)
