@@ -177,12 +177,13 @@ class _Output:
 
     def write(self, text):
         text = printable_lines(text)
+        stream = self._stream()
         try:
             try:
-                self._stream().write(text)
+                stream.write(text)
             except UnicodeEncodeError:
-                encoding = getattr(self.stream, "encoding", None) or "ascii"
-                self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+                encoding = getattr(stream, "encoding", None) or "ascii"
+                stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         except BrokenPipeError:
             raise _ReaderGone() from None
         except (OSError, ValueError) as exc:        # ValueError: writing to a closed file
@@ -190,8 +191,9 @@ class _Output:
                               file="standard output") from None
 
     def flush(self):
+        stream = self._stream()
         try:
-            self._stream().flush()
+            stream.flush()
         except BrokenPipeError:
             raise _ReaderGone() from None
         except (OSError, ValueError) as exc:

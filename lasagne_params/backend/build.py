@@ -9,6 +9,7 @@ import inspect
 from collections import OrderedDict
 
 from ..core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
+from ..core.layers.base import INITIALIZERS
 from ..core.layers.recurrent import GATE_PARAMS
 from ..core.registry import KINDS
 from ..describe.keywords import LAYER_REFERENCES
@@ -104,7 +105,10 @@ def _initializer(lasagne, value):
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, str):
-        return getattr(lasagne.init, value.rsplit(".", 1)[-1])()
+        name = value.rsplit(".", 1)[-1]
+        if name in INITIALIZERS:
+            return getattr(lasagne.init, name)()
+        return value            # not an initializer: Lasagne refuses it, in its words
     if isinstance(value, (int, float)):
         return lasagne.init.Constant(value)
     return value

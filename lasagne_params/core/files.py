@@ -143,9 +143,8 @@ def atomic_file(path, protect=()):
         if other is not None and same_file(path, other):
             raise OutputError("is an input of this command; refusing to overwrite it "
                               "(write the output to another file)", file=path)
-    real = os.path.realpath(path)          # a symbolic link: replace what it points to
     try:
-        info = os.stat(real)
+        info = os.stat(path)                # through symbolic links
     except FileNotFoundError:
         info = None
     except OSError as exc:
@@ -156,13 +155,14 @@ def atomic_file(path, protect=()):
     if info is not None and not stat.S_ISREG(info.st_mode):
         # /dev/stdout, /dev/null, a FIFO: nothing to replace, write straight in.
         try:
-            with open(real, "wb") as handle:
+            with open(path, "wb") as handle:
                 yield handle
         except OSError as exc:
             raise OutputError("cannot write: %s" % (exc.strerror or exc), file=path) from None
         return
-    if info is not None and not os.access(real, os.W_OK):
+    if info is not None and not os.access(path, os.W_OK):
         raise OutputError("is read-only; %s" % _unchanged(path, True), file=path)
+    real = os.path.realpath(path)          # a symbolic link: replace the file it points to
     folder = os.path.dirname(real) or "."
     temporary, fd = None, None
     try:

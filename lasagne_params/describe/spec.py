@@ -53,7 +53,7 @@ from typing import Tuple
 from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.records import LayerSpec
-from ..core.registry import kind_of
+from ..core.registry import KINDS, kind_of
 from ..core.text import DIGIT_LIMIT_MESSAGE, json_int
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
@@ -343,6 +343,8 @@ def _check_value(kind, key, value, layer, shown=None):
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
+    if isinstance(value, dict) and key in getattr(KINDS.get(kind), "gates", ()):
+        return                  # a Gate's options: each array is checked when derived
     if isinstance(value, dict):
         ref = value.get("shared")
         if set(value) != {"shared"} or not isinstance(ref, str) or "." not in ref.strip("."):
@@ -388,6 +390,19 @@ class _Layer:
                                 field=self.shown(key), **self.where())
 
 
+def _check_inputs(layer, incoming):
+    """A layer taking one ``incoming`` (and its layer references, an RNN's mask) gets no more."""
+    sig = layer.signature
+    if sig is None or sig.inputs != "incoming":
+        return
+    most = 1 + sum(1 for key in LAYER_REFERENCES if key in sig.names)
+    if len(incoming) > most:
+        raise SpecError("a %s takes %s incoming layer%s, got %d: %s"
+                        % (layer.kind, "one" if most == 1 else "an input and a mask",
+                           "" if most == 1 else "s", len(incoming), ", ".join(incoming)),
+                        field=layer.shown("incoming"), **layer.where())
+
+
 def _finish(layers):
     """LayerSpecs from assembled layers: defaults, shared refs, references, order."""
     specs, previous, seen = [], None, set()
@@ -402,6 +417,7 @@ def _finish(layers):
         for key in LAYER_REFERENCES:
             if isinstance(layer.args.get(key), str):
                 incoming += (layer.args.pop(key),)
+        _check_inputs(layer, incoming)
         specs.append(LayerSpec(layer.name, layer.kind, tuple(incoming),
                                {k: _arg_value(v) for k, v in layer.args.items()}))
         previous = layer.name

@@ -1,5 +1,5 @@
 """The accepted Stack Overflow answer's table: size with its derivation, parameters as formula = value."""
-from ..core.text import shape_text, thousands
+from ..core.text import shape_text, shown, thousands
 from .table import simple_table
 
 __all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",
@@ -59,11 +59,12 @@ def footnotes(report):
     lines = []
     if report.shared:
         lines += ["", "shared arrays (each counted once in the total):"]
-        lines += ["  %s: %s" % (key, ", ".join(holders))
+        lines += ["  %s: %s" % (shown(key), shown(", ".join(holders)))
                   for key, holders in report.shared.items()]
     notes = [row for row in report.layers if row.note]
     if notes:
-        lines += ["", "notes:"] + ["  %s: %s" % (row.name, row.note) for row in notes]
+        lines += ["", "notes:"] + ["  %s: %s" % (shown(row.name), shown(row.note))
+                                   for row in notes]
     return lines
 
 
