@@ -20,7 +20,7 @@ input, a limit reached or an output that cannot be written, reported as one
 line naming the file, layer and field (``--debug`` shows the traceback);
 141 when the reader of standard output went away (``| head``).
 
-Spec and snapshot files larger than ``--max-input-bytes`` (32 MiB) are
+Spec and snapshot files larger than ``--max-input-bytes`` (16 MiB) are
 refused, and so is a ``--check`` whose build would take more than
 ``--max-build-bytes`` (4 GiB); files are written atomically and never over
 the command's own input.  See docs/reliability.md.
@@ -314,7 +314,7 @@ def _parser(argv=None):
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
     net.add_argument("--max-input-bytes", type=_byte_count, metavar="N", help=(
-        "refuse spec and snapshot files larger than N bytes (default 32MiB)"))
+        "refuse spec and snapshot files larger than N bytes (default 16MiB)"))
     parser = _Parser(prog="lasagne-params", parents=[common], description=(
         "Each Lasagne layer's output shape and learnable parameters, derived."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -377,8 +377,8 @@ def _show(args, out):
 
 
 def _wrote(path, report):
-    from .core.text import thousands
-    return "wrote %s: %s layers, %s parameters\n" % (path, thousands(len(report.layers)),
+    from .core.text import shown, thousands
+    return "wrote %s: %s layers, %s parameters\n" % (shown(path), thousands(len(report.layers)),
                                                      thousands(report.total_params))
 
 

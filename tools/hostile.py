@@ -246,9 +246,9 @@ def cases():
                 ["show", "{d}/dir.json"], {"status": 2}))
     out.append(("unreadable json", {"u.json": lambda d: _unreadable(d)},
                 ["show", "{d}/u.json"], {"status": 2, "not_root": True}))
-    out.append(("too large json", {"big.json": " " * (33 * 1024 * 1024) + json.dumps(chain(1))},
+    out.append(("too large json", {"big.json": " " * (17 * 1024 * 1024) + json.dumps(chain(1))},
                 ["show", "{d}/big.json"], {"status": 2, "stderr": "--max-input-bytes"}))
-    out.append(("too large json raised", {"big.json": " " * (33 * 1024 * 1024) + json.dumps(chain(1))},
+    out.append(("too large json raised", {"big.json": " " * (17 * 1024 * 1024) + json.dumps(chain(1))},
                 ["show", "{d}/big.json", "--max-input-bytes", "64MiB"], {"status": 0}))
     out.append(("bad max-input-bytes", {}, ["show", QUESTION_YAML, "--max-input-bytes", "-5"], {"status": 2}))
     out.append(("small max-input-bytes", {}, ["show", QUESTION_YAML, "--max-input-bytes", "10"],

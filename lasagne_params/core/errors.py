@@ -43,7 +43,7 @@ names within a small edit distance of what was typed.
 
 import copy
 
-from .text import shown
+from .text import clipped, shown
 
 __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
            "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
@@ -165,18 +165,12 @@ class LasagneParamsError(ValueError):
         if self.field:
             parts.append(str(self.field))
         parts.append(self.message)
-        return _shortened(shown(": ".join(parts).replace("\n", " ")))
+        return clipped(shown(": ".join(parts).replace("\n", " ")), _LONGEST_LINE)
 
 
 # An error line longer than this is cut in the middle (a value quoted from a hostile
 # file could be megabytes long).
 _LONGEST_LINE = 2000
-
-
-def _shortened(line):
-    if len(line) <= _LONGEST_LINE:
-        return line
-    return "%s ...[%d characters]... %s" % (line[:1200], len(line) - 1600, line[-400:])
 
 
 def copy_error(error):

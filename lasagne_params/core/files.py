@@ -27,9 +27,10 @@ from .errors import ArgumentError, LimitError, OutputError, SpecError
 __all__ = ["DEFAULT_MAX_INPUT_BYTES", "max_input_bytes", "read_text", "read_bytes",
            "atomic_file", "write_atomic", "same_file"]
 
-#: The largest spec or snapshot file read unless the caller raises the limit (32 MiB:
-#: a 100,000-layer network's snapshot is about 20 MB).
-DEFAULT_MAX_INPUT_BYTES = 32 * 1024 * 1024
+#: The largest spec or snapshot file read unless the caller raises the limit (16 MiB:
+#: a snapshot of 50,000 layers, a spec of several hundred thousand; PyYAML's C
+#: loader reads a YAML file this size in about a minute).
+DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 _CHUNK = 1024 * 1024
 

@@ -16,7 +16,7 @@ import os
 
 __all__ = ["digits", "thousands", "shape_text", "full_shape_text", "product_text",
            "dims_text", "axis_text", "with_size", "plural", "shown", "printable_lines",
-           "json_text", "json_int", "DIGIT_LIMIT_MESSAGE"]
+           "clipped", "json_text", "json_int", "DIGIT_LIMIT_MESSAGE"]
 
 # str(int) and "%d" are exact up to this many digits whatever sys.set_int_max_str_digits
 # says (640 is the lowest limit Python allows).
@@ -160,6 +160,24 @@ def shown(text):
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def clipped(text, most):
+    """``text`` cut in the middle to about ``most`` characters, saying how many went.
+
+    For text from outside shown where width matters (a table cell, a
+    picture's label, an error line): a megabyte-long name must not make
+    every row of a table a megabyte wide.
+
+    >>> clipped("a" * 50 + "b" * 50, 60)
+    'aaaaaaaaaaaaaaaaaaaaaaaa ...[64 characters]... bbbbbbbbbbbb'
+    """
+    if len(text) <= most:
+        return text
+    room = max(most - 24, 2)
+    head, tail = room - room // 3, room // 3
+    return "%s ...[%d characters]... %s" % (text[:head], len(text) - head - tail,
+                                            text[len(text) - tail:])
 
 
 def printable_lines(text):

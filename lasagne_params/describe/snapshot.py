@@ -75,7 +75,7 @@ def _is_count(value):
 def read_snapshot(path, max_bytes=None):
     """A snapshot file's data, checked field by field (SpecError naming file, layer, field).
 
-    ``max_bytes`` is the largest file read (default 32 MiB, see
+    ``max_bytes`` is the largest file read (default 16 MiB, see
     :func:`lasagne_params.core.files.read_bytes`).
     """
     text = read_text(path, max_bytes)
@@ -92,9 +92,13 @@ def read_snapshot(path, max_bytes=None):
     for total in TOTALS:
         _expect(_is_count(data.get(total)), "expected a count", path, field=total)
     _expect(isinstance(data.get("layers"), list), "expected a list", path, field="layers")
+    names = set()
     for index, layer in enumerate(data["layers"]):
         _expect(isinstance(layer, dict) and isinstance(layer.get("name"), str),
                 "expected a mapping with a name", path, layer=index)
+        _expect(layer["name"] not in names, "two layers have this name", path,
+                layer=layer["name"], field="name")
+        names.add(layer["name"])
         _expect(isinstance(layer.get("kind"), str), "expected a string", path,
                 layer=layer["name"], field="kind")
         shape = layer.get("output_shape")

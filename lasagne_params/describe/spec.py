@@ -35,7 +35,7 @@ form also takes ``"conv2_W": "conv1"``).  Strings such as
 looks them up in Lasagne.  Nothing in a spec is ever executed: YAML is read
 with PyYAML's safe loader (its C version when present), a key given twice
 in one mapping is refused (in JSON too), and values are plain data.  A file
-is read only if it is a regular file no larger than a limit (32 MiB unless
+is read only if it is a regular file no larger than a limit (16 MiB unless
 ``max_bytes`` says otherwise), and every step is linear in its size.
 
 Reading a spec checks its structure (kinds, keywords, references, cycles);
@@ -54,7 +54,7 @@ from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.records import LayerSpec
 from ..core.registry import KINDS, kind_of
-from ..core.text import DIGIT_LIMIT_MESSAGE, json_int
+from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
 __all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
@@ -175,6 +175,10 @@ def _parse_yaml(text, path):
         raise SpecError("malformed YAML: %s" % str(exc).splitlines()[0], file=path) from None
     except RecursionError:
         raise SpecError("malformed YAML: nested too deeply", file=path) from None
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        # PyYAML's own constructors fail so on some odd tags (``!!timestamp ''``)
+        raise SpecError("malformed YAML: %s" % (str(exc).splitlines() or [type(exc).__name__])[0],
+                        file=path) from None
 
 
 PARSERS = {".json": _parse_json, ".yaml": _parse_yaml, ".yml": _parse_yaml}
@@ -208,7 +212,7 @@ def load_spec(path, max_bytes=None):
         The file; its extension chooses the parser.
     max_bytes : int, optional
         Refuse a file larger than this (default
-        ``core.files.DEFAULT_MAX_INPUT_BYTES``, 32 MiB); the file must be a
+        ``core.files.DEFAULT_MAX_INPUT_BYTES``, 16 MiB); the file must be a
         regular file (not a FIFO or a device).
 
     Returns
@@ -246,7 +250,7 @@ def _plain(value, where, budget=None, depth=0, path=()):
         return value
     if not isinstance(value, (list, tuple, dict)):
         raise SpecError("unsupported value of type %s: %s" % (type(value).__name__,
-                                                              _clip(repr(value))), **where)
+                                                              clipped(repr(value), 80)), **where)
     if id(value) in path:
         raise SpecError("a value contains itself (a YAML anchor used inside itself)", **where)
     if depth >= MAX_DEPTH:
@@ -255,13 +259,10 @@ def _plain(value, where, budget=None, depth=0, path=()):
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):
-                raise SpecError("keys must be strings, got %s" % _clip(repr(key)), **where)
+                raise SpecError("keys must be strings, got %s" % clipped(repr(key), 80),
+                                **where)
         return {k: _plain(v, where, budget, depth + 1, inner) for k, v in value.items()}
     return [_plain(v, where, budget, depth + 1, inner) for v in value]
-
-
-def _clip(text, most=80):
-    return text if len(text) <= most else text[:most - 3] + "..."
 
 
 def _arg_value(value):
@@ -297,6 +298,11 @@ def parse_spec(data, file=None):
                             "[name, kind] pairs (nolearn form)", field="layers")
     except LasagneParamsError as exc:
         raise exc.located(file=file) from None
+    except ValueError as exc:         # quoting a number of more than 4,300 digits
+        if DIGIT_LIMIT_MESSAGE not in str(exc):
+            raise
+        raise SpecError("a value is wrong, and it holds a number of more than 4,300 digits, "
+                        "too long to quote", file=file) from None
     return specs
 
 

@@ -1,6 +1,6 @@
 """The accepted Stack Overflow answer's table: size with its derivation, parameters as formula = value."""
-from ..core.text import shape_text, shown, thousands
-from .table import simple_table
+from ..core.text import clipped, shape_text, shown, thousands
+from .table import LONGEST_CELL, simple_table
 
 __all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",
            "total_line", "footnotes"]
@@ -29,10 +29,10 @@ def equation(formula, value, formula_width, value_width):
 
 def equation_column(pairs):
     """Cells for (formula, value) pairs, each ``formula = value``, the ``=`` aligned."""
-    pairs = list(pairs)
-    shown = [(f, v) for f, v in pairs if f]
-    fwidth = max([len(f) for f, _ in shown] or [0])
-    vwidth = max([len("?" if v is None else thousands(v)) for _, v in shown] or [0])
+    pairs = [(clipped(f, LONGEST_CELL // 2) if f else f, v) for f, v in pairs]
+    written = [(f, v) for f, v in pairs if f]
+    fwidth = max([len(f) for f, _ in written] or [0])
+    vwidth = max([len("?" if v is None else thousands(v)) for _, v in written] or [0])
     return [equation(f, v, fwidth, vwidth) for f, v in pairs]
 
 

@@ -26,7 +26,7 @@ from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, DrawError
 from ..core.files import write_atomic
 from ..core.records import Report
-from ..core.text import shown, thousands
+from ..core.text import clipped, shown, thousands
 from .answer import equation, size_cell, total_line
 from .columns import receptive_field_text
 
@@ -45,11 +45,7 @@ DOT_TIMEOUT = 600
 
 def _fit(line, most=LONGEST_LINE):
     """``line`` with its control characters escaped, cut in the middle if too long."""
-    line = shown(line)
-    if len(line) <= most:
-        return line
-    keep = (most - 5) // 2
-    return "%s ... %s" % (line[:keep], line[-keep:])
+    return clipped(shown(line), most)
 
 
 def layer_lines(row, cost=None):
