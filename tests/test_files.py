@@ -178,3 +178,28 @@ def test_a_byte_order_mark_is_skipped(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + open(LAYERS_YAML, "rb").read())
     assert len(load_spec(path)) == 7
+
+
+IDX_SCRIPT = """
+import resource, sys
+import numpy
+from lasagne_params import OutputError
+from lasagne_params.backend.datasets import write_idx
+resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+try:
+    write_idx(sys.argv[1], numpy.zeros((100, 28, 28), dtype=numpy.uint8))
+except OutputError as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_data_files_are_written_atomically_too(tmp_path):
+    pytest.importorskip("numpy")
+    path = tmp_path / "images-idx3-ubyte"
+    path.write_bytes(b"old data")
+    done = subprocess.run([sys.executable, "-c", IDX_SCRIPT, str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "%s: cannot write: File too large; images-idx3-ubyte is " \
+                                  "unchanged" % path, done.stderr
+    assert path.read_bytes() == b"old data" and leftovers(tmp_path) == []

@@ -338,7 +338,67 @@ def cases():
                 {"status": 2}))
     out.append(("json from nolearn question", {"net.json": j}, ["show", "{d}/net.json", "--format", "json"],
                 {"status": 0}))
+    # --- found since issue 13
+    spec("yaml empty timestamp", "layers: !!timestamp ''\n", ".yaml")
+    spec("yaml unhashable key", "? [a, b]\n: 1\nlayers: []\n", ".yaml")
+    spec("yaml merge of a list", "a: &a [1]\nb: {<<: *a}\nlayers: []\n", ".yaml")
+    spec("yaml omap layers", "layers: !!omap [{a: 1}]\n", ".yaml")
+    spec("json 1e999 units", json.dumps(layer_list(inp(), dense(2))).replace('"num_units": 2', '"num_units": 1e999'))
+    spec("one huge name widens no table", layer_list(inp(name="n" * 1000000), *[
+        dense(3, "d%d" % i) for i in range(3000)]), status=0, timeout=60, max_stdout=3000 * 400)
+    spec("concat of 5000 inputs", layer_list(*[inp((None, 2), "i%d" % i) for i in range(5000)],
+                                             {"name": "c", "kind": "ConcatLayer",
+                                              "incomings": ["i%d" % i for i in range(5000)]}),
+         status=0, timeout=60, max_stdout=5001 * 600)
+    spec("nolearn duplicate layer names", {"layers": [["in", "InputLayer"], ["in", "DenseLayer"]],
+                                           "in_shape": [None, 4], "in_num_units": 2})
+    spec("huge single string value", layer_list(inp(), dense(2, nonlinearity="x" * 8000000)),
+         timeout=60)
+    spec("snapshot version 2", {"format": "lasagne-params snapshot", "version": 2},
+         argv=("check", QUESTION_YAML, "--against"))
+    spec("snapshot duplicate names", {"format": "lasagne-params snapshot", "version": 1,
+                                      "total_params": 0, "trainable_params": 0, "layers": [
+                                          {"name": "a", "kind": "InputLayer", "output_shape": [None],
+                                           "params": 0, "trainable_params": 0}] * 2},
+         argv=("check", QUESTION_YAML, "--against"), stderr="two layers have this name")
+    out.append(("sparse 100G spec", {"s.json": lambda d: os.truncate(_touch(d, "s.json"), 100 * 1024 ** 3)},
+                ["show", "{d}/s.json"], {"status": 2, "stderr": "larger than", "timeout": 10}))
+    out.append(("symlink loop spec", {"l.json": lambda d: os.symlink(os.path.join(d, "l.json"),
+                                                                     os.path.join(d, "l.json"))},
+                ["show", "{d}/l.json"], {"status": 2}))
+    out.append(("dangling symlink spec", {"l.json": lambda d: os.symlink("/nowhere.json", os.path.join(d, "l.json"))},
+                ["show", "{d}/l.json"], {"status": 2, "stderr": "no such file"}))
+    out.append(("output path with newline", {}, ["snapshot", QUESTION_YAML, "-o", "{d}/a\nwrote b.json"],
+                {"status": 0, "stdout": "a\\nwrote b.json", "max_lines": 1}))
+    out.append(("output path too long", {}, ["snapshot", QUESTION_YAML, "-o", "{d}/" + "x" * 300 + ".json"],
+                {"status": 2, "stderr": "File name too long"}))
+    out.append(("output parent is a file", {"f": "x"}, ["snapshot", QUESTION_YAML, "-o", "{d}/f/s.json"],
+                {"status": 2}))
+    out.append(("output over a kinds file", {"k.py": "", "net.yaml": q},
+                ["snapshot", "{d}/net.yaml", "--kinds", "{d}/k.py", "-o", "{d}/k.py"],
+                {"status": 2, "unchanged": "k.py"}))
+    out.append(("output over the module", {"m.py": "import lasagne_params\n"},
+                ["snapshot", "{d}/m.py:net", "-o", "{d}/m.py"], {"status": 2, "unchanged": "m.py"}))
+    out.append(("columns huge", {}, ["show", QUESTION_YAML, "--columns", "x" * 100000], {"status": 2}))
+    out.append(("zoo control chars", {}, ["show", "--zoo", "vgg\x1b[2J"], {"status": 2}))
+    out.append(("max-input-bytes huge", {}, ["show", QUESTION_YAML, "--max-input-bytes", "9" * 5000],
+                {"status": 2}))
+    out.append(("network is a dash", {}, ["show", "-"], {"status": 2}))
+    out.append(("network empty function", {}, ["show", "x.json:"], {"status": 2}))
+    out.append(("theano flags hostile", {}, ["show", QUESTION_YAML, "--check"],
+                {"env": {"THEANO_FLAGS": "device=cuda9,floatX=float128"}, "timeout": 300}))
+    out.append(("home unwritable check", {}, ["show", QUESTION_YAML, "--check"],
+                {"env": {"HOME": "/nonexistent", "THEANO_FLAGS": "base_compiledir=/proc/nope"},
+                 "timeout": 300}))
+    out.append(("concurrent snapshots", {"a.yaml": q}, ["snapshot", "{d}/a.yaml", "-o", "{d}/s.json"],
+                {"status": 0, "concurrent": 4, "valid_json": "s.json"}))
     return out
+
+
+def _touch(folder, name):
+    path = os.path.join(folder, name)
+    open(path, "w").close()
+    return path
 
 
 def _unreadable(folder):
@@ -423,9 +483,13 @@ def run_case(name, files, argv, checks, verbose=False):
             command = ["bash", "-c", 'set -o pipefail; "$@" | true', "bash"] + \
                 [SCRIPT] + argv
         try:
+            extra = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      env=env) for _ in range(checks.get("concurrent", 1) - 1)]
             done = subprocess.run(command, stdout=stdout, stderr=stderr, env=env,
                                   timeout=checks.get("timeout", 120),
                                   preexec_fn=_limit_file_size(checks["fsize"]) if "fsize" in checks else None)
+            for process in extra:
+                process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             return "NOT handled", "timeout after %ss" % checks.get("timeout", 120)
         elapsed = time.monotonic() - start
@@ -456,6 +520,16 @@ def run_case(name, files, argv, checks, verbose=False):
                         problems.append("%s changed" % fname)
             except OSError:
                 problems.append("%s lost" % fname)
+        if "max_stdout" in checks and len(out) > checks["max_stdout"]:
+            problems.append("%d characters of output" % len(out))
+        if "max_lines" in checks and out.count("\n") > checks["max_lines"]:
+            problems.append("%d lines of output" % out.count("\n"))
+        if "valid_json" in checks:
+            try:
+                with open(os.path.join(folder, checks["valid_json"])) as handle:
+                    json.load(handle)
+            except (OSError, ValueError) as exc:
+                problems.append("%s is not whole: %s" % (checks["valid_json"], exc))
         leftovers = [f for _, _, fs in os.walk(folder) for f in fs if f.endswith(".tmp")]
         if leftovers:
             problems.append("temporary files left: %s" % leftovers)

@@ -12,28 +12,19 @@ Python's objects come on top); they are the figures that grow with the
 network.  Nothing here imports Theano: a cross-check that allocates no
 weights simply does not call :func:`check_build`.
 """
-from ..core.errors import ArgumentError, LimitError
+from ..core.errors import LimitError
+from ..core.files import byte_limit
 from ..core.records import shape_size
 from ..core.text import thousands
 
 __all__ = ["DEFAULT_MAX_BUILD_BYTES", "ELEMENT_BYTES", "build_bytes", "run_bytes",
-           "check_build", "check_run", "max_build_bytes"]
+           "check_build", "check_run"]
 
 #: The most bytes a build or a run may need unless the caller allows more (4 GiB).
 DEFAULT_MAX_BUILD_BYTES = 4 * 1024 ** 3
 #: Bytes per element assumed: float64, Theano-PyMC's default floatX and the type
 #: Lasagne's initializers draw in.
 ELEMENT_BYTES = 8
-
-
-def max_build_bytes(value, field="max_build_bytes"):
-    """``value`` checked as a byte limit (None: the default)."""
-    if value is None:
-        return DEFAULT_MAX_BUILD_BYTES
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ArgumentError("expected a positive number of bytes, got %r" % (value,),
-                            field=field)
-    return value
 
 
 def build_bytes(report):
@@ -75,11 +66,11 @@ def _refuse(needed, limit, what, field):
 
 def check_build(report, limit=None, field="max_build_bytes"):
     """Refuse (LimitError) to build ``report``'s network in Lasagne above ``limit`` bytes."""
-    _refuse(build_bytes(report), max_build_bytes(limit, field),
+    _refuse(build_bytes(report), byte_limit(limit, DEFAULT_MAX_BUILD_BYTES, field),
             "building its %s parameters in Lasagne" % thousands(report.total_params), field)
 
 
 def check_run(report, batch_size, limit=None, field="max_build_bytes"):
     """Refuse (LimitError) to run a batch of ``batch_size`` above ``limit`` bytes of outputs."""
-    _refuse(run_bytes(report, batch_size), max_build_bytes(limit, field),
+    _refuse(run_bytes(report, batch_size), byte_limit(limit, DEFAULT_MAX_BUILD_BYTES, field),
             "running a batch of %s through it" % thousands(batch_size), field)

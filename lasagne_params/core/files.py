@@ -24,7 +24,7 @@ import stat
 
 from .errors import ArgumentError, LimitError, OutputError, SpecError
 
-__all__ = ["DEFAULT_MAX_INPUT_BYTES", "max_input_bytes", "read_text", "read_bytes",
+__all__ = ["DEFAULT_MAX_INPUT_BYTES", "byte_limit", "read_text", "read_bytes",
            "atomic_file", "write_atomic", "same_file"]
 
 #: The largest spec or snapshot file read unless the caller raises the limit (16 MiB:
@@ -39,10 +39,10 @@ def _mib(n):
     return "%d bytes" % n if n < 1024 * 1024 else "%.1f MiB" % (n / (1024 * 1024))
 
 
-def max_input_bytes(value, field="max_input_bytes"):
-    """``value`` checked as a byte limit (None: the default)."""
+def byte_limit(value, default, field):
+    """``value`` checked as a limit in bytes (a positive int), or ``default`` for None."""
     if value is None:
-        return DEFAULT_MAX_INPUT_BYTES
+        return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError("expected a positive number of bytes, got %r" % (value,),
                             field=field)
@@ -61,7 +61,7 @@ def read_bytes(path, max_bytes=None, field="max_input_bytes"):
         It is larger than the limit (the message names the option that
         raises it, ``field``).
     """
-    limit = max_input_bytes(max_bytes)
+    limit = byte_limit(max_bytes, DEFAULT_MAX_INPUT_BYTES, field)
     path = os.fspath(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
