@@ -25,21 +25,31 @@ def _is_lasagne(network):
     return is_lasagne_network(network)
 
 
-def _describe(network):
-    """(LayerSpecs, file or None) of ``network``."""
+def _describe(network, version=None):
+    """(LayerSpecs, file or None, Lasagne version or None) of ``network``.
+
+    The version is ``version`` if given, else the one the description names
+    (a spec file's ``"lasagne"``, a built network's Lasagne), else None (the
+    derivation then takes the installed Lasagne's, see ``core/versions.py``).
+    """
+    specs, file, named = _described(network)
+    return specs, file, version if version is not None else named
+
+
+def _described(network):
     if isinstance(network, (list, tuple)) and network and all(
             isinstance(s, LayerSpec) for s in network):
-        return list(network), None
+        return list(network), None, None
     if isinstance(network, (str, os.PathLike)):
-        from .describe.spec import load_spec
-        return load_spec(network), os.fspath(network)
+        from .describe.spec import read_spec_file
+        network = read_spec_file(network)
     if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
-        return network.to_specs(), network.path
+        return network.to_specs(), network.path, getattr(network, "version", None)
     if hasattr(network, "to_specs"):
-        return network.to_specs(), None
+        return network.to_specs(), None, None
     if _is_lasagne(network):
-        from .backend.read import specs_from_lasagne
-        return specs_from_lasagne(network), None
+        from .backend.read import network_version, specs_from_lasagne
+        return specs_from_lasagne(network), None, network_version()
     raise ArgumentError("expected %s, got %s" % (_WHAT, _type_name(network)),
                         field="network")
 
@@ -58,7 +68,7 @@ def _derived(specs, file, **options):
         raise exc.located(file=file) from None
 
 
-def derive(network):
+def derive(network, lasagne_version=None):
     """Derive every layer's output shape and parameter counts from first principles.
 
     Parameters
@@ -66,6 +76,11 @@ def derive(network):
     network : lasagne Layer, list of Layers, list of LayerSpec, spec file or NeuralNet
         For a Lasagne network only the hyper-parameters are read; Lasagne's
         own shape inference and parameter arrays are never consulted.
+    lasagne_version : str, optional
+        Whose semantics apply: ``"0.1"`` or ``"master"``.  Default: the one
+        the network names (a spec file's ``"lasagne"``, a built network's
+        Lasagne), else the installed Lasagne's, else master (see
+        ``docs/lasagne-versions.md``).
 
     Returns
     -------
@@ -81,11 +96,11 @@ def derive(network):
     >>> report.layers[1].param_formula
     '(20+1)*50'
     """
-    specs, file = _describe(network)
-    return _derived(specs, file)
+    specs, file, version = _describe(network, lasagne_version)
+    return _derived(specs, file, version=version)
 
 
-def derive_costs(network, batch_size=None, floatx="float32"):
+def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None):
     """Derive every layer's compute cost, memory and receptive field, with formulas.
 
     Parameters
@@ -115,8 +130,9 @@ def derive_costs(network, batch_size=None, floatx="float32"):
     >>> conv.receptive_field[0].size
     5
     """
-    specs, file = _describe(network)
-    return cost_report(specs, _derived(specs, file), batch_size=batch_size, floatx=floatx)
+    specs, file, version = _describe(network, lasagne_version)
+    return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
+                       floatx=floatx)
 
 
 def build(network):
@@ -137,7 +153,7 @@ def build(network):
         outputs = network.initialize_layers()
     else:
         from .backend.build import build_layers, output_layers
-        specs, file = _describe(network)
+        specs, file, _ = _describe(network)
         try:
             outputs = output_layers(specs, build_layers(specs))
         except LasagneParamsError as exc:
@@ -163,7 +179,7 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network, max_build_bytes=None):
+def compare(network, lasagne_version=None, max_build_bytes=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; any other description is first
@@ -179,16 +195,17 @@ def compare(network, max_build_bytes=None):
     Lasagne's output shape for it.
     """
     if _is_lasagne(network):
-        from .backend.read import report_from_lasagne, specs_from_lasagne
+        from .backend.read import report_from_lasagne
+        specs, _, version = _describe(network, lasagne_version)
         reported = report_from_lasagne(network)
-        derived = derive_specs(specs_from_lasagne(network),
-                               fallback={row.name: row for row in reported.layers})
+        derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
+                               version=version)
         return compare_reports(derived, reported)
     if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
-        derived = derive(network)
+        derived = derive(network, lasagne_version)
     else:
-        specs, file = _describe(network)               # a spec file is read once
-        derived = _derived(specs, file)
+        specs, file, version = _describe(network, lasagne_version)   # read once
+        derived = _derived(specs, file, version=version)
         network = specs
     _check_build(derived, max_build_bytes)
     reported = from_lasagne(build(network))
@@ -205,7 +222,7 @@ def _check_build(report, max_build_bytes):
 def assert_matches(network, max_build_bytes=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
     from .render.compare import mismatch_line
-    result = compare(network, max_build_bytes)
+    result = compare(network, max_build_bytes=max_build_bytes)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)

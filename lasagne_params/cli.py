@@ -54,11 +54,12 @@ def _is_network(value):
 
 
 def _import_file(path, module_name):
-    """Import the Python file ``path`` as ``module_name``, after the compatibility bridges."""
+    """Import the Python file ``path`` as ``module_name``; its first import of Theano or
+    Lasagne gets the compatibility bridges first."""
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
-    from .backend.compat import install_compat
-    install_compat()
+    from .backend.on_import import bridge_on_first_import
+    bridge_on_first_import()
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None:
         raise TargetError("is not a Python module", file=path)
@@ -144,7 +145,13 @@ def resolve(args):
     """
     load_kinds(args.kinds)
     if args.zoo is not None:
-        return zoo_network(args.zoo)
+        network = zoo_network(args.zoo)
+        zoo = sys.modules.get("lasagne_params.zoo")
+        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
+                                                                          ()):
+            from .core.versions import MASTER
+            args.lasagne = MASTER          # the zoo's master networks derive for master
+        return network
     if os.path.splitext(args.network)[1].lower() in PARSERS:
         from .describe.spec import read_spec_file
         return read_spec_file(args.network, args.max_input_bytes)
@@ -247,6 +254,14 @@ def _byte_count(text):
     return int(digits) * _BYTE_UNITS[unit]
 
 
+def _lasagne_version(text):
+    from .core.versions import canonical
+    try:
+        return canonical(text)
+    except ArgumentError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _show_parser(sub, parents):
     show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
     show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
@@ -310,6 +325,9 @@ def _parser(argv=None):
     net.add_argument("network", nargs="?",
                      help="SPEC.json, SPEC.yaml or path/to/module.py:function")
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
+        "derive with this Lasagne version's semantics: 0.1 or master (default: the "
+        "spec file's, else the installed Lasagne's, else master)"))
     net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
@@ -347,15 +365,16 @@ def _show(args, out):
                             field="--explain")
     with_costs = _cost_options(args)
     network = resolve(args)
-    comparison = compare(network, args.max_build_bytes) if args.check else None
-    costs = derive_costs(network, batch_size=args.batch_size,
-                         floatx=args.floatx or "float32") if with_costs else None
+    version = args.lasagne
+    comparison = compare(network, version, args.max_build_bytes) if args.check else None
+    costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
+                         lasagne_version=version) if with_costs else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
-        report = derive(network)
+        report = derive(network, version)
     if args.format == "json":
         if comparison is not None:
             out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
@@ -385,7 +404,7 @@ def _wrote(path, report):
 def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
-    report = derive(resolve(args))
+    report = derive(resolve(args), args.lasagne)
     write_snapshot(report, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, report))
     return 0
@@ -396,7 +415,8 @@ def _draw(args, out):
     from .render.picture import draw as draw_picture, file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve(args)
-    drawn = derive_costs(network) if args.costs else derive(network)
+    drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
+        else derive(network, args.lasagne)
     draw_picture(drawn, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
@@ -407,7 +427,7 @@ def _check(args, out):
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against, args.max_input_bytes)
-    changes = diff_snapshot(recorded, derive(resolve(args)))
+    changes = diff_snapshot(recorded, derive(resolve(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
 

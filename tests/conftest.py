@@ -28,15 +28,38 @@ def question_specs():
     )
 
 
-@pytest.fixture(scope="session")
-def lasagne():
-    """Lasagne, imported through the compat layer (skips where it is not installed)."""
+def _import_lasagne(version=None):
+    """Lasagne through the compat layer; skip where it is not installed (or, with
+    ``version``, where the installed one is another: "0.1" or "0.2")."""
     import lasagne_params
     try:
         lasagne_params.install_compat()
     except ImportError as exc:
         pytest.skip("Theano/Lasagne not installed: %s" % exc)
-    return pytest.importorskip("lasagne")
+    module = pytest.importorskip("lasagne")
+    installed = str(getattr(module, "__version__", ""))
+    if version is not None and not installed.startswith(version):
+        pytest.skip("checks Lasagne %s's behaviour; installed: Lasagne %s"
+                    % ("master (0.2.dev1)" if version == "0.2" else version, installed))
+    return module
+
+
+@pytest.fixture(scope="session")
+def lasagne():
+    """Lasagne, imported through the compat layer (skips where it is not installed)."""
+    return _import_lasagne()
+
+
+@pytest.fixture(scope="session")
+def lasagne_master():
+    """Lasagne master (0.2.dev1) through the compat layer; skips on Lasagne 0.1."""
+    return _import_lasagne("0.2")
+
+
+@pytest.fixture(scope="session")
+def lasagne_release():
+    """Lasagne 0.1 through the compat layer; skips on master."""
+    return _import_lasagne("0.1")
 
 
 @pytest.fixture(scope="session")

@@ -99,12 +99,16 @@ def chain(*layers):
     return specs
 
 
-def derive_one(kind, args, *input_shapes):
-    """Derive one layer fed by InputLayers of ``input_shapes``; return its row."""
+def derive_one(kind, args, *input_shapes, version=None):
+    """Derive one layer fed by InputLayers of ``input_shapes``; return its row.
+
+    ``version``: the Lasagne version whose semantics apply (default: the installed one's).
+    """
     from lasagne_params import derive
     inputs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
               for i, shape in enumerate(input_shapes)]
-    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))])
+    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))],
+                    version)
     return report.layers[-1]
 
 
@@ -158,6 +162,51 @@ def png_size(path):
         head = fh.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
     return struct.unpack(">II", head[16:24])
+
+
+def check_network(specs, sinks, version=None):
+    """Build ``specs`` in the installed Lasagne and assert the derivation agrees everywhere
+    (every layer, the totals, the spec-derived figures, every formula); return the outputs
+    and the Comparison.  ``version`` is the Lasagne version the specs are derived for."""
+    import lasagne_params as lp
+    from lasagne_params.backend.build import build_layers
+    layers = build_layers(specs)
+    outputs = [layers[name] for name in sinks]
+    comparison = lp.compare(outputs)
+    assert comparison.ok, lp.render(comparison)
+    assert_formulas_evaluate(comparison.derived)
+    for layer in lp.derive_costs(specs, lasagne_version=version).layers:
+        for op in layer.ops:          # every kind has a cost rule
+            assert op.count is None or eval(op.formula) == op.count, (layer.name, op)
+    from_specs = {row.name: row for row in lp.derive(specs, version).layers}
+    for row in comparison.derived.layers:
+        mine = from_specs[row.name]
+        assert (mine.output_shape, mine.params, mine.trainable_params, mine.param_formula,
+                mine.shape_formula) == (row.output_shape, row.params, row.trainable_params,
+                                        row.param_formula, row.shape_formula), row.name
+    return outputs, comparison
+
+
+def forward_shapes(outputs, batch=2):
+    """The shape of every layer's array in one compiled forward pass on random inputs
+    (zeros for integer inputs), in ``get_all_layers`` order."""
+    import numpy as np
+    import theano
+    from lasagne import layers as L
+    all_layers = L.get_all_layers(outputs)
+    inputs = [layer for layer in all_layers if isinstance(layer, L.InputLayer)]
+    f = theano.function([layer.input_var for layer in inputs],
+                        L.get_output(all_layers, deterministic=True),
+                        on_unused_input="ignore")
+    rng = np.random.RandomState(0)
+    data = []
+    for layer in inputs:
+        shape = tuple(batch if d is None else d for d in layer.shape)
+        if str(layer.input_var.dtype).startswith("int"):
+            data.append(np.zeros(shape, dtype=layer.input_var.dtype))
+        else:
+            data.append(rng.rand(*shape).astype(theano.config.floatX))
+    return [a.shape for a in f(*data)]
 
 
 def run_cli(*args, env=None, timeout=120, **options):

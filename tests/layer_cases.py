@@ -1,5 +1,7 @@
-"""Hand-computed figures of every Lasagne 0.1 CPU layer class, shared by the rule tests
-(derived values) and the Lasagne tests (the same layers built in Lasagne)."""
+"""Hand-computed figures of every Lasagne 0.1 CPU layer class (``CASES``) and of every
+class and keyword Lasagne master adds (``MASTER_CASES``, derived for master), shared by
+the rule tests (derived values), the Lasagne tests (the same layers built in Lasagne) and
+the declaration tests (what the rules read)."""
 
 # (kind, args, input shapes, output shape, params, trainable, param formula or None)
 CASES = [
@@ -82,4 +84,87 @@ CASES = [
      3 * (10 + 20 + 1) * 20 + 20, 3 * (10 + 20 + 1) * 20 + 20, "3*(10+20+1)*20 + 20"),
     ("GRULayer", {"num_units": 20, "learn_init": False}, [(None, 30, 10)], (None, 30, 20),
      1880, 1860, None),
+]
+
+# (kind, args, input shapes, output shape, params, trainable)
+MASTER_CASES = [
+    ("Conv3DLayer", {"num_filters": 4, "filter_size": 3}, [(None, 2, 5, 6, 7)],
+     (None, 4, 3, 4, 5), (3 * 3 * 3 * 2 + 1) * 4, None),
+    ("Conv3DLayer", {"num_filters": 4, "filter_size": (1, 3, 3), "pad": "same",
+                     "stride": 2}, [(None, 2, 5, 6, 7)], (None, 4, 3, 3, 4),
+     (1 * 3 * 3 * 2 + 1) * 4, None),                      # ceil(5/2), ceil(6/2), ceil(7/2)
+    ("Conv2DLayer", {"num_filters": 6, "filter_size": 3, "num_groups": 2},
+     [(None, 4, 8, 8)], (None, 6, 6, 6), (3 * 3 * (4 // 2) + 1) * 6, None),
+    ("TransposedConv2DLayer", {"num_filters": 5, "filter_size": 3, "stride": 2},
+     [(None, 4, 7, 7)], (None, 5, (7 - 1) * 2 + 3, (7 - 1) * 2 + 3), (3 * 3 * 4 + 1) * 5,
+     None),
+    ("TransposedConv2DLayer", {"num_filters": 5, "filter_size": 3, "stride": 2,
+                               "crop": "same"}, [(None, 4, 7, 7)],
+     (None, 5, (7 - 1) * 2 + 3 - 2 * 1, (7 - 1) * 2 + 3 - 2 * 1), (3 * 3 * 4 + 1) * 5, None),
+    ("TransposedConv2DLayer", {"num_filters": 5, "filter_size": 3, "stride": 2,
+                               "output_size": (16, 15)}, [(None, 4, 7, 7)],
+     (None, 5, 16, 15), (3 * 3 * 4 + 1) * 5, None),       # 15..16 both reachable
+    ("TransposedConv2DLayer", {"num_filters": 2, "filter_size": 2, "untie_biases": True},
+     [(None, 3, 4, 4)], (None, 2, 5, 5), 2 * 2 * 3 * 2 + 2 * 5 * 5, None),
+    ("TransposedConv3DLayer", {"num_filters": 2, "filter_size": 2, "crop": "full"},
+     [(None, 3, 4, 4, 4)], (None, 2, 3, 3, 3), (2 * 2 * 2 * 3 + 1) * 2, None),
+    ("DilatedConv2DLayer", {"num_filters": 8, "filter_size": 3, "dilation": (2, 3)},
+     [(None, 3, 20, 20)], (None, 8, 20 - (3 - 1) * 2, 20 - (3 - 1) * 3),
+     (3 * 3 * 3 + 1) * 8, None),
+    ("LocallyConnected2DLayer", {"num_filters": 4, "filter_size": 3}, [(None, 2, 5, 6)],
+     (None, 4, 5, 6), 3 * 3 * 2 * (5 * 6) * 4 + 4, None),
+    ("LocallyConnected2DLayer", {"num_filters": 2, "filter_size": 3, "channelwise": True,
+                                 "untie_biases": True}, [(None, 2, 5, 6)],
+     (None, 2, 5, 6), 3 * 3 * (5 * 6) * 2 + 2 * 5 * 6, None),
+    ("BatchNormLayer", {}, [(None, 16, 8, 8)], (None, 16, 8, 8), 4 * 16, 2 * 16),
+    ("BatchNormLayer", {"axes": (0, 2)}, [(None, 16, 8, 5)], (None, 16, 8, 5),
+     4 * 16 * 5, 2 * 16 * 5),
+    ("BatchNormLayer", {"beta": None, "gamma": None}, [(None, 10)], (None, 10), 2 * 10, 0),
+    ("StandardizationLayer", {"axes": "features"}, [(None, 3, 4)], (None, 3, 4), 0, None),
+    ("Pool1DLayer", {"pool_size": 3, "stride": 2, "mode": "average_inc_pad"},
+     [(None, 4, 11)], (None, 4, (11 - 3) // 2 + 1), 0, None),
+    ("Pool3DLayer", {"pool_size": 2, "ignore_border": False}, [(None, 4, 5, 6, 7)],
+     (None, 4, 3, 3, 4), 0, None),                       # ceil(5/2), ceil(6/2), ceil(7/2)
+    ("MaxPool3DLayer", {"pool_size": (1, 2, 2)}, [(None, 4, 5, 6, 7)],
+     (None, 4, 5, 3, 3), 0, None),
+    ("Upscale1DLayer", {"scale_factor": 3}, [(None, 2, 5)], (None, 2, 5 * 3), 0, None),
+    ("Upscale2DLayer", {"scale_factor": (2, 3), "mode": "dilate"}, [(None, 2, 5, 4)],
+     (None, 2, 5 * 2, 4 * 3), 0, None),
+    ("Upscale3DLayer", {"scale_factor": 2}, [(None, 2, 2, 3, None)],
+     (None, 2, 4, 6, None), 0, None),
+    ("SpatialPyramidPoolingLayer", {}, [(None, 8, 16, 16)],
+     (None, 8, 4 * 4 + 2 * 2 + 1 * 1), 0, None),
+    ("SpatialPyramidPoolingLayer", {"implementation": "kaiming"}, [(None, 8, 7, 7)],
+     (None, 8, 4 * 4 + 2 * 2 + 1 * 1), 0, None),
+    ("BiasLayer", {}, [(None, 6, 4, 4)], (None, 6, 4, 4), 6, None),
+    ("BiasLayer", {"shared_axes": (0, 1)}, [(None, 6, 4, 5)], (None, 6, 4, 5), 4 * 5, None),
+    ("BiasLayer", {"b": None}, [(None, 6, 4, 4)], (None, 6, 4, 4), 0, None),
+    ("ScaleLayer", {"shared_axes": 0}, [(None, 6, 4)], (None, 6, 4), 6 * 4, None),
+    ("ParametricRectifierLayer", {}, [(None, 6, 4, 4)], (None, 6, 4, 4), 6, None),
+    ("ParametricRectifierLayer", {"shared_axes": "all"}, [(None, 6, 4, 4)],
+     (None, 6, 4, 4), 1, None),
+    ("RandomizedRectifierLayer", {}, [(None, 6, 4, 4)], (None, 6, 4, 4), 0, None),
+    ("ExpressionLayer", {"function": "sqr"}, [(None, 6, 4)], (None, 6, 4), 0, None),
+    ("ExpressionLayer", {"function": "mean", "output_shape": (None, 6)}, [(None, 6, 4)],
+     (None, 6), 0, None),
+    ("InverseLayer", {}, [(None, 8, 3, 3), (None, 8, 3, 3), (None, 3, 5, 5)],
+     (None, 3, 5, 5), 0, None),
+    ("TransformerLayer", {"downsample_factor": 2}, [(None, 3, 28, 28), (None, 6)],
+     (None, 3, 28 // 2, 28 // 2), 0, None),
+    ("TPSTransformerLayer", {"control_points": 9}, [(None, 3, 10, 10), (None, 2 * 9)],
+     (None, 3, 10, 10), 0, None),
+    ("DenseLayer", {"num_units": 7, "num_leading_axes": 2}, [(None, 5, 3, 4)],
+     (None, 5, 7), (3 * 4 + 1) * 7, None),
+    ("DenseLayer", {"num_units": 7, "num_leading_axes": -1}, [(None, 5, 3, 4)],
+     (None, 5, 3, 7), (4 + 1) * 7, None),
+    ("DropoutLayer", {"shared_axes": (2, 3)}, [(None, 6, 4, 4)], (None, 6, 4, 4), 0, None),
+    ("GRULayer", {"num_units": 20}, [(None, 30, 10)], (None, 30, 20),
+     3 * (10 + 20 + 1) * 20 + 20, 3 * (10 + 20 + 1) * 20),   # master: hid_init not learned
+    ("LSTMLayer", {"num_units": 5, "only_return_final": True}, [(None, 6, 3)], (None, 5),
+     4 * (3 + 5 + 1) * 5 + 3 * 5 + 2 * 5, 4 * (3 + 5 + 1) * 5 + 3 * 5),
+    ("ConcatLayer", {"cropping": (None, None, "center")}, [(None, 2, 7), (None, 3, 5)],
+     (None, 2 + 3, 5), 0, None),
+    ("ElemwiseSumLayer", {"cropping": (None, None, "lower", "upper")},
+     [(None, 2, 7, 4), (None, 2, 5, 6)], (None, 2, 5, 4), 0, None),
+    ("ElemwiseSumLayer", {}, [(None, 2, 7), (4, 2, None)], (4, 2, 7), 0, None),
 ]

@@ -12,11 +12,13 @@ recurrent layers.  Hyper-parameters are drawn so that every layer is valid;
 the shapes the generator needs are taken from the derivation (a wrong
 derivation then shows up as Lasagne refusing the network, or as a
 mismatch).  ``KINDS`` lists the classes the generator can produce: every
-CPU class of Lasagne 0.1.
+CPU class of Lasagne 0.1; with ``master=True`` also every CPU class Lasagne
+master adds (``MASTER_KINDS``) and master's new keywords on the old ones.
 """
 from hypothesis import strategies as st
 
 from lasagne_params import LayerSpec
+from lasagne_params.core import versions
 from lasagne_params.core.derive import derive_specs
 
 KINDS = frozenset({
@@ -26,6 +28,15 @@ KINDS = frozenset({
     "FeaturePoolLayer", "FeatureWTALayer", "GlobalPoolLayer", "FlattenLayer", "ReshapeLayer",
     "DimshuffleLayer", "PadLayer", "SliceLayer", "ConcatLayer", "ElemwiseSumLayer",
     "ElemwiseMergeLayer", "CustomRecurrentLayer", "RecurrentLayer", "LSTMLayer", "GRULayer"})
+#: Master's CPU classes the generator produces (TPSTransformerLayer cannot be built with
+#: numpy >= 1.18: tests/test_master_layers.py checks that it raises).
+MASTER_KINDS = KINDS | frozenset({
+    "Conv3DLayer", "TransposedConv2DLayer", "TransposedConv3DLayer", "DilatedConv2DLayer",
+    "LocallyConnected2DLayer", "BatchNormLayer", "StandardizationLayer", "Pool1DLayer",
+    "Pool3DLayer", "MaxPool3DLayer", "SpatialPyramidPoolingLayer", "Upscale1DLayer",
+    "Upscale2DLayer", "Upscale3DLayer", "BiasLayer", "ScaleLayer", "ExpressionLayer",
+    "InverseLayer", "ParametricRectifierLayer", "RandomizedRectifierLayer",
+    "TransformerLayer"})
 RECURRENT = ("LSTMLayer", "GRULayer", "RecurrentLayer", "CustomRecurrentLayer")
 MAX_LENGTH = 12          # spatial lengths above this only shrink
 
@@ -33,21 +44,31 @@ MAX_LENGTH = 12          # spatial lengths above this only shrink
 class Graph:
     """The network being drawn: specs, and each layer's derived shape."""
 
-    def __init__(self, draw, runtime=False):
+    def __init__(self, draw, runtime=False, master=False):
         self.draw = draw
         self.runtime = runtime          # only what Theano's forward pass can run
+        self.master = master            # Lasagne master's classes and keywords too
+        self.version = versions.MASTER if master else versions.target()
         self.specs = []
         self.shapes = {}
         self.consumed = set()
+        self.dead_ends = set()          # layers whose Lasagne static shape is known wrong
 
     def add(self, kind, incoming=(), **args):
         name = "%s%d" % (kind[:-5].lower() if kind.endswith("Layer") else kind.lower(),
                          len(self.specs))
         self.specs.append(LayerSpec(name, kind, tuple(incoming), args))
-        report = derive_specs(self.specs)
+        report = derive_specs(self.specs, version=self.version)
         self.shapes[name] = report.layers[-1].output_shape
+        if report.layers[-1].lasagne_shape is not None:
+            self.dead_ends.add(name)    # Lasagne sizes what follows on its wrong shape
         self.consumed.update(incoming)
         return name
+
+    @property
+    def odd_same(self):
+        """'same' padding needs odd filters (Lasagne master raises for even ones)."""
+        return versions.BEHAVIOURS[self.version].even_filter_same == "raises"
 
     def int(self, low, high):
         return self.draw(st.integers(low, max(low, high)))
@@ -82,12 +103,19 @@ def conv(g, src, n_spatial):
         return length + 2 * p if isinstance(p, int) else 5
 
     fsize = tuple(g.int(1, min(5, room(length, p))) for length, p in zip(spatial, pads))
+    if g.odd_same and "same" in pads:
+        fsize = tuple(f - 1 + f % 2 for f in fsize)
     args = dict(num_filters=g.int(1, 6), filter_size=fsize[0] if n_spatial == 1 else fsize,
                 stride=_per_axis(g, n_spatial, 1, 3), pad=pad)
     if g.flag():
         args["untie_biases"] = g.flag()
     if g.int(0, 4) == 0:
         args["b"] = None
+    if g.master and g.flag():
+        channels = g.shapes[src][1]
+        args["num_groups"] = g.choice([d for d in range(1, channels + 1) if channels % d == 0])
+        args["num_filters"] = args["num_groups"] * g.int(1, 3)
+        args["flip_filters"] = g.flag()
     return g.add("Conv%dDLayer" % n_spatial, (src,), **args)
 
 
@@ -102,17 +130,23 @@ def pool(g, src, n_spatial):
     if border and g.flag():
         args["pad"] = tuple(g.int(0, s - 1) for s in size)
         args["pad"] = args["pad"][0] if n_spatial == 1 else args["pad"]
-    if n_spatial == 1:
-        return g.add("MaxPool1DLayer", (src,), **args)
-    if g.flag():
-        return g.add("MaxPool2DLayer", (src,), **args)
+    name = "%dD" % n_spatial
+    if g.flag() and n_spatial != 3 or not g.master and n_spatial == 1:
+        return g.add("MaxPool%sLayer" % name, (src,), **args)
+    if n_spatial == 3 and g.flag():
+        return g.add("MaxPool3DLayer", (src,), **args)
     args["mode"] = g.choice(["max", "sum", "average_inc_pad", "average_exc_pad"])
-    return g.add("Pool2DLayer", (src,), **args)
+    return g.add("Pool%sLayer" % name, (src,), **args)
 
 
 def dense_like(g, src, units=None, **extra):
     kind = g.choice(["DenseLayer", "NINLayer"] if len(g.shapes[src]) > 2 else ["DenseLayer"])
     args = dict(num_units=units or g.int(1, 8), **extra)
+    ndim = len(g.shapes[src])
+    if kind == "DenseLayer" and g.master and ndim > 2 and g.flag() and not extra:
+        leading = g.int(1, ndim - 1)
+        if all(d is not None for d in g.shapes[src][1:leading]):
+            args["num_leading_axes"] = g.choice([leading, leading - ndim])
     if g.int(0, 4) == 0:
         args["b"] = None
     elif kind == "NINLayer" and g.flag():
@@ -202,6 +236,8 @@ def recurrent(g, src):
             args["cell_init"] = None
     if kind == "RecurrentLayer" and g.int(0, 3) == 0:
         args["b"] = None
+    if g.master and g.int(0, 3) == 0:
+        args["only_return_final"] = True
     if kind == "CustomRecurrentLayer":
         n = 1
         for d in shape[2:]:
@@ -263,8 +299,34 @@ def _moves(g, src, recurrent_ok):
     """The moves that fit ``src``'s shape, repeated by weight."""
     shape = g.shapes[src]
     ndim = len(shape)
+    if g.master and ndim == 5 and all(d <= MAX_LENGTH for d in shape[2:]):
+        return ["volume"] * 3 + ["transposed", "normalize", "per_axis", "upscale", "global"]
     if ndim > 4 or any(d > MAX_LENGTH for d in shape[2:]):
         return ["pool2", "global"] if ndim == 4 else ["reshape", "global"]
+    if g.master:
+        return _moves_01(g, src, recurrent_ok) + _master_moves(g, shape)
+    return _moves_01(g, src, recurrent_ok)
+
+
+def _master_moves(g, shape):
+    ndim = len(shape)
+    moves = ["normalize", "per_axis", "expression", "inverse"]
+    if ndim == 4:
+        moves += ["transposed", "dilated", "upscale", "cropped_merge"]
+        if min(shape[2:]) >= 2:     # on one row or column its sampling grid divides by 0
+            moves.append("transformer")
+        if None not in shape[1:] and shape[2] * shape[3] <= 64:
+            moves.append("local")
+        if min(shape[2:]) >= 2:
+            moves.append("pyramid")
+    if ndim == 3:
+        moves += ["upscale", "pool1"]
+    return moves
+
+
+def _moves_01(g, src, recurrent_ok):
+    shape = g.shapes[src]
+    ndim = len(shape)
     moves = ["dense", "noise", "reshape", "slice", "pad", "feature", "branches"]
     if ndim == 4:
         moves += ["conv2"] * 4 + ["pool2"] * 4 + ["branches", "lrn", "global", "dimshuffle"]
@@ -280,7 +342,148 @@ def _moves(g, src, recurrent_ok):
 def noise(g, src):
     kind = g.choice(["DropoutLayer", "GaussianNoiseLayer", "NonlinearityLayer"])
     args = {"p": g.choice([0.0, 0.2, 0.5])} if kind == "DropoutLayer" else {}
+    if kind == "DropoutLayer" and g.master and g.flag():
+        ndim = len(g.shapes[src])
+        args["shared_axes"] = tuple(a for a in range(ndim) if g.flag())
     return g.add(kind, (src,), **args)
+
+
+# ------------------------------------------------------------ Lasagne master's classes
+
+def _odd(g, low, high):
+    return g.choice([f for f in range(low, max(low, high) + 1) if f % 2] or [1])
+
+
+def transposed(g, src):
+    shape = g.shapes[src]
+    n = len(shape) - 2
+    stride = tuple(g.int(1, 2) for _ in range(n))
+    crop = g.choice(["valid", "full", "same", 0, 1])
+    fsize = tuple(_odd(g, 1, 3) if crop == "same" else g.int(1, 3) for _ in range(n))
+    cut = {"valid": lambda f: 0, 0: lambda f: 0, 1: lambda f: 1, "full": lambda f: f - 1,
+           "same": lambda f: f // 2}[crop]
+    if any((l - 1) * s + f - 2 * cut(f) < 1 for l, s, f in zip(shape[2:], stride, fsize)):
+        crop = "valid"
+    args = dict(num_filters=g.int(1, 4), filter_size=fsize, stride=stride, crop=crop)
+    if g.flag():
+        args["untie_biases"] = True
+    elif g.int(0, 3) == 0:
+        args["b"] = None
+    if crop in ("valid", 0) and g.flag():
+        args["output_size"] = tuple((l - 1) * s + f + g.int(0, s - 1)
+                                    for l, s, f in zip(shape[2:], stride, fsize))
+    return g.add("TransposedConv%dDLayer" % n, (src,), **args)
+
+
+def dilated(g, src):
+    rows, cols = g.shapes[src][2:]
+    dilation = (g.int(1, 3), g.int(1, 3))
+    fsize = tuple(g.int(1, max(1, min(3, (length - 1) // d + 1)))
+                  for length, d in zip((rows, cols), dilation))
+    args = dict(num_filters=g.int(1, 4), filter_size=fsize, dilation=dilation)
+    if g.flag():
+        args["untie_biases"] = True
+    return g.add("DilatedConv2DLayer", (src,), **args)
+
+
+def local(g, src):
+    channels = g.shapes[src][1]
+    channelwise = g.flag()
+    args = dict(num_filters=channels if channelwise else g.int(1, 3),
+                filter_size=(_odd(g, 1, 3), _odd(g, 1, 3)), channelwise=channelwise)
+    if g.flag():
+        args["untie_biases"] = True
+    return g.add("LocallyConnected2DLayer", (src,), **args)
+
+
+def upscale(g, src):
+    n = g.int(1, len(g.shapes[src]) - 2)
+    factor = tuple(g.int(1, 2) for _ in range(n))
+    return g.add("Upscale%dDLayer" % n, (src,), scale_factor=factor,
+                 mode=g.choice(["repeat", "dilate"]))
+
+
+def pyramid(g, src):
+    size = min(g.shapes[src][2:])
+    dims = sorted({g.int(1, min(4, size)) for _ in range(g.int(1, 3))}, reverse=True)
+    return g.add("SpatialPyramidPoolingLayer", (src,), pool_dims=dims,
+                 implementation=g.choice(["fast", "fast", "kaiming"]),
+                 mode=g.choice(["max", "average_exc_pad"]))
+
+
+def normalize(g, src):
+    shape = g.shapes[src]
+    ndim = len(shape)
+    kind = g.choice(["BatchNormLayer", "BatchNormLayer", "StandardizationLayer"])
+    if kind == "StandardizationLayer":
+        return g.add(kind, (src,), axes=g.choice(["auto", "spatial", "features"]))
+    axes = g.choice(["auto", "auto", "subset"])
+    if axes == "subset":      # the batch axis, and others whose lengths are known
+        axes = (0,) + tuple(a for a in range(1, ndim) if shape[a] is None or g.flag())
+    args = {"axes": axes}
+    for name in ("beta", "gamma"):
+        if g.int(0, 4) == 0:
+            args[name] = None
+    return g.add(kind, (src,), **args)
+
+
+def per_axis(g, src):
+    shape = g.shapes[src]
+    kind = g.choice(["BiasLayer", "ScaleLayer", "ParametricRectifierLayer",
+                     "RandomizedRectifierLayer"])
+    shared = g.choice(["auto", "auto", "subset", "all"])
+    if shared == "subset":
+        shared = tuple(a for a in range(len(shape)) if shape[a] is None or g.flag())
+    if shared == "all" and kind in ("BiasLayer", "ScaleLayer"):
+        shared = "auto"
+    if kind == "RandomizedRectifierLayer":
+        return g.add(kind, (src,), shared_axes=shared, lower=0.2, upper=g.choice([0.2, 0.5]))
+    return g.add(kind, (src,), shared_axes=shared)
+
+
+def expression(g, src):
+    shape = g.shapes[src]
+    form = g.choice([None, "tuple"])
+    args = {"function": g.choice(["sqr", "abs_", "tanh"])}
+    if form == "tuple" and shape[0] is not None:
+        args["output_shape"] = tuple(shape)
+    return g.add("ExpressionLayer", (src,), **args)
+
+
+def inverse(g, src):
+    """Invert ``src``'s layer (a conv, pool or dense layer with one input): its input shape."""
+    spec = next(s for s in g.specs if s.name == src)
+    if spec.kind not in ("Conv1DLayer", "Conv2DLayer", "DenseLayer", "MaxPool2DLayer",
+                         "Pool2DLayer") or len(spec.incoming) != 1:
+        return noise(g, src)
+    return g.add("InverseLayer", (src, src, spec.incoming[0]))
+
+
+def transformer(g, src):
+    loc = g.add("DenseLayer", (src,), num_units=6, nonlinearity="identity")
+    rows, cols = g.shapes[src][2:]      # outputs of 2+ rows and columns: see _master_moves
+    factors = [f for f in (1, 2, (1, 2)) if rows // (f if isinstance(f, int) else f[0]) >= 2
+               and cols // (f if isinstance(f, int) else f[1]) >= 2]
+    return g.add("TransformerLayer", (src, loc), downsample_factor=g.choice(factors))
+
+
+def cropped_merge(g, src):
+    """Master's ``cropping``: a merge of ``src`` and a padded copy of it, cut back."""
+    shape = g.shapes[src]
+    padded = g.add("PadLayer", (src,), width=g.int(1, 2))
+    modes = [None, None] + [g.choice(["lower", "center", "upper"]) for _ in shape[2:]]
+    merge = g.choice(["ConcatLayer", "ElemwiseSumLayer", "ElemwiseMergeLayer"])
+    args = {"cropping": modes}
+    if merge == "ElemwiseMergeLayer":
+        args["merge_function"] = "maximum"
+    return g.add(merge, (src, padded), **args)
+
+
+def volume(g, src):
+    """Conv3DLayer (or Pool3D) on a 5D input."""
+    if g.flag():
+        return pool(g, src, 3)
+    return conv(g, src, 3)
 
 
 MOVES = {
@@ -301,6 +504,19 @@ MOVES = {
     "reshape": reshape,
     "recurrent": recurrent,
     "branches": branches,
+    "transposed": transposed,
+    "dilated": dilated,
+    "local": local,
+    "upscale": upscale,
+    "pyramid": pyramid,
+    "normalize": normalize,
+    "per_axis": per_axis,
+    "expression": expression,
+    "inverse": inverse,
+    "transformer": transformer,
+    "cropped_merge": cropped_merge,
+    "volume": volume,
+    "pool1": lambda g, src: pool(g, src, 1),
 }
 
 
@@ -310,25 +526,29 @@ def step(g, src, recurrent_ok=True):
 
 
 def start(g, batch):
-    """A first InputLayer: an image, a signal, a vector or integer ids for an embedding."""
-    form = g.choice(["image", "image", "signal", "vector", "ids"])
+    """A first InputLayer: an image, a signal, a vector, integer ids for an embedding,
+    or (master) a volume."""
+    form = g.choice(["image", "image", "signal", "vector", "ids"] + ["volume"] * g.master)
     if form == "ids":
         ids = g.add("InputLayer", shape=(batch, g.int(1, 6)), dtype="int32")
         return g.add("EmbeddingLayer", (ids,), input_size=g.int(1, 20),
                      output_size=g.int(1, 5))
+    if form == "volume":
+        return g.add("InputLayer", shape=(batch, g.int(1, 3)) + tuple(g.int(1, 6)
+                                                                       for _ in range(3)))
     dims = {"image": 3, "signal": 2, "vector": 1}[form]
     return g.add("InputLayer", shape=(batch,) + tuple(g.int(1, 10) for _ in range(dims)))
 
 
 @st.composite
-def networks(draw, max_layers=10, dag=True, recurrent_ok=True, runtime=False):
+def networks(draw, max_layers=10, dag=True, recurrent_ok=True, runtime=False, master=False):
     """(specs, sinks) of a random valid network (see the module docstring).
 
     ``runtime=True``: only networks Theano can also run (no recurrent layers, no
     DimshuffleLayer dropping a length-1 axis Theano does not know is broadcastable,
-    a free batch size).
+    a free batch size).  ``master=True``: Lasagne master's classes and keywords too.
     """
-    g = Graph(draw, runtime)
+    g = Graph(draw, runtime, master)
     recurrent_ok = recurrent_ok and not runtime
     # Theano-PyMC 1.1.2 cannot compile an LRN layer whose every input length is known
     # (its optimizer fails: 'NoneType' object has no attribute 'clients'): runtime
@@ -337,8 +557,10 @@ def networks(draw, max_layers=10, dag=True, recurrent_ok=True, runtime=False):
     src = start(g, batch)
     for _ in range(draw(st.integers(1, max_layers))):
         if dag and len(g.specs) > 1 and draw(st.integers(0, 3)) == 0:
-            candidates = [s.name for s in g.specs if s.kind != "InputLayer"
-                          or s.args.get("dtype") is None]
+            candidates = [s.name for s in g.specs if (s.kind != "InputLayer"
+                          or s.args.get("dtype") is None) and s.name not in g.dead_ends]
             src = draw(st.sampled_from(candidates))
+        if src in g.dead_ends:
+            break
         src = step(g, src, recurrent_ok)
     return g.specs, g.sinks()

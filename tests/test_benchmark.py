@@ -4,9 +4,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from helpers import ROOT
 
 
+@pytest.mark.slow
 def test_train_speed_smoke(lasagne):
     script = os.path.join(ROOT, "benchmarks", "train_speed.py")
     out = subprocess.run([sys.executable, script, "--batches", "2", "--repeats", "1",

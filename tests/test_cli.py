@@ -67,7 +67,7 @@ def test_show_csv():
 def test_show_markdown():
     out = cli("show", NOLEARN_JSON, "--format", "markdown")
     lines = out.stdout.splitlines()
-    assert lines[0] == "| # | name | type | size | parameters | formula |"
+    assert lines[0] == "| # | name | kind | size | parameters | formula |"
     assert lines[3] == ("| 1 | conv2d1 | Conv2DLayer | `(28-(5-1))=24 -> 32x24x24` | 832 "
                         "| `(5*5*1+1)*32` |")
     assert lines[-1] == "**Total:** 832 + 9'248 + 205'056 + 2'570 = 217'706"

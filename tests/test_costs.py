@@ -37,25 +37,30 @@ QUESTION_MACS = {
 
 def test_question_macs_by_hand(question_specs):
     costs = derive_costs(question_specs)
-    assert QUESTION_MACS == {"conv2d1": 460800, "conv2d2": 921600, "dense": 204800,
-                             "output": 2560}
+    assert QUESTION_MACS == {"conv2d1": 32 * 24 * 24 * 5 * 5 * 1,
+                             "conv2d2": 32 * 10 * 10 * 3 * 3 * 32,
+                             "dense": 32 * 5 * 5 * 256, "output": 256 * 10}
     assert {c.name: c.macs for c in costs.layers if c.macs} == QUESTION_MACS
-    assert [c.macs for c in costs.layers] == [0, 460800, 0, 921600, 0, 204800, 2560]
+    assert [c.macs for c in costs.layers] == [0, QUESTION_MACS["conv2d1"], 0,
+                                              QUESTION_MACS["conv2d2"], 0,
+                                              QUESTION_MACS["dense"], QUESTION_MACS["output"]]
     assert costs.layer("conv2d1").formula("mac") == "(32*24*24)*(5*5*1)"
     assert costs.layer("dense").formula("mac") == "(32*5*5)*256"
-    assert costs.total_macs == 1589760
+    assert costs.total_macs == sum(QUESTION_MACS.values()) == 1589760      # "1.59 M"
 
 
 def test_question_other_work_by_hand(question_specs):
     costs = derive_costs(question_specs)
     # one bias add and one rectify per output element of conv/dense layers
     assert [c.bias_adds for c in costs.layers] == [0, 32 * 24 * 24, 0, 32 * 10 * 10, 0, 256, 10]
-    assert [c.elementwise_ops for c in costs.layers] == [0, 18432, 0, 3200, 0, 256, 10]
+    assert [c.elementwise_ops for c in costs.layers] == [0, 32 * 24 * 24, 0, 32 * 10 * 10, 0,
+                                                         256, 10]
     # one operation per window element: 2x2 windows over every output element
     assert [c.pool_ops for c in costs.layers] == [0, 0, 32 * 12 * 12 * 4, 0, 32 * 5 * 5 * 4, 0, 0]
     assert costs.layer("maxpool1").formula("pool") == "(32*12*12)*(2*2)"
     # torchinfo's mult-adds: MACs plus the bias adds
-    assert costs.total_mult_adds == 1589760 + 21898
+    assert costs.total_mult_adds == sum(QUESTION_MACS.values()) + (
+        32 * 24 * 24 + 32 * 10 * 10 + 256 + 10)
 
 
 def test_every_formula_evaluates_to_its_count(question_specs):
@@ -117,7 +122,7 @@ def test_shared_weights_are_counted_once_in_param_bytes():
     costs = derive_costs(specs)
     assert [c.param_bytes for c in costs.layers] == [0, 420 * 4, 420 * 4]
     assert costs.param_bytes == (400 + 20 + 20) * 4
-    assert costs.layer("b").macs == 400        # shared or not, the work is done twice
+    assert costs.layer("b").macs == 20 * 20    # shared or not, the work is done twice
 
 
 def test_unknown_sizes_give_unknown_counts():
@@ -198,8 +203,8 @@ def test_strided_padded_receptive_field_by_hand():
 def test_same_padding_of_an_even_filter_pads_more_before():
     specs = chain(("in", "InputLayer", {"shape": (None, 1, 9, 9)}),
                   ("c", "Conv2DLayer", {"num_filters": 1, "filter_size": (4, 5), "pad": "same"}))
-    rows, cols = derive_costs(specs).layer("c").receptive_field
-    assert (rows.size, rows.start) == (4, -2)        # Lasagne pads 4//2 = 2 before
+    rows, cols = derive_costs(specs, lasagne_version="0.1").layer("c").receptive_field
+    assert (rows.size, rows.start) == (4, -2)        # Lasagne 0.1 pads 4//2 = 2 before
     assert (cols.size, cols.start) == (5, -2)
 
 
@@ -322,7 +327,8 @@ def test_torchinfo_readme_convnet_totals():
                   ("fc1", "DenseLayer", {"num_units": 50}),
                   ("fc2", "DenseLayer", {"num_units": 10}))
     costs = derive_costs(specs)
-    assert costs.report.total_params == 21840
+    assert costs.report.total_params == (5 * 5 * 1 + 1) * 10 + (5 * 5 * 10 + 1) * 20 + (
+        20 * 4 * 4 + 1) * 50 + (50 + 1) * 10
     assert ["%.2f" % (n / MB) for n in (costs.input_bytes, costs.forward_backward_bytes,
                                         costs.param_bytes, costs.total_bytes)] == [
         "0.05", "0.91", "0.09", "1.05"]

@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from helpers import ROOT
 
 
@@ -14,6 +16,7 @@ def run_example(*args):
                           env=env)
 
 
+@pytest.mark.slow
 def test_mnist_cnn_example(lasagne):
     out = run_example()
     assert out.returncode == 0, out.stdout + out.stderr
@@ -35,6 +38,7 @@ def test_mnist_cnn_example(lasagne):
     assert "Warning" not in out.stderr
 
 
+@pytest.mark.slow
 def test_mnist_cnn_example_trains(lasagne):
     out = run_example("--train", "--epochs", "2", "--source", "bundled")
     assert out.returncode == 0, out.stdout + out.stderr

@@ -66,9 +66,13 @@ CONFIGS = [
 @pytest.mark.parametrize("kind, input_shape, kwargs", CONFIGS,
                          ids=["%s-%d" % (c[0], i) for i, c in enumerate(CONFIGS)])
 def test_rule_against_lasagne(lasagne, kind, input_shape, kwargs):
+    if kwargs.get("pad") == "same" and kwargs.get("filter_size") == 4 and \
+            not lasagne.__version__.startswith("0.1"):
+        pytest.skip("an even filter with 'same' is Lasagne 0.1's (master raises: "
+                    "tests/test_rules_master.py)")
     net = build(lasagne, kind, input_shape, **kwargs)
     comparison = lp.compare(net)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert comparison.derived.layers[1].output_shape == tuple(net.output_shape)
 
 
@@ -159,6 +163,7 @@ def test_derive_never_asks_lasagne_for_figures(lasagne, network, request, monkey
         lp.from_lasagne(net)      # the patches really bite
 
 
+@pytest.mark.slow
 def test_runtime_shapes_match_derivation(lasagne, question_net):
     """The arrays Theano computes have the derived shapes (batch of 3)."""
     import numpy as np

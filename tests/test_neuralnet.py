@@ -194,6 +194,7 @@ def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
     assert trainer.kwargs["batch_size"] == 64 and trainer.kwargs["regression"] is True
 
 
+@pytest.mark.slow
 def test_fit_and_predict_with_the_real_trainer(lasagne, tmp_path):
     pytest.importorskip("lasagne_params.backend.training")
     import numpy as np

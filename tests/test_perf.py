@@ -31,6 +31,7 @@ def test_bare_loop_on_the_question_and_a_chain():
     assert derive(chain).total_params == 3 * 101 * 100
 
 
+@pytest.mark.slow
 def test_perf_smoke(lasagne):
     script = os.path.join(ROOT, "benchmarks", "perf.py")
     out = subprocess.run([sys.executable, script, "--quick", "--json"], cwd=ROOT,

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, png_size, svg_texts_and_edges
+from helpers import QUESTION_COLUMNS, ROOT, png_size, svg_texts_and_edges
 from lasagne_params import ArgumentError, DrawError, LayerSpec, OutputError, derive, derive_costs, draw
 from lasagne_params.render import picture
 from lasagne_params.render.picture import file_format, layer_lines
@@ -125,8 +125,7 @@ def test_file_format():
 
 
 def test_beyond_the_count_example(lasagne, dot, tmp_path):
-    """The README's command: the all-columns table, and the picture it commits under docs/."""
-    from test_columns import QUESTION_COLUMNS
+    """docs/costs.md's example: the all-columns table, and the picture it commits under docs/."""
     out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "beyond_the_count.py"),
                           "--draw", str(tmp_path / "question_net.svg")],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -14,8 +14,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from helpers import ROOT, svg_texts_and_edges
 
 PACKAGE = os.path.join(ROOT, "lasagne_params")

@@ -7,7 +7,8 @@ from lasagne_params import LayerSpec
 
 
 def text_classifier():
-    """Embedding -> LSTM -> GRU (last step), two heads sharing one weight matrix."""
+    """Embedding -> LSTM -> GRU (last step: only_return_final, Lasagne master), two heads
+    sharing one weight matrix."""
     specs = chain(("words", "InputLayer", {"shape": (None, 50)}),
                   ("embed", "EmbeddingLayer", {"input_size": 10000, "output_size": 300}),
                   ("lstm", "LSTMLayer", {"num_units": 128}),
@@ -18,40 +19,39 @@ def text_classifier():
 
 
 def test_trainable_column_shared_arrays_and_notes():
-    assert lp.render(lp.derive(text_classifier())) == textwrap.dedent("""\
+    assert lp.render(lp.derive(text_classifier(), "master")) == textwrap.dedent("""\
           #  name      size                                       parameters    trainable
         ---  ------  ------    ---------------------------------------------  -----------
           0  words       50                                                0            0
           1  embed   50x300    10000*300                         = 3'000'000    3'000'000
           2  lstm    50x128    4*(300+128+1)*128 + 3*128 + 2*128 =   220'288      220'032
-          3  gru         64    3*(128+64+1)*64 + 64              =    37'120       37'120
+          3  gru         64    3*(128+64+1)*64 + 64              =    37'120       37'056
           4  out          2    (64+1)*2                          =       130          130
           5  tied         2    64*2                              =       128          128
 
-        total: 3'000'000 + 220'288 + 37'120 + 130 + 128 = 3'257'666, counting each shared array once: 3'257'538 (3'257'282 trainable)
+        total: 3'000'000 + 220'288 + 37'120 + 130 + 128 = 3'257'666, counting each shared array once: 3'257'538 (3'257'218 trainable)
 
         shared arrays (each counted once in the total):
           out.W: out, tied
-
-        notes:
-          gru: only_return_final is an option of Lasagne 0.2 and later (0.1 returns every step)
         """)
 
 
 def test_json_carries_notes_and_derived_flags():
     import json
-    data = json.loads(lp.render(lp.derive(text_classifier()), "json"))
+    data = json.loads(lp.render(lp.derive(text_classifier(), "master"), "json"))
     assert data["shared"] == {"out.W": ["out", "tied"]}
-    assert data["trainable_params"] == 3257282
+    lstm_trainable = 4 * (300 + 128 + 1) * 128 + 3 * 128        # initial states not learnt
+    assert data["trainable_params"] == (10000 * 300 + lstm_trainable     # master: nor the
+                                        + 3 * (128 + 64 + 1) * 64 + (64 + 1) * 2)   # GRU's
     lstm = data["layers"][2]
-    assert lstm["derived"] is True and lstm["trainable_params"] == 220032
+    assert lstm["derived"] is True and lstm["trainable_params"] == lstm_trainable
     assert {a["name"]: a["trainable"] for a in lstm["param_arrays"]}["cell_init"] is False
 
 
 def test_comparison_shows_trainable_columns(lasagne, recurrent_net):
     text = lp.render(lp.compare(recurrent_net))
     lines = text.splitlines()
-    assert lines[0].split() == ["#", "name", "type", "derived", "size", "Lasagne", "size",
+    assert lines[0].split() == ["#", "name", "kind", "derived", "size", "Lasagne", "size",
                                 "derived", "params", "Lasagne", "params", "derived",
                                 "trainable", "Lasagne", "trainable", "check"]
     lstm = next(line for line in lines if " lstm " in line).split()

@@ -9,7 +9,9 @@ from lasagne_params import LayerRuleError, LayerSpec, UnsupportedLayerError, der
 @pytest.mark.parametrize("kind, args, inputs, shape, params, trainable, formula", CASES,
                          ids=["%s-%d" % (c[0], i) for i, c in enumerate(CASES)])
 def test_rule(kind, args, inputs, shape, params, trainable, formula):
-    row = derive_one(kind, args, *inputs)
+    # The cases are Lasagne 0.1's figures; only_return_final exists in master only.
+    row = derive_one(kind, args, *inputs,
+                     version="master" if args.get("only_return_final") else "0.1")
     assert row.output_shape == shape
     assert row.params == params
     assert row.trainable_params == (params if trainable is None else trainable)
@@ -147,7 +149,7 @@ def test_custom_recurrent_conv_sub_networks():
 ])
 def test_invalid_configurations(kind, args, inputs, field, message):
     with pytest.raises(LayerRuleError) as info:
-        derive_one(kind, args, *inputs)
+        derive_one(kind, args, *inputs, version="0.1")       # Lasagne 0.1's checks
     assert (info.value.layer, info.value.kind, info.value.field) == ("x", kind, field)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
@@ -190,11 +192,11 @@ def test_shared_array_must_fit_every_holder():
 
 def test_unsupported_class_is_named_without_a_far_fetched_suggestion():
     specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 3)}),
-             LayerSpec("s", "ScaleLayer", ("in",), {})]
+             LayerSpec("s", "MyScaleLayer", ("in",), {})]
     with pytest.raises(UnsupportedLayerError) as info:
         derive(specs)
-    assert str(info.value).startswith("layer 's': kind: no layer kind 'ScaleLayer' is declared "
-                                      "(see lasagne_params.supported_kinds()")
+    assert str(info.value).startswith("layer 's': kind: no layer kind 'MyScaleLayer' is "
+                                      "declared (see lasagne_params.supported_kinds()")
     assert info.value.suggestions == []              # SliceLayer is not what was meant
     specs[1] = LayerSpec("s", "ElemwiseSumLayr", ("in",), {})
     with pytest.raises(UnsupportedLayerError, match="did you mean ElemwiseSumLayer?"):
@@ -206,14 +208,14 @@ def test_fallback_rows_stand_in_for_underivable_layers():
     import dataclasses
     from lasagne_params.core.derive import derive_specs
     specs = chain(("in", "InputLayer", {"shape": (None, 3)}),
-                  ("s", "ScaleLayer", {}),
+                  ("s", "MyScaleLayer", {}),
                   ("d", "DenseLayer", {"num_units": 2}))
     stand_in = dataclasses.replace(derive_one("DenseLayer", {"num_units": 6}, (None, 3)),
-                                   name="s", kind="ScaleLayer")
+                                   name="s", kind="MyScaleLayer")
     report = derive_specs(specs, fallback={"s": stand_in})
     s, d = report.layer("s"), report.layer("d")
-    assert not s.derived and s.note.startswith("not derived: no layer kind 'ScaleLayer' is "
-                                                "declared")
+    assert not s.derived and s.note.startswith("not derived: no layer kind 'MyScaleLayer' "
+                                                "is declared")
     assert (s.params, s.output_shape) == ((3 + 1) * 6, (None, 6))
     assert d.derived and d.param_formula == "(6+1)*2"
     assert report.total_params == (3 + 1) * 6 + (6 + 1) * 2

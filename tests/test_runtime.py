@@ -27,7 +27,7 @@ def test_question_network_on_real_digits(question_net, digits):
     assert [r.verdict for r in check.rows] == ["ok"] * 7
     text = lp.render(check)
     assert text.splitlines()[:4] == [
-        "  #  name      type               derived     Lasagne     runtime  check",
+        "  #  name      kind               derived     Lasagne     runtime  check",
         "---  --------  --------------  ----------  ----------  ----------  -------",
         "  0  input     InputLayer       5x1x28x28   5x1x28x28   5x1x28x28  ok",
         "  1  conv2d1   Conv2DLayer     5x32x24x24  5x32x24x24  5x32x24x24  ok"]

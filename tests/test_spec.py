@@ -223,7 +223,7 @@ def test_build_round_trip(lasagne):
     read_back = lp.derive(specs_from_lasagne(out))
     assert read_back == derived
     comparison = lp.compare(specs)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert derived.total_params == lasagne.layers.count_params(out)
     assert derived.layer("d2").params == derived.layer("d1").params == (4 * 3 * 6 + 1) * 12
 
@@ -299,5 +299,5 @@ def test_spec_file_sub_networks_build_and_agree_with_lasagne(lasagne, tmp_path):
     path = tmp_path / "net.yaml"
     path.write_text(RECURRENT_YAML)
     comparison = lp.compare(str(path))
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert comparison.derived.total_params == 66 + 62

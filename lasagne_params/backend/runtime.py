@@ -12,7 +12,8 @@ from ..core.errors import ArgumentError, SpecError
 from ..core.runtime_check import compare_runtime
 from .compat import import_lasagne
 from .memory import check_run
-from .read import (all_layers, is_lasagne_layer, layer_names, plain, report_from_lasagne,
+from .read import (all_layers, is_lasagne_layer, layer_names, network_version, plain,
+                   report_from_lasagne,
                    specs_from_lasagne)
 
 __all__ = ["verify_runtime", "runtime_shapes", "layer_outputs_function", "input_layers"]
@@ -129,7 +130,7 @@ def verify_runtime(output_layer, batch, source="", max_build_bytes=None):
     if not is_lasagne_layer(output_layer):
         raise ArgumentError("expected a Lasagne layer, got %s" % type(output_layer).__name__,
                             field="output_layer")
-    derived = derive_specs(specs_from_lasagne(output_layer))
+    derived = derive_specs(specs_from_lasagne(output_layer), version=network_version())
     check_run(derived, _batch_length(batch), max_build_bytes)
     reported = report_from_lasagne(output_layer)
     return compare_runtime(derived, reported, runtime_shapes(output_layer, batch), source)

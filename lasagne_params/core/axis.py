@@ -12,13 +12,13 @@ and ``lasagne.layers.pool.pool_output_length``), written independently.
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-__all__ = ["Length", "conv_length", "pool_length", "conv_pads", "POOL_MODES",
-           "is_int"]
+__all__ = ["Length", "conv_length", "pool_length", "conv_pads", "transposed_length",
+           "transposed_crop", "dilated_length", "POOL_MODES", "is_int"]
 
 POOL_MODES = ("max", "sum", "average_inc_pad", "average_exc_pad")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Length:
     """One axis' output length and its derivation, e.g. ``(28-(5-1))=24``."""
 
@@ -116,3 +116,55 @@ def pool_length(length, pool_size, stride=None, pad=0, ignore_border=True) -> Le
     value = max(0, (length - pool_size + stride - 1) // stride) + 1
     return Length(value, "max(0,(%d-%d+%d-1)//%d)+1=%d"
                   % (length, pool_size, stride, stride, value))
+
+
+def transposed_crop(crop, filter_size):
+    """The crop one axis of a transposed convolution gets: ``'valid'`` 0,
+    ``'full'`` ``f-1``, ``'same'`` ``f//2``, an int as it is (master's
+    ``conv_input_length``).
+
+    >>> transposed_crop('full', 3), transposed_crop('same', 5), transposed_crop(1, 3)
+    (2, 2, 1)
+    """
+    if crop == "valid":
+        return 0
+    if crop == "full":
+        return filter_size - 1
+    if crop == "same":
+        return filter_size // 2
+    if is_int(crop):
+        return int(crop)
+    raise ValueError("invalid crop %r: expected an int, 'valid', 'full' or 'same'" % (crop,))
+
+
+def transposed_length(length, filter_size, stride=1, crop=0) -> Length:
+    """Output length of a transposed convolution along one axis:
+    ``(length-1)*stride + filter_size - 2*crop`` (the input length of the
+    convolution it transposes).
+
+    >>> transposed_length(7, 3, 2)
+    Length(value=15, formula='(7-1)*2+3=15')
+    >>> transposed_length(7, 3, 2, 'same').formula
+    '(7-1)*2+3-2*1=13'
+    """
+    if length is None:
+        return Length(None, "")
+    cut = transposed_crop(crop, filter_size)
+    value = (length - 1) * stride + filter_size - 2 * cut
+    text = "(%d-1)*%d+%d" % (length, stride, filter_size)
+    if cut:
+        text += "-2*%d" % cut
+    return Length(value, "%s=%d" % (text, value))
+
+
+def dilated_length(length, filter_size, dilation) -> Length:
+    """Output length of a dilated ('valid', stride 1) convolution along one axis:
+    ``length - (filter_size-1)*dilation``.
+
+    >>> dilated_length(28, 3, 2)
+    Length(value=24, formula='28-(3-1)*2=24')
+    """
+    if length is None:
+        return Length(None, "")
+    value = length - (filter_size - 1) * dilation
+    return Length(value, "%d-(%d-1)*%d=%d" % (length, filter_size, dilation, value))

@@ -44,7 +44,7 @@ def sum_known(values):
     return None if any(v is None for v in values) else sum(values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpTerm:
     """One operation a layer does per example, e.g. ``mac``, 460'800, ``(24*24)*32*(5*5*1)``.
 
@@ -60,7 +60,7 @@ class OpTerm:
         return {"op": self.op, "count": self.count, "formula": self.formula}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerCost:
     """One layer's work, memory and receptive field, per example.
 
@@ -128,7 +128,7 @@ def _times(batch, value):
     return None if value is None else batch * value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CostReport:
     """A Report plus every layer's cost, and totals for ``batch_size`` examples.
 

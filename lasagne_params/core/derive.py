@@ -8,6 +8,7 @@ shared between layers has one shape.
 import contextlib
 from dataclasses import replace
 
+from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .layers.base import Ctx
 from .records import LayerRow, LayerSpec, Report
@@ -56,12 +57,34 @@ def rule_errors(spec):
                              layer=spec.name, kind=spec.kind) from None
 
 
-def _row(index, spec, result):
+def _row(index, spec, kind, result):
     params = sum(array.size for array in result.param_arrays)
     trainable = sum(array.size for array in result.param_arrays if array.trainable)
-    return LayerRow(index, spec.name, spec.kind, result.output_shape, params, trainable,
+    return LayerRow(index, spec.name, kind.name, result.output_shape, params, trainable,
                     result.shape_formula, result.param_formula, tuple(spec.incoming),
-                    tuple(result.param_arrays), result.note)
+                    tuple(result.param_arrays), result.note,
+                    lasagne_shape=result.lasagne_shape)
+
+
+def check_version(spec, kind, version):
+    """Refuse a class or keyword the target Lasagne version does not have."""
+    hint = ("derive for master with lasagne_version='master' (a spec file: "
+            "\"lasagne\": \"master\"; the command line: --lasagne master)")
+    if not versions.at_least(version, kind.since):
+        raise LayerRuleError("%s is a class of Lasagne %s; Lasagne %s has none: %s"
+                             % (kind.name, versions.version_label(kind.since),
+                                versions.version_label(version), hint),
+                             layer=spec.name, kind=spec.kind, field="kind")
+    signature = kind.keywords
+    if signature is None or not signature.added:
+        return
+    for name in spec.args:
+        since = signature.since(name)
+        if since is not None and not versions.at_least(version, since):
+            raise LayerRuleError("a keyword of Lasagne %s; %s in Lasagne %s has no such "
+                                 "keyword: %s" % (versions.version_label(since), kind.name,
+                                                  versions.version_label(version), hint),
+                                 layer=spec.name, kind=spec.kind, field=name)
 
 
 def _inputs(spec, index, shapes):
@@ -90,7 +113,7 @@ def _not_derived(row, index, exc):
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
-                 _depth=0):
+                 version=None, _depth=0):
     """Derive every layer of ``specs`` (LayerSpecs in topological order).
 
     Parameters
@@ -107,6 +130,9 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         output shape.  Without it the failure is raised.
     key_prefix : str
         Prepended to the keys of the parameter arrays (sub-networks).
+    version : str, optional
+        The Lasagne version whose semantics apply (``"0.1"`` or ``"master"``);
+        default: :func:`versions.target` (the installed Lasagne's, else master).
 
     Returns
     -------
@@ -120,20 +146,24 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
     seen = {} if _seen is None else _seen      # array key -> (shape, first holder)
     if _depth > MAX_NESTING:
         raise SpecError("sub-networks nested more than %d deep" % MAX_NESTING)
+    version = versions.target(version)
 
     def subnet(sub_specs, prefix):
-        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen, _depth=_depth + 1)
+        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen, version=version,
+                            _depth=_depth + 1)
 
     shapes = {}
     rows = []
     for index, spec in enumerate(specs):
         inputs = _inputs(spec, index, shapes)
         try:
-            rule = kind_of(spec.kind, layer=spec.name).rule
+            kind = kind_of(spec.kind, layer=spec.name)
             with rule_errors(spec):
-                result = rule(Ctx(spec, inputs, key_prefix, subnet))
+                check_version(spec, kind, version)
+                result = kind.rule(Ctx(spec, inputs, key_prefix, subnet, version,
+                                       kind.defaults_for(version)))
             _check_shared(spec, result.param_arrays, seen, key_prefix)
-            row = _row(index, spec, result)
+            row = _row(index, spec, kind, result)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise

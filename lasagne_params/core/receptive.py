@@ -31,7 +31,7 @@ from dataclasses import dataclass
 __all__ = ["AxisReceptiveField", "grow"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AxisReceptiveField:
     """One axis' receptive field and the derivation of its size."""
 

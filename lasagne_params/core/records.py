@@ -1,8 +1,8 @@
 """Plain data: what a network is (LayerSpec) and what was found (LayerRow, Report).
 
-Every record of the package is a frozen dataclass (this module's, the cost
-records, the rules' Result, the comparison's): made with its constructor,
-compared by value, never changed.  They hold ints, tuples, strings and
+Every record of the package is a frozen dataclass with slots (this module's,
+the cost records, the rules' Result, the comparison's): made with its
+constructor, compared by value, never changed, one small object each.  They hold ints, tuples, strings and
 ``None`` only; they neither format themselves for display (``render/``
 does) nor import Theano or Lasagne.
 """
@@ -22,7 +22,7 @@ def shape_size(shape):
     return size
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerSpec:
     """One layer of a network description.
 
@@ -39,7 +39,7 @@ class LayerSpec:
     args: Dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamArray:
     """One parameter array of a layer: its name, shape and tags.
 
@@ -63,7 +63,7 @@ class ParamArray:
                 "key": self.key}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer's figures: output shape, parameter counts, and why.
 
@@ -74,7 +74,9 @@ class LayerRow:
     where there is nothing to derive.  ``note`` tells the reader anything
     else worth knowing about the row; ``derived`` is False for a row whose
     figures were taken from Lasagne because no rule could derive it (see
-    ``api.compare``).
+    ``api.compare``).  ``lasagne_shape`` is the static output shape Lasagne
+    reports where it is known to be wrong (``output_shape`` is then the
+    shape Theano computes, and the note says why); None otherwise.
     """
 
     index: int
@@ -89,6 +91,7 @@ class LayerRow:
     param_arrays: Tuple[ParamArray, ...] = ()
     note: str = ""
     derived: bool = True
+    lasagne_shape: Optional[Shape] = None
 
     def to_dict(self):
         return {
@@ -104,6 +107,7 @@ class LayerRow:
             "param_arrays": [array.to_dict() for array in self.param_arrays],
             "note": self.note,
             "derived": self.derived,
+            "lasagne_shape": None if self.lasagne_shape is None else list(self.lasagne_shape),
         }
 
 
@@ -123,7 +127,7 @@ def unique_totals(rows):
     return sum(sizes.values()), sum(trainable.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """Every layer's figures, in Lasagne's ``get_all_layers`` order.
 

@@ -15,13 +15,15 @@ from .layers import BUILTIN_KINDS
 from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
 from .layers.explain import FAMILY_EXPLAINERS, generic
 
-__all__ = ["KINDS", "kind_of", "register_kind", "unregister_kind", "supported_kinds",
+__all__ = ["KINDS", "ALIASES", "kind_of", "register_kind", "unregister_kind", "supported_kinds",
            "explainer_for", "unknown_cost", "class_keywords", "BUILTIN_NAMES"]
 
 #: Lasagne class name -> LayerKind: the built-in declarations, then registered ones.
 KINDS = {kind.name: kind for kind in BUILTIN_KINDS}
+#: Other names Lasagne binds to a declared class (``Deconv2DLayer``) -> the class name.
+ALIASES = {alias: kind.name for kind in BUILTIN_KINDS for alias in kind.aliases}
 #: The names declared by lasagne_params itself (they cannot be unregistered).
-BUILTIN_NAMES = frozenset(KINDS)
+BUILTIN_NAMES = frozenset(KINDS) | frozenset(ALIASES)
 
 
 def supported_kinds():
@@ -39,9 +41,9 @@ def kind_of(name, layer=None):
         to see the supported ones.
     """
     try:
-        return KINDS[name]
+        return KINDS[ALIASES.get(name, name)]
     except (KeyError, TypeError):
-        hints = close_matches(name, KINDS)
+        hints = close_matches(name, list(KINDS) + list(ALIASES))
         raise UnsupportedLayerError(
             "no layer kind %r is declared%s (see lasagne_params.supported_kinds(); "
             "declare your own with lasagne_params.register_kind)"
@@ -70,7 +72,8 @@ def class_keywords(factory):
 
 
 _FIELDS = ("rule", "cost", "family", "keywords", "hyper_params", "arrays", "subnetworks",
-           "gates", "gpu_only", "explain", "module", "factory")
+           "gates", "gpu_only", "explain", "module", "factory", "since", "version_defaults",
+           "reader")
 
 
 def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fields):

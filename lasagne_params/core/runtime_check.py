@@ -53,7 +53,7 @@ def agrees(static, actual):
         s is None or s == a for s, a in zip(static, actual))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuntimeRow:
     """One layer: the derived, Lasagne's and the runtime shape (batch size substituted)."""
 
@@ -82,7 +82,7 @@ class RuntimeRow:
         return self.derived_ok and self.lasagne_ok
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuntimeMismatch(Mismatch):
     """A static shape that differs from the array Theano computed.
 
@@ -97,7 +97,7 @@ class RuntimeMismatch(Mismatch):
         return dict(super().to_dict(), runtime=self.runtime, wrong=self.wrong)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RuntimeCheck(Checked):
     """Every layer's three shapes for one batch, and the mismatches among them."""
 

@@ -7,15 +7,20 @@ suggestion for a misspelt one.  Pure Python.
 from ..core.errors import SpecError, did_you_mean
 from ..core.registry import KINDS
 
-__all__ = ["NONLINEARITIES", "LAYER_REFERENCES", "keywords_of", "check_keyword"]
+__all__ = ["NONLINEARITIES", "MASTER_NONLINEARITIES", "LAYER_REFERENCES", "keywords_of",
+           "check_keyword"]
 
 # The nonlinearities of lasagne.nonlinearities that spec files may name.
 NONLINEARITIES = ("identity", "leaky_rectify", "linear", "rectify", "sigmoid", "softmax",
-                  "tanh", "very_leaky_rectify")
+                  "tanh", "very_leaky_rectify", "elu", "selu", "softplus")
+# Of those, the ones only Lasagne master has.
+MASTER_NONLINEARITIES = ("elu", "selu", "softplus")
 
 # Keywords whose value names another layer of the network (nolearn's
 # ``layer_reference_params``); they are edges of the graph, like ``incoming``.
-LAYER_REFERENCES = ("mask_input",)
+# An InverseLayer's ``layer`` also brings that layer's input (Lasagne wires
+# ``[incoming, layer, layer.input_layer]``).
+LAYER_REFERENCES = ("mask_input", "layer", "localization_network")
 
 
 def keywords_of(kind):

@@ -48,13 +48,15 @@ module imports no Theano, Lasagne or numpy.
 import json
 import os
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Optional, Tuple
 
+from ..core import versions
 from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.records import LayerSpec
 from ..core.registry import KINDS, kind_of
 from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
+from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
 __all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
@@ -70,8 +72,9 @@ NEURALNET_KEYWORDS = (
     "on_training_started", "on_training_finished", "more_params", "check_input", "verbose")
 # Keywords nolearn hands to the update function and the objective, prefix stripped.
 NEURALNET_PREFIXES = ("update_", "objective_")
-# Top-level keys a spec file may hold besides the layers.
-FILE_KEYS = ("layers", "description")
+# Top-level keys a spec file may hold besides the layers ("lasagne": the Lasagne
+# version whose semantics the file follows, "0.1" or "master").
+FILE_KEYS = ("layers", "description", "lasagne")
 # Arguments that hold a parameter array: nolearn lets ``W="conv1"`` mean conv1's W.
 PARAM_ARGS = ("W", "b")
 # At most this many values (list items, mapping entries) in one file: YAML
@@ -186,18 +189,21 @@ PARSERS = {".json": _parse_json, ".yaml": _parse_yaml, ".yml": _parse_yaml}
 
 @dataclass(frozen=True)
 class SpecFile:
-    """A spec file read once: its path (for errors) and its LayerSpecs."""
+    """A spec file read once: its path (for errors), its LayerSpecs, and the Lasagne
+    version it names (``"lasagne"``; None when it names none)."""
 
     path: str
     specs: Tuple
+    version: Optional[str] = None
 
     def to_specs(self):
         return list(self.specs)
 
 
 def read_spec_file(path, max_bytes=None):
-    """:func:`load_spec`, keeping the path: a :class:`SpecFile`."""
-    return SpecFile(os.fspath(path), tuple(load_spec(path, max_bytes)))
+    """:func:`load_spec`, keeping the path and the file's Lasagne version: a :class:`SpecFile`."""
+    specs, version = _load(path, max_bytes)
+    return SpecFile(os.fspath(path), tuple(specs), version)
 
 
 def load_spec(path, max_bytes=None):
@@ -225,12 +231,27 @@ def load_spec(path, max_bytes=None):
     SpecError
         Naming the file, the layer and the field.
     """
+    return _load(path, max_bytes)[0]
+
+
+def _load(path, max_bytes=None):
+    """(LayerSpecs, Lasagne version or None) of a spec file."""
     path = os.fspath(path)
     parser = PARSERS.get(os.path.splitext(path)[1].lower())
     if parser is None:
         raise SpecError("expected a .json, .yaml or .yml spec file", file=path)
-    text = read_text(path, max_bytes)
-    return parse_spec(parser(text, path), file=path)
+    data = parser(read_text(path, max_bytes), path)
+    return parse_spec(data, file=path), spec_version(data, file=path)
+
+
+def spec_version(data, file=None):
+    """The Lasagne version a parsed spec names (``"lasagne": "master"``), canonical; or None."""
+    if not isinstance(data, dict) or data.get("lasagne") is None:
+        return None
+    try:
+        return versions.canonical(data["lasagne"], field="lasagne")
+    except LasagneParamsError as exc:
+        raise SpecError(exc.message, file=file, field="lasagne") from None
 
 
 # ---------------------------------------------------------------- values
@@ -282,6 +303,7 @@ def parse_spec(data, file=None):
                         % _describe(data), field="layers", **where)
     if not data["layers"]:
         raise SpecError("the network has no layers", field="layers", **where)
+    spec_version(data, file=file)
     try:
         if all(isinstance(item, dict) for item in data["layers"]):
             for key in data:
@@ -315,9 +337,7 @@ def check_kind(kind, layer=None):
     if not isinstance(kind, str) or not kind:
         raise SpecError("expected a Lasagne layer class such as \"Conv2DLayer\", got %r"
                         % (kind,), layer=layer, field="kind")
-    kind = kind_name(kind)
-    kind_of(kind, layer=layer)
-    return kind
+    return kind_of(kind_name(kind), layer=layer).name       # an alias names its class
 
 
 def _check_name(name, layer):
@@ -345,7 +365,7 @@ def _check_value(kind, key, value, layer, shown=None):
                         layer=layer, kind=kind, field=shown or key)
     if key == "nonlinearity" and isinstance(value, str):
         if kind_name(value) not in NONLINEARITIES:
-            raise SpecError("unknown nonlinearity %r%s (Lasagne 0.1 has %s)"
+            raise SpecError("unknown nonlinearity %r%s (Lasagne has %s)"
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
@@ -397,21 +417,24 @@ class _Layer:
 
 
 def _check_inputs(layer, incoming):
-    """A layer taking one ``incoming`` (and its layer references, an RNN's mask) gets no more."""
+    """A layer taking one ``incoming`` gets no more than that and the layers its keywords
+    name (an RNN's mask, a TransformerLayer's localization network, an InverseLayer's
+    layer and that layer's input)."""
     sig = layer.signature
     if sig is None or sig.inputs != "incoming":
         return
-    most = 1 + sum(1 for key in LAYER_REFERENCES if key in sig.names)
+    most = 1 + sum(2 if key == "layer" else 1 for key in LAYER_REFERENCES if key in sig.names)
     if len(incoming) > most:
-        raise SpecError("a %s takes %s incoming layer%s, got %d: %s"
-                        % (layer.kind, "one" if most == 1 else "an input and a mask",
-                           "" if most == 1 else "s", len(incoming), ", ".join(incoming)),
+        taken = "one incoming layer" if most == 1 else \
+            "at most %d incoming layers (its input and the layers its keywords name)" % most
+        raise SpecError("a %s takes %s, got %d: %s" % (layer.kind, taken, len(incoming),
+                                                         ", ".join(incoming)),
                         field=layer.shown("incoming"), **layer.where())
 
 
 def _finish(layers):
     """LayerSpecs from assembled layers: defaults, shared refs, references, order."""
-    specs, previous, seen = [], None, set()
+    specs, previous, seen, inputs_of = [], None, set(), {}
     for layer in layers:
         if layer.name in seen:
             raise SpecError("two layers have this name", field="name", **layer.where())
@@ -422,7 +445,11 @@ def _finish(layers):
             incoming = () if layer.kind == "InputLayer" or previous is None else (previous,)
         for key in LAYER_REFERENCES:
             if isinstance(layer.args.get(key), str):
-                incoming += (layer.args.pop(key),)
+                ref = layer.args.pop(key)
+                incoming += (ref,)
+                if key == "layer" and inputs_of.get(ref):      # InverseLayer's third input
+                    incoming += (inputs_of[ref][0],)
+        inputs_of[layer.name] = incoming
         _check_inputs(layer, incoming)
         specs.append(LayerSpec(layer.name, layer.kind, tuple(incoming),
                                {k: _arg_value(v) for k, v in layer.args.items()}))
@@ -440,12 +467,21 @@ def _take_kind(args, index):
 
 
 def specs_from_layer_list(items):
-    """LayerSpecs from the layer-list form: one mapping per layer (see module doc)."""
-    layers = []
+    """LayerSpecs from the layer-list form: one mapping per layer (see module doc).
+
+    ``"batch_norm": true`` (or a mapping of BatchNormLayer keywords) on a
+    layer expands as master's ``batch_norm`` helper builds it (see
+    :mod:`.helpers`).
+    """
+    layers, helpers = [], {}
     for index, item in enumerate(items):
         args = dict(item)
         kind = check_kind(_take_kind(args, index), args.get("name", index))
         name = _check_name(args.pop("name", default_name(kind, index)), index)
+        for key in HELPER_KEYS:
+            if key in args and args[key] is not False:
+                helpers[name] = args.pop(key)
+            args.pop(key, None)
         layer = _Layer(name, kind, args)
         layer.take_incoming()
         for key, value in args.items():
@@ -455,7 +491,13 @@ def specs_from_layer_list(items):
             else:
                 _check_value(kind, key, value, name)
         layers.append(layer)
-    return _finish(layers)
+    specs = _finish(layers)
+    if not helpers:
+        return specs
+    try:
+        return order_specs(expand_helpers(specs, helpers))
+    except LasagneParamsError as exc:
+        raise exc.located(field="batch_norm") from None
 
 
 def _subnetwork(items, name, kind, key):

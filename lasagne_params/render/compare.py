@@ -55,6 +55,8 @@ def render_comparison(comparison):
         row = mine or theirs
         if row.name in comparison.not_derived:
             check = "not derived"
+        elif any(m.layer == row.name for m in comparison.lasagne_wrong):
+            check = "Lasagne wrong"
         else:
             check = "MISMATCH" if any(layer == row.name for layer, _ in bad) else "ok"
         cells = [i, row.name, row.kind,
@@ -72,7 +74,7 @@ def render_comparison(comparison):
         totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
     ok_total = not any(layer == "(network)" for layer, _ in bad)
     rows.append(totals + ["ok" if ok_total else "MISMATCH"])
-    headers = ["#", "name", "type", "derived size", "Lasagne size", "derived params",
+    headers = ["#", "name", "kind", "derived size", "Lasagne size", "derived params",
                "Lasagne params"]
     if trainable:
         headers += ["derived trainable", "Lasagne trainable"]
@@ -93,6 +95,10 @@ def render_comparison(comparison):
                          + "\n".join("  %s: %s" % (shown(name), shown(derived.layer(name).note))
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
+    if comparison.lasagne_wrong:
+        verdict += "\n%d figure(s) where Lasagne is known to be wrong:\n" % len(
+            comparison.lasagne_wrong) + "\n".join(
+            "  %s: %s" % (mismatch_line(m), m.note) for m in comparison.lasagne_wrong)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 
 

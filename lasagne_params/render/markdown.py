@@ -14,8 +14,8 @@ def _code(text):
 
 
 def render_markdown(report, derivations="all"):
-    """One row per layer: #, name, type, size (with its derivation), parameters, formula."""
-    lines = ["| # | name | type | size | parameters | formula |",
+    """One row per layer: #, name, kind, size (with its derivation), parameters, formula."""
+    lines = ["| # | name | kind | size | parameters | formula |",
              "|--:|:-----|:-----|-----:|-----------:|:--------|"]
     for row in report.layers:
         lines.append("| %d | %s | %s | %s | %s | %s |" % (

@@ -16,7 +16,7 @@ def render_runtime(check):
     rows = [[r.index, r.name, r.kind, full_shape_text(r.derived),
              full_shape_text(r.lasagne), full_shape_text(r.runtime), r.verdict]
             for r in check.rows]
-    lines = simple_table(["#", "name", "type", "derived", "Lasagne", "runtime", "check"],
+    lines = simple_table(["#", "name", "kind", "derived", "Lasagne", "runtime", "check"],
                          rows, align=["r", "l", "l", "r", "r", "r", "l"])
     batch = "a batch of %d" % check.batch_size
     if check.source:

@@ -8,10 +8,12 @@ Python (no Theano, no Lasagne, no numpy) and follow Lasagne's semantics and
 defaults.  ``core/registry.py`` gathers :data:`BUILTIN_KINDS` with the kinds
 users register.
 """
-from . import basic, conv, dense, gpu, merge, pool, recurrent, shape
+from . import (basic, conv, dense, gpu, merge, normalization, pool, recurrent, shape, special,
+               transposed)
 
 __all__ = ["BUILTIN_KINDS"]
 
 #: Every declared kind, by family module.
-BUILTIN_KINDS = (basic.KINDS + dense.KINDS + conv.KINDS + pool.KINDS + shape.KINDS
-                 + merge.KINDS + recurrent.KINDS + gpu.KINDS)
+BUILTIN_KINDS = (basic.KINDS + dense.KINDS + conv.KINDS + transposed.KINDS + pool.KINDS
+                 + shape.KINDS + merge.KINDS + normalization.KINDS + special.KINDS
+                 + recurrent.KINDS + gpu.KINDS)

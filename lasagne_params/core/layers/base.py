@@ -18,7 +18,7 @@ naming the layer and the field.
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple, Union
 
-from .. import axis, receptive
+from .. import axis, receptive, versions
 from ..cost_records import OpTerm
 from ..errors import LasagneParamsError, LayerRuleError
 from ..receptive import AxisReceptiveField
@@ -47,16 +47,32 @@ _ARRAY_OPTIONS = {"shared": str, "trainable": bool, "regularizable": bool}
 _UNSET = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
-    """A layer class's constructor keywords: ``required`` (no default) and ``optional``."""
+    """A layer class's constructor keywords: ``required`` (no default) and ``optional``.
+
+    ``added`` holds ``(keyword, version)`` for the keywords a later Lasagne
+    version introduced (``flip_filters`` in master); the others exist in
+    every version the class exists in.
+    """
 
     required: Tuple[str, ...]
     optional: Tuple[str, ...]
+    added: Tuple[Tuple[str, str], ...] = ()
 
     @property
     def names(self):
         return self.required + self.optional
+
+    def since(self, keyword):
+        """The version that introduced ``keyword`` (None: as old as the class)."""
+        return dict(self.added).get(keyword)
+
+    def for_version(self, version):
+        """The keywords ``version`` accepts."""
+        later = {k for k, since in self.added if not versions.at_least(version, since)}
+        return Signature(tuple(n for n in self.required if n not in later),
+                         tuple(n for n in self.optional if n not in later))
 
     @property
     def inputs(self):
@@ -75,19 +91,38 @@ class Signature:
 def signature(line):
     """A :class:`Signature` from ``"required names | optional names"``.
 
+    A keyword a later version introduced is written ``keyword@version``
+    (``flip_filters@master``).
+
     >>> signature("incoming num_units | W b nonlinearity name").required
     ('incoming', 'num_units')
+    >>> signature("incoming | p shared_axes@master").added
+    (('shared_axes', '0.2.dev1'),)
     """
     required, _, optional = line.partition("|")
-    return Signature(tuple(required.split()), tuple(optional.split()))
+    added = []
+
+    def names(text):
+        out = []
+        for word in text.split():
+            name, _, since = word.partition("@")
+            if since:
+                added.append((name, versions.canonical(since)))
+            out.append(name)
+        return tuple(out)
+
+    return Signature(names(required), names(optional), tuple(added))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """What a shape rule derives for one layer.
 
     ``note`` says anything a reader of the table should know about this
     layer's figures (e.g. a Lasagne quirk the derivation reproduces).
+    ``lasagne_shape`` is the static shape Lasagne reports where that is
+    known to be wrong (a Lasagne bug the derivation does not reproduce:
+    ``output_shape`` is the shape Theano computes); the note says why.
     """
 
     output_shape: Shape
@@ -95,9 +130,10 @@ class Result:
     param_arrays: Tuple[ParamArray, ...] = ()
     param_formula: str = ""
     note: str = ""
+    lasagne_shape: Optional[Shape] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cost:
     """What a cost rule derives for one layer: work per example, and receptive field.
 
@@ -113,7 +149,7 @@ class Cost:
 HyperParam = Union[str, Tuple[str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerKind:
     """Everything lasagne_params knows about one Lasagne layer class.
 
@@ -152,6 +188,17 @@ class LayerKind:
     factory : callable, optional
         The class to build it with (a user's own layer class); default: the
         attribute ``name`` of ``module``.
+    since : str
+        The Lasagne version that introduced the class (``versions.RELEASE``
+        or ``versions.MASTER``); older targets refuse it.
+    version_defaults : tuple
+        ``(keyword, version, default)`` for each default that changed between
+        versions (GRULayer's ``learn_init``): the rule reads the target's.
+    aliases : tuple of str
+        Other names Lasagne binds to the same class (``Deconv2DLayer``).
+    reader : callable, optional
+        ``reader(layer) -> {keyword: value}``: hyper-parameters a built layer
+        keeps where ``hyper_params`` cannot say (plain attribute reads only).
     """
 
     name: str
@@ -167,6 +214,15 @@ class LayerKind:
     explain: Optional[Callable] = None
     module: str = "lasagne.layers"
     factory: Optional[Callable] = None
+    since: str = versions.RELEASE
+    version_defaults: Tuple[Tuple[str, str, object], ...] = ()
+    aliases: Tuple[str, ...] = ()
+    reader: Optional[Callable] = None
+
+    def defaults_for(self, version):
+        """{keyword: default} of the defaults that depend on the version."""
+        return {name: value for name, since, value in self.version_defaults
+                if since == version}
 
 
 class Ctx:
@@ -183,13 +239,22 @@ class Ctx:
     subnet : callable, optional
         ``subnet(specs, key_prefix)`` derives a nested list of LayerSpecs
         and returns its Report (supplied by the derivation walk).
+    version : str, optional
+        The target Lasagne version (:mod:`..versions`); default: master.
+    defaults : dict, optional
+        The kind's version-dependent defaults for that version, which
+        :meth:`get` uses for keywords the spec leaves out.
     """
 
-    def __init__(self, spec: LayerSpec, input_shapes, key_prefix="", subnet=None):
+    def __init__(self, spec: LayerSpec, input_shapes, key_prefix="", subnet=None,
+                 version=None, defaults=None):
         self.spec = spec
         self.input_shapes = [tuple(s) for s in input_shapes]
         self.key_prefix = key_prefix
         self._subnet = subnet
+        self.version = version or versions.DEFAULT
+        self.behaviour = versions.BEHAVIOURS[self.version]
+        self._defaults = defaults or {}
 
     @property
     def input_shape(self):
@@ -199,7 +264,16 @@ class Ctx:
         return LayerRuleError(message, layer=self.spec.name, kind=self.spec.kind, field=field)
 
     def get(self, name, default=None):
-        return self.spec.args.get(name, default)
+        """``args[name]``; else the target version's default where the kind
+        declares one, else ``default``."""
+        args = self.spec.args
+        if name in args:
+            return args[name]
+        return self._defaults.get(name, default)
+
+    def is_default(self, name):
+        """True when the spec leaves ``name`` to Lasagne's default."""
+        return name not in self.spec.args
 
     def has_param(self, name):
         """False when the spec says ``name=None`` (Lasagne's "no such array")."""

@@ -28,10 +28,17 @@ def input_layer(ctx: Ctx) -> Result:
 
 
 def dropout(ctx: Ctx) -> Result:
-    """DropoutLayer: identity; ``p`` must be a probability."""
+    """DropoutLayer: identity; ``p`` must be a probability; master's ``shared_axes`` a
+    list of axes (one mask value shared along each)."""
     p = ctx.get("p", 0.5)
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
         raise ctx.error("expected a probability in [0, 1), got %r" % (p,), "p")
+    shared = ctx.get("shared_axes", ())
+    ndim = len(ctx.input_shape)
+    if not isinstance(shared, (list, tuple)) or not all(
+            axis.is_int(a) and -ndim <= a < ndim for a in shared):
+        raise ctx.error("expected a list of axes of the %dD input, got %r" % (ndim, shared),
+                        "shared_axes")
     return identity(ctx)
 
 
@@ -80,11 +87,12 @@ KINDS = (
     LayerKind("InputLayer", input_layer, input_cost, "input",
               signature("shape | input_var name"), hyper_params=("shape",)),
     LayerKind("DropoutLayer", dropout, elementwise_cost, "noise",
-              signature("incoming | p rescale name"), hyper_params=("p", "rescale")),
+              signature("incoming | p rescale shared_axes@master name"),
+              hyper_params=("p", "rescale", "shared_axes")),
     LayerKind("GaussianNoiseLayer", identity, elementwise_cost, "noise",
               signature("incoming | sigma name"), hyper_params=("sigma",)),
     LayerKind("NonlinearityLayer", identity, nonlinearity_cost, "noise",
-              signature("incoming | nonlinearity name")),
+              signature("incoming | nonlinearity name"), hyper_params=("nonlinearity",)),
     LayerKind("LocalResponseNormalization2DLayer", local_response_norm,
               local_response_norm_cost, "normalization",
               signature("incoming | alpha k beta n name"),

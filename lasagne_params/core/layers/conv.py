@@ -1,31 +1,53 @@
-"""Convolutions and network-in-network layers: Conv1DLayer, Conv2DLayer, NINLayer.
+"""Convolutions and network-in-network layers: Conv1DLayer, Conv2DLayer, Conv3DLayer, NINLayer.
 
-The GPU convolutions (``gpu.py``) reuse :func:`convolution` with their own
-padding convention and, for cuda-convnet, the c01b axis order.
+The GPU convolutions (``gpu.py``) and the transposed, dilated and locally
+connected ones (``transposed.py``) reuse :func:`convolution` and
+:func:`conv_pads` with their own conventions.
 """
-from .. import axis
+from .. import axis, versions
 from ..text import axis_text, product_text, with_size
 from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 
-__all__ = ["KINDS", "convolution", "conv1d", "conv2d", "nin", "nin_layout", "conv_cost",
-           "nin_cost", "CONV_HYPER_PARAMS"]
+__all__ = ["KINDS", "convolution", "conv1d", "conv2d", "conv3d", "nin", "nin_layout",
+           "conv_cost", "nin_cost", "conv_pads", "groups", "CONV_HYPER_PARAMS", "LAYOUTS"]
 
 PAD_WORDS = ("valid", "full", "same")
+#: The axes of an input with n spatial axes, batch first.
+LAYOUTS = {1: "(batch, channels, length)", 2: "(batch, channels, rows, columns)",
+           3: "(batch, channels, depth, rows, columns)"}
 
 
-def _pads(ctx, fsize, same_symmetric):
-    """Per-axis pad for :func:`axis.conv_length`: ints, or 'full'/'same'."""
+def conv_pads(ctx, fsize, same_symmetric=False, name="pad", default=0):
+    """Per-axis pad for :func:`axis.conv_length`: ints, or 'full'/'same'.
+
+    An even filter with ``'same'`` follows the target version
+    (:class:`versions.Behaviour`): 0.1 pads it (``same_symmetric``: the GPU
+    layers' ``(f-1)//2`` on both sides), master raises.
+    """
     n = len(fsize)
-    pad = ctx.get("pad", 0)
+    pad = ctx.get(name, default)
     if pad == "valid":
         return (0,) * n
     if pad == "full":
         return ("full",) * n
     if pad == "same":
+        if any(f % 2 == 0 for f in fsize) and ctx.behaviour.even_filter_same == "raises":
+            raise ctx.error("'same' needs an odd filter_size in Lasagne %s (it raises "
+                            "NotImplementedError for %r; Lasagne 0.1 padded it)"
+                            % (versions.version_label(ctx.version), fsize), name)
         if same_symmetric:
             return tuple((f - 1) // 2 for f in fsize)
         return ("same",) * n
-    return ctx.int_tuple("pad", n, 0, allow_zero=True)
+    return ctx.int_tuple(name, n, default, allow_zero=True)
+
+
+def groups(ctx, num_filters, channels):
+    """``num_groups`` (master): it must divide the filters and the input channels."""
+    count = ctx.positive_int("num_groups", 1)
+    if num_filters % count or (channels is not None and channels % count):
+        raise ctx.error("must divide num_filters (%d) and the input channels (%s), got %d"
+                        % (num_filters, channels, count), "num_groups")
+    return count
 
 
 def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result:
@@ -35,7 +57,7 @@ def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result
     ----------
     ctx : Ctx
     n_spatial : int
-        1 for Conv1DLayer, 2 for the 2D layers.
+        1 for Conv1DLayer, 2 for the 2D layers, 3 for Conv3DLayer.
     c01b : bool
         Input ``(channels, rows, columns, batch)`` and W ``(c, rows, cols, k)``
         (cuda-convnet without dimshuffle); otherwise ``(batch, channels, ...)``
@@ -45,24 +67,26 @@ def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result
         than ``f//2`` before and ``(f-1)//2`` after (Conv1DLayer/Conv2DLayer).
     """
     ndim = n_spatial + 2
-    layout = ("(channels, %s, batch)" if c01b else "(batch, channels, %s)") % (
-        "length" if n_spatial == 1 else "rows, columns")
+    layout = "(channels, rows, columns, batch)" if c01b else LAYOUTS[n_spatial]
     ctx.require_ndim(ndim, layout)
     num_filters = ctx.positive_int("num_filters")
     fsize = ctx.int_tuple("filter_size", n_spatial)
     stride = ctx.int_tuple("stride", n_spatial, 1)
-    pads = _pads(ctx, fsize, same_symmetric)
+    pads = conv_pads(ctx, fsize, same_symmetric)
     shape = ctx.input_shape
     channels, spatial, batch = ((shape[0], shape[1:-1], shape[-1]) if c01b
                                 else (shape[1], shape[2:], shape[0]))
     ctx.require_known([channels], "the number of input channels")
+    count = groups(ctx, num_filters, channels)
+    channels_text = str(channels) if count == 1 else "(%d//%d)" % (channels, count)
+    channels //= count
     lengths = [axis.conv_length(spatial[i], fsize[i], stride[i], pads[i])
                for i in range(n_spatial)]
     ctx.check_lengths(lengths, "filter_size")
     spatial_out = tuple(length.value for length in lengths)
     out = (num_filters,) + spatial_out + (batch,) if c01b else (batch, num_filters) + spatial_out
 
-    weights = product_text(fsize + (channels,))
+    weights = "*".join(str(d) for d in fsize + (channels_text,))
     w_shape = (channels,) + fsize + (num_filters,) if c01b else (num_filters, channels) + fsize
     arrays = [ctx.param_array("W", w_shape)]
     if not ctx.has_param("b"):
@@ -94,6 +118,11 @@ def conv2d(ctx: Ctx) -> Result:
     gives one bias per output position (b: k x rows x cols); ``b=None`` none.
     """
     return convolution(ctx, 2)
+
+
+def conv3d(ctx: Ctx) -> Result:
+    """Conv3DLayer (master): ``(d*n*m*l+1)*k`` parameters (W: k x l x d x n x m, b: k)."""
+    return convolution(ctx, 3)
 
 
 def nin_layout(ctx: Ctx, c01b=False) -> Result:
@@ -152,15 +181,17 @@ def nin_cost(ctx: CostCtx) -> Cost:
 
 #: What a convolution layer keeps of its constructor's keywords.
 CONV_HYPER_PARAMS = ("num_filters", "filter_size", "stride", "pad", "untie_biases",
-                     "nonlinearity")
+                     "nonlinearity", "num_groups", "flip_filters")
 _CONV_KEYWORDS = ("incoming num_filters filter_size | stride pad untie_biases W b "
-                  "nonlinearity convolution name")
+                  "nonlinearity convolution flip_filters@master num_groups@master name")
 
 KINDS = (
     LayerKind("Conv1DLayer", conv1d, conv_cost, "conv", signature(_CONV_KEYWORDS),
               hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b")),
     LayerKind("Conv2DLayer", conv2d, conv_cost, "conv", signature(_CONV_KEYWORDS),
               hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b")),
+    LayerKind("Conv3DLayer", conv3d, conv_cost, "conv", signature(_CONV_KEYWORDS),
+              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b"), since=versions.MASTER),
     LayerKind("NINLayer", nin, nin_cost, "conv",
               signature("incoming num_units | untie_biases W b nonlinearity name"),
               hyper_params=("num_units", "untie_biases", "nonlinearity"), arrays=("W", "b")),

@@ -1,4 +1,5 @@
 """Fully connected layers and lookup tables: DenseLayer, EmbeddingLayer."""
+from .. import axis
 from ..cost_records import OpTerm
 from ..records import shape_size
 from ..text import product_text
@@ -9,22 +10,32 @@ __all__ = ["KINDS", "dense", "embedding", "dense_cost"]
 
 
 def dense(ctx: Ctx) -> Result:
-    """DenseLayer: ``(n+1)*m`` parameters for n inputs (trailing axes flattened), m units."""
+    """DenseLayer: ``(n+1)*m`` parameters for n inputs (trailing axes flattened), m units.
+
+    ``num_leading_axes`` (master; default 1) axes are kept and the rest
+    flattened into n; a negative value counts from the end.
+    """
     num_units = ctx.positive_int("num_units")
     shape = ctx.input_shape
-    if len(shape) < 2:
+    ndim = len(shape)
+    leading = ctx.get("num_leading_axes", 1)
+    if ndim < 2 and ctx.is_default("num_leading_axes"):
         raise ctx.error("expects at least a 2D input (batch, features), got %r" % (shape,),
                         "incoming")
-    ctx.require_known(shape[1:], "the input size")
-    num_inputs = shape_size(shape[1:])
-    inputs = product_text(shape[1:])
+    if not axis.is_int(leading) or not -ndim <= leading < ndim:
+        raise ctx.error("must leave trailing axes of the %dD input to flatten (an int in "
+                        "[%d, %d)), got %r" % (ndim, -ndim, ndim, leading), "num_leading_axes")
+    leading = int(leading) % ndim
+    ctx.require_known(shape[leading:], "the input size")
+    num_inputs = shape_size(shape[leading:])
+    inputs = product_text(shape[leading:])
     arrays = [ctx.param_array("W", (num_inputs, num_units))]
     if ctx.has_param("b"):
         arrays.append(ctx.param_array("b", (num_units,), regularizable=False))
         formula = "(%s+1)*%d" % (inputs, num_units)
     else:
         formula = "%s*%d" % (inputs, num_units)
-    return Result((shape[0], num_units), "", tuple(arrays), formula)
+    return Result(tuple(shape[:leading]) + (num_units,), "", tuple(arrays), formula)
 
 
 def embedding(ctx: Ctx) -> Result:
@@ -38,18 +49,27 @@ def embedding(ctx: Ctx) -> Result:
 
 def dense_cost(ctx: CostCtx) -> Cost:
     """DenseLayer: inputs x units MACs, one bias add and one nonlinearity per unit; n/a."""
-    inputs = ctx.input_shape[1:]
-    units = ctx.output_shape[1]
+    units = ctx.output_shape[-1]
+    positions = tuple(ctx.output_shape[1:-1])        # master's num_leading_axes > 1
+    inputs = ctx.input_shape[len(ctx.output_shape) - 1:] if positions or \
+        len(ctx.output_shape) > 1 else ctx.input_shape
     text = "*".join(str(d) for d in inputs)
-    macs = OpTerm("mac", shape_size(inputs) * units,
-                  "%s*%d" % ("(%s)" % text if len(inputs) > 1 else text, units))
+    text = "%s*%d" % ("(%s)" % text if len(inputs) > 1 else text, units)
+    if None in positions:
+        macs = OpTerm("mac", None, "")
+    elif positions:
+        macs = OpTerm("mac", shape_size(positions) * shape_size(inputs) * units,
+                      "(%s)*%s" % (product_text(positions), text))
+    else:
+        macs = OpTerm("mac", shape_size(inputs) * units, text)
     return Cost((macs,) + ctx.bias() + ctx.activation(), None)
 
 
 KINDS = (
     LayerKind("DenseLayer", dense, dense_cost, "dense",
-              signature("incoming num_units | W b nonlinearity name"),
-              hyper_params=("num_units", "nonlinearity"), arrays=("W", "b")),
+              signature("incoming num_units | W b nonlinearity num_leading_axes@master name"),
+              hyper_params=("num_units", "nonlinearity", "num_leading_axes"),
+              arrays=("W", "b")),
     LayerKind("EmbeddingLayer", embedding, free_cost, "embedding",
               signature("incoming input_size output_size | W name"),
               hyper_params=("input_size", "output_size"), arrays=("W",)),

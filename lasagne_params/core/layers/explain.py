@@ -9,7 +9,8 @@ recomputed here.
 """
 from ..text import plural, shape_text, thousands
 
-__all__ = ["FAMILY_EXPLAINERS", "generic", "input_layer", "convolution", "pooling",
+__all__ = ["FAMILY_EXPLAINERS", "generic", "input_layer", "convolution",
+           "channels_first_convolution", "locally_connected", "pooling",
            "dense", "same_shape", "sharing"]
 
 
@@ -52,18 +53,52 @@ def input_layer(row, inputs, last):
 
 
 def convolution(row, inputs, last):
+    """Convolutions: W is (filters, channels, *window)."""
     weights = _array(row, "W")
     if weights is None or len(weights.shape) < 3:
         return generic(row, inputs, last)
-    filters, channels, window = weights.shape[0], weights.shape[1], weights.shape[2:]
-    box = "x".join(str(d) for d in window)
-    per_filter = "*".join(str(d) for d in window + (channels,))
-    text = ["%s, convolves %s with %d filters of %s. A filter covers its window in every "
-            "one of the %s, so each holds %s = %s weights, %s*%d = %s for the layer."
-            % (_head(row), _sources(inputs), filters, box,
-               plural(channels, "input channel"), per_filter,
-               thousands(weights.size // filters), per_filter, filters,
+    return _convolution(row, inputs, weights.shape[0], weights.shape[1], weights.shape[2:],
+                        "convolves")
+
+
+def channels_first_convolution(row, inputs, last):
+    """Transposed and dilated convolutions: W is (channels, filters, *window)."""
+    weights = _array(row, "W")
+    if weights is None or len(weights.shape) < 3:
+        return generic(row, inputs, last)
+    verb = "transposes a convolution over" if "Transposed" in row.kind else \
+        "convolves (dilated)"
+    return _convolution(row, inputs, weights.shape[1], weights.shape[0], weights.shape[2:],
+                        verb)
+
+
+def locally_connected(row, inputs, last):
+    """LocallyConnected2DLayer: a filter bank for every output position."""
+    weights = _array(row, "W")
+    if weights is None or len(weights.shape) < 5:
+        return generic(row, inputs, last)
+    positions = weights.shape[-2:]
+    text = ["%s, filters %s like a convolution, but with a separate bank of %d filters for "
+            "each of the %s output positions (no weight sharing): W is %s = %s weights."
+            % (_head(row), _sources(inputs), weights.shape[0],
+               "x".join(str(d) for d in positions), "x".join(str(d) for d in weights.shape),
                thousands(weights.size))]
+    text.append("In all: %s = %s parameters; the output is %s."
+                % (row.param_formula, thousands(row.params), _size(row.output_shape)))
+    return text
+
+
+def _convolution(row, inputs, filters, channels, window, verb):
+    box = "x".join(str(d) for d in window)
+    per_filter = "*".join(str(d) for d in tuple(window) + (channels,))
+    size = filters * channels
+    for d in window:
+        size *= d
+    text = ["%s, %s %s with %d filters of %s. A filter covers its window in every "
+            "one of the %s, so each holds %s = %s weights, %s*%d = %s for the layer."
+            % (_head(row), verb, _sources(inputs), filters, box,
+               plural(channels, "input channel"), per_filter,
+               thousands(size // filters), per_filter, filters, thousands(size))]
     bias = _array(row, "b")
     if bias is None:
         text.append("Without biases (b=None) that is the whole count: %s = %s parameters."
@@ -76,7 +111,9 @@ def convolution(row, inputs, last):
         text.append("With one bias per filter (%d) that is %s = %s parameters."
                     % (filters, row.param_formula, thousands(row.params)))
     if _derivation(row):
-        text.append("A %s window fits %s times %s, so the output is %s."
+        text.append("Along each axis %s, so the output is %s."
+                    % (_derivation(row), _size(row.output_shape)) if verb != "convolves"
+                    else "A %s window fits %s times %s, so the output is %s."
                     % (box, _derivation(row), _along(row), _size(row.output_shape)))
     return text
 

@@ -1,16 +1,18 @@
-"""The GPU-only layer classes of Lasagne 0.1 (cuDNN, cuda-convnet, corrmm).
+"""The GPU-only layer classes (cuDNN, cuda-convnet, corrmm) of Lasagne 0.1 and master.
 
-Same arithmetic as the CPU layers, with their own conventions:
+Same arithmetic as the CPU layers, with their own conventions: in 0.1
 ``pad='same'`` pads ``(f-1)//2`` on both sides (one short of "same" for an
-even filter), cuda-convnet works in c01b order (channels, rows, columns,
-batch) unless ``dimshuffle=True`` (the default) and only takes square
-windows.  Lasagne cannot build these classes without a CUDA GPU, so their
-rules are tested on hand-computed values only.
+even filter; master refuses even filters, as its CPU layers do),
+cuda-convnet works in c01b order (channels, rows, columns, batch) unless
+``dimshuffle=True`` (the default) and only takes square windows.  Lasagne
+cannot build these classes without a CUDA GPU, so their rules are tested on
+hand-computed values (and on CPU stand-ins with the same signatures).
 """
+from .. import versions
 from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 from .basic import free_cost
 from .conv import CONV_HYPER_PARAMS, conv_cost, convolution, nin_layout
-from .pool import pool_cost, pooling
+from .pool import pool_cost, pooling, spatial_pyramid, spatial_pyramid_cost
 
 __all__ = ["KINDS", "conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
            "max_pool2d_dnn", "nin_c01b", "bc01_to_c01b", "c01b_to_bc01"]
@@ -75,6 +77,26 @@ def max_pool2d_dnn(ctx: Ctx) -> Result:
     return pooling(ctx, 2, mode="max", ignore_border=True, theano_pad_limit=False)
 
 
+def conv3d_dnn(ctx: Ctx) -> Result:
+    """Conv3DDNNLayer (master, cuDNN): Conv3DLayer's arithmetic."""
+    return convolution(ctx, 3)
+
+
+def pool3d_dnn(ctx: Ctx) -> Result:
+    """Pool3DDNNLayer (master, cuDNN): Pool3DLayer's arithmetic, whole windows only."""
+    return pooling(ctx, 3, ignore_border=True, theano_pad_limit=False)
+
+
+def max_pool3d_dnn(ctx: Ctx) -> Result:
+    """MaxPool3DDNNLayer (master): Pool3DDNNLayer with ``mode='max'``."""
+    return pooling(ctx, 3, mode="max", ignore_border=True, theano_pad_limit=False)
+
+
+def spatial_pyramid_dnn(ctx: Ctx) -> Result:
+    """SpatialPyramidPoolingDNNLayer (master): the CPU layer's ``'fast'`` pyramid."""
+    return spatial_pyramid(ctx, implementation="fast")
+
+
 def nin_c01b(ctx: Ctx) -> Result:
     """NINLayer_c01b: ``(c+1)*u``; input (c, rows, columns, batch), W u x c."""
     return nin_layout(ctx, c01b=True)
@@ -134,7 +156,9 @@ def nin_c01b_cost(ctx: CostCtx) -> Cost:
 
 
 _GPU_CONV_KEYWORDS = ("incoming num_filters filter_size | stride pad untie_biases W b "
-                      "nonlinearity flip_filters name")
+                      "nonlinearity flip_filters num_groups@master name")
+_MASTER = versions.MASTER
+_DNN_POOL = "incoming pool_size | stride pad ignore_border mode name"
 
 KINDS = (
     LayerKind("Conv2DMMLayer", conv2d_mm, gpu_conv_cost, "conv",
@@ -153,13 +177,29 @@ KINDS = (
               module="lasagne.layers.dnn"),
     LayerKind("Conv2DCCLayer", conv2d_cc, conv2d_cc_cost, "conv",
               signature("incoming num_filters filter_size | stride pad untie_biases W b "
-                        "nonlinearity dimshuffle flip_filters partial_sum name"),
+                        "nonlinearity dimshuffle flip_filters partial_sum num_groups@master "
+                        "name"),
               hyper_params=CONV_HYPER_PARAMS + ("dimshuffle",), arrays=("W", "b"),
               gpu_only=True, module="lasagne.layers.cuda_convnet"),
     LayerKind("MaxPool2DCCLayer", max_pool2d_cc, max_pool2d_cc_cost, "pool",
               signature("incoming pool_size | stride ignore_border dimshuffle name"),
               hyper_params=("pool_size", "stride", "dimshuffle"), gpu_only=True,
               module="lasagne.layers.cuda_convnet"),
+    LayerKind("Conv3DDNNLayer", conv3d_dnn, conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS.replace("@master", "")),
+              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER),
+    LayerKind("Pool3DDNNLayer", pool3d_dnn, pool_cost, "pool", signature(_DNN_POOL),
+              hyper_params=("pool_size", "stride", "pad", "mode"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER),
+    LayerKind("MaxPool3DDNNLayer", max_pool3d_dnn, pool_cost, "pool",
+              signature("incoming pool_size | stride pad ignore_border name"),
+              hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER),
+    LayerKind("SpatialPyramidPoolingDNNLayer", spatial_pyramid_dnn, spatial_pyramid_cost,
+              "pool", signature("incoming | pool_dims mode name"),
+              hyper_params=("pool_dims", "mode"), gpu_only=True, module="lasagne.layers.dnn",
+              since=_MASTER),
     LayerKind("NINLayer_c01b", nin_c01b, nin_c01b_cost, "conv",
               signature("incoming num_units | untie_biases W b nonlinearity name"),
               hyper_params=("num_units", "untie_biases", "nonlinearity"), arrays=("W", "b"),

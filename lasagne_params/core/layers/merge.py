@@ -12,25 +12,65 @@ def _name_shapes(ctx):
                      for name, shape in zip(ctx.spec.incoming, ctx.input_shapes))
 
 
-def concat(ctx: Ctx) -> Result:
-    """ConcatLayer: lengths along ``axis`` add up; every other axis must agree.
+CROP_MODES = ("lower", "center", "upper")
 
-    Lasagne takes the other axes from the first input without checking
-    them (Theano's join then fails); the derivation checks them.
-    """
-    shapes = ctx.input_shapes
+
+def _cropped(ctx, shapes, keep=None):
+    """The input shapes after master's ``cropping``: each axis given a mode is cut to the
+    shortest input's length (unknown if any is unknown); axis ``keep`` never is."""
+    cropping = ctx.get("cropping")
+    if cropping is None:
+        return shapes
+    ndim = len(shapes[0])
+    if not isinstance(cropping, (list, tuple)) or len(cropping) > ndim:
+        raise ctx.error("expected a list of at most %d entries (None or one of %s), got %r"
+                        % (ndim, ", ".join(CROP_MODES), cropping), "cropping")
+    out = [list(s) for s in shapes]
+    for i, mode in enumerate(cropping):
+        if mode is None or i == keep:
+            continue
+        if mode not in CROP_MODES:
+            raise ctx.error("expected None or one of %s, got %r" % (", ".join(CROP_MODES),
+                                                                  mode), "cropping")
+        lengths = [s[i] for s in shapes]
+        for s in out:
+            s[i] = None if None in lengths else min(lengths)
+    return [tuple(s) for s in out]
+
+
+def _same_rank(ctx, shapes):
     ndim = len(shapes[0])
     if any(len(s) != ndim for s in shapes):
         raise ctx.error("inputs must have the same number of axes, got %s"
                         % _name_shapes(ctx), "incoming")
+    return ndim
+
+
+def _known(shapes, i):
+    """The first known length of axis ``i`` among ``shapes`` (master fills unknowns)."""
+    return next((s[i] for s in shapes if s[i] is not None), None)
+
+
+def concat(ctx: Ctx) -> Result:
+    """ConcatLayer: lengths along ``axis`` add up; every other axis must agree.
+
+    Lasagne 0.1 takes the other axes from the first input without checking
+    them (Theano's join then fails); the derivation checks them.  Master
+    checks them too, and fills an axis the first input leaves unknown from
+    another input.
+    """
+    shapes = ctx.input_shapes
+    ndim = _same_rank(ctx, shapes)
     index = ctx.axis_index("axis", ndim, 1)
+    shapes = _cropped(ctx, shapes, keep=index)
     for i in range(ndim):
         known = {s[i] for s in shapes if s[i] is not None}
         if i != index and len(known) > 1:
             raise ctx.error("inputs differ on axis %d (only axis %d may differ), got %s"
                             % (i, index, _name_shapes(ctx)), "incoming")
     sizes = [s[index] for s in shapes]
-    out = list(shapes[0])
+    out = ([_known(shapes, i) for i in range(ndim)] if ctx.behaviour.merge_fills_unknown
+           else list(shapes[0]))
     formula = ""
     if None in sizes:
         out[index] = None
@@ -45,14 +85,23 @@ def concat(ctx: Ctx) -> Result:
 def elemwise_merge(ctx: Ctx) -> Result:
     """ElemwiseMergeLayer: every input has the same shape, which is the output's.
 
-    As in Lasagne the shapes must be equal as written: ``None`` and a
-    number differ.
+    In Lasagne 0.1 the shapes must be equal as written (``None`` and a
+    number differ); master lets ``None`` stand beside a number and takes
+    the number, after ``cropping``.
     """
     shapes = ctx.input_shapes
-    if any(s != shapes[0] for s in shapes):
-        raise ctx.error("inputs must all have the same shape, got %s" % _name_shapes(ctx),
-                        "incoming")
-    return Result(shapes[0])
+    if not ctx.behaviour.merge_fills_unknown:
+        if any(s != shapes[0] for s in shapes):
+            raise ctx.error("inputs must all have the same shape, got %s" % _name_shapes(ctx),
+                            "incoming")
+        return Result(shapes[0])
+    ndim = _same_rank(ctx, shapes)
+    shapes = _cropped(ctx, shapes)
+    for i in range(ndim):
+        if len({s[i] for s in shapes if s[i] is not None}) > 1:
+            raise ctx.error("inputs differ on axis %d, got %s" % (i, _name_shapes(ctx)),
+                            "incoming")
+    return Result(tuple(_known(shapes, i) for i in range(ndim)))
 
 
 def elemwise_sum(ctx: Ctx) -> Result:
@@ -74,21 +123,33 @@ def concat_cost(ctx: CostCtx) -> Cost:
     return Cost((), ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None)
 
 
-def merge_cost(ctx: CostCtx) -> Cost:
-    """ElemwiseSumLayer/ElemwiseMergeLayer: one operation per element per extra input,
-    plus one per coefficient other than 1; the receptive field passes if the inputs' agree."""
-    coeffs = ctx.get("coeffs", 1)
-    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
-    per = len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1)
+def _merge_cost(ctx, per):
+    """``per`` operations per output element; the receptive field passes if the inputs' agree."""
     return Cost((ctx.per_element("elementwise", (per,)),) if per else (),
                 ctx.input_receptive_field)
 
 
+def merge_cost(ctx: CostCtx) -> Cost:
+    """ElemwiseMergeLayer: one operation per element per extra input."""
+    return _merge_cost(ctx, len(ctx.input_shapes) - 1)
+
+
+def sum_cost(ctx: CostCtx) -> Cost:
+    """ElemwiseSumLayer: one addition per element per extra input, plus one
+    multiplication per coefficient other than 1."""
+    coeffs = ctx.get("coeffs", 1)
+    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
+    return _merge_cost(ctx, len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1))
+
+
 KINDS = (
-    LayerKind("ConcatLayer", concat, concat_cost, "merge", signature("incomings | axis name"),
-              hyper_params=("axis",)),
-    LayerKind("ElemwiseSumLayer", elemwise_sum, merge_cost, "merge",
-              signature("incomings | coeffs name"), hyper_params=("coeffs",)),
+    LayerKind("ConcatLayer", concat, concat_cost, "merge",
+              signature("incomings | axis cropping@master name"),
+              hyper_params=("axis", "cropping")),
+    LayerKind("ElemwiseSumLayer", elemwise_sum, sum_cost, "merge",
+              signature("incomings | coeffs cropping@master name"),
+              hyper_params=("coeffs", "cropping")),
     LayerKind("ElemwiseMergeLayer", elemwise_merge, merge_cost, "merge",
-              signature("incomings merge_function | name"), hyper_params=("merge_function",)),
+              signature("incomings merge_function | cropping@master name"),
+              hyper_params=("merge_function", "cropping")),
 )

@@ -1,13 +1,16 @@
-"""Pooling: MaxPool1DLayer, Pool2DLayer, MaxPool2DLayer, FeaturePoolLayer,
-FeatureWTALayer, GlobalPoolLayer.  None has parameters."""
-from .. import axis
+"""Pooling and upscaling: Pool1D/2D/3DLayer, MaxPool1D/2D/3DLayer, Upscale1D/2D/3DLayer,
+SpatialPyramidPoolingLayer, FeaturePoolLayer, FeatureWTALayer, GlobalPoolLayer.
+None has parameters."""
+from .. import axis, versions
 from ..text import axis_text, with_size
 from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
 from .basic import identity
+from .conv import LAYOUTS
 from .explain import generic
 
 __all__ = ["KINDS", "pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_pool",
-           "feature_wta", "global_pool", "pool_cost"]
+           "feature_wta", "global_pool", "pool_cost", "upscale", "spatial_pyramid",
+           "pyramid_cells"]
 
 
 def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
@@ -18,7 +21,7 @@ def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
     ----------
     ctx : Ctx
     n_spatial : int
-        1 (MaxPool1DLayer, pooling the last axis of a 3D input) or 2.
+        1 (pooling the last axis of a 3D input), 2 or 3.
     mode : str, optional
         Fixed mode (MaxPool layers); otherwise ``args["mode"]``.
     c01b : bool
@@ -31,8 +34,7 @@ def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
         layer's output is built), so the derivation does too.
     """
     ndim = n_spatial + 2
-    layout = "(channels, rows, columns, batch)" if c01b else (
-        "(batch, channels, length)" if n_spatial == 1 else "(batch, channels, rows, columns)")
+    layout = "(channels, rows, columns, batch)" if c01b else LAYOUTS[n_spatial]
     ctx.require_ndim(ndim, layout)
     size = ctx.int_tuple("pool_size", n_spatial)
     stride = size if ctx.get("stride") is None else ctx.int_tuple("stride", n_spatial)
@@ -74,6 +76,126 @@ def pool2d(ctx: Ctx) -> Result:
 def max_pool2d(ctx: Ctx) -> Result:
     """MaxPool2DLayer: Pool2DLayer with ``mode='max'``."""
     return pooling(ctx, 2, mode="max")
+
+
+def pool1d(ctx: Ctx) -> Result:
+    """Pool1DLayer (master): Pool2DLayer's arithmetic on the last axis of a 3D input."""
+    return pooling(ctx, 1)
+
+
+def pool3d(ctx: Ctx) -> Result:
+    """Pool3DLayer (master): Pool2DLayer's arithmetic over depth, rows and columns."""
+    return pooling(ctx, 3)
+
+
+def max_pool3d(ctx: Ctx) -> Result:
+    """MaxPool3DLayer (master): Pool3DLayer with ``mode='max'``."""
+    return pooling(ctx, 3, mode="max")
+
+
+def upscale(ctx: Ctx, n_spatial) -> Result:
+    """Upscale1D/2D/3DLayer (master): axes 2.. each ``length*scale_factor``.
+
+    Both modes (``'repeat'``, ``'dilate'``) give the same size.  Lasagne
+    accepts a float factor but then reports float lengths no array has; the
+    derivation takes whole factors only.
+    """
+    shape = ctx.input_shape
+    if len(shape) < n_spatial + 2:
+        raise ctx.error("expects at least %d axes (batch, channels, then the %d upscaled), "
+                        "got %r" % (n_spatial + 2, n_spatial, shape), "incoming")
+    factors = ctx.int_tuple("scale_factor", n_spatial)
+    mode = ctx.get("mode", "repeat")
+    if mode not in ("repeat", "dilate"):
+        raise ctx.error("expected 'repeat' or 'dilate', got %r" % (mode,), "mode")
+    out, texts = list(shape), []
+    for i, factor in enumerate(factors):
+        length = shape[2 + i]
+        if length is not None:
+            out[2 + i] = length * factor
+            texts.append("%d*%d=%d" % (length, factor, out[2 + i]))
+    out = tuple(out)
+    return Result(out, with_size(", ".join(texts) if len(set(texts)) > 1 else
+                                 "".join(texts[:1]), out))
+
+
+def upscale1d(ctx: Ctx) -> Result:
+    """Upscale1DLayer: axis 2 times ``scale_factor``."""
+    return upscale(ctx, 1)
+
+
+def upscale2d(ctx: Ctx) -> Result:
+    """Upscale2DLayer: rows and columns times ``scale_factor``."""
+    return upscale(ctx, 2)
+
+
+def upscale3d(ctx: Ctx) -> Result:
+    """Upscale3DLayer: depth, rows and columns times ``scale_factor``."""
+    return upscale(ctx, 3)
+
+
+def pyramid_cells(length, level):
+    """(cells, formula) of one axis of one pyramid level as Theano computes it for
+    SpatialPyramidPoolingLayer's ``'fast'`` implementation: windows of
+    ``ceil(length/level)`` moved by ``length//level``, whole windows only.
+
+    >>> pyramid_cells(8, 4), pyramid_cells(7, 4)
+    ((4, '8//2=4'), (3, '((7-2)//1)+1=3'))
+    """
+    window, stride = -(-length // level), length // level
+    return axis.pool_length(length, window, stride).value, \
+        axis.pool_length(length, window, stride).formula
+
+
+def spatial_pyramid(ctx: Ctx, implementation=None) -> Result:
+    """SpatialPyramidPoolingLayer (master): ``sum(p*p)`` cells per channel for ``pool_dims`` p.
+
+    Lasagne's static shape always says ``sum(p*p)``.  Its default
+    ``'fast'`` implementation pools each level with windows of
+    ``ceil(size/p)`` moved by ``size//p``; unless every size is a multiple of
+    every ``p`` that gives more cells, and the derivation gives the number
+    Theano computes (the row says Lasagne's is wrong).  ``'kaiming'`` always
+    gives ``p*p``.
+    """
+    ctx.require_ndim(4, LAYOUTS[2])
+    dims = ctx.get("pool_dims", [4, 2, 1])
+    if not isinstance(dims, (list, tuple)) or not dims or not all(
+            axis.is_int(p) and p >= 1 for p in dims):
+        raise ctx.error("expected a list of positive ints, got %r" % (dims,), "pool_dims")
+    dims = [int(p) for p in dims]
+    kaiming = (implementation or ctx.get("implementation", "fast")) == "kaiming"
+    mode = ctx.get("mode", "max")
+    modes = ("max", "average_inc_pad", "average_exc_pad") if kaiming else axis.POOL_MODES
+    if mode not in modes:
+        raise ctx.error("expected one of %s, got %r" % (", ".join(modes), mode), "mode")
+    batch, channels, rows, cols = ctx.input_shape
+    static = sum(p * p for p in dims)
+    static_text = "%s=%d" % ("+".join("%d*%d" % (p, p) for p in dims), static)
+    static_shape = (batch, channels, static)
+    if kaiming:
+        return Result(static_shape, with_size(static_text, static_shape))
+    if rows is None or cols is None:
+        return Result(static_shape, with_size(static_text, static_shape), note=(
+            "Lasagne's 'fast' pyramid gives sum(p*p) cells only when the rows and columns "
+            "are multiples of every pool dim; other sizes give more cells, which layers "
+            "sized on %d then cannot take" % static))
+    small = [p for p in dims if p > min(rows, cols)]
+    if small:
+        raise ctx.error("pool dim %d exceeds the %dx%d input: the 'fast' implementation "
+                        "pools with stride %d//%d = 0, and Theano's forward pass crashes "
+                        "the process (SIGFPE)" % (small[0], rows, cols, min(rows, cols),
+                                                  small[0]), "pool_dims")
+    cells = [(pyramid_cells(rows, p), pyramid_cells(cols, p)) for p in dims]
+    total = sum(r[0] * c[0] for r, c in cells)
+    out = (batch, channels, total)
+    text = "%s=%d" % ("+".join("%d*%d" % (r[0], c[0]) for r, c in cells), total)
+    if total == static:
+        return Result(out, with_size(text, out))
+    return Result(out, with_size(text, out), note=(
+        "Lasagne's static shape says %d cells (%s), but its 'fast' implementation pools "
+        "each level with windows of ceil(size/p) moved by size//p, which on %dx%d gives "
+        "%d cells (Lasagne wrong; the runtime check shows Theano's)"
+        % (static, static_text, rows, cols, total)), lasagne_shape=static_shape)
 
 
 def _feature_groups(ctx):
@@ -147,17 +269,47 @@ def global_pool_cost(ctx: CostCtx) -> Cost:
     return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:])),), None)
 
 
+def upscale_cost(ctx: CostCtx) -> Cost:
+    """Upscaling: a copy per output element, no arithmetic; receptive field n/a."""
+    return Cost((), None)
+
+
+def spatial_pyramid_cost(ctx: CostCtx) -> Cost:
+    """Spatial pyramid: each level reads every input position once per channel; n/a."""
+    levels = len(ctx.get("pool_dims", [4, 2, 1]))
+    return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:]) + (levels,),
+                                 dims=ctx.input_shape[1:2]),), None)
+
+
 _POOL = ("pool_size", "stride", "pad", "ignore_border")
 _POOL_KEYWORDS = "incoming pool_size | stride pad ignore_border name"
+_MODE_KEYWORDS = "incoming pool_size | stride pad ignore_border mode name"
+_UPSCALE = signature("incoming scale_factor | mode name")
+_MASTER = versions.MASTER
 
 KINDS = (
     LayerKind("MaxPool1DLayer", max_pool1d, pool_cost, "pool", signature(_POOL_KEYWORDS),
               hyper_params=_POOL),
-    LayerKind("Pool2DLayer", pool2d, pool_cost, "pool",
-              signature("incoming pool_size | stride pad ignore_border mode name"),
+    LayerKind("Pool2DLayer", pool2d, pool_cost, "pool", signature(_MODE_KEYWORDS),
               hyper_params=_POOL + ("mode",)),
     LayerKind("MaxPool2DLayer", max_pool2d, pool_cost, "pool", signature(_POOL_KEYWORDS),
               hyper_params=_POOL),
+    LayerKind("Pool1DLayer", pool1d, pool_cost, "pool", signature(_MODE_KEYWORDS),
+              hyper_params=_POOL + ("mode",), since=_MASTER),
+    LayerKind("Pool3DLayer", pool3d, pool_cost, "pool", signature(_MODE_KEYWORDS),
+              hyper_params=_POOL + ("mode",), since=_MASTER),
+    LayerKind("MaxPool3DLayer", max_pool3d, pool_cost, "pool", signature(_POOL_KEYWORDS),
+              hyper_params=_POOL, since=_MASTER),
+    LayerKind("Upscale1DLayer", upscale1d, upscale_cost, "pool", _UPSCALE,
+              hyper_params=("scale_factor", "mode"), since=_MASTER, explain=generic),
+    LayerKind("Upscale2DLayer", upscale2d, upscale_cost, "pool", _UPSCALE,
+              hyper_params=("scale_factor", "mode"), since=_MASTER, explain=generic),
+    LayerKind("Upscale3DLayer", upscale3d, upscale_cost, "pool", _UPSCALE,
+              hyper_params=("scale_factor", "mode"), since=_MASTER, explain=generic),
+    LayerKind("SpatialPyramidPoolingLayer", spatial_pyramid, spatial_pyramid_cost, "pool",
+              signature("incoming | pool_dims mode implementation name"),
+              hyper_params=("pool_dims", "mode", "implementation"), since=_MASTER,
+              explain=generic),
     LayerKind("FeaturePoolLayer", feature_pool, feature_pool_cost, "pool",
               signature("incoming pool_size | axis pool_function name"),
               hyper_params=("pool_size", "axis", "pool_function"), explain=generic),

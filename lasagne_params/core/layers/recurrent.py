@@ -11,6 +11,7 @@ expression and is no parameter, as Lasagne 0.1 does with a TensorVariable.
 """
 import dataclasses
 
+from .. import versions
 from ..cost_records import OpTerm
 from ..records import shape_size
 from ..text import dims_text, product_text
@@ -60,8 +61,6 @@ def _sequence(ctx):
 def _result(ctx, batch, seq, unit_shape, arrays, formula, note=""):
     if ctx.get("only_return_final", False):
         out = (batch,) + tuple(unit_shape)
-        note = "; ".join(filter(None, [note, "only_return_final is an option of Lasagne "
-                                             "0.2 and later (0.1 returns every step)"]))
     else:
         out = (batch, seq) + tuple(unit_shape)
     return Result(out, "", tuple(t for t in arrays if t is not None), formula, note)
@@ -157,11 +156,12 @@ def lstm(ctx: Ctx) -> Result:
 def gru(ctx: Ctx) -> Result:
     """GRULayer: ``3*(n+u+1)*u`` for updategate, resetgate, hidden_update + hid_init u.
 
-    ``learn_init`` defaults to True for the GRU in Lasagne 0.1.
+    ``learn_init`` defaults to True in Lasagne 0.1 and to False in master
+    (the kind's ``version_defaults``): the trainable count differs by u.
     """
     batch, seq, n, n_text = _sequence(ctx)
     units = ctx.positive_int("num_units")
-    learn_init = ctx.flag("learn_init", True)
+    learn_init = ctx.flag("learn_init", False)
     arrays = _gates(ctx, GRU_GATES, n, units)
     hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
     formula = "3*(%s+%d+1)*%d" % (n_text, units, units)
@@ -277,7 +277,7 @@ def custom_recurrent_cost(ctx: CostCtx) -> Cost:
             continue
         total = None if None in counts else sum(counts)
         ops.append(OpTerm(op, *_steps(ctx, total, "(%s)" % total if total else "")))
-    units = ctx.output_shape[2:]
+    units = ctx.output_shape[1 if ctx.get("only_return_final", False) else 2:]
     if ctx.get("nonlinearity", "rectify") not in LINEAR and None not in units:
         ops.append(OpTerm("elementwise", *_steps(ctx, shape_size(units),
                                                 "(%s)" % "*".join(map(str, units)))))
@@ -294,7 +294,7 @@ def _gate_attributes(gates, peepholes=()):
 _SCAN = ("backwards", "learn_init", "gradient_steps", "grad_clipping", "unroll_scan",
          "precompute_input", "only_return_final")
 _SCAN_KEYWORDS = ("backwards learn_init gradient_steps grad_clipping unroll_scan "
-                  "precompute_input mask_input name")
+                  "precompute_input mask_input only_return_final@master name")
 
 KINDS = (
     LayerKind("CustomRecurrentLayer", custom_recurrent, custom_recurrent_cost, "recurrent",
@@ -310,7 +310,8 @@ KINDS = (
     LayerKind("LSTMLayer", lstm, lstm_cost, "recurrent",
               signature("incoming num_units | ingate forgetgate cell outgate nonlinearity "
                         "cell_init hid_init backwards learn_init peepholes gradient_steps "
-                        "grad_clipping unroll_scan precompute_input mask_input name"),
+                        "grad_clipping unroll_scan precompute_input mask_input "
+                        "only_return_final@master name"),
               hyper_params=("num_units", "peepholes") + _SCAN,
               arrays=_gate_attributes(LSTM_GATES, PEEPHOLE_GATES) + ("cell_init", "hid_init"),
               gates=LSTM_GATES),
@@ -318,5 +319,7 @@ KINDS = (
               signature("incoming num_units | resetgate updategate hidden_update hid_init "
                         + _SCAN_KEYWORDS),
               hyper_params=("num_units",) + _SCAN,
-              arrays=_gate_attributes(GRU_GATES) + ("hid_init",), gates=GRU_GATES),
+              arrays=_gate_attributes(GRU_GATES) + ("hid_init",), gates=GRU_GATES,
+              version_defaults=(("learn_init", versions.RELEASE, True),
+                                ("learn_init", versions.MASTER, False))),
 )

@@ -1,0 +1,115 @@
+"""Whose semantics a derivation follows: Lasagne 0.1 (the PyPI release) or master (0.2.dev1).
+
+The two Lasagne versions people ran differ in what they accept and in a few
+figures (see ``docs/lasagne-versions.md``).  A derivation follows one
+*target version*, chosen in this order:
+
+1. an explicit choice: ``derive(..., lasagne_version="0.1")``, a spec file's
+   top-level ``"lasagne": "master"``, the command line's ``--lasagne``;
+2. a built Lasagne network's own ``lasagne.__version__`` (when one is read);
+3. the installed Lasagne distribution's version, read from its metadata
+   (:func:`installed`; Lasagne is never imported for it);
+4. :data:`DEFAULT`: master, the version Lasagne's own installation guide told
+   its users to install, which accepts every name and keyword 0.1 does.
+
+What differs is declared, never tested for by version string in the rules:
+a kind's class and keywords carry the version that introduced them
+(``LayerKind.since``, ``keyword@master`` in its signature), its defaults
+that changed carry one value per version (``LayerKind.version_defaults``),
+and the few behaviours that changed are the named fields of
+:class:`Behaviour`, one per version in :data:`BEHAVIOURS`.
+
+Pure: the standard library only (``importlib.metadata`` reads a file).
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import ArgumentError
+
+__all__ = ["RELEASE", "MASTER", "VERSIONS", "DEFAULT", "canonical", "at_least",
+           "version_label", "installed", "target", "Behaviour", "BEHAVIOURS"]
+
+RELEASE = "0.1"
+MASTER = "0.2.dev1"
+#: Oldest first.
+VERSIONS = (RELEASE, MASTER)
+DEFAULT = MASTER
+
+_ALIASES = {"0.1": RELEASE, "0.1.0": RELEASE, "release": RELEASE,
+            "master": MASTER, "0.2": MASTER, "dev": MASTER}
+
+
+def canonical(version, field="lasagne_version"):
+    """``"master"``, ``"0.2"``, ``"0.2.dev1"`` -> ``"0.2.dev1"``; ``"0.1"`` -> ``"0.1"``.
+
+    >>> canonical("master"), canonical("0.1")
+    ('0.2.dev1', '0.1')
+    """
+    text = str(version).strip().lower() if isinstance(version, (str, int, float)) else None
+    if text in _ALIASES:
+        return _ALIASES[text]
+    if text and text.startswith("0.2"):
+        return MASTER
+    raise ArgumentError("expected a Lasagne version: 0.1 or master (0.2.dev1), got %r"
+                        % (version,), field=field)
+
+
+def at_least(version, since):
+    """True when ``version`` has what ``since`` introduced."""
+    return VERSIONS.index(version) >= VERSIONS.index(since)
+
+
+def version_label(version):
+    """``"0.1"`` or ``"master (0.2.dev1)"``: how messages name a version."""
+    return "master (%s)" % MASTER if version == MASTER else version
+
+
+@lru_cache(maxsize=1)
+def installed():
+    """The installed Lasagne distribution's version (canonical), or None.
+
+    Read from the distribution's metadata, without importing Lasagne.
+    """
+    from importlib import metadata
+    try:
+        text = metadata.version("Lasagne")
+    except metadata.PackageNotFoundError:
+        return None
+    try:
+        return canonical(text)
+    except ArgumentError:
+        return None
+
+
+def target(explicit=None):
+    """The version a derivation follows: ``explicit``, else the installed one, else DEFAULT."""
+    if explicit is not None:
+        return canonical(explicit)
+    return installed() or DEFAULT
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """The behaviours that changed between Lasagne versions, by name.
+
+    even_filter_same : str
+        What ``pad='same'`` does with an even filter size: ``"pads"`` (0.1:
+        ``f//2`` before and ``(f-1)//2`` after on the CPU layers, ``(f-1)//2``
+        on both sides on the GPU ones) or ``"raises"`` (master:
+        NotImplementedError).
+    merge_fills_unknown : bool
+        Concat and elementwise merges accept ``None`` beside a number on an
+        axis and take the number (master); 0.1 requires equal shapes as
+        written (ElemwiseSum/Merge) and keeps the first input's axes (Concat).
+    """
+
+    version: str
+    even_filter_same: str
+    merge_fills_unknown: bool
+
+
+#: Each version's behaviours.
+BEHAVIOURS = {
+    RELEASE: Behaviour(RELEASE, even_filter_same="pads", merge_fills_unknown=False),
+    MASTER: Behaviour(MASTER, even_filter_same="raises", merge_fills_unknown=True),
+}

@@ -1,0 +1,166 @@
+"""Each layer kind is one complete declaration, and nothing a rule reads is lost on a built layer.
+
+A kind's rules read hyper-parameters from a spec; reading a built Lasagne network recovers
+exactly the attributes its declaration lists (``hyper_params``, ``arrays``, ...).  A rule that
+reads something the declaration does not list would see Lasagne's default instead of the
+network's value: a silently wrong figure.  These tests catch that, for every kind, by
+recording what the rules read on random networks, and by a round trip through Lasagne.
+"""
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import netgen
+from layer_cases import CASES, MASTER_CASES
+from lasagne_params import LayerSpec, derive_costs
+from lasagne_params.core import versions
+from lasagne_params.core.costs import cost_report
+from lasagne_params.core.derive import derive_specs
+from lasagne_params.core.layers.base import FAMILIES, LayerKind, Signature
+from lasagne_params.core.layers.recurrent import GATE_PARAMS
+from lasagne_params.core.registry import KINDS, explainer_for
+
+FUZZ = settings(deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Keywords of later Lasagne versions that a declaration may read where a class has them.
+LATER_KEYWORDS = {"only_return_final"}
+
+
+def keyword_names(entries):
+    return {entry[1] if isinstance(entry, tuple) else entry for entry in entries}
+
+
+def readable(kind):
+    """What a rule of ``kind`` may read: what a built layer keeps, by its declaration."""
+    gate_arrays = {GATE_PARAMS[part] % gate for gate in kind.gates for part in GATE_PARAMS}
+    extra = {"dtype", "shape"} if kind.name == "InputLayer" else set()
+    return (keyword_names(kind.hyper_params) | set(kind.arrays) | set(kind.subnetworks)
+            | set(kind.gates) | gate_arrays | extra)
+
+
+def test_every_declaration_is_complete():
+    assert len(KINDS) >= 37
+    for name, kind in KINDS.items():
+        assert isinstance(kind, LayerKind) and kind.name == name
+        assert callable(kind.rule) and callable(kind.cost), name
+        assert kind.family in FAMILIES, name
+        assert isinstance(kind.keywords, Signature), name
+        expected_inputs = (None,) if name == "InputLayer" else ("incoming", "incomings")
+        assert kind.keywords.inputs in expected_inputs, name
+        keywords = set(kind.keywords.hyper_parameters) | LATER_KEYWORDS
+        assert keyword_names(kind.hyper_params) <= keywords | {"num_units"}, name
+        assert set(kind.subnetworks) <= keywords and set(kind.gates) <= keywords, name
+        for array in kind.arrays:          # an array is a keyword, or a gate's array
+            assert array in keywords or any(array == GATE_PARAMS[p] % g for g in kind.gates
+                                            for p in GATE_PARAMS), (name, array)
+        assert callable(explainer_for(kind)), name
+        assert kind.module.startswith("lasagne.layers"), name
+
+
+def test_recurrent_layer_reads_its_units_from_the_hidden_layer():
+    """RecurrentLayer has no num_units attribute: the declaration reads the sub-layer's."""
+    assert ("hidden_to_hidden.num_units", "num_units") in KINDS["RecurrentLayer"].hyper_params
+
+
+class Recording(dict):
+    """A spec's args that remember every key looked up."""
+
+    def __init__(self, data, log):
+        super().__init__(data)
+        self.log = log
+
+    def get(self, key, default=None):
+        self.log.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.log.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.log.add(key)
+        return super().__contains__(key)
+
+
+def recorded(specs, reads):
+    """``specs`` with recording args, each layer's reads collected under its kind."""
+    out = []
+    for spec in specs:
+        args = {key: recorded(value, reads) if key in KINDS[spec.kind].subnetworks else value
+                for key, value in spec.args.items()}
+        out.append(dataclasses.replace(spec, args=Recording(args,
+                                                            reads.setdefault(spec.kind, set()))))
+    return out
+
+
+def check_reads(reads):
+    for kind, keys in reads.items():
+        extra = keys - readable(KINDS[kind])
+        assert not extra, "%s reads %s, which its declaration does not recover" % (
+            kind, sorted(extra))
+
+
+@FUZZ
+@given(netgen.networks(dag=True, max_layers=8))
+def test_rules_read_only_what_a_built_layer_keeps(net):
+    specs, _ = net
+    reads = {}
+    specs = recorded(specs, reads)
+    cost_report(specs, derive_specs(specs))
+    check_reads(reads)
+
+
+@FUZZ
+@given(netgen.networks(dag=True, max_layers=8, master=True))
+def test_master_rules_read_only_what_a_built_layer_keeps(net):
+    specs, _ = net
+    reads = {}
+    specs = recorded(specs, reads)
+    cost_report(specs, derive_specs(specs, version=versions.MASTER))
+    check_reads(reads)
+
+
+def test_the_hand_computed_cases_read_only_declared_keywords_too():
+    reads = {}
+    for cases, default in ((CASES, versions.RELEASE), (MASTER_CASES, versions.MASTER)):
+        for kind, args, inputs, *_ in cases:
+            specs = [LayerSpec("in%d" % i, "InputLayer", (), {"shape": s})
+                     for i, s in enumerate(inputs)]
+            specs.append(LayerSpec("x", kind, tuple(s.name for s in specs), dict(args)))
+            specs = recorded(specs, reads)
+            version = versions.MASTER if args.get("only_return_final") else default
+            cost_report(specs, derive_specs(specs, version=version))
+    check_reads(reads)
+    assert set(reads) >= {kind for kind, *_ in CASES + MASTER_CASES}
+
+
+def test_the_recorder_sees_what_a_rule_reads():
+    reads = {}
+    specs = recorded([LayerSpec("in", "InputLayer", (), {"shape": (None, 3)}),
+                      LayerSpec("d", "DenseLayer", ("in",), {"num_units": 2})], reads)
+    derive_costs(specs)
+    assert {"num_units", "W", "b", "nonlinearity"} <= reads["DenseLayer"]
+
+
+@settings(FUZZ, max_examples=40)
+@given(st.data())
+def test_round_trip_through_lasagne_keeps_every_figure_and_cost(lasagne, data):
+    """Specs -> Lasagne layers -> specs read back: the same rows and the same costs (with
+    master's classes where master is installed)."""
+    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.read import network_version, specs_from_lasagne
+    version = network_version()
+    specs, sinks = data.draw(netgen.networks(dag=True, max_layers=6,
+                                             master=version == versions.MASTER))
+    built = build_layers(specs)
+    back = specs_from_lasagne([built[name] for name in sinks])
+    by_name = {spec.name: spec for spec in specs}
+    mine = cost_report([by_name[s.name] for s in back], derive_specs(
+        [by_name[s.name] for s in back], version=version))
+    theirs = cost_report(back, derive_specs(back, version=version))
+    for a, b in zip(mine.report.layers, theirs.report.layers):
+        assert (a.output_shape, a.params, a.trainable_params, a.param_formula,
+                a.shape_formula) == (b.output_shape, b.params, b.trainable_params,
+                                     b.param_formula, b.shape_formula), a.name
+    for a, b in zip(mine.layers, theirs.layers):
+        assert (a.ops, a.receptive_field) == (b.ops, b.receptive_field), a.name

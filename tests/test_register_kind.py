@@ -1,0 +1,190 @@
+"""A user's own layer class, declared in one call, is derived, costed, explained, drawn,
+read from spec files and the command line, built and compared like Lasagne's own."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from helpers import ROOT, chain, cli
+import lasagne_params as lp
+from lasagne_params import ArgumentError, LayerSpec, Result, UnsupportedLayerError
+from lasagne_params.core.registry import KINDS
+from lasagne_params.render.picture import layer_lines
+
+
+def bias_rule(ctx):
+    """A learnt bias per feature of a (batch, features) input: ``n`` parameters."""
+    features = ctx.input_shape[1]
+    return Result(ctx.input_shape, param_arrays=(ctx.param_array("b", (features,)),),
+                  param_formula="%d" % features)
+
+
+@pytest.fixture
+def kinds():
+    """Register kinds in a test; every kind registered is forgotten afterwards."""
+    before = set(KINDS)
+    yield lp.register_kind
+    for name in set(KINDS) - before:
+        lp.unregister_kind(name)
+
+
+def net(kind):
+    return chain(("in", "InputLayer", {"shape": (None, 20)}),
+                 ("extra", kind, {}),
+                 ("out", "DenseLayer", {"num_units": 5}))
+
+
+def test_a_registered_kind_is_derived_costed_explained_and_drawn(kinds):
+    kind = kinds("FeatureBiasLayer", bias_rule, arrays=("b",))
+    assert lp.supported_kinds().count("FeatureBiasLayer") == 1 and kind.family == "special"
+    report = lp.derive(net("FeatureBiasLayer"))
+    extra = report.layer("extra")
+    assert (extra.output_shape, extra.params, extra.param_formula) == ((None, 20), 20, "20")
+    assert report.total_params == 20 + (20 + 1) * 5
+    costs = lp.derive_costs(net("FeatureBiasLayer"))
+    assert costs.layer("extra").macs is None              # no cost rule declared: unknown
+    assert costs.total_macs is None and "?" in lp.render(costs, "columns")
+    assert "Its parameter arrays are b 20 = 20: 20 = 20 parameters." in lp.render(report,
+                                                                                  "explain")
+    assert layer_lines(extra) == ["extra", "FeatureBiasLayer", "20", "params 20 = 20"]
+
+
+def test_like_starts_from_a_declared_kind(kinds):
+    kinds("WideDenseLayer", like="DenseLayer")
+    assert KINDS["WideDenseLayer"].keywords == KINDS["DenseLayer"].keywords
+    with pytest.raises(lp.LayerRuleError, match="num_units: expected a positive int"):
+        lp.derive(net("WideDenseLayer"))      # DenseLayer's rule: num_units is required
+
+
+def test_like_keeps_the_rule_and_the_cost(kinds):
+    kinds("WideDenseLayer", like="DenseLayer")
+    specs = chain(("in", "InputLayer", {"shape": (None, 20)}),
+                  ("wide", "WideDenseLayer", {"num_units": 30}))
+    costs = lp.derive_costs(specs)
+    row = costs.report.layer("wide")
+    assert (row.params, row.param_formula) == ((20 + 1) * 30, "(20+1)*30")
+    assert costs.layer("wide").macs == 20 * 30
+
+
+def test_spec_files_and_their_keywords_know_a_registered_kind(kinds, tmp_path):
+    kinds("WideDenseLayer", like="DenseLayer")
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps({"layers": [
+        {"name": "in", "kind": "InputLayer", "shape": [None, 20]},
+        {"name": "wide", "kind": "WideDenseLayer", "num_units": 3}]}))
+    assert lp.derive(str(path)).total_params == (20 + 1) * 3
+    path.write_text(json.dumps({"layers": [
+        {"name": "in", "kind": "InputLayer", "shape": [None, 20]},
+        {"name": "wide", "kind": "WideDenseLayer", "num_unit": 3}]}))
+    with pytest.raises(lp.SpecError, match="num_unit: unknown keyword; did you mean num_units"):
+        lp.derive(str(path))
+
+
+def test_mistakes_in_a_declaration_are_one_line_errors(kinds):
+    with pytest.raises(ArgumentError, match=r"^name: 'DenseLayer' is already declared$"):
+        kinds("DenseLayer", bias_rule)
+    with pytest.raises(ArgumentError, match="^rule: a layer kind needs a rule"):
+        kinds("NoRuleLayer")
+    with pytest.raises(ArgumentError, match="^family: expected one of input, dense, conv"):
+        kinds("OddLayer", bias_rule, family="odd")
+    with pytest.raises(ArgumentError, match="^arays: LayerKind has no field 'arays'; did you "
+                                            "mean arrays"):
+        kinds("TypoLayer", bias_rule, arays=("b",))
+    with pytest.raises(UnsupportedLayerError, match="no layer kind 'DenseLayr' is declared"):
+        kinds("MyLayer", like="DenseLayr")
+    kinds("MyLayer", bias_rule)
+    with pytest.raises(ArgumentError, match="pass replace=True"):
+        kinds("MyLayer", bias_rule)
+    assert kinds("MyLayer", bias_rule, replace=True).rule is bias_rule
+    with pytest.raises(ArgumentError, match="built in and cannot be unregistered"):
+        lp.unregister_kind("DenseLayer")
+
+
+KINDS_FILE = textwrap.dedent('''
+    """Declares FeatureBiasLayer for the command line (no Lasagne needed)."""
+    import lasagne_params as lp
+
+    def rule(ctx):
+        n = ctx.input_shape[1]
+        return lp.Result(ctx.input_shape, param_arrays=(ctx.param_array("b", (n,)),),
+                         param_formula=str(n))
+
+    def cost(ctx):
+        return lp.Cost((ctx.per_element("elementwise"),), ctx.input_receptive_field)
+
+    lp.register_kind("FeatureBiasLayer", rule, cost, arrays=("b",), replace=True)
+''')
+
+
+def test_the_command_line_knows_kinds_declared_in_a_kinds_file(tmp_path):
+    kinds_file = tmp_path / "my_kinds.py"
+    kinds_file.write_text(KINDS_FILE)
+    spec = tmp_path / "net.yaml"
+    spec.write_text("layers:\n- {name: in, kind: InputLayer, shape: [null, 20]}\n"
+                    "- {name: extra, kind: FeatureBiasLayer}\n"
+                    "- {name: out, kind: DenseLayer, num_units: 5}\n")
+    out = cli("show", str(spec), "--kinds", str(kinds_file), "--costs")
+    assert out.returncode == 0, out.stderr
+    assert "  1  extra       20    20       =  20" in out.stdout
+    assert out.stderr == ""
+    without = cli("show", str(spec))
+    assert without.returncode == 2
+    assert "no layer kind 'FeatureBiasLayer' is declared" in without.stderr
+
+
+def test_a_kinds_file_is_imported_without_theano(tmp_path):
+    kinds_file = tmp_path / "my_kinds.py"
+    kinds_file.write_text(KINDS_FILE)
+    code = textwrap.dedent("""
+        import json, sys
+        from lasagne_params.cli import load_kinds
+        from lasagne_params.core.registry import KINDS
+        load_kinds([sys.argv[1]])
+        print(json.dumps(["FeatureBiasLayer" in KINDS,
+                          sorted(m for m in sys.modules if m.split(".")[0] in ("theano", "numpy"))]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(kinds_file)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert json.loads(out.stdout) == [True, []], out.stderr
+
+
+@pytest.fixture
+def custom_kind(lasagne, kinds):
+    """examples/custom_kind.py, imported (it declares ChannelScaleLayer; forgotten after)."""
+    sys.path.insert(0, os.path.join(ROOT, "examples"))
+    try:
+        import custom_kind
+    finally:
+        sys.path.pop(0)
+    if "ChannelScaleLayer" not in KINDS:          # imported by an earlier test: declare again
+        custom_kind.lasagne_params.register_kind(
+            custom_kind.ChannelScaleLayer, rule=custom_kind.channel_scale,
+            cost=custom_kind.channel_scale_cost, family="special", arrays=("scales",))
+    return custom_kind
+
+
+def test_a_users_lasagne_class_is_compared_and_built(custom_kind):
+    comparison = lp.compare(custom_kind.build())
+    assert comparison.ok, lp.render(comparison)
+    scale = comparison.reported.layer("scale")
+    assert scale.params == 16 and scale.kind == "ChannelScaleLayer"
+    assert comparison.derived.total_params == (3 * 3 * 3 + 1) * 16 + 16 + (16 * 15 * 15 + 1) * 10
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 4, 5, 5)}),
+             LayerSpec("s", "ChannelScaleLayer", ("in",), {})]
+    built = lp.build(specs)                      # the factory of the declaration builds it
+    assert isinstance(built, custom_kind.ChannelScaleLayer)
+    assert lp.compare(specs).ok
+
+
+def test_the_documented_example_runs(lasagne):
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "custom_kind.py")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "all 5 layers agree" in out.stdout
+    out = cli("show", os.path.join(ROOT, "examples", "custom_kind.yaml"), "--kinds",
+              os.path.join(ROOT, "examples", "custom_kind.py"), "--check")
+    assert out.returncode == 0, out.stderr
+    assert "  2  scale                    16x30x30    16              =     16" in out.stdout
