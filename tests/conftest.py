@@ -10,11 +10,6 @@ from helpers import ROOT, chain
 sys.path.insert(0, os.path.join(ROOT, "examples"))
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: trains, benchmarks, runs examples or takes "
-                                       "long (deselect with -m 'not slow')")
-
-
 @pytest.fixture
 def question_specs():
     return chain(
