@@ -19,6 +19,7 @@ are never overwritten (``protect``).
 Pure standard library; these functions never change process-wide state.
 """
 import contextlib
+import errno
 import os
 import stat
 
@@ -179,12 +180,12 @@ def atomic_file(path, protect=()):
         else:
             raise FileExistsError("no free temporary name in %s" % folder)
         if info is not None:
-            os.fchmod(fd, stat.S_IMODE(info.st_mode))
+            _keep_owner_and_mode(fd, info)
         with os.fdopen(fd, "wb") as handle:
             fd = None
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            _sync(handle.fileno())
         os.replace(temporary, real)
         temporary = None
         _sync_folder(folder)
@@ -198,6 +199,26 @@ def atomic_file(path, protect=()):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _keep_owner_and_mode(fd, info):
+    """The replaced file's mode, and its owner where this process may set it."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    if hasattr(os, "fchown"):
+        try:
+            os.fchown(fd, info.st_uid, info.st_gid)
+        except OSError:
+            pass                # not ours to give away: the writer owns the new file
+
+
+def _sync(fd):
+    """fsync, where the file system has it (some refuse it: that is not a failed write)."""
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
 
 
 def _sync_folder(folder):
