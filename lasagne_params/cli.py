@@ -53,6 +53,13 @@ def _is_network(value):
     return isinstance(value, NeuralNet) or is_lasagne_network(value)
 
 
+def _failure(exc):
+    """What a user's code raised, in one line; for Lasagne-master code on Lasagne 0.1, what
+    is missing and how to install master."""
+    from .backend.master_only import explain
+    return explain(exc) or "%s: %s" % (type(exc).__name__, exc)
+
+
 def _import_file(path, module_name):
     """Import the Python file ``path`` as ``module_name``; its first import of Theano or
     Lasagne gets the compatibility bridges first."""
@@ -69,8 +76,7 @@ def _import_file(path, module_name):
     except LasagneParamsError as exc:
         raise exc.located(file=path) from None
     except Exception as exc:  # a user's module may fail in any way
-        raise TargetError("does not import: %s: %s" % (type(exc).__name__, exc),
-                          file=path) from exc
+        raise TargetError("does not import: %s" % _failure(exc), file=path) from exc
     return module
 
 
@@ -93,8 +99,7 @@ def load_network(target):
     except LasagneParamsError as exc:
         raise exc.located(file=path) from None
     except Exception as exc:
-        raise TargetError("%s() failed: %s: %s" % (func, type(exc).__name__, exc),
-                          file=path) from exc
+        raise TargetError("%s() failed: %s" % (func, _failure(exc)), file=path) from exc
     if not _is_network(network):
         raise TargetError("%s() returned %s, expected a Lasagne layer or a NeuralNet"
                           % (func, type(network).__name__), file=path, field=func)

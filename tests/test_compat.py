@@ -30,24 +30,26 @@ def needs_theano():
 def test_first_call_bridges_second_is_a_no_op(tmp_path):
     needs_theano()
     result = run_py("""
-        import json, os
+        import importlib.metadata, json, os
         from lasagne_params import install_compat
         first = install_compat(); second = install_compat()
         import lasagne, theano
         print(json.dumps({"first": first.applied, "second": second.applied,
                           "present": second.present, "flags": os.environ["THEANO_FLAGS"],
                           "ldflags": theano.config.blas__ldflags,
-                          "lasagne": lasagne.__version__}))
+                          "lasagne": lasagne.__version__,
+                          "installed": importlib.metadata.version("Lasagne")}))
     """, {"THEANORC": str(tmp_path / "none")})
     applied = " ".join(result["first"])
-    for bridge in ("blas__ldflags", "MRG_RandomStreams", "downsample", "theano.gof.Variable"):
+    for bridge in ("blas__ldflags", "MRG_RandomStreams", "downsample", "theano.gof.Variable",
+                   "theano.Variable", "theano.gof.graph.inputs"):
         assert bridge in applied
     assert result["second"] == []
-    assert {"MRG_RandomStreams", "theano.tensor.signal.downsample",
-            "theano.gof.Variable"} <= set(result["present"])
+    assert {"MRG_RandomStreams", "theano.tensor.signal.downsample", "theano.gof.Variable",
+            "theano.Variable", "theano.gof.graph.inputs"} <= set(result["present"])
     assert result["flags"] == "blas__ldflags="          # added once, not twice
     assert result["ldflags"] == ""
-    assert result["lasagne"] == "0.1"
+    assert result["lasagne"] == result["installed"] in ("0.1", "0.2.dev1")
 
 
 def test_existing_names_are_left_alone(tmp_path):
@@ -59,16 +61,20 @@ def test_existing_names_are_left_alone(tmp_path):
         down = types.ModuleType("theano.tensor.signal.downsample")
         down.max_pool_2d = "mine"
         sys.modules[down.__name__] = down
-        theano.gof = types.SimpleNamespace(Variable="mine")
+        theano.gof = types.SimpleNamespace(Variable="mine",
+                                           graph=types.SimpleNamespace(inputs="mine"))
+        theano.Variable = "mine"
         from lasagne_params import install_compat
         report = install_compat()
         print(json.dumps({"applied": report.applied, "rng": rng.MRG_RandomStreams,
                           "down": sys.modules[down.__name__].max_pool_2d,
-                          "gof": theano.gof.Variable, "notes": report.notes}))
+                          "gof": theano.gof.Variable, "inputs": theano.gof.graph.inputs,
+                          "variable": theano.Variable, "notes": report.notes}))
     """, {"THEANO_FLAGS": "blas__ldflags=", "THEANORC": str(tmp_path / "none")}, drop=())
     assert not any(b in " ".join(result["applied"])
-                   for b in ("MRG", "downsample", "gof", "blas"))
-    assert (result["rng"], result["down"], result["gof"]) == ("mine", "mine", "mine")
+                   for b in ("MRG", "downsample", "gof", "Variable", "blas"))
+    assert (result["rng"], result["down"], result["gof"], result["inputs"],
+            result["variable"]) == ("mine",) * 5
     assert "theano was already imported" in result["notes"][0]
 
 
@@ -170,3 +176,20 @@ def test_pkg_resources_stand_in_serves_theano_gpuarray_linalg(monkeypatch):
     namespace = {"__name__": "some.other.module", "finder": finder}
     exec("spec = finder.find_spec('pkg_resources')", namespace)
     assert namespace["spec"] is None
+
+
+def test_graph_inputs_bridge_lists_inputs_left_to_right(lasagne):
+    """theano.gof.graph.inputs as Theano 1.0 had it: a list, depth first from the last
+    expression (Lasagne passes ``reversed(expressions)`` to get the first one's first)."""
+    import theano
+    import theano.tensor as T
+    from theano.gof.graph import inputs          # the import statement master uses works
+    x, y, z = T.scalar("x"), T.scalar("y"), T.scalar("z")
+    shared = theano.shared(1.0, name="w")
+    found = inputs([x + y * shared, z])
+    assert isinstance(found, list)
+    assert found == [z, x, y, shared]
+    assert inputs(reversed([x + y * shared, z])) == [x, y, shared, z]
+    product = y * z
+    assert inputs([x + product], blockers=[product]) == [x]     # nothing below y*z
+    assert isinstance(shared, theano.Variable) and theano.Variable is theano.gof.Variable

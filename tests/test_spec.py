@@ -219,8 +219,7 @@ def test_build_round_trip(lasagne):
     assert built["c2"].nonlinearity is lasagne.nonlinearities.tanh and built["c2"].b is None
     assert built["out"].nonlinearity is lasagne.nonlinearities.softmax
     derived = lp.derive(specs)
-    from lasagne_params.backend.read import specs_from_lasagne
-    read_back = lp.derive(specs_from_lasagne(out))
+    read_back = lp.derive(out)                 # the built network, read back
     assert read_back == derived
     comparison = lp.compare(specs)
     assert comparison.ok, lp.render(comparison)

@@ -14,6 +14,7 @@ from ..core.layers.recurrent import GATE_PARAMS
 from ..core.registry import KINDS
 from ..describe.keywords import LAYER_REFERENCES
 from .compat import import_lasagne
+from .master_only import missing_keyword, missing_name
 
 __all__ = ["build_layers", "output_layers", "named_function", "NAMED_FUNCTIONS"]
 
@@ -42,6 +43,9 @@ def named_function(key, value, **where):
     found = getattr(module, name, None)
     if name.startswith("_") or not callable(found) or inspect.isclass(found) \
             or inspect.ismodule(found):
+        master = missing_name(module.__name__, name)
+        if master:
+            raise SpecError(master, field=key, **where)
         names = [n for n in dir(module) if not n.startswith("_")]
         raise SpecError("%s has no function %r%s" % (module.__name__, value,
                                                      did_you_mean(name, names)),
@@ -70,6 +74,9 @@ def _layer_class(lasagne, spec, classes, where):
         cls = getattr(module, spec.kind, None)
     if inspect.isclass(cls) and issubclass(cls, lasagne.layers.Layer):
         return cls
+    master = missing_name(kind.module if kind is not None else "lasagne.layers", spec.kind)
+    if master:
+        raise SpecError(master, field="kind", **where)
     names = [n for n in dir(lasagne.layers) if n.endswith("Layer")]
     raise SpecError("lasagne.layers has no layer class %r%s" % (
         spec.kind, did_you_mean(spec.kind, names)), field="kind", **where)
@@ -225,6 +232,10 @@ def _build(lasagne, specs, classes, scope):
         except LasagneParamsError:
             raise
         except Exception as exc:   # Lasagne's own checks raise anything
+            for key in spec.args if isinstance(exc, TypeError) else ():
+                master = missing_keyword(cls, key)
+                if master:
+                    raise LayerRuleError(master, field=key, **where) from exc
             raise LayerRuleError("Lasagne cannot build it: %s: %s"
                                  % (type(exc).__name__, exc), **where) from exc
         built[spec.name] = layer
@@ -269,10 +280,13 @@ def build_layers(specs, classes=None, init=None):
     Raises
     ------
     SpecError
-        For an unknown class, a bad function name or share reference.
+        For an unknown class, a bad function name or share reference; for
+        a class of Lasagne master on Lasagne 0.1, saying how to install
+        master.
     LayerRuleError
         When Lasagne's constructor refuses the arguments (its complaint
-        is the message, the exception its ``__cause__``).
+        is the message, the exception its ``__cause__``; for a keyword of
+        Lasagne master on 0.1, how to install master).
     """
     return _build(import_lasagne(), list(specs), classes or {}, ({}, "", init))
 

@@ -26,6 +26,22 @@ what                              bridge
 ``theano.gof``                    a namespace giving ``Variable`` from
                                   ``theano.graph.basic`` (moved); used by
                                   ``lasagne.utils.as_theano_expression``.
+``theano.Variable``               alias of ``theano.graph.basic.Variable``
+                                  (Theano <= 1.0 exported it at top level).
+                                  Lasagne master checks parameter specs with
+                                  it (``utils.create_param``: every layer
+                                  with an array), and in
+                                  ``collect_shared_vars``, ``compute_norms``,
+                                  ``RandomizedRectifierLayer``.
+``theano.gof.graph.inputs``       a ``theano.gof.graph`` namespace whose
+                                  ``inputs(variables, blockers)`` is
+                                  ``list(theano.graph.basic.graph_inputs(
+                                  variables, blockers))``: the same walk,
+                                  returned as a list as Theano 1.0 did.
+                                  Lasagne master's ``collect_shared_vars``
+                                  uses it, so every ``get_params``,
+                                  ``get_all_params``, ``count_params`` and
+                                  update.
 ``pkg_resources``                 only where setuptools no longer ships it
                                   (setuptools >= 81), and only for the import
                                   in ``lasagne/__init__`` (which asks it for
@@ -33,12 +49,23 @@ what                              bridge
                                   Lasagne a ``get_distribution(name).version``
                                   over ``importlib.metadata``; everyone else
                                   still finds no ``pkg_resources``.
+``lasagne.layers.dnn``,           where the real module raises ImportError
+``corrmm``, ``cuda_convnet``      (no CUDA GPU, no cuDNN, no pylearn2), CPU
+                                  stand-ins with the same names, signatures,
+                                  defaults, parameters and output shapes
+                                  (gpu_standins.py, standin_layers.py); a
+                                  real GPU module that imports is kept.
 ``theano.scan.scan_perform_ext``  blocked (``sys.modules[...] = None``) when
                                   its C source includes ``longintrepr.h`` and
                                   this Python has no such top-level header
                                   (3.11 moved it), so Theano takes its
                                   pure-Python scan instead of failing to build.
 ================================  ============================================
+
+The same bridges serve Lasagne's master branch (0.2.dev1): Lasagne 0.1 never
+uses the last two names, master never uses ``downsample``; each is installed
+because Theano lacks the name, whichever Lasagne is there.  See
+docs/compatibility.md.
 
 Every bridge is feature-detected (never a version check), idempotent, and
 recorded in the returned :class:`CompatReport`.  Call it before ``import
@@ -234,6 +261,19 @@ def _bridge_downsample(report):
     report.applied.append("theano.tensor.signal.downsample.max_pool_2d -> pool.pool_2d")
 
 
+def _namespace(parent, name, doc):
+    """Module ``name`` (``parent``'s attribute): the existing one, or a new namespace module."""
+    attr = name.rpartition(".")[2]
+    module = getattr(parent, attr, None)
+    if module is None:
+        module = types.ModuleType(name)
+        module.__doc__ = "lasagne_params compat: " + doc
+        module.__lasagne_params_compat__ = True
+        sys.modules.setdefault(name, module)
+        setattr(parent, attr, module)
+    return module
+
+
 def _bridge_gof(report):
     import theano
     gof = getattr(theano, "gof", None)
@@ -241,14 +281,37 @@ def _bridge_gof(report):
         report.present.append("theano.gof.Variable")
         return
     from theano.graph.basic import Variable
-    if gof is None:
-        gof = types.ModuleType("theano.gof")
-        gof.__doc__ = "lasagne_params compat: names moved to theano.graph"
-        gof.__lasagne_params_compat__ = True
-        sys.modules.setdefault("theano.gof", gof)
-        theano.gof = gof
+    gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
     gof.Variable = Variable
     report.applied.append("theano.gof.Variable -> theano.graph.basic.Variable")
+
+
+def _bridge_variable(report):
+    import theano
+    if hasattr(theano, "Variable"):
+        report.present.append("theano.Variable")
+        return
+    from theano.graph.basic import Variable
+    theano.Variable = Variable
+    report.applied.append("theano.Variable -> theano.graph.basic.Variable")
+
+
+def _graph_inputs(variables, blockers=None):
+    """Theano 1.0's ``gof.graph.inputs``: the graph's inputs (no owner), as a list."""
+    from theano.graph.basic import graph_inputs
+    return list(graph_inputs(variables, blockers))
+
+
+def _bridge_graph_inputs(report):
+    import theano
+    graph = getattr(getattr(theano, "gof", None), "graph", None)
+    if graph is not None and hasattr(graph, "inputs"):
+        report.present.append("theano.gof.graph.inputs")
+        return
+    gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
+    graph = _namespace(gof, "theano.gof.graph", "theano.gof.graph over theano.graph.basic")
+    graph.inputs = _graph_inputs
+    report.applied.append("theano.gof.graph.inputs -> theano.graph.basic.graph_inputs")
 
 
 # The historical modules that import pkg_resources, and what they use of it.
@@ -330,7 +393,7 @@ def _bridge_pkg_resources(report):
 
 
 def install_compat():
-    """Bridge the names Lasagne 0.1 needs from Theano; return a CompatReport.
+    """Bridge the names Lasagne (0.1 or master) needs from Theano; return a CompatReport.
 
     Safe to call any number of times: a second call applies nothing and lists
     every bridge under ``present``.  Raises ImportError (with the reason) if
@@ -349,7 +412,11 @@ def install_compat():
     _bridge_rng(report)
     _bridge_downsample(report)
     _bridge_gof(report)
+    _bridge_variable(report)
+    _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
+    from .gpu_standins import install_gpu_standins
+    install_gpu_standins(report)
     return report
 
 

@@ -10,6 +10,9 @@ arithmetic.
 ``report_from_lasagne`` is the other side: Lasagne's ``output_shape`` and
 the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
+
+A layer built from a CPU stand-in of a GPU class (gpu_standins.py) keeps
+the GPU class's name and kind; both sides' rows say it was a stand-in.
 """
 import sys
 
@@ -18,6 +21,7 @@ from ..core.errors import ArgumentError
 from ..core.records import LayerRow, LayerSpec, ParamArray, Report
 from ..core.registry import KINDS
 from .compat import import_lasagne
+from .gpu_standins import standin_note
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
@@ -165,7 +169,8 @@ def _specs(output_layer, owner, prefix):
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
         specs.append(LayerSpec(name, type(layer).__name__,
-                               tuple(names[i] for i in incoming_layers(layer)), args))
+                               tuple(names[i] for i in incoming_layers(layer)), args,
+                               standin_note(layer)))
     return specs
 
 
@@ -240,5 +245,5 @@ def report_from_lasagne(output_layer):
             trainable_params=sum(a.size for a in arrays if a.trainable),
             param_formula=formula,
             incoming=tuple(names[i] for i in incoming_layers(layer)),
-            param_arrays=tuple(arrays)))
+            param_arrays=tuple(arrays), note=standin_note(layer)))
     return Report.of(rows, "lasagne")

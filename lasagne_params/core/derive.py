@@ -60,9 +60,10 @@ def rule_errors(spec):
 def _row(index, spec, kind, result):
     params = sum(array.size for array in result.param_arrays)
     trainable = sum(array.size for array in result.param_arrays if array.trainable)
+    note = "; ".join(filter(None, (spec.note, result.note)))
     return LayerRow(index, spec.name, kind.name, result.output_shape, params, trainable,
                     result.shape_formula, result.param_formula, tuple(spec.incoming),
-                    tuple(result.param_arrays), result.note,
+                    tuple(result.param_arrays), note,
                     lasagne_shape=result.lasagne_shape)
 
 

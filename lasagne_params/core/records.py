@@ -31,12 +31,16 @@ class LayerSpec:
     keyword arguments as plain Python values, with Lasagne's defaults for
     anything left out.  ``b=None`` means "no bias", as in Lasagne.  A
     parameter shared with another layer is given as ``{"shared": "conv1.W"}``.
+    ``note`` is anything the reader of this layer's row should know that
+    its arguments do not say (e.g. that the layer read was a CPU stand-in
+    for a GPU class); the derived row carries it.
     """
 
     name: str
     kind: str
     incoming: Tuple[str, ...] = ()
     args: Dict[str, Any] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,93 @@
+"""GPU-era models on a CPU: Lasagne's GPU-only modules served by CPU stand-ins.
+
+``lasagne.layers.dnn`` (cuDNN), ``lasagne.layers.corrmm`` (GpuCorrMM) and
+``lasagne.layers.cuda_convnet`` raise ImportError on any machine without
+CUDA (and, for master's dnn, cuDNN; for cuda_convnet, pylearn2 and Theano's
+old GPU backend).  Historical code imports them unconditionally, so it
+cannot even build its network here.
+
+:func:`install_gpu_standins` puts a finder at the front of ``sys.meta_path``
+that, for those three names only, first runs the real module; if the real
+module raises ImportError, the module is emptied and given the stand-in
+classes of :mod:`standin_layers` (same names, signatures, defaults,
+parameters and output shapes, computed by Theano's CPU ops).  A real GPU
+module that imports is kept as it is: the stand-in never shadows it.
+
+:func:`served` tells which modules were replaced and why (the real
+module's error); :func:`standin_note` gives the note a report shows for a
+layer built from a stand-in.
+"""
+import importlib.machinery
+import importlib.util
+import sys
+
+__all__ = ["GPU_MODULES", "install_gpu_standins", "served", "standin_note",
+           "StandinFinder"]
+
+#: The modules that may be served by CPU stand-ins.
+GPU_MODULES = ("lasagne.layers.dnn", "lasagne.layers.corrmm", "lasagne.layers.cuda_convnet")
+BRIDGE = "lasagne.layers.dnn/corrmm/cuda_convnet -> CPU stand-ins where they do not import"
+
+_served = {}        # module name -> why the real module did not import
+
+
+def served():
+    """{GPU module: the real module's ImportError} for each stand-in served in this process."""
+    return dict(_served)
+
+
+def standin_note(layer):
+    """``"CPU stand-in for lasagne.layers.dnn.Conv2DDNNLayer"`` for a stand-in layer, else ``""``."""
+    original = getattr(type(layer), "cpu_standin_for", None)
+    return "CPU stand-in for %s" % original if isinstance(original, str) else ""
+
+
+class _StandinLoader:
+    """Runs the real module; on ImportError, gives the module the stand-ins instead."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        try:
+            self.real.loader.exec_module(module)
+            return
+        except ImportError as exc:
+            reason = "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc)
+                                 else "")
+        for key in [k for k in vars(module) if not k.startswith("__")]:
+            delattr(module, key)          # what the real module defined before it failed
+        from . import standin_layers
+        name = module.__name__
+        for attr in standin_layers.MODULES[name]:
+            setattr(module, attr, getattr(standin_layers, attr))
+        module.__all__ = list(standin_layers.EXPORTS[name])
+        module.__doc__ = ("lasagne_params: CPU stand-ins for %s, which does not import "
+                          "here (%s); see docs/compatibility.md" % (name, reason))
+        module.__lasagne_params_standin__ = reason
+        _served[name] = reason
+
+
+class StandinFinder:
+    """Meta-path finder for :data:`GPU_MODULES`: the real module, else the stand-ins."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in GPU_MODULES:
+            return None
+        real = importlib.machinery.PathFinder.find_spec(name, path)
+        if real is None or real.loader is None:
+            return None
+        return importlib.util.spec_from_file_location(name, real.origin,
+                                                      loader=_StandinLoader(real))
+
+
+def install_gpu_standins(report):
+    """Put :class:`StandinFinder` first on ``sys.meta_path`` (once); note it in ``report``."""
+    if any(isinstance(finder, StandinFinder) for finder in sys.meta_path):
+        report.present.append("GPU stand-ins")
+        return
+    sys.meta_path.insert(0, StandinFinder())
+    report.applied.append(BRIDGE)
