@@ -544,12 +544,14 @@ def run_case(name, files, argv, checks, verbose=False):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="")
+    parser.add_argument("--only", default="", help="run the cases whose name holds this")
+    parser.add_argument("--skip", action="append", default=[],
+                        help="leave out the cases whose name holds this (may be repeated)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     counts = {}
     for name, files, argv, checks in cases():
-        if args.only not in name:
+        if args.only not in name or any(part in name for part in args.skip):
             continue
         verdict, summary = run_case(name, files, argv, checks, args.verbose)
         key = verdict.split(":")[0]
