@@ -65,6 +65,14 @@ def test_special_files_are_written_straight(tmp_path):
     assert os.path.exists(os.devnull) and stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_nobody_reads_is_an_error_not_a_hang(tmp_path):
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="out.json: cannot write: a FIFO nobody reads"):
+        write_atomic(fifo, "{}")
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
 def test_a_full_device_is_one_error():
     with pytest.raises(OutputError, match="No space left on device"):

@@ -390,6 +390,9 @@ def cases():
     out.append(("home unwritable check", {}, ["show", QUESTION_YAML, "--check"],
                 {"env": {"HOME": "/nonexistent", "THEANO_FLAGS": "base_compiledir=/proc/nope"},
                  "timeout": 300}))
+    out.append(("snapshot to a FIFO nobody reads", {"f.json": lambda d: os.mkfifo(os.path.join(d, "f.json"))},
+                ["snapshot", QUESTION_YAML, "-o", "{d}/f.json"],
+                {"status": 2, "stderr": "a FIFO nobody reads", "timeout": 20}))
     out.append(("concurrent snapshots", {"a.yaml": q}, ["snapshot", "{d}/a.yaml", "-o", "{d}/s.json"],
                 {"status": 0, "concurrent": 4, "valid_json": "s.json"}))
     return out

@@ -157,7 +157,7 @@ def atomic_file(path, protect=()):
     if info is not None and not stat.S_ISREG(info.st_mode):
         # /dev/stdout, /dev/null, a FIFO: nothing to replace, write straight in.
         try:
-            with open(path, "wb") as handle:
+            with os.fdopen(_open_special(path), "wb") as handle:
                 yield handle
         except OSError as exc:
             raise OutputError("cannot write: %s" % (exc.strerror or exc), file=path) from None
@@ -199,6 +199,20 @@ def atomic_file(path, protect=()):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _open_special(path):
+    """A device or FIFO opened for writing without waiting (a FIFO nobody reads is an
+    error, not a hang), then made blocking again for the writes."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(exc.errno, "a FIFO nobody reads") from None
+        raise
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd
 
 
 def _keep_owner_and_mode(fd, info):
