@@ -11,7 +11,9 @@ The package is in parts, each importing only those below it:
 * ``backend/`` — the only code that imports Theano, Lasagne or numpy:
   compatibility bridges, reading and building networks, running them,
   NeuralNet, training, datasets.
-* the facade — this module, ``api``, ``cli``, ``testing``, ``zoo``, ``nolearn``.
+* the facade — this module, ``api``, ``cli``, ``testing``, ``zoo``, ``nolearn``,
+  ``targets`` (what a command line names), ``run`` (``lasagne-params run``),
+  ``sources`` (Python 2 files), ``notebook`` (Jupyter's HTML forms).
 
 Importing this package imports neither Theano nor Lasagne; only
 ``build``/``from_lasagne``/``compare``/``assert_matches``/``verify_runtime``,
@@ -53,6 +55,10 @@ def __dir__():
 
 
 __version__ = "0.2.0"
+
+from .notebook import register as _register_notebook  # noqa: E402
+
+_register_notebook()            # HTML tables in Jupyter; a no-op outside IPython
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw", "render", "install_compat", "verify_runtime", "NeuralNet", "Trainer",

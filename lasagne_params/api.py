@@ -182,11 +182,12 @@ def from_lasagne(output_layer):
 def compare(network, lasagne_version=None, max_build_bytes=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
-    A Lasagne network is read as it is; any other description is first
-    built with :func:`build` (its rows paired with Lasagne's by name), but
-    only if its parameter arrays fit in ``max_build_bytes`` (default 4 GiB,
-    see :mod:`lasagne_params.backend.memory`): a bigger one raises a
-    LimitError before Theano allocates anything.
+    A Lasagne network is read as it is; a NeuralNet's own layers are used
+    (built first if it has none yet); any other description is first built
+    with :func:`build` (its rows paired with Lasagne's by name).  Nothing is
+    built whose parameter arrays would not fit in ``max_build_bytes``
+    (default 4 GiB, see :mod:`lasagne_params.backend.memory`): a LimitError
+    is raised before Theano allocates anything.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -201,7 +202,13 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
         derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
                                version=version)
         return compare_reports(derived, reported)
-    if hasattr(network, "initialize_layers"):          # a NeuralNet builds itself
+    if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
+        derived = derive(network, lasagne_version)
+        if getattr(network, "_output_layers", None) is None:     # not built yet
+            _check_build(derived, max_build_bytes)
+        reported = from_lasagne(network.output_layers())
+        return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+    if hasattr(network, "initialize_layers"):
         derived = derive(network, lasagne_version)
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
@@ -231,19 +238,23 @@ def assert_matches(network, max_build_bytes=None):
     return result
 
 
-def draw(network, path, fmt=None):
+def draw(network, path=None, fmt=None):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
     CostReport (``derive_costs``: each box then also shows the layer's MACs
-    and receptive field).  See :func:`lasagne_params.render.picture.draw`.
+    and receptive field).  Without ``path``, returns the picture itself (a
+    :class:`~lasagne_params.render.picture.Picture`: Jupyter shows it as
+    SVG, ``.save(path)`` writes it).  See :func:`lasagne_params.render.picture.draw`.
     """
-    from .render.picture import draw as draw_picture, file_format
-    file_format(path, fmt)                    # a bad extension fails before any deriving
+    from .render.picture import draw as draw_picture, file_format, picture
+    if path is not None:
+        file_format(path, fmt)                # a bad extension fails before any deriving
     protect = [_source_file(network)]         # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
         network = derive(network)
-    return draw_picture(network, path, fmt, protect=protect)
+    return picture(network) if path is None else \
+        draw_picture(network, path, fmt, protect=protect)
 
 
 def _source_file(network):

@@ -6,10 +6,16 @@
     lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs]
     lasagne-params snapshot NET -o net.params.json
     lasagne-params check NET --against net.params.json
+    lasagne-params run [--report FILE.json] [--no-report] [--strict] SCRIPT [ARGS...]
 
-NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:function``
-(returning a Lasagne output layer or a NeuralNet), or ``--zoo NAME``.  A spec
-file is read without importing Theano, Lasagne or numpy (unless ``--check``).
+NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
+(a function called without arguments, or a module-level variable, giving a
+Lasagne layer, a list/tuple/dict of layers or a NeuralNet),
+``path/to/module.py`` (every network the module defines), or ``--zoo NAME``;
+``--output-layer NAME`` picks one of several networks (see
+:mod:`lasagne_params.targets`).  A spec file is read without importing
+Theano, Lasagne or numpy (unless ``--check``).  ``run`` runs a historical
+script unchanged (see :mod:`lasagne_params.run`).
 
 ``--columns`` (or ``--costs``, the default columns) derives compute cost,
 memory and receptive field too: the chosen-columns table, or with
@@ -18,7 +24,8 @@ memory and receptive field too: the chosen-columns table, or with
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
 input, a limit reached or an output that cannot be written, reported as one
 line naming the file, layer and field (``--debug`` shows the traceback);
-141 when the reader of standard output went away (``| head``).
+130 interrupted (Ctrl-C); 141 when the reader of standard output went away
+(``| head``); ``run``: the script's.
 
 Spec and snapshot files larger than ``--max-input-bytes`` (16 MiB) are
 refused, and so is a ``--check`` whose build would take more than
@@ -26,20 +33,17 @@ refused, and so is a ``--check`` whose build would take more than
 the command's own input.  See docs/reliability.md.
 """
 import argparse
-import importlib
-import importlib.util
 import os
 import sys
 
 from .core.cost_records import FLOATX_BYTES
-from .core.errors import (ArgumentError, LasagneParamsError, OutputError, TargetError,
-                          did_you_mean)
-from .core.text import printable_lines
-from .describe.spec import PARSERS
+from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
+from .core.text import json_int, json_text, printable_lines
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
+from .targets import load_kinds, load_network, resolve, resolve_one, zoo_network
 
-__all__ = ["main", "load_network", "zoo_network"]
+__all__ = ["main", "load_network", "load_kinds", "zoo_network"]   # all but main: targets.py
 
 TEXT_FORMATS = ("answer", "nolearn", "markdown")
 FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
@@ -47,129 +51,14 @@ FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
 COST_FORMATS = ("answer", "json")
 
 
-def _is_network(value):
-    from .backend.neuralnet import NeuralNet
-    from .backend.read import is_lasagne_network
-    return isinstance(value, NeuralNet) or is_lasagne_network(value)
-
-
-def _failure(exc):
-    """What a user's code raised, in one line; for Lasagne-master code on Lasagne 0.1, what
-    is missing and how to install master."""
-    from .backend.master_only import explain
-    return explain(exc) or "%s: %s" % (type(exc).__name__, exc)
-
-
-def _import_file(path, module_name):
-    """Import the Python file ``path`` as ``module_name``; its first import of Theano or
-    Lasagne gets the compatibility bridges first."""
-    if not os.path.isfile(path):
-        raise TargetError("no such file", file=path)
-    from .backend.on_import import bridge_on_first_import
-    bridge_on_first_import()
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None:
-        raise TargetError("is not a Python module", file=path)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except LasagneParamsError as exc:
-        raise exc.located(file=path) from None
-    except Exception as exc:  # a user's module may fail in any way
-        raise TargetError("does not import: %s" % _failure(exc), file=path) from exc
-    return module
-
-
-def load_network(target):
-    """``path/to/module.py:function`` -> the Lasagne layer or NeuralNet the function returns.
-
-    The module is imported after :func:`install_compat`, under a private name.
-    """
-    path, sep, func = target.rpartition(":")
-    if not sep or not path or not func:
-        raise TargetError("expected a spec file (.json, .yaml, .yml) or "
-                          "path/to/module.py:function", file=target)
-    module = _import_file(path, "_lasagne_params_user_module")
-    if not callable(getattr(module, func, None)):
-        names = [n for n in vars(module) if callable(vars(module)[n]) and not n.startswith("_")]
-        raise TargetError("has no function %r%s" % (func, did_you_mean(func, names)),
-                          file=path)
-    try:
-        network = getattr(module, func)()
-    except LasagneParamsError as exc:
-        raise exc.located(file=path) from None
-    except Exception as exc:
-        raise TargetError("%s() failed: %s" % (func, _failure(exc)), file=path) from exc
-    if not _is_network(network):
-        raise TargetError("%s() returned %s, expected a Lasagne layer or a NeuralNet"
-                          % (func, type(network).__name__), file=path, field=func)
-    return network
-
-
-def load_kinds(paths):
-    """Import each Python file of ``--kinds``: they declare layer kinds with ``register_kind``."""
-    for index, path in enumerate(paths or ()):
-        _import_file(path, "_lasagne_params_kinds_%d" % index)
-
-
-def _zoo_entries(zoo):
-    """{name: network or zero-argument function}: ``NETWORKS`` if the zoo has it, else ``__all__``."""
-    entries = getattr(zoo, "NETWORKS", None)
-    if isinstance(entries, dict):
-        return entries
-    return {name: getattr(zoo, name) for name in getattr(zoo, "__all__", ())
-            if callable(getattr(zoo, name, None))}
-
-
-def zoo_network(name):
-    """The network called ``name`` in :mod:`lasagne_params.zoo`."""
-    try:
-        zoo = importlib.import_module("lasagne_params.zoo")
-    except ImportError as exc:
-        raise TargetError("the network zoo is not available (%s)" % exc,
-                          field="--zoo") from exc
-    entries = _zoo_entries(zoo)
-    if name not in entries:
-        raise ArgumentError("no network %r in the zoo%s; available: %s" % (
-            name, did_you_mean(name, entries), ", ".join(sorted(entries)) or "none"),
-            field="--zoo")
-    entry = entries[name]
-    try:
-        return entry() if callable(entry) else entry
-    except LasagneParamsError:
-        raise
-    except Exception as exc:
-        raise TargetError("building %r failed: %s: %s" % (name, type(exc).__name__, exc),
-                          field="--zoo") from exc
-
-
-def resolve(args):
-    """The network the command line names: a SpecFile, LayerSpecs, a Lasagne layer, or a NeuralNet.
-
-    The files of ``--kinds`` are imported first, so their kinds are known.
-    """
-    load_kinds(args.kinds)
-    if args.zoo is not None:
-        network = zoo_network(args.zoo)
-        zoo = sys.modules.get("lasagne_params.zoo")
-        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
-                                                                          ()):
-            from .core.versions import MASTER
-            args.lasagne = MASTER          # the zoo's master networks derive for master
-        return network
-    if os.path.splitext(args.network)[1].lower() in PARSERS:
-        from .describe.spec import read_spec_file
-        return read_spec_file(args.network, args.max_input_bytes)
-    return load_network(args.network)
-
-
 def _inputs(args):
     """The files this command reads (never to be written over)."""
+    from .describe.spec import PARSERS
     files = list(args.kinds or ()) + [getattr(args, "against", None)]
     if args.network is not None:
         path = args.network
         if os.path.splitext(path)[1].lower() not in PARSERS:
-            path = path.rpartition(":")[0] or path      # module.py:function
+            path = path.rpartition(":")[0] or path      # module.py:NAME
         files.append(path)
     return [f for f in files if f]
 
@@ -310,9 +199,32 @@ def _check_parser(sub, parents):
     check.add_argument("--against", required=True, metavar="FILE")
 
 
+def _run_parser(sub, parents):
+    run = sub.add_parser("run", parents=parents, help=(
+        "run a historical script unchanged (nolearn importable, Lasagne bridged), then check "
+        "every network it built"), description=(
+        "Runs SCRIPT as 'python SCRIPT ARGS...' would, after the compatibility bridges and "
+        "with nolearn.lasagne served; then prints, on stderr, each network the script built "
+        "with the derived figures beside Lasagne's.  Exit status: the script's."))
+    run.add_argument("--report", metavar="FILE.json", help=(
+        "also write the networks' comparisons as a JSON list (show --check --format json's "
+        "objects, each with a \"network\" key); '-' writes it to stdout after the script's "
+        "output"))
+    run.add_argument("--no-report", action="store_true",
+                     help="print no comparison on stderr")
+    run.add_argument("--strict", action="store_true", help=(
+        "exit 1 when the script succeeded but a network disagrees with Lasagne or was not "
+        "derived"))
+    run.add_argument("script", metavar="SCRIPT", help="the Python script to run")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                     help="the script's own arguments")
+
+
 #: command -> function adding its subparser, in the order ``--help`` lists them.
 SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_parser,
-              "check": _check_parser}
+              "check": _check_parser, "run": _run_parser}
+#: The commands that take a network (NET, --zoo, --kinds, --output-layer).
+NETWORK_COMMANDS = ("show", "draw", "snapshot", "check")
 
 
 def _parser(argv=None):
@@ -327,8 +239,12 @@ def _parser(argv=None):
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks")
     net = _Parser(add_help=False)
-    net.add_argument("network", nargs="?",
-                     help="SPEC.json, SPEC.yaml or path/to/module.py:function")
+    net.add_argument("network", nargs="?", help=(
+        "SPEC.json, SPEC.yaml, path/to/module.py:NAME (a function without arguments or a "
+        "variable) or path/to/module.py (every network it defines)"))
+    net.add_argument("--output-layer", metavar="NAME", help=(
+        "of several networks (outputs), the one whose output is NAME (a dict key or a "
+        "layer's name); any layer's name makes it the output"))
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
     net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
         "derive with this Lasagne version's semantics: 0.1 or master (default: the "
@@ -345,7 +261,7 @@ def _parser(argv=None):
     named = words[0] if words and words[0] in SUBPARSERS else None
     for command, add in SUBPARSERS.items():
         if named in (None, command):
-            add(sub, [common, net])
+            add(sub, [common, net] if command in NETWORK_COMMANDS else [common])
     return parser
 
 
@@ -363,13 +279,10 @@ def _cost_options(args):
     return wanted
 
 
-def _show(args, out):
+def _show_one(network, args, out):
+    """Show one network; return (exit status, JSON data or None)."""
     from .api import compare, derive, derive_costs
-    if args.explain and args.format not in TEXT_FORMATS:
-        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
-                            field="--explain")
     with_costs = _cost_options(args)
-    network = resolve(args)
     version = args.lasagne
     comparison = compare(network, version, args.max_build_bytes) if args.check else None
     costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
@@ -382,10 +295,8 @@ def _show(args, out):
         report = derive(network, version)
     if args.format == "json":
         if comparison is not None:
-            out.write(render_json(comparison, costs=costs))   # both reports, every mismatch
-            return 0 if comparison.ok else 1
-        out.write(render_json(costs if costs is not None else report))
-        return 0
+            return (0 if comparison.ok else 1), render_json(comparison, costs=costs)
+        return 0, render_json(costs if costs is not None else report)
     if costs is not None:
         out.write(render(costs, "columns", columns=args.columns or DEFAULT_COLUMNS))
     else:
@@ -397,7 +308,42 @@ def _show(args, out):
         if args.format == "markdown":
             text = "```\n%s```\n" % text
         (sys.stderr if args.format == "csv" else out).write("\n" + text)
-    return 0 if comparison is None or comparison.ok else 1
+    return (0 if comparison is None or comparison.ok else 1), None
+
+
+def _show(args, out):
+    """One network as before; several (``FILE.py``, several outputs) one after another.
+
+    With ``--format json`` several networks make a JSON list, each object
+    with a ``"network"`` key naming it.
+    """
+    import json
+    if args.explain and args.format not in TEXT_FORMATS:
+        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
+                            field="--explain")
+    _cost_options(args)
+    targets = resolve(args)
+    if len(targets) == 1:
+        status, data = _show_one(targets[0].network, args, out)
+        if data is not None:
+            out.write(data)
+        return status
+    if args.format == "csv":
+        raise ArgumentError("%s gives %d networks and CSV holds one table; choose one with "
+                            "--output-layer NAME or FILE.py:NAME" % (args.network, len(targets)),
+                            field="--format")
+    statuses, listed = [], []
+    for index, target in enumerate(targets):
+        if args.format != "json":
+            heading = ("### %s\n\n" if args.format == "markdown" else "== %s ==\n")
+            out.write(("\n" if index else "") + heading % target.label)
+        status, data = _show_one(target.network, args, out)
+        statuses.append(status)
+        if data is not None:
+            listed.append(dict(network=target.label, **json.loads(data, parse_int=json_int)))
+    if args.format == "json":
+        out.write(json_text(listed, indent=2) + "\n")
+    return max(statuses)
 
 
 def _wrote(path, report):
@@ -409,7 +355,7 @@ def _wrote(path, report):
 def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
-    report = derive(resolve(args), args.lasagne)
+    report = derive(resolve_one(args), args.lasagne)
     write_snapshot(report, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, report))
     return 0
@@ -419,7 +365,7 @@ def _draw(args, out):
     from .api import derive, derive_costs
     from .render.picture import draw as draw_picture, file_format
     file_format(args.output)                  # a bad extension fails before any loading
-    network = resolve(args)
+    network = resolve_one(args)
     drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
         else derive(network, args.lasagne)
     draw_picture(drawn, args.output, protect=_inputs(args))
@@ -432,22 +378,29 @@ def _check(args, out):
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against, args.max_input_bytes)
-    changes = diff_snapshot(recorded, derive(resolve(args), args.lasagne))
+    changes = diff_snapshot(recorded, derive(resolve_one(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
 
 
-COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check}
+def _run(args, out):
+    from .run import run_script
+    return run_script(args.script, args.args, report=args.report,
+                      text_report=not args.no_report, strict=args.strict)
+
+
+COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check,
+            "run": _run}
 
 
 # Library argument names -> the options that set them, for errors naming a limit.
 _OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes"}
 
 
-def _say(line):
+def _say(line, prefix="lasagne-params: error: "):
     """One line on stderr, if there is a stderr to write to."""
     try:
-        print("lasagne-params: error: %s" % line, file=sys.stderr)
+        print("%s%s" % (prefix, line), file=sys.stderr)
     except (AttributeError, OSError, ValueError):
         pass
 
@@ -465,7 +418,7 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _parser(argv)
     args = parser.parse_args(argv)
-    if (args.network is None) == (args.zoo is None):
+    if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
                      "or --zoo NAME")
     debug = getattr(args, "debug", False)
@@ -479,6 +432,16 @@ def main(argv=None):
         # program killed by SIGPIPE has; stdout goes nowhere so exit cannot fail again.
         _silence_stdout()
         return 128 + 13
+    except Interrupted as exc:
+        if debug:
+            raise
+        _say(exc, prefix="lasagne-params: ")
+        return 128 + 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        _say("interrupted (Ctrl-C)", prefix="lasagne-params: ")
+        return 128 + 2
     except LasagneParamsError as exc:
         if debug:
             raise

@@ -22,6 +22,7 @@ NOLEARN_JSON = os.path.join(DATA, "question_nolearn.json")
 LAYERS_YAML = os.path.join(DATA, "question_layers.yaml")
 EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
 SCRIPT = shutil.which("lasagne-params", path=os.path.dirname(sys.executable))
+LEGACY = os.path.join(DATA, "legacy")          # historical-style scripts (see its README)
 QUESTION_NETS = [NOLEARN_JSON, LAYERS_YAML, NETS + ":question_neuralnet", EXAMPLE + ":network"]
 
 # The question's network, layer by layer, as the accepted answer computes it.
@@ -136,6 +137,16 @@ def cli(*args, cwd=ROOT):
     assert SCRIPT, "the lasagne-params console script is not installed next to python"
     return subprocess.run([SCRIPT, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=300)
+
+
+def run_cli(capsys, *args):
+    """The command line run in this process (quicker than :func:`cli`): status, stdout, stderr."""
+    import types
+    from lasagne_params.cli import main
+    capsys.readouterr()
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return types.SimpleNamespace(returncode=status, stdout=out, stderr=err)
 
 
 def write(tmp_path, name, text):

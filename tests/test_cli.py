@@ -172,7 +172,7 @@ def test_zoo_missing_is_a_clean_error():
 
 def test_zoo_of_the_integrated_package(lasagne):
     zoo = pytest.importorskip("lasagne_params.zoo")
-    from lasagne_params.cli import _zoo_entries
+    from lasagne_params.targets import _zoo_entries
     names = sorted(_zoo_entries(zoo))
     assert names, "lasagne_params.zoo offers no networks"
     out = cli("show", "--zoo", names[0], "--format", "json")
@@ -226,8 +226,8 @@ BAD_SPECS = [
     ("j.json", '{"layers": [{"name": "in", "kind": "InputLayer", "shape": [null, 4]},'
                '{"name": "d", "kind": "DenseLayer", "num_units": 2, "nonlinearity": "relu"}]}',
      "{path}: layer 'd' (DenseLayer): nonlinearity: unknown nonlinearity 'relu'"),
-    ("k.txt", "{}", "{path}: expected a spec file (.json, .yaml, .yml) or "
-                    "path/to/module.py:function"),
+    ("k.txt", "{}", "{path}: expected a spec file (.json, .yaml, .yml), "
+                    "path/to/module.py or path/to/module.py:NAME"),
 ]
 
 
@@ -245,16 +245,18 @@ def test_bad_spec_is_one_line_exit_2(tmp_path, name, text, message):
 
 @pytest.mark.parametrize("target, message", [
     ("nowhere.py:f", "nowhere.py: no such file"),
-    (NETS, NETS + ": expected a spec file (.json, .yaml, .yml) or path/to/module.py:function"),
-    (NETS + ":missing", NETS + ": has no function 'missing'"),
-    (NETS + ":tinyy", NETS + ": has no function 'tinyy'; did you mean tiny?"),
-    (NETS + ":broken", NETS + ": broken() failed: RuntimeError: boom"),
+    (NETS, NETS + ": defines no network when imported"),
+    (NETS + ":missing", NETS + ": has no function or variable 'missing'"),
+    (NETS + ":tinyy", NETS + ": has no function or variable 'tinyy'; did you mean tiny?"),
+    (NETS + ":broken", NETS + ": broken() failed (line 16): RuntimeError: boom"),
     (NETS + ":not_a_network", NETS + ": not_a_network: not_a_network() returned int, "
-                              "expected a Lasagne layer or a NeuralNet"),
+                              "expected a Lasagne layer, a list, tuple or dict of layers, "
+                              "or a NeuralNet"),
     (NETS + ":bad_keyword", NETS + ": layer 'out' (DenseLayer): out_num_unit: unknown keyword; "
                             "did you mean out_num_units?"),
-    (os.path.join(DATA, "broken_module.py") + ":f", "broken_module.py: does not import: "
-                                                    "ZeroDivisionError: division by zero"),
+    (os.path.join(DATA, "broken_module.py") + ":f", "broken_module.py: does not import "
+                                                    "(line 2): ZeroDivisionError: division by "
+                                                    "zero"),
 ])
 def test_bad_module_is_one_line_exit_2(lasagne, target, message):
     out = cli("show", target)

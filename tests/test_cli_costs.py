@@ -190,7 +190,8 @@ def test_draw_a_lasagne_module(dot, lasagne, tmp_path):
 def test_zoo_networks_show_costs_and_draw(dot, tmp_path, capsys):
     """Every network of the zoo, in process (the zoo's networks are LayerSpecs)."""
     zoo = pytest.importorskip("lasagne_params.zoo")
-    from lasagne_params.cli import _zoo_entries, main
+    from lasagne_params.cli import main
+    from lasagne_params.targets import _zoo_entries
     for name in sorted(_zoo_entries(zoo)):
         assert main(["show", "--zoo", name, "--columns", "params,macs,memory,rf"]) == 0, name
         assert "Estimated Total Size:" in capsys.readouterr().out

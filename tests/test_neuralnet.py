@@ -149,7 +149,7 @@ class RecordingTrainer:
         self.train_history_ = []
         RecordingTrainer.made.append(self)
 
-    def fit(self, X, y):
+    def fit(self, X, y, epochs=None):
         self.calls.append(("fit", X, y))
         self.train_history_.append({"epoch": 1})
         return self
@@ -171,8 +171,12 @@ def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
     assert trainer.kwargs["update"] is lasagne.updates.nesterov_momentum   # nolearn's default
     assert trainer.kwargs["update_params"] == {}
     assert (trainer.kwargs["max_epochs"], trainer.kwargs["batch_size"],
-            trainer.kwargs["train_split"], trainer.kwargs["verbose"]) == (100, 128, 0.2, 1)
-    assert trainer.kwargs["objective"] is None and trainer.kwargs["regression"] is False
+            trainer.kwargs["verbose"]) == (100, 128, 1)
+    assert trainer.kwargs["iterate_train"] is net.batch_iterator_train      # BatchIterator(128)
+    assert net.train_split.eval_size == 0.2                                 # TrainSplit(0.2)
+    assert trainer.kwargs["owner"] is net and trainer.kwargs["regression"] is False
+    import theano.tensor as T
+    assert trainer.kwargs["target_type"] is T.ivector
     assert net.predict("Z") == "labels" and net.train_history_ == [{"epoch": 1}]
     assert trainer.calls == [("fit", "X", "y"), ("predict", "Z")]
     assert capsys.readouterr().out == QUESTION_INFO           # printed by initialize()
@@ -190,7 +194,8 @@ def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
     trainer = net.trainer()
     assert trainer.kwargs["update"] is momentum
     assert trainer.kwargs["update_params"] == {"learning_rate": 0.01, "momentum": 0.9}
-    assert trainer.kwargs["objective"] is lasagne.objectives.squared_error
+    assert net._get_params_for("objective") == {
+        "loss_function": "squared_error"}          # objective_loss_function, as nolearn reads it
     assert trainer.kwargs["batch_size"] == 64 and trainer.kwargs["regression"] is True
 
 

@@ -24,7 +24,7 @@ RULES = {
     "core": ({"core"}, set()),
     "describe": ({"core", "describe"}, {"yaml"}),
     "render": ({"core", "render"}, {"graphviz"}),
-    "backend": ({"core", "describe", "render", "backend"}, HEAVY),
+    "backend": ({"core", "describe", "render", "backend"}, HEAVY | {"matplotlib"}),
 }
 
 

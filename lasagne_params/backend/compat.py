@@ -60,10 +60,15 @@ what                              bridge
                                   this Python has no such top-level header
                                   (3.11 moved it), so Theano takes its
                                   pure-Python scan instead of failing to build.
+``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
+                                  last on ``sys.meta_path``) when no real
+                                  nolearn is importable: nolearn 0.6's API, see
+                                  :mod:`lasagne_params.backend.nolearn_modules`.
 ================================  ============================================
 
 The same bridges serve Lasagne's master branch (0.2.dev1): Lasagne 0.1 never
-uses the last two names, master never uses ``downsample``; each is installed
+uses ``theano.Variable`` or ``theano.gof.graph.inputs``, master never uses
+``downsample``; each is installed
 because Theano lacks the name, whichever Lasagne is there.  See
 docs/compatibility.md.
 
@@ -81,6 +86,8 @@ import sys
 import types
 from dataclasses import dataclass, field
 from typing import List
+
+from .nolearn_modules import install_nolearn
 
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
            "user_configured_blas", "prefer_floatx"]
@@ -417,6 +424,7 @@ def install_compat():
     _bridge_pkg_resources(report)
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
+    install_nolearn(report)
     return report
 
 

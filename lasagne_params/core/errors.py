@@ -35,6 +35,8 @@ LimitError                 an input or a build is beyond a documented limit
 DatasetError               a data file is missing, unreadable or malformed
 TrainingError              training data or saved parameters do not fit the
                            network
+Interrupted                the user stopped the tool (Ctrl-C) while it ran
+                           their code; the command line exits with 130
 =========================  ==================================================
 
 :func:`did_you_mean` is the one "did you mean" helper: it suggests only
@@ -47,7 +49,7 @@ from .text import clipped, shown
 
 __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
            "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
-           "DatasetError", "TrainingError",
+           "DatasetError", "TrainingError", "Interrupted",
            "did_you_mean", "close_matches", "edit_distance"]
 
 
@@ -225,3 +227,7 @@ class DatasetError(LasagneParamsError):
 
 class TrainingError(LasagneParamsError):
     """Training data or saved parameters that do not fit the network."""
+
+
+class Interrupted(LasagneParamsError):
+    """The user stopped the tool (Ctrl-C) while it ran their code; ``file`` names the code."""

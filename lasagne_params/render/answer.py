@@ -2,7 +2,7 @@
 from ..core.text import clipped, shape_text, shown, thousands
 from .table import LONGEST_CELL, simple_table
 
-__all__ = ["render_answer", "size_cell", "params_cell", "equation", "equation_column",
+__all__ = ["render_answer", "answer_table", "size_cell", "params_cell", "equation", "equation_column",
            "total_line", "footnotes"]
 
 
@@ -68,13 +68,8 @@ def footnotes(report):
     return lines
 
 
-def render_answer(report, derivations="all", total=True):
-    """The answer's table for ``report``, then (``total=True``) its total line.
-
-    A ``trainable`` column appears when some layer has parameters that are
-    not trainable (e.g. an LSTM's initial states without ``learn_init``);
-    shared arrays and notes follow the total.
-    """
+def answer_table(report, derivations="all"):
+    """(headers, rows, align, gaps) of the answer's table (the text and HTML forms share it)."""
     params = equation_column((r.param_formula, r.params) for r in report.layers)
     rows = [[str(r.index), r.name, size_cell(r, derivations), cell]
             for r, cell in zip(report.layers, params)]
@@ -86,6 +81,17 @@ def render_answer(report, derivations="all", total=True):
             row.append(thousands(layer.trainable_params))
         align.append("r")
         gaps.append("  ")
+    return headers, rows, align, gaps
+
+
+def render_answer(report, derivations="all", total=True):
+    """The answer's table for ``report``, then (``total=True``) its total line.
+
+    A ``trainable`` column appears when some layer has parameters that are
+    not trainable (e.g. an LSTM's initial states without ``learn_init``);
+    shared arrays and notes follow the total.
+    """
+    headers, rows, align, gaps = answer_table(report, derivations)
     lines = simple_table(headers, rows, align=align, gaps=gaps)
     if total:
         lines += ["", "total: " + total_line(report)]

@@ -2,7 +2,7 @@
 from ..core.text import digits, shape_text, shown, thousands
 from .table import simple_table
 
-__all__ = ["render_comparison", "render_changes", "mismatch_line", "change_line"]
+__all__ = ["render_comparison", "comparison_table", "render_changes", "mismatch_line", "change_line"]
 
 
 def mismatch_line(mismatch):
@@ -38,9 +38,10 @@ def _cell(row, getter):
     return getter(row) if row is not None else "-"
 
 
-def render_comparison(comparison):
-    """The table, then "all N layers agree" or each mismatch and each layer not derived.
+def comparison_table(comparison):
+    """(headers, rows, align, verdict) of a Comparison (the text and HTML forms share it).
 
+    Each row's last cell is its check: ``ok``, ``MISMATCH`` or ``not derived``.
     Trainable counts get their own columns when some layer's differ from its
     parameter count.
     """
@@ -79,8 +80,7 @@ def render_comparison(comparison):
     if trainable:
         headers += ["derived trainable", "Lasagne trainable"]
     headers.append("check")
-    lines = simple_table(headers, rows,
-                         align=["r", "l", "l"] + ["r"] * (len(headers) - 4) + ["l"])
+    align = ["r", "l", "l"] + ["r"] * (len(headers) - 4) + ["l"]
     n_layers = len(reported.layers)
     if comparison.ok:
         verdict = "all %d layers agree" % n_layers
@@ -99,6 +99,13 @@ def render_comparison(comparison):
         verdict += "\n%d figure(s) where Lasagne is known to be wrong:\n" % len(
             comparison.lasagne_wrong) + "\n".join(
             "  %s: %s" % (mismatch_line(m), m.note) for m in comparison.lasagne_wrong)
+    return headers, rows, align, verdict
+
+
+def render_comparison(comparison):
+    """The table, then "all N layers agree" or each mismatch and each layer not derived."""
+    headers, rows, align, verdict = comparison_table(comparison)
+    lines = simple_table(headers, rows, align=align)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 
 

@@ -30,7 +30,8 @@ from ..core.text import clipped, shown, thousands
 from .answer import equation, size_cell, total_line
 from .columns import receptive_field_text
 
-__all__ = ["FORMATS", "draw", "run_dot", "file_format", "layer_lines", "graph", "graph_label"]
+__all__ = ["FORMATS", "draw", "run_dot", "file_format", "layer_lines", "graph", "graph_label",
+           "picture", "Picture"]
 
 # File formats draw() writes, chosen by the path's extension.
 FORMATS = ("svg", "png", "pdf")
@@ -170,8 +171,7 @@ def draw(result, path, fmt=None, protect=()):
     """
     path = os.fspath(path)
     fmt = file_format(path, fmt)
-    source = graph(result).source
-    write_atomic(path, run_dot(source, fmt), protect=protect)
+    write_atomic(path, run_dot(graph(result).source, fmt), protect=protect)
     return path
 
 
@@ -199,3 +199,27 @@ def run_dot(source, fmt):
         raise DrawError("Graphviz's dot failed (%s)%s" % (
             status, ": " + _fit(said[0], 200) if said else ""), field="draw")
     return done.stdout
+
+
+class Picture:
+    """A drawn network as SVG text: Jupyter shows it, :meth:`save` writes it.
+
+    ``svg`` is the text; ``result`` the Report (or CostReport) drawn, so the
+    same picture can be written in another format.
+    """
+
+    def __init__(self, svg, result):
+        self.svg = svg
+        self.result = result
+
+    def _repr_svg_(self):
+        return self.svg
+
+    def save(self, path, fmt=None):
+        """Write the picture to ``path`` (.svg, .png or .pdf); return ``path``."""
+        return draw(self.result, path, fmt)
+
+
+def picture(result):
+    """A :class:`Picture` of a Report or CostReport (Graphviz's SVG, in memory)."""
+    return Picture(run_dot(graph(result).source, "svg").decode("utf-8"), result)

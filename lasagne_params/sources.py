@@ -1,0 +1,230 @@
+"""Users' Python files as code: Python 3 as it is, Python 2 translated in memory.
+
+Historical Lasagne code is sometimes Python 2: ``print "..."``, backticks,
+``except E, e``, ``0777``, tabs mixed with spaces as Python 2 allowed.  When
+a file does not compile as Python 3, :func:`compile_file` indents it as
+Python 2 did (a tab reaches the next multiple of 8 columns), translates it
+with the standard library's ``lib2to3`` (all its fixers), compiles the
+result and says so in one line on stderr.  Nothing is written: not the file,
+not a ``.pyc``.  If the translation does not compile either, the original
+SyntaxError is raised.
+
+:func:`tolerant_imports` does the same for the modules a script imports
+from its own folder (its siblings), for as long as the ``with`` block runs.
+
+A Jupyter notebook (``.ipynb``, a tutorial's usual form) is read as its
+code cells, IPython's magics left out (:func:`notebook_source`).
+
+Standard library only.  ``lib2to3`` is deprecated (and gone from Python
+3.13): its warning is silenced here, for the import alone; where it is
+missing, Python 2 files get the original SyntaxError with a note.
+"""
+import contextlib
+import importlib.machinery
+import importlib.util
+import os
+import re
+import sys
+import warnings
+
+__all__ = ["compile_file", "compile_cells", "compile_source", "translate_python2",
+           "tolerant_imports", "notebook_cells", "notebook_source"]
+
+_INDENT = re.compile(r"[ \t]+")
+
+
+def _python2_indentation(text):
+    """Leading tabs expanded to the next multiple of 8 columns, as Python 2 read them."""
+    lines = text.splitlines(keepends=True)
+    return "".join(_INDENT.sub(lambda m: m.group(0).expandtabs(8), line, count=1)
+                   if line[:1] in " \t" else line for line in lines)
+
+
+def translate_python2(text, path="<source>"):
+    """Python 2 source -> Python 3 source (``lib2to3``, every fixer), in memory.
+
+    Raises
+    ------
+    ImportError
+        When ``lib2to3`` is not available (Python 3.13 and later).
+    SyntaxError
+        When ``lib2to3`` cannot parse the text either.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from lib2to3 import pgen2, refactor
+    tool = refactor.RefactoringTool(refactor.get_fixers_from_package("lib2to3.fixes"))
+    text = _python2_indentation(text)
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        return str(tool.refactor_string(text, path))
+    except pgen2.parse.ParseError as exc:
+        raise SyntaxError("not Python 2 either: %s" % exc) from None
+    except pgen2.tokenize.TokenError as exc:
+        raise SyntaxError("not Python 2 either: %s" % (exc.args[0],)) from None
+
+
+def compile_source(text, path, note=None):
+    """Compile ``text`` (read from ``path``); Python 2 source is translated first.
+
+    ``note(message)`` is called once when the file is translated (default:
+    the message on stderr).  Returns the code object.
+    """
+    try:
+        return compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as original:
+        try:
+            translated = translate_python2(text, path)
+            code = compile(translated, path, "exec", dont_inherit=True)
+        except ImportError:
+            original.msg += " (this may be Python 2, and lib2to3 is not available here)"
+            raise original from None
+        except (SyntaxError, ValueError):
+            raise original from None
+    message = ("lasagne-params: note: %s is Python 2; translated to Python 3 in memory "
+               "(lib2to3), nothing written" % path)
+    if note is None:
+        print(message, file=sys.stderr)
+    else:
+        note(message)
+    return code
+
+
+def notebook_cells(data, path):
+    """A Jupyter notebook's code cells as Python sources, IPython's magics left out.
+
+    A line magic or shell escape (``%pylab inline``, ``!ls``) becomes
+    ``pass``; a cell magic (``%%time``) comments its whole cell out.  Each
+    source starts with as many blank lines as the cells before it take, so
+    line numbers are those of the cells joined (:func:`notebook_source`).
+    """
+    import json
+    try:
+        cells = json.loads(data)["cells"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SyntaxError("not a Jupyter notebook (%s)" % exc) from None
+    sources, line = [], 0
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        lines = source.splitlines()
+        if lines and lines[0].lstrip().startswith("%%"):
+            lines = ["# " + text for text in lines]
+        lines = [text[:len(text) - len(text.lstrip())] + "pass  # " + text.lstrip()
+                 if text.lstrip().startswith(("%", "!")) else text for text in lines]
+        sources.append("\n" * line + "\n".join(lines) + "\n")
+        line += len(lines) + 1
+    return sources
+
+
+def notebook_source(data, path):
+    """A Jupyter notebook's code cells joined into one Python source (see :func:`notebook_cells`)."""
+    return "\n".join(cell.lstrip("\n") for cell in notebook_cells(data, path))
+
+
+def compile_cells(path, note=None):
+    """The code objects of a file: one per code cell of a notebook, else one."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if not path.lower().endswith(".ipynb"):
+        return [compile_source(importlib.util.decode_source(data), path, note)]
+    said = []
+
+    def once(message):
+        if not said:
+            said.append(message)
+            (note or (lambda text: print(text, file=sys.stderr)))(message)
+
+    return [compile_source(cell, path, once) for cell in notebook_cells(data, path)]
+
+
+def compile_file(path, note=None):
+    """The code object of the Python file ``path`` (see :func:`compile_source`).
+
+    A Jupyter notebook (``.ipynb``) gives its code cells (:func:`notebook_source`).
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if path.lower().endswith(".ipynb"):
+        return compile_source(notebook_source(data, path), path, note)
+    return compile_source(importlib.util.decode_source(data), path, note)
+
+
+class _TolerantLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that translates Python 2 modules and writes no bytecode for them."""
+
+    _translated = False
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        text = importlib.util.decode_source(data)
+        try:
+            return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
+        except SyntaxError:
+            self._translated = True
+            return compile_source(text, path)
+
+    def set_data(self, path, data, *, _mode=0o666):
+        if not self._translated:
+            super().set_data(path, data, _mode=_mode)
+
+
+class _SiblingFinder:
+    """Finds modules under ``folder`` as the path finder does, with :class:`_TolerantLoader`.
+
+    Any other module is left to the finders after it.
+    """
+
+    def __init__(self, folder):
+        self.folder = os.path.realpath(folder)
+
+    def find_spec(self, name, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) \
+                or not os.path.realpath(spec.origin).startswith(self.folder + os.sep):
+            return None                       # not a sibling: the usual finders decide
+        spec.loader = _TolerantLoader(spec.name, spec.origin)
+        return spec
+
+
+#: Python 2's names for standard modules Python 3 renamed (what 2to3's fix_imports
+#: rewrites), served while user code runs: a file valid as Python 3 may still
+#: ``import cPickle as pickle``.
+PYTHON2_MODULES = {"cPickle": "pickle", "ConfigParser": "configparser", "Queue": "queue",
+                   "__builtin__": "builtins", "copy_reg": "copyreg", "urlparse": "urllib.parse",
+                   "cStringIO": None, "StringIO": None}
+
+
+def _python2_module(name):
+    import importlib
+    import types
+    target = PYTHON2_MODULES[name]
+    if target is not None:
+        return importlib.import_module(target)
+    import io
+    module = types.ModuleType(name, "lasagne_params: Python 2's %s over io.StringIO" % name)
+    module.StringIO = io.StringIO
+    return module
+
+
+@contextlib.contextmanager
+def tolerant_imports(folder):
+    """While the block runs, modules imported from under ``folder`` may be Python 2.
+
+    Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
+    are importable meanwhile too; both are gone again afterwards.
+    """
+    finder = _SiblingFinder(folder)
+    sys.meta_path.insert(0, finder)
+    added = [name for name in PYTHON2_MODULES if name not in sys.modules]
+    for name in added:
+        sys.modules[name] = _python2_module(name)
+    try:
+        yield finder
+    finally:
+        for name in added:
+            sys.modules.pop(name, None)
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)

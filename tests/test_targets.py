@@ -1,0 +1,172 @@
+"""Every way old code names a network: FILE.py:NAME (function or variable), FILE.py, dicts, pairs.
+
+The scripts are tests/data/legacy's (historical-style, typed for these
+tests); the totals are the ones nolearn printed for the same networks.
+"""
+import json
+import os
+import sys
+
+import pytest
+
+from helpers import LEGACY, run_cli
+
+TUTORIAL = os.path.join(LEGACY, "cnn_tutorial_nets.py")
+RECIPES = os.path.join(LEGACY, "recipes_style.py")
+
+
+# nolearn's "# Neural Network with N learnable parameters" for the CNN tutorial's nets.
+@pytest.mark.parametrize("name, total", [
+    ("net0", (5 * 5 * 1 + 1) * 96 + 4 * (3 * 3 * 96 + 1) * 96 + (3 * 3 * 96 + 1) * 128
+     + 2 * (3 * 3 * 128 + 1) * 128 + (128 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 10),
+    ("net1", (3 * 3 + 1) * 32 + (3 * 3 * 32 + 1) * 64 + (3 * 3 * 64 + 1) * 64
+     + (3 * 3 * 64 + 1) * 96 + (96 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 10),
+    ("net2", (3 * 3 + 1) * 32 + 4 * (3 * 3 * 32 + 1) * 32 + (3 * 3 * 32 + 1) * 64
+     + 4 * (3 * 3 * 64 + 1) * 64 + (64 * 4 * 4 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 10),
+    ("net3", (3 * 3 + 1) * 32 + 3 * (3 * 3 * 32 + 1) * 32 + (3 * 3 * 32 + 1) * 64
+     + 3 * (3 * 3 * 64 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 10),
+    ("net4", (3 * 3 + 1) * 32 + 6 * (3 * 3 * 32 + 1) * 32 + (3 * 3 * 32 + 1) * 64
+     + 2 * (3 * 3 * 64 + 1) * 64 + (64 * 7 * 7 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * 10),
+])
+def test_cnn_tutorial_nets_check_with_nolearns_totals(capsys, lasagne, name, total):
+    assert total == {"net0": 753610, "net1": 122154, "net2": 273930, "net3": 166314,
+                     "net4": 353738}[name]              # what nolearn printed
+    out = run_cli(capsys, "show", TUTORIAL + ":" + name, "--check", "--format", "nolearn")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("# Neural Network with %d learnable parameters\n" % total)
+    assert "layers agree" in out.stdout
+
+
+def test_kfkd_net_checks_with_its_published_total(capsys, lasagne):
+    out = run_cli(capsys, "show", os.path.join(LEGACY, "kfkd_net.py") + ":net", "--check")
+    assert out.returncode == 0, out.stderr
+    total = ((3 * 3 * 1 + 1) * 32 + (2 * 2 * 32 + 1) * 64 + (2 * 2 * 64 + 1) * 128
+             + (128 * 11 * 11 + 1) * 1000 + (1000 + 1) * 1000 + (1000 + 1) * 30)
+    assert "= %s\n" % format(total, ",").replace(",", "'") in out.stdout
+    assert total == 16561502
+    assert "all 14 layers agree" in out.stdout
+
+
+def test_module_alone_shows_every_network_it_defines(capsys, lasagne):
+    out = run_cli(capsys, "show", TUTORIAL, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    listed = json.loads(out.stdout)
+    assert [item["network"] for item in listed] == [
+        "cnn_tutorial_nets.py:net%d" % i for i in range(5)]
+    assert [item["trainable_params"] for item in listed] == [
+        753610, 122154, 273930, 166314, 353738]
+    text = run_cli(capsys, "show", RECIPES, "--check")
+    assert text.returncode == 0, text.stderr
+    assert "all 3 layers agree" in text.stdout          # l_in -> l_hidden -> l_out only
+    assert "(10+1)*7" in text.stdout and "(7+1)*3" in text.stdout
+
+
+def test_dict_of_layers_and_input_output_pair(capsys, lasagne):
+    out = run_cli(capsys, "show", RECIPES + ":build_model", "--check", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["ok"] and [r["kind"] for r in data["derived"]["layers"]][-1] == \
+        "NonlinearityLayer"                               # net['prob'] is the output
+    assert data["derived"]["total_params"] == (3 * 3 * 3 + 1) * 16 + (16 * 16 * 16 + 1) * 64 \
+        + (64 + 1) * 10
+    pair = run_cli(capsys, "show", RECIPES + ":build_pair", "--format", "json")
+    assert json.loads(pair.stdout)["total_params"] == (20 + 1) * 30 + (30 + 1) * 5
+
+
+def test_several_outputs_and_output_layer(capsys, lasagne, tmp_path):
+    both = run_cli(capsys, "show", RECIPES + ":build_two_heads", "--format", "json")
+    assert both.returncode == 0, both.stderr
+    left, right = json.loads(both.stdout)
+    assert left["network"].endswith("build_two_heads[left]")
+    assert left["total_params"] == (8 + 1) * 6 + (6 + 1) * 2
+    assert right["total_params"] == (8 + 1) * 6 + (6 + 8 + 1) * 3
+    one = run_cli(capsys, "show", RECIPES + ":build_two_heads", "--output-layer", "right", "--format",
+              "json")
+    assert json.loads(one.stdout)["total_params"] == (8 + 1) * 6 + (6 + 8 + 1) * 3
+    inner = run_cli(capsys, "show", RECIPES + ":build_model", "--output-layer", "fc2", "--format", "json")
+    assert json.loads(inner.stdout)["total_params"] == (3 * 3 * 3 + 1) * 16 \
+        + (16 * 16 * 16 + 1) * 64                          # a dict key names the output
+    snap = run_cli(capsys, "snapshot", RECIPES + ":build_two_heads", "-o", str(tmp_path / "s.json"))
+    assert snap.returncode == 2 and not (tmp_path / "s.json").exists()
+    assert "gives 2 networks" in snap.stderr and "--output-layer NAME" in snap.stderr
+    typo = run_cli(capsys, "show", RECIPES + ":build_two_heads", "--output-layer", "lefft")
+    assert typo.returncode == 2 and "did you mean left?" in typo.stderr
+
+
+@pytest.mark.parametrize("target, message", [
+    (RECIPES + ":build_mlp", "build_mlp() needs argument input_var; name a function without "
+                             "required arguments, or a variable holding the network"),
+    (RECIPES + ":DenseLayer", "DenseLayer is a class"),
+    (RECIPES + ":buld_model", "has no function or variable 'buld_model'; did you mean "
+                              "build_model?"),
+    (os.path.join(LEGACY, "module_exits.py"), "importing it ran sys.exit(0): no network "
+                                              "was read"),
+    (os.path.join(LEGACY, "noisy_module.py"), "defines no network when imported"),
+])
+def test_bad_targets_are_one_line_exit_2(capsys, lasagne, target, message):
+    out = run_cli(capsys, "show", target)
+    assert out.returncode == 2
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith("lasagne-params: error: ") and message in last, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_exiting_module_never_passes_a_check_nor_writes_a_snapshot(capsys, lasagne,
+                                                                    tmp_path):
+    exits = os.path.join(LEGACY, "module_exits.py")
+    snap = tmp_path / "snap.json"
+    assert run_cli(capsys, "snapshot", RECIPES + ":build_pair", "-o", str(snap)).returncode == 0
+    before = snap.read_text()
+    for args in (["check", exits + ":network", "--against", str(snap)],
+                 ["snapshot", exits + ":network", "-o", str(snap)],
+                 ["show", RECIPES + ":build_pair", "--kinds", exits]):
+        out = run_cli(capsys, *args)
+        assert out.returncode == 2, (args, out.stdout)
+        assert out.stdout == ""
+        assert out.stderr.strip().splitlines() == [
+            "lasagne-params: error: %s: importing it ran sys.exit(0): no network was read"
+            % exits]
+    assert snap.read_text() == before
+
+
+def test_interrupted_module_exits_130(capsys, lasagne):
+    target = os.path.join(LEGACY, "module_interrupts.py")
+    out = run_cli(capsys, "show", target)
+    assert out.returncode == 130
+    assert out.stderr == "lasagne-params: %s: interrupted (Ctrl-C) while importing it\n" \
+        % target
+
+
+def test_module_prints_go_to_stderr_and_json_stays_clean(capsys, lasagne):
+    out = run_cli(capsys, "show", os.path.join(LEGACY, "noisy_module.py") + ":build", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (3 + 1) * 2
+    assert out.stderr.splitlines()[-2:] == ["loading the noisy module", "building"]
+
+
+def test_python2_module_and_its_python2_sibling(capsys, lasagne, monkeypatch):
+    monkeypatch.delitem(sys.modules, "py2_helper", raising=False)     # imported afresh
+    out = run_cli(capsys, "show", os.path.join(LEGACY, "py2_builder.py") + ":network", "--check",
+              "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["ok"] and data["derived"]["total_params"] == (5 + 1) * 8 + (8 + 1) * 3
+    notes = [line for line in out.stderr.splitlines() if "is Python 2" in line]
+    assert [n.rsplit(os.sep, 1)[-1] for n in notes] == [
+        "py2_builder.py is Python 2; translated to Python 3 in memory (lib2to3), nothing "
+        "written",
+        "py2_helper.py is Python 2; translated to Python 3 in memory (lib2to3), nothing "
+        "written"]
+    assert "built %d" % ((5 + 1) * 8 + (8 + 1) * 3) in out.stderr     # its prints: stderr
+    assert not os.path.exists(os.path.join(LEGACY, "__pycache__", "py2_helper.cpython-311.pyc"))
+
+
+def test_module_sees_its_folder_and_argv(capsys, lasagne, tmp_path):
+    (tmp_path / "sibling.py").write_text("UNITS = 4\n")
+    (tmp_path / "model.py").write_text(
+        "import sys\nimport sibling\nfrom lasagne import layers\n"
+        "assert sys.argv == [__file__], sys.argv\n"
+        "net = layers.DenseLayer(layers.InputLayer((None, 2)), sibling.UNITS)\n")
+    out = run_cli(capsys, "show", str(tmp_path / "model.py") + ":net", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (2 + 1) * 4
