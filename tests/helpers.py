@@ -220,7 +220,7 @@ def forward_shapes(outputs, batch=2):
     return [a.shape for a in f(*data)]
 
 
-def run_cli(*args, env=None, timeout=120, **options):
+def cli_process(*args, env=None, timeout=120, **options):
     """The command line in a subprocess, bytes out (for tests of odd environments)."""
     assert SCRIPT, "the lasagne-params console script is not installed next to python"
     full_env = dict(os.environ, **(env or {}))

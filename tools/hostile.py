@@ -450,7 +450,10 @@ def run_case(name, files, argv, checks, verbose=False):
     try:
         for fname, content in files.items():
             if callable(content):
-                content(folder)
+                try:
+                    content(folder)
+                except (OSError, subprocess.CalledProcessError) as exc:
+                    return "NOT handled: setup failed", str(exc)[:200]
                 continue
             with open(os.path.join(folder, fname), "wb") as handle:
                 handle.write(content.encode("utf-8", "surrogatepass")
