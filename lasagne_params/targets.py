@@ -191,6 +191,20 @@ def _output_name(key, layer, index):
     return key if key is not None else (layer.name or "output %d" % index)
 
 
+def _name_by_keys(items):
+    """Call each unnamed layer of a dict by its key, as the builder's author did.
+
+    Lasagne's Recipes builders keep their layers in ``net['conv1_1']`` and name none of
+    them; their rows then read ``conv1_1`` rather than ``conv2ddnn_1``.  A layer already
+    named keeps its name; a layer under several keys takes the first.
+    """
+    named = set()
+    for key, layer in items:
+        if key is not None and not layer.name and id(layer) not in named:
+            layer.name = key
+            named.add(id(layer))
+
+
 def networks_of(value, label):
     """The networks a value gives, as Targets (none for a value that is no network)."""
     from .backend.neuralnet import NeuralNet
@@ -201,6 +215,7 @@ def networks_of(value, label):
     items = _layer_items(value)
     if items is None:
         return []
+    _name_by_keys(items)
     outputs = _outputs(items)
     keys = {key: layer for key, layer in items if key is not None}
     if len(outputs) == 1:

@@ -67,6 +67,9 @@ def test_dict_of_layers_and_input_output_pair(capsys, lasagne):
     data = json.loads(out.stdout)
     assert data["ok"] and [r["kind"] for r in data["derived"]["layers"]][-1] == \
         "NonlinearityLayer"                               # net['prob'] is the output
+    # the builder named no layer: the rows take the dict's keys, as its author called them
+    assert [r["name"] for r in data["derived"]["layers"]] == [
+        "input", "conv1", "pool1", "fc2", "fc3", "prob"]
     assert data["derived"]["total_params"] == (3 * 3 * 3 + 1) * 16 + (16 * 16 * 16 + 1) * 64 \
         + (64 + 1) * 10
     pair = run_cli(capsys, "show", RECIPES + ":build_pair", "--format", "json")
