@@ -158,6 +158,9 @@ def build(network):
             outputs = output_layers(specs, build_layers(specs))
         except LasagneParamsError as exc:
             raise exc.located(file=file) from None
+        except RecursionError:
+            raise ArgumentError("sub-networks nested too deeply to build", file=file,
+                                field="network") from None
     return outputs[0] if len(outputs) == 1 else outputs
 
 
@@ -176,12 +179,15 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network, lasagne_version=None):
+def compare(network, lasagne_version=None, max_build_bytes=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; a NeuralNet's own layers are used
     (built first if it has none yet); any other description is first built
-    with :func:`build` (its rows paired with Lasagne's by name).
+    with :func:`build` (its rows paired with Lasagne's by name).  Nothing is
+    built whose parameter arrays would not fit in ``max_build_bytes``
+    (default 4 GiB, see :mod:`lasagne_params.backend.memory`): a LimitError
+    is raised before Theano allocates anything.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -198,6 +204,8 @@ def compare(network, lasagne_version=None):
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
         derived = derive(network, lasagne_version)
+        if getattr(network, "_output_layers", None) is None:     # not built yet
+            _check_build(derived, max_build_bytes)
         reported = from_lasagne(network.output_layers())
         return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
     if hasattr(network, "initialize_layers"):
@@ -206,14 +214,22 @@ def compare(network, lasagne_version=None):
         specs, file, version = _describe(network, lasagne_version)   # read once
         derived = _derived(specs, file, version=version)
         network = specs
+    _check_build(derived, max_build_bytes)
     reported = from_lasagne(build(network))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 
-def assert_matches(network):
+def _check_build(report, max_build_bytes):
+    """Refuse a build whose arrays would not fit in ``max_build_bytes`` (one place, so
+    that a build allocating no weights can skip it)."""
+    from .backend.memory import check_build
+    check_build(report, max_build_bytes)
+
+
+def assert_matches(network, max_build_bytes=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
     from .render.compare import mismatch_line
-    result = compare(network)
+    result = compare(network, max_build_bytes=max_build_bytes)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)
@@ -234,6 +250,15 @@ def draw(network, path=None, fmt=None):
     from .render.picture import draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
+    protect = [_source_file(network)]         # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
         network = derive(network)
-    return picture(network) if path is None else draw_picture(network, path, fmt)
+    return picture(network) if path is None else \
+        draw_picture(network, path, fmt, protect=protect)
+
+
+def _source_file(network):
+    """The file ``network`` was read from, if any."""
+    if isinstance(network, (str, os.PathLike)):
+        return os.fspath(network)
+    return getattr(network, "path", None) if hasattr(network, "to_specs") else None
