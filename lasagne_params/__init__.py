@@ -24,7 +24,8 @@ from .api import assert_matches, build, compare, derive, derive_costs, draw, fro
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
 from .core.errors import (ArgumentError, DatasetError, DrawError, LasagneParamsError,
-                          LayerRuleError, OutputError, SpecError, TargetError, TrainingError,
+                          LayerRuleError, LimitError, OutputError, SpecError, TargetError,
+                          TrainingError,
                           UnsupportedLayerError)
 from .core.layers.base import Cost, CostCtx, Ctx, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
@@ -66,6 +67,7 @@ __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",
            "RuntimeCheck", "RuntimeMismatch", "CostReport", "LayerCost", "OpTerm",
            "LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
-           "ArgumentError", "TargetError", "DrawError", "OutputError", "DatasetError",
+           "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
+           "DatasetError",
            "TrainingError",
            "__version__"]

@@ -11,6 +11,7 @@ from .core.compare import compare_reports, in_order
 from .core.cost_records import CostReport
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
+from .core.files import byte_limit
 from .core.records import LayerSpec, Report
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
@@ -169,6 +170,9 @@ def _built(specs, file, shape_only=False):
         return output_layers(specs, (build_shape_only if shape_only else build_layers)(specs))
     except LasagneParamsError as exc:
         raise exc.located(file=file) from None
+    except RecursionError:
+        raise ArgumentError("sub-networks nested too deeply to build", file=file,
+                            field="network") from None
 
 
 def from_lasagne(output_layer):
@@ -186,7 +190,7 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network, lasagne_version=None):
+def compare(network, lasagne_version=None, max_build_bytes=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; a NeuralNet's own layers are used
@@ -194,7 +198,11 @@ def compare(network, lasagne_version=None):
     network is built by Lasagne's own classes with parameter arrays that
     have their shapes but no memory (read-only zeros: Lasagne decides every
     shape, the weights are never allocated; see docs/performance.md).  Rows
-    are paired with Lasagne's by name.
+    are paired with Lasagne's by name.  A build with real arrays (a
+    NeuralNet building its layers) is refused when they would not fit in
+    ``max_build_bytes`` (default 4 GiB, see
+    :mod:`lasagne_params.backend.memory`): a LimitError is raised before
+    Theano allocates anything; the shape-only build needs no such limit.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -202,6 +210,7 @@ def compare(network, lasagne_version=None):
     derived" with the reason, and the layers after it are derived from
     Lasagne's output shape for it.
     """
+    byte_limit(max_build_bytes, None, "max_build_bytes")    # a bad limit fails on any path
     if _is_lasagne(network):
         from .backend.read import report_from_lasagne
         specs, _, version = _describe(network, lasagne_version)
@@ -211,10 +220,13 @@ def compare(network, lasagne_version=None):
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
         derived = derive(network, lasagne_version)
+        if getattr(network, "_output_layers", None) is None:     # not built yet
+            _check_build(derived, max_build_bytes)
         reported = from_lasagne(network.output_layers())
         return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
     if hasattr(network, "initialize_layers"):
         derived = derive(network, lasagne_version)
+        _check_build(derived, max_build_bytes)
         reported = from_lasagne(build(network))
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
@@ -223,10 +235,17 @@ def compare(network, lasagne_version=None):
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 
-def assert_matches(network):
+def _check_build(report, max_build_bytes):
+    """Refuse a build whose arrays would not fit in ``max_build_bytes`` (one place, so
+    that a build allocating no weights can skip it)."""
+    from .backend.memory import check_build
+    check_build(report, max_build_bytes)
+
+
+def assert_matches(network, max_build_bytes=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
     from .render.compare import mismatch_line
-    result = compare(network)
+    result = compare(network, max_build_bytes=max_build_bytes)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)
@@ -247,6 +266,15 @@ def draw(network, path=None, fmt=None):
     from .render.picture import draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
+    protect = [_source_file(network)]         # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
         network = derive(network)
-    return picture(network) if path is None else draw_picture(network, path, fmt)
+    return picture(network) if path is None else \
+        draw_picture(network, path, fmt, protect=protect)
+
+
+def _source_file(network):
+    """The file ``network`` was read from, if any."""
+    if isinstance(network, (str, os.PathLike)):
+        return os.fspath(network)
+    return getattr(network, "path", None) if hasattr(network, "to_specs") else None

@@ -22,15 +22,23 @@ memory and receptive field too: the chosen-columns table, or with
 ``--format json`` the JSON's ``costs`` section.
 
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
-input, reported as one line naming the file, layer and field (``--debug``
-shows the traceback); 130 interrupted (Ctrl-C); ``run``: the script's.
+input, a limit reached or an output that cannot be written, reported as one
+line naming the file, layer and field (``--debug`` shows the traceback);
+130 interrupted (Ctrl-C); 141 when the reader of standard output went away
+(``| head``); ``run``: the script's.
+
+Spec and snapshot files larger than ``--max-input-bytes`` (16 MiB) are
+refused, and so is a ``--check`` whose build would take more than
+``--max-build-bytes`` (4 GiB); files are written atomically and never over
+the command's own input.  See docs/reliability.md.
 """
 import argparse
 import os
 import sys
 
 from .core.cost_records import FLOATX_BYTES
-from .core.errors import ArgumentError, Interrupted, LasagneParamsError
+from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
+from .core.text import json_int, json_text, printable_lines
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
 from .targets import load_kinds, load_network, resolve, resolve_one, zoo_network
@@ -70,6 +78,62 @@ class _Formatter(argparse.HelpFormatter):
                          _terminal_columns() - 2 if width is None else width)
 
 
+def _inputs(args):
+    """The files this command reads (never to be written over)."""
+    from .describe.spec import PARSERS
+    files = list(args.kinds or ()) + [getattr(args, "against", None)]
+    if args.network is not None:
+        path = args.network
+        if os.path.splitext(path)[1].lower() not in PARSERS:
+            path = path.rpartition(":")[0] or path      # module.py:NAME
+        files.append(path)
+    return [f for f in files if f]
+
+
+class _ReaderGone(Exception):
+    """The reader of standard output closed it (``| head``)."""
+
+
+class _Output:
+    """Standard output for the command's text: escapes control characters, says what
+    fails.  A closed pipe is :class:`_ReaderGone`; any other failure (stdout closed,
+    a full device) an OutputError; text the terminal's encoding cannot show is
+    written with backslash escapes."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        text = printable_lines(text)
+        stream = self._stream()
+        try:
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:
+                encoding = getattr(stream, "encoding", None) or "ascii"
+                stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        except BrokenPipeError:
+            raise _ReaderGone() from None
+        except (OSError, ValueError) as exc:        # ValueError: writing to a closed file
+            raise OutputError("cannot write: %s" % (getattr(exc, "strerror", None) or exc),
+                              file="standard output") from None
+
+    def flush(self):
+        stream = self._stream()
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            raise _ReaderGone() from None
+        except (OSError, ValueError) as exc:
+            raise OutputError("cannot write: %s" % (getattr(exc, "strerror", None) or exc),
+                              file="standard output") from None
+
+    def _stream(self):
+        if self.stream is None:
+            raise OutputError("cannot write: it is closed", file="standard output")
+        return self.stream
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, exit status 2, like every other bad input."""
 
@@ -99,6 +163,22 @@ def _positive_int(text):
     return value
 
 
+_BYTE_UNITS = {"": 1, "k": 1000, "m": 1000 ** 2, "g": 1000 ** 3, "t": 1000 ** 4,
+               "kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3, "tib": 1024 ** 4}
+
+
+def _byte_count(text):
+    """``--max-input-bytes`` and ``--max-build-bytes``: ``1000000``, ``64MiB``, ``8G``."""
+    number = text.strip().lower().rstrip("b")
+    unit = next((u for u in sorted(_BYTE_UNITS, key=len, reverse=True)
+                 if u and number.endswith(u.rstrip("b"))), "")
+    digits = number[:len(number) - len(unit.rstrip("b"))] if unit else number
+    if not digits.isdigit() or len(digits) > 30 or int(digits) < 1:
+        raise argparse.ArgumentTypeError("expected a positive number of bytes such as "
+                                         "64MiB or 8G, got %r" % text)
+    return int(digits) * _BYTE_UNITS[unit]
+
+
 def _lasagne_version(text):
     from .core.versions import canonical
     try:
@@ -112,6 +192,9 @@ def _show_parser(sub, parents):
     show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
     show.add_argument("--check", action="store_true",
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
+    show.add_argument("--max-build-bytes", type=_byte_count, metavar="N", help=(
+        "with --check, refuse to build a network whose arrays would take more than N "
+        "bytes (default 4GiB)"))
     show.add_argument("--explain", action="store_true",
                       help="also explain the derivation in sentences, layer by layer")
     show.add_argument("--columns", type=_columns, metavar="LIST", help=(
@@ -200,6 +283,8 @@ def _parser(argv=None):
     net.add_argument("--kinds", metavar="FILE.py", action="append", help=(
         "a Python file declaring layer kinds of your own with "
         "lasagne_params.register_kind (may be repeated)"))
+    net.add_argument("--max-input-bytes", type=_byte_count, metavar="N", help=(
+        "refuse spec and snapshot files larger than N bytes (default 16MiB)"))
     parser = _Parser(prog="lasagne-params", parents=[common], description=(
         "Each Lasagne layer's output shape and learnable parameters, derived."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -230,7 +315,7 @@ def _show_one(network, args, out):
     from .api import compare, derive, derive_costs
     with_costs = _cost_options(args)
     version = args.lasagne
-    comparison = compare(network, version) if args.check else None   # falsy: disagrees
+    comparison = compare(network, version, args.max_build_bytes) if args.check else None
     costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
                          lasagne_version=version) if with_costs else None
     if costs is not None:
@@ -286,15 +371,15 @@ def _show(args, out):
         status, data = _show_one(target.network, args, out)
         statuses.append(status)
         if data is not None:
-            listed.append(dict(network=target.label, **json.loads(data)))
+            listed.append(dict(network=target.label, **json.loads(data, parse_int=json_int)))
     if args.format == "json":
-        out.write(json.dumps(listed, indent=2) + "\n")
+        out.write(json_text(listed, indent=2) + "\n")
     return max(statuses)
 
 
 def _wrote(path, report):
-    from .core.text import thousands
-    return "wrote %s: %d layers, %s parameters\n" % (path, len(report.layers),
+    from .core.text import shown, thousands
+    return "wrote %s: %s layers, %s parameters\n" % (shown(path), thousands(len(report.layers)),
                                                      thousands(report.total_params))
 
 
@@ -302,19 +387,19 @@ def _snapshot(args, out):
     from .api import derive
     from .describe.snapshot import write_snapshot
     report = derive(resolve_one(args), args.lasagne)
-    write_snapshot(report, args.output)
+    write_snapshot(report, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, report))
     return 0
 
 
 def _draw(args, out):
-    from .api import derive, derive_costs, draw
-    from .render.picture import file_format
+    from .api import derive, derive_costs
+    from .render.picture import draw as draw_picture, file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve_one(args)
     drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
         else derive(network, args.lasagne)
-    draw(drawn, args.output)
+    draw_picture(drawn, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
 
@@ -323,7 +408,7 @@ def _check(args, out):
     from .api import derive
     from .render.compare import render_changes
     from .describe.snapshot import diff_snapshot, read_snapshot
-    recorded = read_snapshot(args.against)
+    recorded = read_snapshot(args.against, args.max_input_bytes)
     changes = diff_snapshot(recorded, derive(resolve_one(args), args.lasagne))
     out.write(render_changes(changes, args.against))
     return 1 if changes else 0
@@ -339,6 +424,27 @@ COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check
             "run": _run}
 
 
+# Library argument names -> the options that set them, for errors naming a limit.
+_OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes"}
+
+
+def _say(line, prefix="lasagne-params: error: "):
+    """One line on stderr, if there is a stderr to write to."""
+    try:
+        print("%s%s" % (prefix, line), file=sys.stderr)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _silence_stdout():
+    """Point file descriptor 1 at /dev/null, so that the interpreter's last flush of
+    output nobody can receive fails no more (nothing when stdout is not a real file)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _parser(argv)
@@ -346,30 +452,49 @@ def main(argv=None):
     if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
                      "or --zoo NAME")
+    debug = getattr(args, "debug", False)
+    out = _Output(sys.stdout)
     try:
-        status = COMMANDS[args.command](args, sys.stdout)
-        sys.stdout.flush()
+        status = COMMANDS[args.command](args, out)
+        out.flush()
         return status
-    except Interrupted as exc:
-        if getattr(args, "debug", False):
-            raise
-        print("lasagne-params: %s" % exc, file=sys.stderr)
-        return 128 + 2
-    except KeyboardInterrupt:
-        if getattr(args, "debug", False):
-            raise
-        print("lasagne-params: interrupted (Ctrl-C)", file=sys.stderr)
-        return 128 + 2
-    except LasagneParamsError as exc:
-        if getattr(args, "debug", False):
-            raise
-        print("lasagne-params: error: %s" % exc, file=sys.stderr)
-        return 2
-    except BrokenPipeError:
+    except _ReaderGone:
         # The reader stopped early (``| head``): no traceback, and the status a
         # program killed by SIGPIPE has; stdout goes nowhere so exit cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 128 + 13
+    except Interrupted as exc:
+        if debug:
+            raise
+        _say(exc, prefix="lasagne-params: ")
+        return 128 + 2
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        _say("interrupted (Ctrl-C)", prefix="lasagne-params: ")
+        return 128 + 2
+    except LasagneParamsError as exc:
+        if debug:
+            raise
+        if exc.field in _OPTIONS:
+            exc = exc.located()
+            exc.field = _OPTIONS[exc.field]
+        _say(exc)
+        if isinstance(exc, OutputError) and exc.file == "standard output":
+            _silence_stdout()
+        return 2
+    except (MemoryError, RecursionError) as exc:
+        if debug:
+            raise
+        _say("%s: the input is too large or too deeply nested for this machine"
+             % type(exc).__name__)
+        return 2
+    except Exception as exc:   # a bug: still one line, the traceback with --debug
+        if debug:
+            raise
+        _say("internal error %s: %s (run with --debug for the traceback, and please "
+             "report it)" % (type(exc).__name__, printable_lines(str(exc)).replace("\n", " ")))
+        return 2
 
 
 if __name__ == "__main__":

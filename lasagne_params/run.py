@@ -30,13 +30,14 @@ exception, whose traceback is printed as Python prints it; 130 after
 Ctrl-C); ``--strict`` makes it 1 when the script succeeded but a network
 disagrees with Lasagne or was not derived.
 """
-import json
 import os
 import sys
 import traceback
 import types
 
-from .core.errors import LasagneParamsError, OutputError, TargetError
+from .core.errors import LasagneParamsError, TargetError
+from .core.files import write_atomic
+from .core.text import json_text
 
 __all__ = ["run_script", "networks_built", "Found"]
 
@@ -154,25 +155,13 @@ def _report_data(found, results):
     return data
 
 
-def _write_report(path, data):
-    text = json.dumps(data, indent=2) + "\n"
+def _write_report(path, data, protect=()):
+    text = json_text(data, indent=2) + "\n"
     if path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise OutputError("cannot write the report: %s" % (exc.strerror or exc),
-                          file=path) from None
+    write_atomic(path, text, protect=protect)        # never half a report, never the script
 
 
 def _execute(code, module, path):
@@ -240,7 +229,7 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
         sys.stderr.write(_report_text(found, results, os.path.basename(path)))
         sys.stderr.flush()
     if report is not None:
-        _write_report(report, _report_data(found, results))
+        _write_report(report, _report_data(found, results), protect=[path])
     if strict and status == 0 and any(c is None or not c.ok for c, _ in results):
         return 1
     return status

@@ -406,7 +406,8 @@ def resolve(args):
             args.lasagne = MASTER          # the zoo's master networks derive for master
     elif os.path.splitext(args.network)[1].lower() in PARSERS:
         from .describe.spec import read_spec_file
-        targets = [Target(args.network, read_spec_file(args.network))]
+        targets = [Target(args.network, read_spec_file(
+            args.network, getattr(args, "max_input_bytes", None)))]
     else:
         targets = load_networks(args.network)
     if output is None:

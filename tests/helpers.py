@@ -246,3 +246,44 @@ RECURRENT_SPECS = [
         "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
         "b_ingate": {"trainable": False}}),
 ]
+
+
+def cli_process(*args, env=None, timeout=120, **options):
+    """The command line in a subprocess, bytes out (for tests of odd environments)."""
+    assert SCRIPT, "the lasagne-params console script is not installed next to python"
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([SCRIPT, *args], env=full_env, timeout=timeout,
+                          capture_output="stdout" not in options, **options)
+
+
+def assert_one_error_line(done, *fragments):
+    """Exit status 2, one ``lasagne-params: error:`` line on stderr holding every fragment."""
+    err = done.stderr.decode("utf-8", "replace") if isinstance(done.stderr, bytes) \
+        else done.stderr
+    assert done.returncode == 2, (done.returncode, err)
+    assert "Traceback" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lasagne-params: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def layer_list(*layers):
+    """A spec file's data in the layer-list form."""
+    return {"layers": list(layers)}
+
+
+def input_layer(shape=(None, 4), name="in"):
+    return {"name": name, "kind": "InputLayer", "shape": list(shape)}
+
+
+def dense_layer(units=2, name="d", **args):
+    return dict({"name": name, "kind": "DenseLayer", "num_units": units}, **args)
+
+
+def write_json(tmp_path, name, data):
+    import json
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return str(path)

@@ -266,8 +266,8 @@ def test_bad_draw_input_is_one_line_exit_2(tmp_path):
 def test_draw_to_a_missing_folder(dot, tmp_path):
     path = str(tmp_path / "no-such-folder" / "net.svg")
     err = one_line_exit_2(cli("draw", NOLEARN_JSON, "-o", path))
-    assert err == ("lasagne-params: error: %s: cannot write the picture: No such file or "
-                   "directory\n" % path)
+    assert err == ("lasagne-params: error: %s: cannot write: No such file or "
+                   "directory; nothing written\n" % path)
 
 
 def test_draw_without_dot(tmp_path):

@@ -113,7 +113,7 @@ def test_unwritable_path_is_a_one_line_error(dot, question_specs, tmp_path):
     path = tmp_path / "no-such-folder" / "net.svg"
     with pytest.raises(OutputError) as info:
         draw(question_specs, path)
-    assert str(info.value) == "%s: cannot write the picture: No such file or directory" % path
+    assert str(info.value) == "%s: cannot write: No such file or directory; nothing written" % path
 
 
 def test_file_format():

@@ -9,6 +9,7 @@ import inspect
 from collections import OrderedDict
 
 from ..core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
+from ..core.layers.base import INITIALIZERS
 from ..core.layers.recurrent import GATE_PARAMS
 from ..core.registry import KINDS
 from ..describe.keywords import LAYER_REFERENCES
@@ -106,6 +107,21 @@ def _resolve(value, key, built, registry, where):
     return variable
 
 
+def _initializer(lasagne, value):
+    """A spec's initializer name (``"GlorotUniform"``) or number (an array of that
+    constant) as a ``lasagne.init`` object; any other value as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        name = value.rsplit(".", 1)[-1]
+        if name in INITIALIZERS:
+            return getattr(lasagne.init, name)()
+        return value            # not an initializer: Lasagne refuses it, in its words
+    if isinstance(value, (int, float)):
+        return lasagne.init.Constant(value)
+    return value
+
+
 def _gates(lasagne, args, gates, resolve):
     """Gate objects for the gates whose arrays the spec sets (flat names or gate dicts).
 
@@ -116,7 +132,8 @@ def _gates(lasagne, args, gates, resolve):
         options = {part: args.pop(pattern % gate) for part, pattern in GATE_PARAMS.items()
                    if pattern % gate in args}
         options.update(args.pop(gate, None) or {})
-        options = {part: resolve(value, gate) for part, value in options.items()}
+        options = {part: _initializer(lasagne, resolve(value, gate))
+                   for part, value in options.items()}
         options = {part: value for part, value in options.items() if value is not _DEFAULT}
         if not options:
             continue
@@ -180,6 +197,8 @@ def _constructor(lasagne, cls, spec, built, scope, where):
         if key in NAMED_FUNCTIONS and isinstance(value, str):
             value = named_function(key, value, **where)
         value = resolve(value, key)
+        if kind is not None and key in kind.arrays:
+            value = _initializer(lasagne, value)
         if value is not _DEFAULT:
             kwargs[key] = value
     if isinstance(kwargs.get("indices"), (list, tuple)):
@@ -238,7 +257,9 @@ def build_layers(specs, classes=None, init=None):
         e.g. ``"lstm.W_in_to_ingate"``, or ``"a.W"``), ``{"trainable":
         False}`` to untag one, ``None`` for ``hid_init``/``cell_init`` given
         as an expression, nested LayerSpec lists for
-        ``input_to_hidden``/``hidden_to_hidden``, LSTM/GRU gate arrays by
+        ``input_to_hidden``/``hidden_to_hidden``, an initializer of
+        ``lasagne.init`` by name (``"GlorotUniform"``) or a number (its
+        ``Constant``) for an array, LSTM/GRU gate arrays by
         attribute name (``W_in_to_ingate``) or as ``{"ingate": {"W_in": ...,
         "b": ...}}``, functions by name (``"rectify"``, ``"maximum"``: see
         ``NAMED_FUNCTIONS``), SliceLayer ``indices`` as a list of slice

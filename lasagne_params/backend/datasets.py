@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.errors import ArgumentError, DatasetError
+from ..core.files import atomic_file
 
 __all__ = [
     "MnistData",
@@ -253,7 +254,7 @@ def write_idx(path, array, *, compress=None) -> None:
     body = np.ascontiguousarray(array, dtype=IDX_TYPES[code][0]).tobytes()
     if compress is None:
         compress = os.fspath(path).endswith(".gz")
-    with open(path, "wb") as f:
+    with atomic_file(path) as f:        # a failed write leaves the old file whole
         if compress:
             with gzip.GzipFile(filename="", mode="wb", fileobj=f,
                                mtime=0) as gz:

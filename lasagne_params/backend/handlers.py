@@ -10,6 +10,7 @@ table of :mod:`lasagne_params.render.training` (no ANSI colours).
 import sys
 from datetime import datetime
 
+from ..core.files import atomic_file
 from ..render.training import epoch_lines
 
 __all__ = ["PrintLayerInfo", "PrintLog", "SaveWeights", "RememberBestWeights",
@@ -79,7 +80,7 @@ class SaveWeights:
             print("Writing %s" % path)
         if self.pickle:
             import pickle
-            with open(path, "wb") as handle:
+            with atomic_file(path) as handle:
                 pickle.dump(nn, handle, -1)
         else:
             nn.save_params_to(path)

@@ -40,6 +40,7 @@ import sys
 from collections import OrderedDict
 
 from ..core.errors import SpecError, TrainingError
+from ..core.files import atomic_file
 from ..core.registry import BUILTIN_NAMES, class_keywords
 from ..describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
 
@@ -622,7 +623,7 @@ class NeuralNet:
         arrays = {"%s:%d" % (name, i): value
                   for name, values in self.get_all_params_values().items()
                   for i, value in enumerate(values)}
-        with open(path, "wb") as handle:
+        with atomic_file(path) as handle:     # a failed write leaves the old file whole
             numpy.savez(handle, **arrays)
 
     def load_params_from(self, source):

@@ -8,10 +8,12 @@ shape beside the derived shape and Lasagne's static ``output_shape``
 import weakref
 
 from ..core.derive import derive_specs
-from ..core.errors import SpecError
+from ..core.errors import ArgumentError, SpecError
 from ..core.runtime_check import compare_runtime
 from .compat import import_lasagne
-from .read import (all_layers, layer_names, network_version, plain, report_from_lasagne,
+from .memory import check_run
+from .read import (all_layers, is_lasagne_layer, layer_names, network_version, plain,
+                   report_from_lasagne,
                    specs_from_lasagne)
 
 __all__ = ["verify_runtime", "runtime_shapes", "layer_outputs_function", "input_layers"]
@@ -78,7 +80,7 @@ def runtime_shapes(output_layer, batch):
     return [tuple(int(d) for d in array.shape) for array in function(batch)]
 
 
-def verify_runtime(output_layer, batch, source=""):
+def verify_runtime(output_layer, batch, source="", max_build_bytes=None):
     """Run a real batch through a Lasagne network and check every layer's shape.
 
     One Theano function returning every layer's output (``deterministic=True``,
@@ -98,6 +100,10 @@ def verify_runtime(output_layer, batch, source=""):
         Its shape must fit the InputLayer's declared shape.
     source : str, optional
         Where the batch came from, shown by the renderer.
+    max_build_bytes : int, optional
+        The most bytes every layer's output for the batch may take (default
+        4 GiB, see :mod:`lasagne_params.backend.memory`); estimated from the
+        derived shapes before Theano runs anything.
 
     Returns
     -------
@@ -110,6 +116,10 @@ def verify_runtime(output_layer, batch, source=""):
     SpecError
         If the network has more than one InputLayer, or the batch's shape does
         not fit the InputLayer's.
+    ArgumentError
+        If ``output_layer`` is not a Lasagne layer.
+    LimitError
+        If the outputs would take more than ``max_build_bytes``.
 
     Examples
     --------
@@ -117,6 +127,17 @@ def verify_runtime(output_layer, batch, source=""):
     >>> check.ok, check.rows[1].runtime                      # doctest: +SKIP
     (True, (8, 32, 24, 24))
     """
+    if not is_lasagne_layer(output_layer):
+        raise ArgumentError("expected a Lasagne layer, got %s" % type(output_layer).__name__,
+                            field="output_layer")
     derived = derive_specs(specs_from_lasagne(output_layer), version=network_version())
+    check_run(derived, _batch_length(batch), max_build_bytes)
     reported = report_from_lasagne(output_layer)
     return compare_runtime(derived, reported, runtime_shapes(output_layer, batch), source)
+
+
+def _batch_length(batch):
+    """The number of examples in ``batch`` (1 for a scalar; checked later against the input)."""
+    import numpy
+    shape = numpy.shape(batch)
+    return int(shape[0]) if shape else 1

@@ -49,6 +49,7 @@ import sys
 import time
 
 from ..core.errors import ArgumentError, TrainingError, did_you_mean
+from ..core.files import atomic_file
 from ..render.training import epoch_lines
 from .compat import import_lasagne
 from .runtime import input_layers
@@ -581,8 +582,9 @@ class Trainer:
         The file is written at ``path`` exactly (numpy adds no suffix).
         """
         import numpy
-        with open(path, "wb") as f:
-            numpy.savez(f, *self.get_params_values())
+        values = self.get_params_values()
+        with atomic_file(path) as f:        # a failed write leaves the old file whole
+            numpy.savez(f, *values)
 
     def load_params_from(self, source):
         """Set every parameter from a ``.npz`` file written by :meth:`save_params_to`,

@@ -8,7 +8,7 @@ example, what a MAC is, torchinfo's memory figures) are stated in
 """
 from . import axis
 from .cost_records import FLOATX_BYTES, CostReport, LayerCost
-from .derive import derive_specs
+from .derive import derive_specs, rule_errors
 from .errors import ArgumentError
 from .layers.base import CostCtx
 from .records import shape_size
@@ -68,7 +68,8 @@ def cost_report(specs, report=None, batch_size=None, floatx="float32"):
     for spec, row in zip(specs, report.layers):
         ctx = CostCtx(spec, [shapes[n] for n in spec.incoming], row,
                       [seen[n] for n in spec.incoming], cost_of=cost_report)
-        cost = kind_of(spec.kind, layer=spec.name).cost(ctx)
+        with rule_errors(spec):
+            cost = kind_of(spec.kind, layer=spec.name).cost(ctx)
         shapes[spec.name], seen[spec.name] = row.output_shape, cost.receptive_field
         dims = row.output_shape[1:]
         elements = None if any(d is None for d in dims) else shape_size(dims)

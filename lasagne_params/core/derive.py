@@ -5,6 +5,7 @@ Each layer's kind (``registry.kind_of``) supplies the rule; the walk feeds
 it the output shapes of the layers before it and checks that an array
 shared between layers has one shape.
 """
+import contextlib
 from dataclasses import replace
 
 from . import versions
@@ -12,18 +13,48 @@ from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .layers.base import Ctx
 from .records import LayerRow, LayerSpec, Report
 from .registry import kind_of
+from .text import DIGIT_LIMIT_MESSAGE
 
-__all__ = ["derive_specs"]
+__all__ = ["derive_specs", "rule_errors", "MAX_NESTING"]
+
+#: Sub-networks (a CustomRecurrentLayer's) nest at most this deep.
+MAX_NESTING = 20
 
 
-def _check_shared(spec, arrays, seen):
-    """A shared array must have the shape every holder needs; remember new arrays."""
+def _check_shared(spec, arrays, seen, key_prefix=""):
+    """A shared array must exist already and have the shape every holder needs;
+    remember new arrays."""
     for array in arrays:
+        if array.key not in seen and array.key != "%s%s.%s" % (key_prefix, spec.name,
+                                                               array.name):
+            layer, _, name = array.key.rpartition(".")
+            raise LayerRuleError("shares %r, but no earlier layer holds such an array "
+                                 "(layer %r has no parameter %r)" % (array.key, layer, name),
+                                 layer=spec.name, kind=spec.kind, field=array.name)
         shape, holder = seen.setdefault(array.key, (array.shape, spec.name))
         if shape != array.shape:
             raise LayerRuleError("shares %r of shape %r (from layer %r), but needs shape %r"
                                  % (array.key, shape, holder, array.shape),
                                  layer=spec.name, kind=spec.kind, field=array.name)
+
+
+@contextlib.contextmanager
+def rule_errors(spec):
+    """Errors of a layer's rule, located at the layer.
+
+    A number too long for Python to write in a formula (``"%d"`` stops at
+    4,300 digits) is refused as a LayerRuleError rather than a traceback.
+    """
+    try:
+        yield
+    except LasagneParamsError as exc:
+        raise exc.located(layer=spec.name, kind=spec.kind) from None
+    except ValueError as exc:
+        if DIGIT_LIMIT_MESSAGE not in str(exc):
+            raise
+        raise LayerRuleError("a number in its derivation has more digits than Python "
+                             "writes (%s)" % str(exc).split(";")[0],
+                             layer=spec.name, kind=spec.kind) from None
 
 
 def _row(index, spec, kind, result):
@@ -83,7 +114,7 @@ def _not_derived(row, index, exc):
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
-                 version=None):
+                 version=None, _depth=0):
     """Derive every layer of ``specs`` (LayerSpecs in topological order).
 
     Parameters
@@ -114,10 +145,13 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         A subclass naming the layer and field, on invalid input.
     """
     seen = {} if _seen is None else _seen      # array key -> (shape, first holder)
+    if _depth > MAX_NESTING:
+        raise SpecError("sub-networks nested more than %d deep" % MAX_NESTING)
     version = versions.target(version)
 
     def subnet(sub_specs, prefix):
-        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen, version=version)
+        return derive_specs(sub_specs, key_prefix=prefix, _seen=seen, version=version,
+                            _depth=_depth + 1)
 
     shapes = {}
     rows = []
@@ -125,13 +159,11 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         inputs = _inputs(spec, index, shapes)
         try:
             kind = kind_of(spec.kind, layer=spec.name)
-            try:
+            with rule_errors(spec):
                 check_version(spec, kind, version)
                 result = kind.rule(Ctx(spec, inputs, key_prefix, subnet, version,
                                        kind.defaults_for(version)))
-            except LasagneParamsError as exc:
-                raise exc.located(layer=spec.name, kind=spec.kind) from None
-            _check_shared(spec, result.param_arrays, seen)
+            _check_shared(spec, result.param_arrays, seen, key_prefix)
             row = _row(index, spec, kind, result)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:

@@ -1,7 +1,8 @@
 """Every exception lasagne_params raises: one line each, naming where and what.
 
 Each error carries the place it concerns (``file``, ``layer``, ``kind``,
-``field``) as attributes, and its ``str()`` is a single line such as::
+``field``) as attributes, and its ``str()`` is a single line (control
+characters escaped, whatever a name or value holds) such as::
 
     net.json: layer 'conv2d1' (Conv2DLayer): filter_size: expected a positive int or a pair of them, got -5
 
@@ -28,6 +29,9 @@ TargetError                a Python file or module named as a network cannot
 DrawError                  a picture cannot be made (Graphviz missing or
                            failing)
 OutputError                a file the tool writes cannot be written
+LimitError                 an input or a build is beyond a documented limit
+                           (a file's size, the memory a build would take);
+                           the message names the option that raises it
 DatasetError               a data file is missing, unreadable or malformed
 TrainingError              training data or saved parameters do not fit the
                            network
@@ -41,9 +45,11 @@ names within a small edit distance of what was typed.
 
 import copy
 
+from .text import clipped, shown
+
 __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
-           "ArgumentError", "TargetError", "DrawError", "OutputError", "DatasetError",
-           "TrainingError", "Interrupted",
+           "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
+           "DatasetError", "TrainingError", "Interrupted",
            "did_you_mean", "close_matches", "edit_distance"]
 
 
@@ -66,6 +72,9 @@ def edit_distance(a, b):
 
 
 _SUFFIX = "layer"
+# Words longer than this get no suggestion: nobody typos a 100-letter name, and the
+# edit distance takes time in the product of the lengths.
+_LONGEST = 100
 
 
 def _forms(name):
@@ -89,12 +98,14 @@ def close_matches(word, candidates, n=3):
     >>> close_matches("BatchNormLayer", ["ConcatLayer", "FeatureWTALayer", "PadLayer"])
     []
     """
-    if not isinstance(word, str) or not word:
+    if not isinstance(word, str) or not word or len(word) > _LONGEST:
         return []
     low, stripped = _forms(word)
     allowed = max(1, len(stripped) // 4)
     found = []
     for candidate in set(str(c) for c in candidates):
+        if abs(len(candidate) - len(word)) > allowed + len(_SUFFIX):
+            continue                  # too far apart in length to be close (and quick)
         c_low, c_stripped = _forms(candidate)
         distance = min(edit_distance(low, c_low), edit_distance(stripped, c_stripped))
         if distance <= allowed:
@@ -156,7 +167,12 @@ class LasagneParamsError(ValueError):
         if self.field:
             parts.append(str(self.field))
         parts.append(self.message)
-        return ": ".join(parts).replace("\n", " ")
+        return clipped(shown(": ".join(parts).replace("\n", " ")), _LONGEST_LINE)
+
+
+# An error line longer than this is cut in the middle (a value quoted from a hostile
+# file could be megabytes long).
+_LONGEST_LINE = 2000
 
 
 def copy_error(error):
@@ -199,6 +215,10 @@ class DrawError(LasagneParamsError):
 
 class OutputError(LasagneParamsError):
     """A file the tool writes (snapshot, picture, report) cannot be written; ``file`` names it."""
+
+
+class LimitError(LasagneParamsError):
+    """An input or a build is beyond a documented limit; ``field`` names the option raising it."""
 
 
 class DatasetError(LasagneParamsError):

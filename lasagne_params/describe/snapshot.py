@@ -4,13 +4,19 @@
 ``lasagne-params check NET --against net.params.json`` (and
 ``lasagne_params.testing.assert_snapshot``) derive the network again and list
 every layer whose type, output shape or counts changed since.  Pure Python.
+
+A snapshot is written atomically (the old file stays whole if writing
+fails) with its counts exact however many digits they have, and read back
+only if it is a regular file within the input size limit.
 """
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from ..core.compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
-from ..core.errors import OutputError, SpecError
+from ..core.errors import SpecError
+from ..core.files import read_text, write_atomic
+from ..core.text import json_int, json_text
 
 __all__ = ["FORMAT", "FIELDS", "Change", "snapshot_of", "write_snapshot", "read_snapshot",
            "diff_snapshot"]
@@ -41,14 +47,18 @@ def snapshot_of(report):
                        for row in report.layers]}
 
 
-def write_snapshot(report, path):
-    """Write ``report``'s snapshot to ``path``; return the data written."""
+def write_snapshot(report, path, protect=()):
+    """Write ``report``'s snapshot to ``path`` atomically; return the data written.
+
+    ``protect`` lists files ``path`` must not be (the command's inputs).
+
+    Raises
+    ------
+    OutputError
+        When ``path`` cannot be written; the file that was there is unchanged.
+    """
     data = snapshot_of(report)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, indent=2) + "\n")
-    except OSError as exc:
-        raise OutputError("cannot write: %s" % (exc.strerror or exc), file=path) from None
+    write_atomic(path, json_text(data, indent=2) + "\n", protect=protect)
     return data
 
 
@@ -62,15 +72,17 @@ def _is_count(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def read_snapshot(path):
-    """A snapshot file's data, checked field by field (SpecError naming file, layer, field)."""
+def read_snapshot(path, max_bytes=None):
+    """A snapshot file's data, checked field by field (SpecError naming file, layer, field).
+
+    ``max_bytes`` is the largest file read (default 16 MiB, see
+    :func:`lasagne_params.core.files.read_bytes`).
+    """
+    text = read_text(path, max_bytes)
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise SpecError("no such file", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError("cannot read: %s" % exc, file=path) from None
+        data = json.loads(text, parse_int=json_int)
+    except RecursionError:
+        raise SpecError("malformed JSON: nested too deeply", file=path) from None
     except ValueError as exc:
         raise SpecError("malformed JSON: %s" % exc, file=path) from None
     _expect(isinstance(data, dict) and data.get("format") == FORMAT,
@@ -80,9 +92,13 @@ def read_snapshot(path):
     for total in TOTALS:
         _expect(_is_count(data.get(total)), "expected a count", path, field=total)
     _expect(isinstance(data.get("layers"), list), "expected a list", path, field="layers")
+    names = set()
     for index, layer in enumerate(data["layers"]):
         _expect(isinstance(layer, dict) and isinstance(layer.get("name"), str),
                 "expected a mapping with a name", path, layer=index)
+        _expect(layer["name"] not in names, "two layers have this name", path,
+                layer=layer["name"], field="name")
+        names.add(layer["name"])
         _expect(isinstance(layer.get("kind"), str), "expected a string", path,
                 layer=layer["name"], field="kind")
         shape = layer.get("output_shape")

@@ -33,7 +33,10 @@ A parameter shared with another layer is ``{"shared": "conv1.W"}`` (nolearn's
 form also takes ``"conv2_W": "conv1"``).  Strings such as
 ``"nonlinearity": "rectify"`` are kept: derivation ignores them, ``build``
 looks them up in Lasagne.  Nothing in a spec is ever executed: YAML is read
-with ``yaml.safe_load``, and values are plain data.
+with PyYAML's safe loader (its C version when present), a key given twice
+in one mapping is refused (in JSON too), and values are plain data.  A file
+is read only if it is a regular file no larger than a limit (16 MiB unless
+``max_bytes`` says otherwise), and every step is linear in its size.
 
 Reading a spec checks its structure (kinds, keywords, references, cycles);
 the hyper-parameters are checked when it is derived
@@ -49,14 +52,16 @@ from typing import Optional, Tuple
 
 from ..core import versions
 from ..core.errors import LasagneParamsError, SpecError, did_you_mean
+from ..core.files import read_text
 from ..core.records import LayerSpec
-from ..core.registry import kind_of
+from ..core.registry import KINDS, kind_of
+from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
 __all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
            "order_specs", "default_name", "kind_name", "check_kind", "NEURALNET_KEYWORDS",
-           "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES"]
+           "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES", "MAX_DEPTH"]
 
 # nolearn 0.6.1's NeuralNet(...) keywords other than <layer>_<arg>.
 NEURALNET_KEYWORDS = (
@@ -75,6 +80,9 @@ PARAM_ARGS = ("W", "b")
 # At most this many values (list items, mapping entries) in one file: YAML
 # aliases can make a short file stand for an enormous structure.
 MAX_VALUES = 100000
+# Values (lists, mappings) nested at most this deep: a layer list is 2 deep, each
+# level of sub-network 2 more.
+MAX_DEPTH = 64
 
 
 def kind_name(kind):
@@ -91,19 +99,61 @@ def default_name(kind, index):
 
 def _parse_json(text, path):
     def no_duplicates(pairs):
-        keys = [k for k, _ in pairs]
-        for key in keys:
-            if keys.count(key) > 1:
-                raise SpecError("duplicate key %r" % (key,), file=path, field=key)
-        return dict(pairs)
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):          # a set, not a scan per key: linear
+            seen = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise SpecError("duplicate key %r" % (key,), file=path, field=key)
+                seen.add(key)
+        return mapping
+
+    def no_constant(name):
+        raise SpecError("malformed JSON: %s is not a JSON number" % name, file=path)
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=json_int,
+                          parse_constant=no_constant)
     except json.JSONDecodeError as exc:
         raise SpecError("malformed JSON at line %d, column %d: %s"
                         % (exc.lineno, exc.colno, exc.msg), file=path) from None
     except RecursionError:
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
+
+
+_YAML_LOADER = []
+
+
+def _yaml_loader():
+    """PyYAML's safe loader (its C version, CSafeLoader, when PyYAML has it), refusing
+    a key given twice in one mapping (PyYAML's loaders let the last one win)."""
+    if _YAML_LOADER:
+        return _YAML_LOADER[0]
+    import yaml
+    merge = "tag:yaml.org,2002:merge"
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        def construct_mapping(self, node, deep=False):
+            if isinstance(node, yaml.MappingNode):
+                seen = set()
+                for key_node, _ in node.value:
+                    if key_node.tag == merge:
+                        continue
+                    key = self.construct_object(key_node, deep=deep)
+                    try:
+                        duplicate = key in seen
+                        seen.add(key)
+                    except TypeError:           # unhashable: PyYAML reports it
+                        continue
+                    if duplicate:
+                        mark = key_node.start_mark
+                        raise SpecError("duplicate key %r at line %d, column %d"
+                                        % (key, mark.line + 1, mark.column + 1),
+                                        field=str(key))
+            return super().construct_mapping(node, deep)
+
+    _YAML_LOADER.append(Loader)
+    return Loader
 
 
 def _parse_yaml(text, path):
@@ -113,16 +163,25 @@ def _parse_yaml(text, path):
         raise SpecError("reading YAML needs PyYAML: pip install 'lasagne-params[yaml]'",
                         file=path) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml_loader())
+    except SpecError as exc:
+        raise exc.located(file=path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = " at line %d, column %d" % (mark.line + 1, mark.column + 1) if mark else ""
         raise SpecError("malformed YAML%s: %s" % (where, exc.problem or exc.context),
                         file=path) from None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. a date "2001-02-30"
+        if DIGIT_LIMIT_MESSAGE in str(exc):
+            raise SpecError("malformed YAML: a number has more than 4,300 digits",
+                            file=path) from None
         raise SpecError("malformed YAML: %s" % str(exc).splitlines()[0], file=path) from None
     except RecursionError:
         raise SpecError("malformed YAML: nested too deeply", file=path) from None
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        # PyYAML's own constructors fail so on some odd tags (``!!timestamp ''``)
+        raise SpecError("malformed YAML: %s" % (str(exc).splitlines() or [type(exc).__name__])[0],
+                        file=path) from None
 
 
 PARSERS = {".json": _parse_json, ".yaml": _parse_yaml, ".yml": _parse_yaml}
@@ -141,13 +200,13 @@ class SpecFile:
         return list(self.specs)
 
 
-def read_spec_file(path):
+def read_spec_file(path, max_bytes=None):
     """:func:`load_spec`, keeping the path and the file's Lasagne version: a :class:`SpecFile`."""
-    specs, version = _load(path)
+    specs, version = _load(path, max_bytes)
     return SpecFile(os.fspath(path), tuple(specs), version)
 
 
-def load_spec(path):
+def load_spec(path, max_bytes=None):
     """Read a spec file (``.json``, ``.yaml`` or ``.yml``) into LayerSpecs.
 
     Its structure is checked; its hyper-parameters are checked when it is
@@ -157,6 +216,10 @@ def load_spec(path):
     ----------
     path : str
         The file; its extension chooses the parser.
+    max_bytes : int, optional
+        Refuse a file larger than this (default
+        ``core.files.DEFAULT_MAX_INPUT_BYTES``, 16 MiB); the file must be a
+        regular file (not a FIFO or a device).
 
     Returns
     -------
@@ -168,25 +231,16 @@ def load_spec(path):
     SpecError
         Naming the file, the layer and the field.
     """
-    return _load(path)[0]
+    return _load(path, max_bytes)[0]
 
 
-def _load(path):
+def _load(path, max_bytes=None):
     """(LayerSpecs, Lasagne version or None) of a spec file."""
     path = os.fspath(path)
     parser = PARSERS.get(os.path.splitext(path)[1].lower())
     if parser is None:
         raise SpecError("expected a .json, .yaml or .yml spec file", file=path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise SpecError("no such file", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError("not UTF-8 text (byte %d)" % exc.start, file=path) from None
-    except OSError as exc:
-        raise SpecError("cannot read: %s" % (exc.strerror or exc), file=path) from None
-    data = parser(text, path)
+    data = parser(read_text(path, max_bytes), path)
     return parse_spec(data, file=path), spec_version(data, file=path)
 
 
@@ -202,22 +256,34 @@ def spec_version(data, file=None):
 
 # ---------------------------------------------------------------- values
 
-def _plain(value, budget, where):
-    """JSON-like data only (YAML may also give dates, bytes, sets); lists stay lists."""
+def _plain(value, where, budget=None, depth=0, path=()):
+    """JSON-like data only (YAML may also give dates, bytes, sets); lists stay lists.
+
+    At most ``MAX_VALUES`` values (YAML aliases can make a short file stand
+    for an enormous structure) nested at most ``MAX_DEPTH`` deep; a YAML
+    anchor that contains itself is refused.
+    """
+    budget = [MAX_VALUES] if budget is None else budget
     budget[0] -= 1
     if budget[0] < 0:
         raise SpecError("more than %d values; refusing to expand it" % MAX_VALUES, **where)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, budget, where) for v in value]
+    if not isinstance(value, (list, tuple, dict)):
+        raise SpecError("unsupported value of type %s: %s" % (type(value).__name__,
+                                                              clipped(repr(value), 80)), **where)
+    if id(value) in path:
+        raise SpecError("a value contains itself (a YAML anchor used inside itself)", **where)
+    if depth >= MAX_DEPTH:
+        raise SpecError("values nested more than %d deep" % MAX_DEPTH, **where)
+    inner = path + (id(value),)
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):
-                raise SpecError("keys must be strings, got %r" % (key,), **where)
-        return {k: _plain(v, budget, where) for k, v in value.items()}
-    raise SpecError("unsupported value of type %s: %r" % (type(value).__name__, value),
-                    **where)
+                raise SpecError("keys must be strings, got %s" % clipped(repr(key), 80),
+                                **where)
+        return {k: _plain(v, where, budget, depth + 1, inner) for k, v in value.items()}
+    return [_plain(v, where, budget, depth + 1, inner) for v in value]
 
 
 def _arg_value(value):
@@ -231,7 +297,7 @@ def parse_spec(data, file=None):
     See :func:`load_spec`; ``file`` only names the source in errors.
     """
     where = {"file": file}
-    data = _plain(data, [MAX_VALUES], where)
+    data = _plain(data, where)
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError("expected a mapping with a 'layers' list, got %s"
                         % _describe(data), field="layers", **where)
@@ -254,6 +320,11 @@ def parse_spec(data, file=None):
                             "[name, kind] pairs (nolearn form)", field="layers")
     except LasagneParamsError as exc:
         raise exc.located(file=file) from None
+    except ValueError as exc:         # quoting a number of more than 4,300 digits
+        if DIGIT_LIMIT_MESSAGE not in str(exc):
+            raise
+        raise SpecError("a value is wrong, and it holds a number of more than 4,300 digits, "
+                        "too long to quote", file=file) from None
     return specs
 
 
@@ -288,12 +359,18 @@ def _names(value, layer, field):
 
 def _check_value(kind, key, value, layer, shown=None):
     """Checks that need no shapes: known nonlinearity names, well-formed shared refs."""
+    if key == "nonlinearity" and isinstance(value, (bool, int, float, list)):
+        raise SpecError("expected a nonlinearity's name (%s) or null, got %r"
+                        % (", ".join(NONLINEARITIES), value),
+                        layer=layer, kind=kind, field=shown or key)
     if key == "nonlinearity" and isinstance(value, str):
         if kind_name(value) not in NONLINEARITIES:
             raise SpecError("unknown nonlinearity %r%s (Lasagne has %s)"
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
+    if isinstance(value, dict) and key in getattr(KINDS.get(kind), "gates", ()):
+        return                  # a Gate's options: each array is checked when derived
     if isinstance(value, dict):
         ref = value.get("shared")
         if set(value) != {"shared"} or not isinstance(ref, str) or "." not in ref.strip("."):
@@ -339,6 +416,22 @@ class _Layer:
                                 field=self.shown(key), **self.where())
 
 
+def _check_inputs(layer, incoming):
+    """A layer taking one ``incoming`` gets no more than that and the layers its keywords
+    name (an RNN's mask, a TransformerLayer's localization network, an InverseLayer's
+    layer and that layer's input)."""
+    sig = layer.signature
+    if sig is None or sig.inputs != "incoming":
+        return
+    most = 1 + sum(2 if key == "layer" else 1 for key in LAYER_REFERENCES if key in sig.names)
+    if len(incoming) > most:
+        taken = "one incoming layer" if most == 1 else \
+            "at most %d incoming layers (its input and the layers its keywords name)" % most
+        raise SpecError("a %s takes %s, got %d: %s" % (layer.kind, taken, len(incoming),
+                                                         ", ".join(incoming)),
+                        field=layer.shown("incoming"), **layer.where())
+
+
 def _finish(layers):
     """LayerSpecs from assembled layers: defaults, shared refs, references, order."""
     specs, previous, seen, inputs_of = [], None, set(), {}
@@ -357,6 +450,7 @@ def _finish(layers):
                 if key == "layer" and inputs_of.get(ref):      # InverseLayer's third input
                     incoming += (inputs_of[ref][0],)
         inputs_of[layer.name] = incoming
+        _check_inputs(layer, incoming)
         specs.append(LayerSpec(layer.name, layer.kind, tuple(incoming),
                                {k: _arg_value(v) for k, v in layer.args.items()}))
         previous = layer.name
@@ -424,23 +518,53 @@ def _subnetwork(items, name, kind, key):
         raise nested from None
 
 
-def _split_keyword(key, layers):
-    """The layer a ``<name>_<arg>`` keyword belongs to, and the arg.
+class _KeywordSplitter:
+    """Which layer a ``<name>_<arg>`` keyword belongs to, and the arg.
 
     The longest layer name that prefixes ``key`` and leaves a known argument
     wins (names may contain ``_`` and prefix each other); failing that, the
-    longest prefix.  ``(None, None)`` when no layer name prefixes ``key``.
+    longest prefix.  Linear in the length of the keyword, whatever the number
+    of layers: a known argument is short, so only the last few ``_`` of the
+    keyword can end its layer's name (a dictionary lookup each).
     """
-    candidates = sorted((layer for layer in layers if key.startswith(layer.name + "_")),
-                        key=lambda layer: -len(layer.name))
-    for layer in candidates:
-        sig = layer.signature
-        arg = key[len(layer.name) + 1:]
-        if sig is None or arg in sig.names:
-            return layer, arg
-    if candidates:
-        return candidates[0], key[len(candidates[0].name) + 1:]
-    return None, None
+
+    def __init__(self, layers):
+        self.by_name = {}
+        for layer in layers:
+            self.by_name.setdefault(layer.name, layer)      # the first of a name wins
+        self.lengths = {len(name) for name in self.by_name}
+        # layers whose keywords are not declared take any argument, however long
+        self.open_lengths = {len(layer.name) for layer in self.by_name.values()
+                             if layer.signature is None}
+        self.longest_arg = max([len(arg) for layer in self.by_name.values()
+                                if layer.signature is not None
+                                for arg in layer.signature.names] or [0])
+
+    def split(self, key):
+        """``(layer, arg)``, or ``(None, None)`` when no layer name prefixes ``key``."""
+        fallback = None
+        end = len(key)
+        while True:
+            end = key.rfind("_", 0, end)
+            if end <= 0:
+                break
+            arg_length = len(key) - end - 1
+            if arg_length > self.longest_arg and fallback is not None \
+                    and not self.open_lengths:
+                break                       # no longer name can leave a known argument
+            lengths = self.lengths if arg_length <= self.longest_arg or fallback is None \
+                else self.open_lengths
+            if end not in lengths:
+                continue
+            layer = self.by_name.get(key[:end])
+            if layer is None:
+                continue
+            arg = key[end + 1:]
+            if layer.signature is None or arg in layer.signature.names:
+                return layer, arg
+            if fallback is None:
+                fallback = layer, arg
+        return fallback or (None, None)
 
 
 def _unknown_keyword(key, layers):
@@ -488,12 +612,13 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     more = keywords.get("more_params") or {}
     if not isinstance(more, dict):
         raise SpecError("expected a mapping, got %r" % (more,), field="more_params")
+    splitter = _KeywordSplitter(layers)
     for key, value in list(keywords.items()) + list(more.items()):
         if not isinstance(key, str):
             raise SpecError("keywords must be strings, got %r" % (key,))
         if key in NEURALNET_KEYWORDS or key.startswith(NEURALNET_PREFIXES):
             continue
-        layer, arg = _split_keyword(key, layers)
+        layer, arg = splitter.split(key)
         if layer is None:
             raise _unknown_keyword(key, layers)
         layer.args[arg] = value

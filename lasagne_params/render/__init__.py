@@ -9,7 +9,10 @@ that take a plain Report (``"columns"`` takes the CostReport of
 import sys
 
 from ..core.compare import Comparison
+from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
+from ..core.records import Report
+from ..core.text import printable_lines
 from .answer import render_answer
 from .columns import render_columns
 from .compare import render_changes, render_comparison
@@ -56,11 +59,23 @@ def render(result, fmt=None, **options):
     ``"answer"``); a Comparison or a RuntimeCheck as its table (``fmt``
     ``None``) or as ``"json"``.
 
+    Control characters from names or other input are escaped (``\\x1b``):
+    the text can neither forge a line nor drive a terminal.
+
     Raises
     ------
     ArgumentError
-        For an unknown format, or one that does not fit ``result``.
+        For an unknown format, one that does not fit ``result``, or a
+        ``result`` that is none of these.
     """
+    if fmt is not None and fmt != "json" and fmt not in FORMATS:
+        raise ArgumentError("unknown format %r%s; expected one of %s"
+                            % (fmt, did_you_mean(fmt, FORMATS), ", ".join(sorted(FORMATS))),
+                            field="fmt")
+    if not isinstance(result, (Report, CostReport) + tuple(cls for cls, _ in _tables())):
+        raise ArgumentError("expected a Report, CostReport, Comparison or RuntimeCheck "
+                            "(derive a network first), got %s" % type(result).__name__,
+                            field="result")
     if fmt == "json":
         return render_json(result, **options)
     for cls, table in _tables():
@@ -68,10 +83,10 @@ def render(result, fmt=None, **options):
             if fmt is not None:
                 raise ArgumentError("a %s renders as its table or as json, not %r"
                                     % (cls.__name__, fmt), field="fmt")
-            return table(result, **options)
+            return printable_lines(table(result, **options))
     fmt = "answer" if fmt is None else fmt
-    if fmt not in FORMATS:
-        raise ArgumentError("unknown format %r%s; expected one of %s"
-                            % (fmt, did_you_mean(fmt, FORMATS), ", ".join(sorted(FORMATS))),
-                            field="fmt")
-    return FORMATS[fmt](result, **options)
+    if isinstance(result, CostReport) and fmt != "columns":
+        result = result.report
+    # Names are escaped where each renderer writes them; this catches any other
+    # control character (a custom kind's explanation, say).
+    return printable_lines(FORMATS[fmt](result, **options))

@@ -1,6 +1,6 @@
 """The accepted Stack Overflow answer's table: size with its derivation, parameters as formula = value."""
-from ..core.text import shape_text, thousands
-from .table import simple_table
+from ..core.text import clipped, shape_text, shown, thousands
+from .table import LONGEST_CELL, simple_table
 
 __all__ = ["render_answer", "answer_table", "size_cell", "params_cell", "equation", "equation_column",
            "total_line", "footnotes"]
@@ -29,10 +29,10 @@ def equation(formula, value, formula_width, value_width):
 
 def equation_column(pairs):
     """Cells for (formula, value) pairs, each ``formula = value``, the ``=`` aligned."""
-    pairs = list(pairs)
-    shown = [(f, v) for f, v in pairs if f]
-    fwidth = max([len(f) for f, _ in shown] or [0])
-    vwidth = max([len("?" if v is None else thousands(v)) for _, v in shown] or [0])
+    pairs = [(clipped(f, LONGEST_CELL // 2) if f else f, v) for f, v in pairs]
+    written = [(f, v) for f, v in pairs if f]
+    fwidth = max([len(f) for f, _ in written] or [0])
+    vwidth = max([len("?" if v is None else thousands(v)) for _, v in written] or [0])
     return [equation(f, v, fwidth, vwidth) for f, v in pairs]
 
 
@@ -59,11 +59,12 @@ def footnotes(report):
     lines = []
     if report.shared:
         lines += ["", "shared arrays (each counted once in the total):"]
-        lines += ["  %s: %s" % (key, ", ".join(holders))
+        lines += ["  %s: %s" % (shown(key), shown(", ".join(holders)))
                   for key, holders in report.shared.items()]
     notes = [row for row in report.layers if row.note]
     if notes:
-        lines += ["", "notes:"] + ["  %s: %s" % (row.name, row.note) for row in notes]
+        lines += ["", "notes:"] + ["  %s: %s" % (shown(row.name), shown(row.note))
+                                   for row in notes]
     return lines
 
 

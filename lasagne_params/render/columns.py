@@ -10,7 +10,7 @@ from enum import Enum
 
 from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
-from ..core.text import thousands
+from ..core.text import digits, thousands
 from .answer import equation_column, size_cell
 from .table import simple_table
 
@@ -43,6 +43,8 @@ HEADERS = {
 DEFAULT_COLUMNS = (Column.SHAPE, Column.PARAMS, Column.MACS, Column.MEMORY, Column.RF)
 
 _PREFIXES = ((10 ** 12, "T"), (10 ** 9, "G"), (10 ** 6, "M"), (10 ** 3, "K"))
+# Figures from here on are written from their digits (a float overflows near 1.8e308).
+_FLOAT_SAFE = 10 ** 300
 
 # Short names of the non-MAC work in the "other ops" column.
 _OP_LABELS = (("bias", "bias"), ("pool", "pool"), ("elementwise", "elem"))
@@ -78,15 +80,22 @@ def parse_columns(columns):
 def human(n, unit=""):
     """``1611658`` -> ``"1.61 M"``: decimal prefixes, 2 decimals; exact below 1000.
 
+    Beyond what a float holds, scientific notation from the exact digits.
+
     >>> human(1611658), human(1049144, "B"), human(784, "B"), human(None)
     ('1.61 M', '1.05 MB', '784 B', '?')
+    >>> human(10 ** 5000 * 3, "B")
+    '3.00e+5000 B'
     """
     if n is None:
         return "?"
+    if n >= _FLOAT_SAFE:
+        text = digits(n)        # truncated, not rounded: a figure this size is a warning
+        return ("%s.%se+%d %s" % (text[0], text[1:3], len(text) - 1, unit)).rstrip()
     for scale, prefix in _PREFIXES:
         if n >= scale:
             return "%.2f %s%s" % (n / scale, prefix, unit)
-    return ("%d %s" % (n, unit)).rstrip()
+    return ("%s %s" % (digits(n), unit)).rstrip()
 
 
 def human_bytes(n):
@@ -103,11 +112,11 @@ def receptive_field_text(receptive_field):
         return "n/a"
     texts = []
     for f in receptive_field:
-        text = f.formula or str(f.size)
+        text = f.formula or digits(f.size)
         if f.jump != 1:
-            text += ", jump %d" % f.jump
+            text += ", jump %s" % digits(f.jump)
         if f.start != 0:
-            text += ", start %d" % f.start
+            text += ", start %s" % digits(f.start)
         texts.append(text)
     return texts[0] if len(set(texts)) == 1 else " | ".join(texts)
 
@@ -156,8 +165,8 @@ def render_totals(costs):
         ("Estimated Total Size", human_bytes(costs.total_bytes)),
     ]
     width = max(len(label) for label, _ in lines) + 1
-    head = "batch %d x %s (%d bytes per element); per-layer counts per example, output bytes for the batch" \
-        % (costs.batch_size, costs.floatx, costs.itemsize)
+    head = "batch %s x %s (%d bytes per element); per-layer counts per example, output bytes for the batch" \
+        % (digits(costs.batch_size), costs.floatx, costs.itemsize)
     return "\n".join([head, ""] + ["%s %s" % ((label + ":").ljust(width), value)
                                    for label, value in lines]) + "\n"
 

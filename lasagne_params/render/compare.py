@@ -1,5 +1,5 @@
 """A Comparison side by side: derived and Lasagne's figures per layer, agreement marked."""
-from ..core.text import shape_text, thousands
+from ..core.text import digits, shape_text, shown, thousands
 from .table import simple_table
 
 __all__ = ["render_comparison", "comparison_table", "render_changes", "mismatch_line", "change_line"]
@@ -7,18 +7,30 @@ __all__ = ["render_comparison", "comparison_table", "render_changes", "mismatch_
 
 def mismatch_line(mismatch):
     """``dense: params: derived 205056, Lasagne 205057`` (plus the runtime shape and verdict)."""
-    line = "%s: %s: derived %r, Lasagne %r" % (mismatch.layer, mismatch.field,
-                                               mismatch.derived, mismatch.reported)
+    line = "%s: %s: derived %s, Lasagne %s" % (shown(mismatch.layer), mismatch.field,
+                                               _value(mismatch.derived),
+                                               _value(mismatch.reported))
     if hasattr(mismatch, "runtime"):
-        line += ", runtime %r: %s" % (mismatch.runtime, mismatch.wrong)
+        line += ", runtime %s: %s" % (_value(mismatch.runtime), mismatch.wrong)
     return line
+
+
+def _value(value):
+    """A compared value as Python writes it, ints of any length included."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return digits(value)
+    if isinstance(value, tuple):
+        return "(%s%s)" % (", ".join(_value(v) for v in value), "," if len(value) == 1 else "")
+    if isinstance(value, list):
+        return "[%s]" % ", ".join(_value(v) for v in value)
+    return shown(repr(value))
 
 
 def change_line(change):
     """``conv: params: recorded 832, now 896`` (``absent`` for a layer on one side only)."""
     def show(value):
-        return "absent" if value is None else repr(value)
-    return "%s: %s: recorded %s, now %s" % (change.layer, change.field,
+        return "absent" if value is None else _value(value)
+    return "%s: %s: recorded %s, now %s" % (shown(change.layer), change.field,
                                             show(change.recorded), show(change.current))
 
 
@@ -80,7 +92,7 @@ def comparison_table(comparison):
         if comparison.not_derived:
             parts.append("%d layer(s) not derived (Lasagne's figures shown; later layers "
                          "derived from its output shape):\n" % len(comparison.not_derived)
-                         + "\n".join("  %s: %s" % (name, derived.layer(name).note)
+                         + "\n".join("  %s: %s" % (shown(name), shown(derived.layer(name).note))
                                      for name in comparison.not_derived))
         verdict = "\n".join(parts)
     if comparison.lasagne_wrong:
@@ -99,6 +111,7 @@ def render_comparison(comparison):
 
 def render_changes(changes, path):
     """A snapshot check's verdict: every change since ``path`` was written, one per line."""
+    path = shown(path)
     if not changes:
         return "%s: no change\n" % path
     return "%d change(s) since %s:\n%s\n" % (len(changes), path, "\n".join(

@@ -6,6 +6,7 @@ paragraphs together and closes with the total.
 """
 from ..core.layers.explain import generic, sharing
 from ..core.registry import KINDS, explainer_for
+from ..core.text import shown
 from .answer import total_line
 
 __all__ = ["render_explain"]
@@ -21,6 +22,6 @@ def render_explain(report):
         explain = explainer_for(kind) if kind is not None else generic
         last = row.name not in used and row.index == len(report.layers) - 1
         inputs = [(name, shapes[name]) for name in row.incoming]
-        paragraphs.append(" ".join(explain(row, inputs, last) + sharing(row)))
+        paragraphs.append(shown(" ".join(explain(row, inputs, last) + sharing(row))))
     paragraphs.append("Altogether the network learns %s parameters." % total_line(report))
     return "\n\n".join(paragraphs) + "\n"

@@ -1,10 +1,10 @@
-"""JSON: every field of the Report, exact ints, the same names as the Python API.
+"""JSON: every field of the Report, exact ints (of any length), the same names as the Python API.
 
 Given a CostReport (``derive_costs``), the Report's JSON gains a ``costs``
 section: every layer's work, memory and receptive field, and the totals
 (under ``derived`` for a Comparison given its ``costs``).
 """
-import json
+from ..core.text import json_text
 
 __all__ = ["render_json"]
 
@@ -18,4 +18,4 @@ def render_json(report, indent=2, costs=None):
     data = report.to_dict()
     if costs is not None:
         data["derived"]["costs"] = costs.costs_dict()
-    return json.dumps(data, indent=indent) + "\n"
+    return json_text(data, indent=indent) + "\n"

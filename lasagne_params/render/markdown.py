@@ -1,12 +1,12 @@
 """The answer's table as GitHub-flavoured Markdown (formulas in code spans)."""
-from ..core.text import thousands
+from ..core.text import shown, thousands
 from .answer import size_cell, total_line
 
 __all__ = ["render_markdown"]
 
 
 def _cell(text):
-    return str(text).replace("|", "\\|")
+    return shown(text).replace("|", "\\|")
 
 
 def _code(text):

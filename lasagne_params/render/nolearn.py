@@ -1,5 +1,5 @@
 """nolearn's ``PrintLayerInfo`` output, as the question shows it."""
-from ..core.text import shape_text
+from ..core.text import digits, shape_text
 from .table import simple_table
 
 __all__ = ["render_nolearn"]
@@ -12,5 +12,5 @@ def render_nolearn(report):
     """
     table = simple_table(["#", "name", "size"],
                          [[r.index, r.name, shape_text(r.output_shape)] for r in report.layers])
-    return ("# Neural Network with %d learnable parameters\n\n## Layer information\n\n%s\n"
-            % (report.trainable_params, "\n".join(table)))
+    return ("# Neural Network with %s learnable parameters\n\n## Layer information\n\n%s\n"
+            % (digits(report.trainable_params), "\n".join(table)))

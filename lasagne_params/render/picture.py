@@ -10,22 +10,43 @@ Drawing needs the optional extra ``[draw]`` (the ``graphviz`` Python package)
 and Graphviz's ``dot`` program (Debian: ``apt-get install graphviz``).  The
 label text is built here in pure Python (:func:`layer_lines`); only
 :func:`draw` imports ``graphviz``.
+
+Names are shown with their control characters escaped, and every text is
+kept well under Graphviz's limit of 16,384 characters for one label (a
+network of thousands of layers gets a short total line).  ``dot``'s own
+complaints become one-line :class:`DrawError` s; the picture is written
+atomically (an existing file stays whole if anything fails).
 """
 import html
 import os
+import shutil
+import subprocess
 
 from ..core.cost_records import CostReport
-from ..core.errors import ArgumentError, DrawError, OutputError
+from ..core.errors import ArgumentError, DrawError
+from ..core.files import write_atomic
 from ..core.records import Report
+from ..core.text import clipped, shown, thousands
 from .answer import equation, size_cell, total_line
 from .columns import receptive_field_text
 
-__all__ = ["FORMATS", "draw", "file_format", "layer_lines", "graph", "picture", "Picture"]
+__all__ = ["FORMATS", "draw", "run_dot", "file_format", "layer_lines", "graph", "graph_label",
+           "picture", "Picture"]
 
 # File formats draw() writes, chosen by the path's extension.
 FORMATS = ("svg", "png", "pdf")
 
 _FILL = {"input": "#eeeeee", "weights": "#dbe8f6", "other": "#ffffff"}
+# The longest line of a box or of the total, in characters (Graphviz refuses a label
+# over 16,384): longer ones are cut in the middle.
+LONGEST_LINE = 300
+#: Seconds dot may take before the drawing is given up.
+DOT_TIMEOUT = 600
+
+
+def _fit(line, most=LONGEST_LINE):
+    """``line`` with its control characters escaped, cut in the middle if too long."""
+    return clipped(shown(line), most)
 
 
 def layer_lines(row, cost=None):
@@ -45,7 +66,21 @@ def layer_lines(row, cost=None):
         lines.append("MACs " + equation(cost.formula("mac"), cost.macs, 0, 0))
     if cost is not None and row.kind != "InputLayer":
         lines.append("RF " + receptive_field_text(cost.receptive_field))
-    return lines
+    return [_fit(line) for line in lines]
+
+
+def graph_label(report):
+    """The line under the picture: the answer's total line, or (too long to draw, as
+    for thousands of layers) the total and how many layers hold parameters."""
+    line = "total: " + total_line(report)
+    if len(line) <= LONGEST_LINE:
+        return line
+    holders = sum(1 for row in report.layers if row.params)
+    line = "total: %s parameters in %s layers with parameters" % (
+        thousands(report.total_params), thousands(holders))
+    if report.trainable_params != report.total_params:
+        line += " (%s trainable)" % thousands(report.trainable_params)
+    return _fit(line)
 
 
 def _html_label(lines):
@@ -77,7 +112,7 @@ def graph(result):
     report, costs = _split(result)
     ids = {row.name: "L%d" % row.index for row in report.layers}
     dot = graphviz.Digraph(
-        "network", graph_attr={"rankdir": "TB", "label": "total: " + total_line(report),
+        "network", graph_attr={"rankdir": "TB", "label": graph_label(report),
                                "labelloc": "b", "fontname": "Helvetica", "fontsize": "12"},
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
                    "fontsize": "11", "margin": "0.12,0.06"},
@@ -110,7 +145,7 @@ def file_format(path, fmt=None):
     return fmt
 
 
-def draw(result, path, fmt=None):
+def draw(result, path, fmt=None, protect=()):
     """Write a picture of a Report or CostReport to ``path`` (.svg, .png or .pdf); return ``path``.
 
     Parameters
@@ -121,6 +156,8 @@ def draw(result, path, fmt=None):
     path : str or os.PathLike
     fmt : {'svg', 'png', 'pdf'}, optional
         Default: the extension of ``path``.
+    protect : sequence of paths, optional
+        Files ``path`` must not be (the command's own inputs).
 
     Raises
     ------
@@ -128,34 +165,40 @@ def draw(result, path, fmt=None):
         For an unknown format.
     DrawError
         When Graphviz (the ``graphviz`` package or its ``dot`` program) is
-        missing or ``dot`` fails.
+        missing or ``dot`` fails: its first complaint, in one line.
     OutputError
-        When ``path`` cannot be written.
+        When ``path`` cannot be written (a file already there is unchanged).
     """
     path = os.fspath(path)
     fmt = file_format(path, fmt)
-    data = _pipe(graph(result), fmt)
-    try:
-        with open(path, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise OutputError("cannot write the picture: %s" % (exc.strerror or exc),
-                          file=path) from None
+    write_atomic(path, run_dot(graph(result).source, fmt), protect=protect)
     return path
 
 
-def _pipe(dot, fmt):
-    """The picture's bytes in ``fmt``, from Graphviz's dot."""
-    import graphviz
-    try:
-        return dot.pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+def run_dot(source, fmt):
+    """The picture ``dot -T<fmt>`` makes of the DOT text ``source``, as bytes."""
+    dot = shutil.which("dot")
+    if dot is None:
         raise DrawError("Graphviz's dot program is not installed "
-                        "(Debian/Ubuntu: apt-get install graphviz)", field="draw") from None
-    except graphviz.CalledProcessError as exc:
-        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise DrawError("Graphviz's dot failed (exit status %s)%s" % (
-            exc.returncode, ": " + said[0] if said else ""), field="draw") from None
+                        "(Debian/Ubuntu: apt-get install graphviz)", field="draw")
+    try:
+        # communicate() (under run) copes with dot closing its input early.
+        done = subprocess.run([dot, "-T%s" % fmt], input=source.encode("utf-8"),
+                              capture_output=True, timeout=DOT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise DrawError("Graphviz's dot took more than %d seconds; giving up" % DOT_TIMEOUT,
+                        field="draw") from None
+    except OSError as exc:
+        raise DrawError("cannot run Graphviz's dot: %s" % (exc.strerror or exc),
+                        field="draw") from None
+    if done.returncode != 0 or not done.stdout:
+        said = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines()
+                if line.strip()]
+        status = ("exit status %d" % done.returncode if done.returncode >= 0
+                  else "killed by signal %d" % -done.returncode)
+        raise DrawError("Graphviz's dot failed (%s)%s" % (
+            status, ": " + _fit(said[0], 200) if said else ""), field="draw")
+    return done.stdout
 
 
 class Picture:
@@ -179,4 +222,4 @@ class Picture:
 
 def picture(result):
     """A :class:`Picture` of a Report or CostReport (Graphviz's SVG, in memory)."""
-    return Picture(_pipe(graph(result), "svg").decode("utf-8"), result)
+    return Picture(run_dot(graph(result).source, "svg").decode("utf-8"), result)

@@ -3,10 +3,17 @@
 Column width is the widest cell, and at least the header plus 2; a column is
 right-aligned when every cell is a number, left-aligned otherwise; the
 header follows its column's alignment; a dashed rule sits under it; trailing
-blanks are stripped.  Written here rather than imported so the CLI stays
+blanks are stripped; a cell's control characters (a layer name's newline,
+an ANSI escape) are escaped, so that no cell can break the table, and a
+cell longer than ``LONGEST_CELL`` is cut in the middle.  Written here rather than imported so the CLI stays
 light; ``tests/test_table.py`` checks it against tabulate itself.
 """
-__all__ = ["simple_table", "is_number"]
+from ..core.text import clipped, shown
+
+__all__ = ["simple_table", "is_number", "LONGEST_CELL"]
+
+#: A cell longer than this is cut in the middle: one huge name must not pad every row.
+LONGEST_CELL = 200
 
 
 def is_number(text):
@@ -20,7 +27,7 @@ def is_number(text):
 
 def simple_table(headers, rows, align=None, gaps=None):
     """Lines of a table; ``align`` ('l'/'r' per column) and ``gaps`` default as tabulate's."""
-    rows = [[str(c) for c in row] for row in rows]
+    rows = [[clipped(shown(c), LONGEST_CELL) for c in row] for row in rows]
     ncols = len(headers)
     if align is None:
         align = ["r" if rows and all(is_number(r[i]) for r in rows) else "l"

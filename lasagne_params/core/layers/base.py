@@ -25,7 +25,7 @@ from ..receptive import AxisReceptiveField
 from ..records import LayerSpec, ParamArray, Shape, shape_size
 
 __all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "Ctx", "CostCtx",
-           "FAMILIES", "LINEAR"]
+           "FAMILIES", "LINEAR", "INITIALIZERS"]
 
 #: The families a kind belongs to: what it does, and its default explanation.
 FAMILIES = ("input", "dense", "conv", "pool", "shape", "merge", "noise", "normalization",
@@ -33,6 +33,16 @@ FAMILIES = ("input", "dense", "conv", "pool", "shape", "merge", "noise", "normal
 
 # Values of a ``nonlinearity`` argument that do no work.
 LINEAR = (None, "linear", "identity")
+
+#: The initializers of ``lasagne.init`` a spec may name for a parameter array (built
+#: with their defaults), and the numbers of dimensions each accepts (Lasagne 0.1 and
+#: master raise RuntimeError for others): (fewest, most or None).
+INITIALIZERS = {"Normal": (0, None), "Uniform": (0, None), "Constant": (0, None),
+                "GlorotNormal": (2, None), "GlorotUniform": (2, None),
+                "HeNormal": (2, None), "HeUniform": (2, None),
+                "Orthogonal": (2, None), "Sparse": (2, 2)}
+# Keys of a mapping given for a parameter array, and what each must hold.
+_ARRAY_OPTIONS = {"shared": str, "trainable": bool, "regularizable": bool}
 
 _UNSET = object()
 
@@ -318,20 +328,69 @@ class Ctx:
     def param_array(self, name, shape, trainable=True, regularizable=True, value=_UNSET):
         """A parameter array, keyed to the array it shares if the spec says so.
 
-        ``value`` is the spec's entry for the array (default: ``args[name]``):
-        ``{"shared": key}`` ties it to another layer's array and
-        ``{"trainable": false}`` untags it.
+        ``value`` is the spec's entry for the array (default: ``args[name]``;
+        absent means Lasagne's default initializer).  It is checked as
+        Lasagne's ``create_param`` would take it: ``{"shared": key}`` ties
+        it to another layer's array (which must exist: the derivation walk
+        checks), ``{"trainable": false}`` untags it, an initializer's name
+        (``"GlorotUniform"``, see :data:`INITIALIZERS`) or a number (an array
+        of that constant) makes a new array, and so does any Python object
+        (an initializer, an array of the right shape).  ``None`` (Lasagne
+        refuses it where a rule asks for the array), ``true``/``false``, a
+        list, or an unknown name raise a LayerRuleError naming the field.
         """
-        value = self.spec.args.get(name) if value is _UNSET else value
+        shape = tuple(int(d) for d in shape)
+        value = self.spec.args.get(name, _UNSET) if value is _UNSET else value
         key = None
         if isinstance(value, dict):
-            if "shared" in value:
-                key = str(value["shared"])
-            if "trainable" in value:
-                trainable = bool(value["trainable"])
+            for option, value_type in _ARRAY_OPTIONS.items():
+                if option in value and not isinstance(value[option], value_type):
+                    raise self.error("%s: expected %s, got %r" % (
+                        option, "a name such as \"layer.W\"" if value_type is str
+                        else "true or false", value[option]), name)
+            if not value or not set(value) <= set(_ARRAY_OPTIONS):
+                raise self.error("expected {\"shared\": \"layer.%s\"} or {\"trainable\": "
+                                 "false}, got %r" % (name, value), name)
+            key = value.get("shared")
+            trainable = value.get("trainable", trainable)
+            regularizable = value.get("regularizable", regularizable)
+        elif value is not _UNSET:
+            self._check_array_value(name, shape, value)
         if key is None:
             key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
-        return ParamArray(name, tuple(int(d) for d in shape), trainable, regularizable, key)
+        return ParamArray(name, shape, trainable, regularizable, key)
+
+    def _check_array_value(self, name, shape, value):
+        """Refuse what Lasagne's create_param refuses for an array of ``shape``."""
+        accepted = ("an initializer name such as \"GlorotUniform\", a number, "
+                    "{\"shared\": \"layer.%s\"}" % name)
+        if value is None:
+            raise self.error("is None, but Lasagne needs an array here (create_param "
+                             "refuses None); expected %s" % accepted, name)
+        if isinstance(value, bool):
+            raise self.error("expected %s, or null where Lasagne allows no array; got %r"
+                             % (accepted, value), name)
+        if isinstance(value, (int, float)):
+            return
+        if isinstance(value, str):
+            ndims = INITIALIZERS.get(value.rsplit(".", 1)[-1])
+            if ndims is None:
+                raise self.error("unknown initializer %r; expected one of lasagne.init's "
+                                 "%s, a number or a share" % (value, ", ".join(INITIALIZERS)),
+                                 name)
+            fewest, most = ndims
+            if len(shape) < fewest or (most is not None and len(shape) > most):
+                raise self.error("%s cannot initialize a %dD array (Lasagne raises "
+                                 "RuntimeError for shape %r)" % (value, len(shape), shape),
+                                 name)
+            return
+        if isinstance(value, (list, tuple)):
+            raise self.error("expected %s; a list of values is not an array Lasagne takes"
+                             % accepted, name)
+        given = getattr(value, "shape", None)     # a numpy array: Lasagne checks its shape
+        if isinstance(given, tuple) and tuple(given) != shape:
+            raise self.error("has shape %r, but Lasagne needs %r" % (tuple(given), shape),
+                             name)
 
     def check_lengths(self, lengths, field):
         for length in lengths:
