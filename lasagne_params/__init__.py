@@ -30,7 +30,6 @@ from .core.errors import (ArgumentError, DatasetError, DrawError, LasagneParamsE
 from .core.layers.base import Cost, CostCtx, Ctx, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
 from .core.registry import register_kind, supported_kinds, unregister_kind
-from .core.runtime_check import RuntimeCheck, RuntimeMismatch
 from .describe.spec import load_spec
 from .render import render
 
@@ -38,7 +37,8 @@ from .render import render
 #: the command line's spec-file path stay quick: name -> submodule.
 _LAZY = {"install_compat": "backend.compat", "NeuralNet": "backend.neuralnet",
          "verify_runtime": "backend.runtime", "Trainer": "backend.training",
-         "load_mnist": "backend.datasets"}
+         "load_mnist": "backend.datasets", "RuntimeCheck": "core.runtime_check",
+         "RuntimeMismatch": "core.runtime_check"}
 
 
 def __getattr__(name):

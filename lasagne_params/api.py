@@ -9,9 +9,9 @@ import os
 
 from .core.compare import compare_reports, in_order
 from .core.cost_records import CostReport
-from .core.costs import cost_report
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
+from .core.files import byte_limit
 from .core.records import LayerSpec, Report
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
@@ -130,6 +130,7 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     >>> conv.receptive_field[0].size
     5
     """
+    from .core.costs import cost_report
     specs, file, version = _describe(network, lasagne_version)
     return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
                        floatx=floatx)
@@ -152,16 +153,26 @@ def build(network):
     if hasattr(network, "initialize_layers"):
         outputs = network.initialize_layers()
     else:
-        from .backend.build import build_layers, output_layers
         specs, file, _ = _describe(network)
-        try:
-            outputs = output_layers(specs, build_layers(specs))
-        except LasagneParamsError as exc:
-            raise exc.located(file=file) from None
-        except RecursionError:
-            raise ArgumentError("sub-networks nested too deeply to build", file=file,
-                                field="network") from None
+        outputs = _built(specs, file)
     return outputs[0] if len(outputs) == 1 else outputs
+
+
+def _built(specs, file, shape_only=False):
+    """The output layers of ``specs`` built in Lasagne, its errors naming ``file``.
+
+    ``shape_only``: arrays with their shapes and no memory (for reading
+    Lasagne's figures only; see ``backend/shape_only.py``).
+    """
+    from .backend.build import build_layers, output_layers
+    from .backend.shape_only import build_shape_only
+    try:
+        return output_layers(specs, (build_shape_only if shape_only else build_layers)(specs))
+    except LasagneParamsError as exc:
+        raise exc.located(file=file) from None
+    except RecursionError:
+        raise ArgumentError("sub-networks nested too deeply to build", file=file,
+                            field="network") from None
 
 
 def from_lasagne(output_layer):
@@ -183,11 +194,15 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; a NeuralNet's own layers are used
-    (built first if it has none yet); any other description is first built
-    with :func:`build` (its rows paired with Lasagne's by name).  Nothing is
-    built whose parameter arrays would not fit in ``max_build_bytes``
-    (default 4 GiB, see :mod:`lasagne_params.backend.memory`): a LimitError
-    is raised before Theano allocates anything.
+    (built first if it has none yet); a spec file, LayerSpecs or a zoo
+    network is built by Lasagne's own classes with parameter arrays that
+    have their shapes but no memory (read-only zeros: Lasagne decides every
+    shape, the weights are never allocated; see docs/performance.md).  Rows
+    are paired with Lasagne's by name.  A build with real arrays (a
+    NeuralNet building its layers) is refused when they would not fit in
+    ``max_build_bytes`` (default 4 GiB, see
+    :mod:`lasagne_params.backend.memory`): a LimitError is raised before
+    Theano allocates anything; the shape-only build needs no such limit.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
     without a declared kind, or a configuration the rule rejects although
@@ -195,6 +210,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     derived" with the reason, and the layers after it are derived from
     Lasagne's output shape for it.
     """
+    byte_limit(max_build_bytes, None, "max_build_bytes")    # a bad limit fails on any path
     if _is_lasagne(network):
         from .backend.read import report_from_lasagne
         specs, _, version = _describe(network, lasagne_version)
@@ -210,12 +226,12 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
         return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
     if hasattr(network, "initialize_layers"):
         derived = derive(network, lasagne_version)
+        _check_build(derived, max_build_bytes)
+        reported = from_lasagne(build(network))
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
         derived = _derived(specs, file, version=version)
-        network = specs
-    _check_build(derived, max_build_bytes)
-    reported = from_lasagne(build(network))
+        reported = from_lasagne(_built(specs, file, shape_only=True))
     return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
 
 

@@ -100,6 +100,15 @@ def chain(*layers):
     return specs
 
 
+def single_layer(kind, args, inputs):
+    """LayerSpecs of one layer ``x`` fed by InputLayers of the shapes ``inputs``."""
+    specs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
+             for i, shape in enumerate(inputs)]
+    if kind == "EmbeddingLayer":
+        specs[0].args["dtype"] = "int32"
+    return specs + [LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
+
+
 def derive_one(kind, args, *input_shapes, version=None):
     """Derive one layer fed by InputLayers of ``input_shapes``; return its row.
 
@@ -218,6 +227,25 @@ def forward_shapes(outputs, batch=2):
         else:
             data.append(rng.rand(*shape).astype(theano.config.floatX))
     return [a.shape for a in f(*data)]
+
+
+#: LSTM gates, a shared gate array, an untagged bias, hid_init=None and a
+#: CustomRecurrentLayer's sub-networks, as a spec list.
+RECURRENT_SPECS = [
+    LayerSpec("in", "InputLayer", (), {"shape": (None, 5, 3)}),
+    LayerSpec("mask", "InputLayer", (), {"shape": (None, 5)}),
+    LayerSpec("lstm", "LSTMLayer", ("in", "mask"), {"num_units": 4}),
+    LayerSpec("custom", "CustomRecurrentLayer", ("lstm",), {
+        "input_to_hidden": [LayerSpec("i2h_in", "InputLayer", (), {"shape": (None, 4)}),
+                            LayerSpec("i2h", "DenseLayer", ("i2h_in",), {"num_units": 6})],
+        "hidden_to_hidden": [LayerSpec("h2h_in", "InputLayer", (), {"shape": (None, 6)}),
+                             LayerSpec("h2h", "DenseLayer", ("h2h_in",),
+                                       {"num_units": 6, "b": None})]}),
+    LayerSpec("tied", "LSTMLayer", ("custom",), {
+        "num_units": 4, "peepholes": False, "hid_init": None,
+        "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
+        "b_ingate": {"trainable": False}}),
+]
 
 
 def cli_process(*args, env=None, timeout=120, **options):

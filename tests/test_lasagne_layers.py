@@ -4,6 +4,7 @@ import sys
 import numpy as np
 import pytest
 
+from helpers import RECURRENT_SPECS, single_layer
 from layer_cases import CASES
 import lasagne_params as lp
 from lasagne_params import LayerSpec
@@ -19,14 +20,6 @@ def build(specs, **kwargs):
     return next(reversed(build_layers(specs, **kwargs).values()))
 
 
-def single(kind, args, inputs):
-    specs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
-             for i, shape in enumerate(inputs)]
-    if kind == "EmbeddingLayer":
-        specs[0].args["dtype"] = "int32"
-    return specs + [LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
-
-
 def _unknown_axis(inputs):
     return any(d is None for shape in inputs for d in shape[1:])
 
@@ -39,7 +32,7 @@ UNKNOWN_AXIS = [c for c in CASES if _unknown_axis(c[2])]
                          ids=["%s-%d" % (c[0], i) for i, c in enumerate(LASAGNE_01)])
 def test_hand_computed_values_are_lasagnes(lasagne, kind, args, inputs, shape, params,
                                            trainable, formula):
-    net = build(single(kind, args, inputs))
+    net = build(single_layer(kind, args, inputs))
     assert tuple(net.output_shape) == shape
     assert lasagne.layers.count_params(net) == params
     assert lasagne.layers.count_params(net, trainable=True) == (
@@ -55,7 +48,7 @@ def test_unknown_lengths_flow_where_lasagne_01_fails(lasagne, kind, args, inputs
     """PadLayer, SliceLayer and ConcatLayer over an unknown (None) axis: Lasagne 0.1's
     static shape does arithmetic on None and raises TypeError; the derivation gives None."""
     with pytest.raises(TypeError):
-        build(single(kind, args, inputs)).output_shape
+        build(single_layer(kind, args, inputs)).output_shape
     assert None in shape
 
 
@@ -64,7 +57,8 @@ def test_only_return_final_is_not_in_lasagne_01(lasagne):
                        match=r"LSTMLayer's keyword only_return_final= is in Lasagne master "
                              r"\(0.2.dev1\), not in the installed Lasagne 0.1; install master: "
                              r"pip install --no-deps https://github.com/Lasagne/"):
-        build(single("LSTMLayer", {"num_units": 5, "only_return_final": True}, [(None, 6, 3)]))
+        build(single_layer("LSTMLayer", {"num_units": 5, "only_return_final": True},
+                           [(None, 6, 3)]))
 
 
 def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
@@ -83,23 +77,6 @@ def test_recurrent_layers_against_lasagne(lasagne, recurrent_net):
         r.params for r in rows.values()) - 3 * 4 - 4 * 4
     assert comparison.derived.trainable_params == lasagne.layers.count_params(
         recurrent_net, trainable=True)
-
-
-RECURRENT_SPECS = [
-    LayerSpec("in", "InputLayer", (), {"shape": (None, 5, 3)}),
-    LayerSpec("mask", "InputLayer", (), {"shape": (None, 5)}),
-    LayerSpec("lstm", "LSTMLayer", ("in", "mask"), {"num_units": 4}),
-    LayerSpec("custom", "CustomRecurrentLayer", ("lstm",), {
-        "input_to_hidden": [LayerSpec("i2h_in", "InputLayer", (), {"shape": (None, 4)}),
-                            LayerSpec("i2h", "DenseLayer", ("i2h_in",), {"num_units": 6})],
-        "hidden_to_hidden": [LayerSpec("h2h_in", "InputLayer", (), {"shape": (None, 6)}),
-                             LayerSpec("h2h", "DenseLayer", ("h2h_in",),
-                                       {"num_units": 6, "b": None})]}),
-    LayerSpec("tied", "LSTMLayer", ("custom",), {
-        "num_units": 4, "peepholes": False, "hid_init": None,
-        "W_hid_to_ingate": {"shared": "lstm.W_hid_to_ingate"},
-        "b_ingate": {"trainable": False}}),
-]
 
 
 def test_build_and_compare_recurrent_specs(lasagne):

@@ -168,7 +168,8 @@ def _constructor(lasagne, cls, spec, built, scope, where):
     kind = KINDS.get(spec.kind)
 
     def resolve(value, key):
-        return _resolve(value, key, built, registry, where)
+        value = _resolve(value, key, built, registry, where)
+        return init if value is _DEFAULT and init is not None else value
 
     args = dict(spec.args)
     if init is not None and kind is not None:
@@ -269,8 +270,9 @@ def build_layers(specs, classes=None, init=None):
         classes a NeuralNet was given, custom ones included).
     init : optional
         A Lasagne initializer (or ``shape -> array`` callable) for every
-        parameter array the specs leave to Lasagne's default: e.g. float32
-        zeros to build VGG without drawing 138M random numbers.
+        parameter array the specs leave to Lasagne's default (absent, or
+        given as tags only): e.g. float32 zeros to build VGG without
+        drawing 138M random numbers, or ``shape_only.shape_only``.
 
     Returns
     -------

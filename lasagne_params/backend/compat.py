@@ -88,6 +88,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .nolearn_modules import install_nolearn
+from .openmp import bridge_elemwise_pragma
 
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
            "user_configured_blas", "prefer_floatx"]
@@ -425,6 +426,7 @@ def install_compat():
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
+    bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/openmp.py
     return report
 
 

@@ -283,7 +283,7 @@ class Trainer:
     def _inputs(self):
         return input_layers(self.output_layers)
 
-    def _compile(self, profile=False):
+    def _compile(self, profile=False, speed=True):
         """Compile (once) the train step, the validation and the predict functions.
 
         Returns the three functions: ``train(X, y) -> [loss, scores...]``
@@ -291,10 +291,23 @@ class Trainer:
         scores...]``, ``predict(X) -> [output, ...]``.  With several
         InputLayers each is an argument named after its layer.
         ``profile=True`` has Theano time every op of them
-        (``benchmarks/train_speed.py --profile`` reads it).
+        (``benchmarks/train_speed.py --profile`` reads it).  The mode and
+        the flags are those of :mod:`lasagne_params.backend.speed` (the same
+        numbers, faster); ``speed=False`` compiles with Theano's defaults
+        instead (the benchmark's and the tests' reference).
         """
         if self._functions is not None:
             return self._functions
+        from .speed import compile_scope, training_mode
+        if not speed:
+            self._functions = self._build_functions(profile, None)
+            return self._functions
+        with compile_scope():
+            self._functions = self._build_functions(profile, training_mode())
+        return self._functions
+
+    def _build_functions(self, profile, mode):
+        """The three functions, compiled in Theano ``mode`` (None: Theano's default)."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
@@ -328,10 +341,10 @@ class Trainer:
                 grads[index] = grads[index] * scale
         updates = self.update(grads, params, **self.update_params)
         options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None)
+                       profile=profile or None, mode=mode)
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
-        self._functions = (
+        return (
             theano.function(with_y, [train_loss] + [f(shown, target)
                                                    for _, f in self.scores_train],
                             updates=updates, **options),
@@ -339,7 +352,6 @@ class Trainer:
                                                             for _, f in self.scores_valid],
                             **options),
             theano.function(xs, predictions, **options))
-        return self._functions
 
     # ------------------------------------------------------------------
     # data

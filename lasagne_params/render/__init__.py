@@ -6,11 +6,12 @@ that take a plain Report (``"columns"`` takes the CostReport of
 ``derive_costs``).  A Comparison and a RuntimeCheck have one text form each
 (their tables), and JSON.
 """
+import sys
+
 from ..core.compare import Comparison
 from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
 from ..core.records import Report
-from ..core.runtime_check import RuntimeCheck
 from ..core.text import printable_lines
 from .answer import render_answer
 from .columns import render_columns
@@ -39,8 +40,16 @@ FORMATS = {
 REPORT_FORMATS = tuple(name for name in FORMATS if name != "columns")
 
 
-#: The one text form of each result that is not a Report.
-_TABLES = ((Comparison, render_comparison), (RuntimeCheck, render_runtime))
+def _tables():
+    """(class, its table) for each result that is not a Report.
+
+    A RuntimeCheck exists only once ``core.runtime_check`` is imported, so
+    rendering a Report does not import it (the command line's start-up).
+    """
+    yield Comparison, render_comparison
+    runtime = sys.modules.get("lasagne_params.core.runtime_check")
+    if runtime is not None:
+        yield runtime.RuntimeCheck, render_runtime
 
 
 def render(result, fmt=None, **options):
@@ -63,13 +72,13 @@ def render(result, fmt=None, **options):
         raise ArgumentError("unknown format %r%s; expected one of %s"
                             % (fmt, did_you_mean(fmt, FORMATS), ", ".join(sorted(FORMATS))),
                             field="fmt")
-    if not isinstance(result, (Report, CostReport) + tuple(cls for cls, _ in _TABLES)):
+    if not isinstance(result, (Report, CostReport) + tuple(cls for cls, _ in _tables())):
         raise ArgumentError("expected a Report, CostReport, Comparison or RuntimeCheck "
                             "(derive a network first), got %s" % type(result).__name__,
                             field="result")
     if fmt == "json":
         return render_json(result, **options)
-    for cls, table in _TABLES:
+    for cls, table in _tables():
         if isinstance(result, cls):
             if fmt is not None:
                 raise ArgumentError("a %s renders as its table or as json, not %r"
