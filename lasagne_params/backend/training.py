@@ -35,7 +35,9 @@ with this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
-epoch.  Data is cast to ``theano.config.floatX`` (labels to int32); set
+epoch, without the two Theano optimizations that fail on some Lasagne
+networks (:mod:`lasagne_params.backend.robust_mode`: PadLayer gradients,
+truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
 ``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
 when the user has not chosen).
 
@@ -51,6 +53,7 @@ import time
 from ..core.errors import ArgumentError, TrainingError, did_you_mean
 from ..render.training import epoch_lines
 from .compat import import_lasagne
+from .robust_mode import robust_mode
 from .runtime import input_layers
 
 __all__ = ["Trainer", "split_indices", "Progress"]
@@ -327,7 +330,7 @@ class Trainer:
                 grads[index] = grads[index] * scale
         updates = self.update(grads, params, **self.update_params)
         options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None)
+                       profile=profile or None, mode=robust_mode())
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
         self._functions = (
