@@ -54,6 +54,23 @@ def test_pad_layer_gradient_compiles_and_is_the_hand_computed_one(lasagne):
     assert np.allclose(nin.b.get_value(), b - 0.1 * 2 * y.sum(axis=(0, 2, 3)) / count)
 
 
+def test_dilating_upscale_gradient_compiles_and_is_the_hand_computed_one(lasagne_master):
+    """Master's Upscale2DLayer(mode='dilate'), factor 2: 2x3x3 -> 2x6x6, the inputs at
+    even positions, zeros elsewhere; after a BiasLayer, loss = mean(y**2) over 2*2*6*6
+    values: dloss/db[c] = 2/(2*2*6*6) * sum of (x + b)[:, c]."""
+    import theano
+    from lasagne import layers as L
+    image = L.InputLayer((None, 2, 3, 3))
+    bias = L.BiasLayer(image, b=lasagne_master.init.Constant(0.25))
+    output = L.Upscale2DLayer(bias, 2, mode="dilate")
+    gradients, _ = _training(lasagne_master, output, lp.robust_mode(), [image.input_var])
+    x = np.random.RandomState(6).rand(2, 2, 3, 3).astype(theano.config.floatX)
+    loss, grad_b = gradients(x)
+    y, count = x + 0.25, 2 * 2 * 6 * 6
+    assert np.isclose(loss, (y ** 2).sum() / count)
+    assert np.allclose(grad_b, 2 * y.sum(axis=(0, 2, 3)) / count)
+
+
 def _lstm(lasagne, mask, seed=0):
     """input 5 steps x 3 -> LSTM 4 units, gradient_steps=2 (masked or not) -> last step
     -> dense 2; the same weights for the same seed."""
