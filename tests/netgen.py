@@ -227,12 +227,20 @@ def recurrent(g, src):
         args["num_units"] = units
     if g.flag():
         args["learn_init"] = g.flag()
-    if g.int(0, 4) == 0:
-        args["hid_init"] = None
+    states = ("hid_init", "cell_init") if kind == "LSTMLayer" else ("hid_init",)
+    for state in states:
+        form = g.int(0, 7)
+        if form == 0:
+            args[state] = None
+        elif form == 1 and g.master:
+            # master: the state is a layer's output, (batch, units): a dense layer of the
+            # sequence's first step, appended to the incoming layers (after the mask)
+            first = g.add("SliceLayer", (src,), indices=0, axis=1)
+            state_from = g.add("DenseLayer", (first,), num_units=units)
+            incoming.append(state_from)
+            args[state] = {"layer": state_from}
     if kind == "LSTMLayer":
         args["peepholes"] = g.flag()
-        if g.int(0, 4) == 0:
-            args["cell_init"] = None
     if kind == "RecurrentLayer" and g.int(0, 3) == 0:
         args["b"] = None
     if g.master and g.int(0, 3) == 0:

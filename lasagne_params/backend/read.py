@@ -176,6 +176,9 @@ def _specs(output_layer, owner, prefix):
         args = _hyper_params(layer, kind)
         for attr in kind.arrays if kind is not None else ():
             variable = getattr(layer, attr, None)
+            if is_lasagne_layer(variable):     # master: an initial state given as a layer
+                args[attr] = {"layer": names[variable]}
+                continue
             if variable is None or not _is_shared(variable):
                 if hasattr(layer, attr):       # None, or a Theano expression: no array
                     args[attr] = None
