@@ -7,7 +7,7 @@ Lasagne layer, and only through ``backend/``.
 """
 import os
 
-from .core.compare import compare_reports, in_order
+from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
 from .core.costs import cost_report
 from .core.derive import derive_specs
@@ -198,16 +198,23 @@ def compare(network, lasagne_version=None):
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
         derived = derive(network, lasagne_version)
-        reported = from_lasagne(network.output_layers())
-        return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+        return _compare_built(derived, network.output_layers())
     if hasattr(network, "initialize_layers"):
         derived = derive(network, lasagne_version)
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
         derived = _derived(specs, file, version=version)
         network = specs
-    reported = from_lasagne(build(network))
-    return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+    return _compare_built(derived, build(network))
+
+
+def _compare_built(derived, built):
+    """The Comparison of a description's derivation with the network built from it; the
+    derived rows take what only the build knows (a GPU class built as a CPU stand-in)."""
+    from .backend.read import layer_notes
+    reported = from_lasagne(built)
+    return compare_reports(with_notes(derived, layer_notes(built)),
+                           in_order(reported, [r.name for r in derived.layers]))
 
 
 def assert_matches(network):

@@ -75,11 +75,13 @@ def _inputs(spec, index, shapes):
     return inputs
 
 
-def _not_derived(row, index, exc):
-    """Lasagne's row for a layer no rule could derive, saying why."""
+def _not_derived(row, index, exc, spec_note=""):
+    """Lasagne's row for a layer no rule could derive, saying why (and what the spec
+    notes: a CPU stand-in stays one)."""
     field = "%s: " % exc.field if exc.field and exc.field != "kind" else ""
+    why = "not derived: %s%s" % (field, exc.message)
     return replace(row, index=index, derived=False,
-                   note="not derived: %s%s" % (field, exc.message))
+                   note="; ".join(filter(None, (why, spec_note))))
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
@@ -136,7 +138,7 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise
-            row = _not_derived(fallback[spec.name], index, exc)
+            row = _not_derived(fallback[spec.name], index, exc, spec.note)
             for array in row.param_arrays:
                 seen.setdefault(array.key, (array.shape, spec.name))
         shapes[spec.name] = row.output_shape
