@@ -203,6 +203,12 @@ def compare(network, lasagne_version=None):
         derived = derive(network, lasagne_version)
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
+        if version is None:         # for the installed Lasagne, which must build it
+            from .backend.master_only import require_installed_classes
+            try:
+                require_installed_classes(specs)
+            except LasagneParamsError as exc:
+                raise exc.located(file=file) from None
         derived = _derived(specs, file, version=version)
         network = specs
     return _compare_built(derived, build(network))

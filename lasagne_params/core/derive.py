@@ -36,14 +36,21 @@ def _row(index, spec, kind, result):
                     lasagne_shape=result.lasagne_shape)
 
 
-def check_version(spec, kind, version):
-    """Refuse a class or keyword the target Lasagne version does not have."""
+def _master_hint():
+    """Both ways on: derive for master, or (where master is not installed) install it."""
     hint = ("derive for master with lasagne_version='master' (a spec file: "
             "\"lasagne\": \"master\"; the command line: --lasagne master)")
+    if versions.installed() != versions.MASTER:
+        hint += "; to check it against Lasagne, install master: " + versions.INSTALL_MASTER
+    return hint
+
+
+def check_version(spec, kind, version):
+    """Refuse a class or keyword the target Lasagne version does not have."""
     if not versions.at_least(version, kind.since):
         raise LayerRuleError("%s is a class of Lasagne %s; Lasagne %s has none: %s"
                              % (kind.name, versions.version_label(kind.since),
-                                versions.version_label(version), hint),
+                                versions.version_label(version), _master_hint()),
                              layer=spec.name, kind=spec.kind, field="kind")
     signature = kind.keywords
     if signature is None or not signature.added:
@@ -53,7 +60,8 @@ def check_version(spec, kind, version):
         if since is not None and not versions.at_least(version, since):
             raise LayerRuleError("a keyword of Lasagne %s; %s in Lasagne %s has no such "
                                  "keyword: %s" % (versions.version_label(since), kind.name,
-                                                  versions.version_label(version), hint),
+                                                  versions.version_label(version),
+                                                  _master_hint()),
                                  layer=spec.name, kind=spec.kind, field=name)
 
 
