@@ -38,7 +38,8 @@ from .render import render
 _LAZY = {"install_compat": "backend.compat", "NeuralNet": "backend.neuralnet",
          "verify_runtime": "backend.runtime", "Trainer": "backend.training",
          "load_mnist": "backend.datasets", "RuntimeCheck": "core.runtime_check",
-         "RuntimeMismatch": "core.runtime_check"}
+         "RuntimeMismatch": "core.runtime_check", "robust_mode": "backend.robust_mode",
+         "robust_default_mode": "backend.robust_mode"}
 
 
 def __getattr__(name):
@@ -61,7 +62,8 @@ from .notebook import register as _register_notebook  # noqa: E402
 _register_notebook()            # HTML tables in Jupyter; a no-op outside IPython
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
-           "draw", "render", "install_compat", "verify_runtime", "NeuralNet", "Trainer",
+           "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
+           "verify_runtime", "NeuralNet", "Trainer",
            "load_mnist", "load_spec", "supported_kinds", "register_kind", "unregister_kind",
            "LayerKind", "Signature", "Ctx", "CostCtx", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",

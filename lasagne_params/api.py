@@ -7,7 +7,7 @@ Lasagne layer, and only through ``backend/``.
 """
 import os
 
-from .core.compare import compare_reports, in_order
+from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
@@ -222,17 +222,31 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
         derived = derive(network, lasagne_version)
         if getattr(network, "_output_layers", None) is None:     # not built yet
             _check_build(derived, max_build_bytes)
-        reported = from_lasagne(network.output_layers())
-        return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+        return _compare_built(derived, network.output_layers())
     if hasattr(network, "initialize_layers"):
         derived = derive(network, lasagne_version)
         _check_build(derived, max_build_bytes)
-        reported = from_lasagne(build(network))
+        built = build(network)
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
+        if version is None:         # for the installed Lasagne, which must build it
+            from .backend.master_only import require_installed_classes
+            try:
+                require_installed_classes(specs)
+            except LasagneParamsError as exc:
+                raise exc.located(file=file) from None
         derived = _derived(specs, file, version=version)
-        reported = from_lasagne(_built(specs, file, shape_only=True))
-    return compare_reports(derived, in_order(reported, [r.name for r in derived.layers]))
+        built = _built(specs, file, shape_only=True)
+    return _compare_built(derived, built)
+
+
+def _compare_built(derived, built):
+    """The Comparison of a description's derivation with the network built from it; the
+    derived rows take what only the build knows (a GPU class built as a CPU stand-in)."""
+    from .backend.read import layer_notes
+    reported = from_lasagne(built)
+    return compare_reports(with_notes(derived, layer_notes(built)),
+                           in_order(reported, [r.name for r in derived.layers]))
 
 
 def _check_build(report, max_build_bytes):

@@ -4,8 +4,10 @@ The script runs as ``python SCRIPT ARGS...`` would run it: as ``__main__``,
 with ``sys.argv == [SCRIPT, ARGS...]``, its folder first on ``sys.path``,
 its own stdout and stderr; but after :func:`lasagne_params.install_compat`
 (Lasagne 0.1 on Theano-PyMC, and ``nolearn``/``nolearn.lasagne`` served by
-this package when no real nolearn is installed), and Python 2 source (the
-script's, or a sibling module's) is translated in memory (see
+this package when no real nolearn is installed), Theano functions compiled
+with the default mode leave out the two optimizations that fail on some
+Lasagne networks (:mod:`lasagne_params.backend.robust_mode`), and Python 2
+source (the script's, or a sibling module's) is translated in memory (see
 :mod:`lasagne_params.sources`).
 
 Then, for every network the script built, the derived figures are put
@@ -199,6 +201,7 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
         raise TargetError("no such file", file=path)
     from .backend.compat import install_compat
     from .backend.recording import NetworkRecorder
+    from .backend.robust_mode import robust_default_mode
     from .sources import compile_file, tolerant_imports
     install_compat()
     try:
@@ -216,7 +219,7 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
     sys.path.insert(0, folder)
     recorder = NetworkRecorder()
     try:
-        with recorder, tolerant_imports(folder):
+        with recorder, tolerant_imports(folder), robust_default_mode():
             status = _execute(code, module, path)
     finally:
         sys.modules["__main__"], sys.argv, sys.path[:] = saved

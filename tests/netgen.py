@@ -28,15 +28,14 @@ KINDS = frozenset({
     "FeaturePoolLayer", "FeatureWTALayer", "GlobalPoolLayer", "FlattenLayer", "ReshapeLayer",
     "DimshuffleLayer", "PadLayer", "SliceLayer", "ConcatLayer", "ElemwiseSumLayer",
     "ElemwiseMergeLayer", "CustomRecurrentLayer", "RecurrentLayer", "LSTMLayer", "GRULayer"})
-#: Master's CPU classes the generator produces (TPSTransformerLayer cannot be built with
-#: numpy >= 1.18: tests/test_master_layers.py checks that it raises).
+#: Master's CPU classes the generator produces (all of them).
 MASTER_KINDS = KINDS | frozenset({
     "Conv3DLayer", "TransposedConv2DLayer", "TransposedConv3DLayer", "DilatedConv2DLayer",
     "LocallyConnected2DLayer", "BatchNormLayer", "StandardizationLayer", "Pool1DLayer",
     "Pool3DLayer", "MaxPool3DLayer", "SpatialPyramidPoolingLayer", "Upscale1DLayer",
     "Upscale2DLayer", "Upscale3DLayer", "BiasLayer", "ScaleLayer", "ExpressionLayer",
     "InverseLayer", "ParametricRectifierLayer", "RandomizedRectifierLayer",
-    "TransformerLayer"})
+    "TransformerLayer", "TPSTransformerLayer"})
 RECURRENT = ("LSTMLayer", "GRULayer", "RecurrentLayer", "CustomRecurrentLayer")
 MAX_LENGTH = 12          # spatial lengths above this only shrink
 
@@ -228,12 +227,20 @@ def recurrent(g, src):
         args["num_units"] = units
     if g.flag():
         args["learn_init"] = g.flag()
-    if g.int(0, 4) == 0:
-        args["hid_init"] = None
+    states = ("hid_init", "cell_init") if kind == "LSTMLayer" else ("hid_init",)
+    for state in states:
+        form = g.int(0, 7)
+        if form == 0:
+            args[state] = None
+        elif form == 1 and g.master:
+            # master: the state is a layer's output, (batch, units): a dense layer of the
+            # sequence's first step, appended to the incoming layers (after the mask)
+            first = g.add("SliceLayer", (src,), indices=0, axis=1)
+            state_from = g.add("DenseLayer", (first,), num_units=units)
+            incoming.append(state_from)
+            args[state] = {"layer": state_from}
     if kind == "LSTMLayer":
         args["peepholes"] = g.flag()
-        if g.int(0, 4) == 0:
-            args["cell_init"] = None
     if kind == "RecurrentLayer" and g.int(0, 3) == 0:
         args["b"] = None
     if g.master and g.int(0, 3) == 0:
@@ -315,6 +322,7 @@ def _master_moves(g, shape):
         moves += ["transposed", "dilated", "upscale", "cropped_merge"]
         if min(shape[2:]) >= 2:     # on one row or column its sampling grid divides by 0
             moves.append("transformer")
+        moves.append("tps")
         if None not in shape[1:] and shape[2] * shape[3] <= 64:
             moves.append("local")
         if min(shape[2:]) >= 2:
@@ -467,6 +475,20 @@ def transformer(g, src):
     return g.add("TransformerLayer", (src, loc), downsample_factor=g.choice(factors))
 
 
+def tps_transformer(g, src):
+    """A thin-plate-spline warp: 2 numbers per control point from a dense layer."""
+    points = g.choice([4, 9, 16])
+    loc = g.add("DenseLayer", (src,), num_units=2 * points, nonlinearity="identity")
+    rows, cols = g.shapes[src][2:]
+    factors = [f for f in (1, 2, (1, 2), (2, 1)) if all(
+        n is None or n // d >= 1 for n, d in zip((rows, cols), (f, f) if isinstance(f, int)
+                                                 else f))]
+    known = None not in (rows, cols)
+    return g.add("TPSTransformerLayer", (src, loc), control_points=points,
+                 downsample_factor=g.choice(factors),
+                 precompute_grid=g.choice(["auto", False] + [True] * known))
+
+
 def cropped_merge(g, src):
     """Master's ``cropping``: a merge of ``src`` and a padded copy of it, cut back."""
     shape = g.shapes[src]
@@ -514,6 +536,7 @@ MOVES = {
     "expression": expression,
     "inverse": inverse,
     "transformer": transformer,
+    "tps": tps_transformer,
     "cropped_merge": cropped_merge,
     "volume": volume,
     "pool1": lambda g, src: pool(g, src, 1),

@@ -193,3 +193,24 @@ def test_graph_inputs_bridge_lists_inputs_left_to_right(lasagne):
     product = y * z
     assert inputs([x + product], blockers=[product]) == [x]     # nothing below y*z
     assert isinstance(shared, theano.Variable) and theano.Variable is theano.gof.Variable
+
+
+@pytest.mark.parametrize("first", ["theano", "theano.tensor", "lasagne"])
+def test_bridges_on_first_import_of_theano_itself(first):
+    """A historical file's first line is often ``import theano``: the bridges, installed
+    while Python looks for Theano, import it; that import must be the one the file gets
+    (Theano's __init__ run once, bridged), with Theano's own __spec__."""
+    needs_theano()
+    result = run_py("""
+        import importlib, json, sys
+        from lasagne_params.backend.on_import import bridge_on_first_import
+        bridge_on_first_import()
+        importlib.import_module(%r)
+        import theano, lasagne
+        from lasagne.layers import DenseLayer, InputLayer
+        net = DenseLayer(InputLayer((None, 3)), 2)       # master: needs theano.Variable
+        print(json.dumps({"Variable": hasattr(theano, "Variable"),
+                          "loader": type(theano.__spec__.loader).__name__,
+                          "params": int(lasagne.layers.count_params(net))}))
+    """ % first)
+    assert result == {"Variable": True, "loader": "SourceFileLoader", "params": (3 + 1) * 2}

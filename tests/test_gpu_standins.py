@@ -7,6 +7,7 @@ layers with the GPU conventions applied by hand (flipped filters,
 ``(f-1)//2`` padding in 0.1), and shapes written as arithmetic.
 """
 import ast
+import dataclasses
 import importlib.util
 import inspect
 import os
@@ -340,8 +341,46 @@ def test_spec_files_build_gpu_classes_with_the_standins(lasagne, gpu):
     result = lp.compare(specs)
     assert result.ok, result.mismatches
     assert type(lp.build(specs).input_layer).__module__ == "lasagne.layers.cuda_convnet"
+    for report in (result.derived, result.reported):       # the derived rows say so too
+        assert [(row.name, row.note) for row in report.layers if row.note] == [
+            ("conv", "CPU stand-in for lasagne.layers.dnn.Conv2DDNNLayer"),
+            ("pool", "CPU stand-in for lasagne.layers.dnn.MaxPool2DDNNLayer"),
+            ("cc", "CPU stand-in for lasagne.layers.cuda_convnet.Conv2DCCLayer")]
     assert result.derived.total_params == ((5 * 5 * 3 + 1) * 16 + (3 * 3 * 16 + 1) * 32
                                            + (32 * 4 * 4 + 1) * 10)
+
+
+def test_neuralnet_with_gpu_classes_notes_the_standins(lasagne, gpu):
+    dnn, _, _ = gpu
+    from lasagne.layers import DenseLayer, InputLayer
+    net = lp.NeuralNet(layers=[("input", InputLayer), ("conv", dnn.Conv2DDNNLayer),
+                               ("out", DenseLayer)],
+                       input_shape=(None, 3, 8, 8), conv_num_filters=4, conv_filter_size=3,
+                       out_num_units=2)
+    result = lp.compare(net)
+    assert result.ok
+    assert result.derived.layer("conv").note == result.reported.layer("conv").note == \
+        "CPU stand-in for lasagne.layers.dnn.Conv2DDNNLayer"
+
+
+def test_a_standin_row_not_derived_keeps_its_note(lasagne, gpu, monkeypatch):
+    """The rule of a stand-in's class fails (here: made to), yet Lasagne built it: the row
+    is Lasagne's, "not derived", and still says it is a CPU stand-in."""
+    from lasagne.layers import DenseLayer, InputLayer
+    from lasagne_params.core.registry import KINDS
+    dnn, _, _ = gpu
+    net = DenseLayer(dnn.Conv2DDNNLayer(InputLayer((None, 3, 8, 8)), 4, 3, name="conv"),
+                     2, name="out")
+
+    def refuse(ctx):
+        raise ctx.error("refused for the test", "filter_size")
+
+    monkeypatch.setitem(KINDS, "Conv2DDNNLayer",
+                        dataclasses.replace(KINDS["Conv2DDNNLayer"], rule=refuse))
+    row = lp.compare(net).derived.layer("conv")
+    assert not row.derived
+    assert row.note == ("not derived: filter_size: refused for the test; "
+                        "CPU stand-in for lasagne.layers.dnn.Conv2DDNNLayer")
 
 
 def _fake_module(tmp_path, name, text):

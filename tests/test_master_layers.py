@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 
 import netgen
 from helpers import check_network, forward_shapes
+from layer_cases import MASTER_CASES
 import lasagne_params as lp
 from lasagne_params.core import versions
 from lasagne_params.core.registry import KINDS
@@ -36,10 +37,9 @@ def check(specs, sinks):
 
 
 def test_generator_covers_every_master_cpu_class():
-    """Every CPU class of master but TPSTransformerLayer (which master cannot build with
-    numpy >= 1.18: test_tps_transformer_cannot_be_built)."""
+    """Every CPU class of master (TPSTransformerLayer through op_bridges.py)."""
     cpu = {name for name, kind in KINDS.items() if not kind.gpu_only}
-    assert netgen.MASTER_KINDS == cpu - {"TPSTransformerLayer"}
+    assert netgen.MASTER_KINDS == cpu
 
 
 @settings(FUZZ, max_examples=150)
@@ -100,19 +100,46 @@ def test_spatial_pyramid_smaller_than_a_pool_dim_crashes_theano(lasagne_master, 
     assert run.returncode != 0
 
 
-def test_tps_transformer_cannot_be_built(lasagne_master):
-    """Master calls np.linspace with a float count: numpy >= 1.18 refuses (TypeError)."""
+def _single(kind, args, inputs):
+    specs = [lp.LayerSpec("in%d" % i, "InputLayer", (), {"shape": shape})
+             for i, shape in enumerate(inputs)]
+    return specs + [lp.LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
+
+
+# InverseLayer inverts a layer with an input of its own: the random DAGs build it.
+BUILDABLE = [c for c in MASTER_CASES if c[0] != "InverseLayer"]
+
+
+@pytest.mark.parametrize("kind, args, inputs, shape, params, trainable", BUILDABLE,
+                         ids=["%s-%d" % (c[0], i) for i, c in enumerate(BUILDABLE)])
+def test_hand_computed_master_values_are_masters(lasagne_master, kind, args, inputs, shape,
+                                                 params, trainable):
+    """tests/layer_cases.py's MASTER_CASES built in master: its own output shape and
+    count_params are the hand-computed figures, and the comparison agrees."""
+    from lasagne_params.backend.build import build_layers
+    net = next(reversed(build_layers(_single(kind, args, inputs)).values()))
+    assert tuple(net.output_shape) == shape
+    count = lasagne_master.layers.count_params          # the inputs hold no arrays
+    assert count(net) == params
+    assert count(net, trainable=True) == (params if trainable is None else trainable)
+    comparison = lp.compare(net)
+    assert comparison.ok, lp.render(comparison)
+
+
+def test_tps_transformer_with_one_control_point_is_refused_like_master(lasagne_master):
+    """One control point: master's spline system is singular (numpy's LinAlgError); the
+    rule refuses it, naming control_points."""
     from lasagne import layers as L
-    loc = L.DenseLayer(L.InputLayer((None, 10)), 32)
-    with pytest.raises(TypeError):
-        L.TPSTransformerLayer(L.InputLayer((None, 3, 8, 8)), loc)
-    row = lp.derive([lp.LayerSpec("in", "InputLayer", (), {"shape": (None, 3, 8, 8)}),
-                     lp.LayerSpec("x", "InputLayer", (), {"shape": (None, 10)}),
-                     lp.LayerSpec("loc", "DenseLayer", ("x",), {"num_units": 2 * 16}),
-                     lp.LayerSpec("tps", "TPSTransformerLayer", ("in", "loc"),
-                                  {"downsample_factor": 2})], "master").layers[-1]
-    assert row.output_shape == (None, 3, 8 // 2, 8 // 2)
-    assert "numpy 1.18" in row.note
+    loc = L.DenseLayer(L.InputLayer((None, 4)), 2 * 1)
+    with pytest.raises(np.linalg.LinAlgError):
+        L.TPSTransformerLayer(L.InputLayer((None, 3, 8, 8)), loc, control_points=1)
+    with pytest.raises(lp.LayerRuleError, match="singular") as info:
+        lp.derive([lp.LayerSpec("in", "InputLayer", (), {"shape": (None, 3, 8, 8)}),
+                   lp.LayerSpec("x", "InputLayer", (), {"shape": (None, 4)}),
+                   lp.LayerSpec("loc", "DenseLayer", ("x",), {"num_units": 2}),
+                   lp.LayerSpec("tps", "TPSTransformerLayer", ("in", "loc"),
+                                {"control_points": 1})], "master")
+    assert info.value.field == "control_points"
 
 
 def _built_with_helper(lasagne, helper_kwargs):

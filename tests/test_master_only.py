@@ -4,6 +4,7 @@ The same user files run on master (its lane) to show the message is never
 given where the name or keyword exists.
 """
 import importlib
+import json
 
 import pytest
 
@@ -145,3 +146,54 @@ def test_master_names_are_missing_from_01(lasagne_release):
             assert master_only.missing_name(module, name).startswith(
                 "%s.%s is in Lasagne master (0.2.dev1), not in the installed Lasagne 0.1"
                 % (module, name))
+
+
+MASTER_SPEC = """\
+layers:
+  - {name: in, kind: InputLayer, shape: [null, 3, 8, 8]}
+  - {name: conv, kind: Conv2DLayer, num_filters: 4, filter_size: 3}
+  - {name: bn, kind: BatchNormLayer}
+  - {name: out, kind: DenseLayer, num_units: 2}
+"""
+
+
+def test_checking_a_master_spec_on_01_says_how_to_install_master(lasagne_release, tmp_path,
+                                                                 capsys):
+    """show --check needs Lasagne to build the spec: on 0.1 its first word is what 0.1
+    lacks and how to install master (not the rules' "derive for master")."""
+    path = write(tmp_path, "net.yaml", MASTER_SPEC)
+    status = main(["show", path, "--check"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert err == ("lasagne-params: error: %s: layer 'bn' (BatchNormLayer): kind: "
+                   "lasagne.layers.BatchNormLayer is in Lasagne master (0.2.dev1), not in "
+                   "the installed Lasagne 0.1; install master: %s\n" % (path, INSTALL))
+
+
+def test_checking_a_master_spec_on_master_agrees(lasagne_master, tmp_path, capsys):
+    """conv (3*3*3+1)*4, batch norm 4*4 (beta, gamma, mean, inv_std), dense (4*6*6+1)*2."""
+    path = write(tmp_path, "net.yaml", MASTER_SPEC)
+    assert main(["show", path, "--check", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["derived"]["total_params"] == (3 * 3 * 3 + 1) * 4 + 4 * 4 + (4 * 6 * 6 + 1) * 2
+
+
+@pytest.mark.parametrize("installed, says_install", [("0.1", True), (None, True),
+                                                      ("0.2.dev1", False)])
+def test_deriving_for_01_names_both_ways(monkeypatch, installed, says_install):
+    """A master class derived for 0.1: derive for master (--lasagne master), or, where
+    master is not installed, install it to check against Lasagne."""
+    from lasagne_params.core import versions
+    monkeypatch.setattr(versions, "installed", lambda: installed)
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 3)}),
+             LayerSpec("bn", "BatchNormLayer", ("in",), {})]
+    with pytest.raises(lp.LayerRuleError) as info:
+        lp.derive(specs, "0.1")
+    assert "--lasagne master" in info.value.message
+    assert ("install master: " + INSTALL in info.value.message) == says_install
+    keyword = [specs[0], LayerSpec("d", "DenseLayer", ("in",),
+                                   {"num_units": 2, "num_leading_axes": 1})]
+    with pytest.raises(lp.LayerRuleError) as info:
+        lp.derive(keyword, "0.1")
+    assert info.value.field == "num_leading_axes"
+    assert ("install master: " + INSTALL in info.value.message) == says_install

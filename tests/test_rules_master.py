@@ -76,6 +76,8 @@ def test_batch_norm_arrays_and_tags():
      "must output (batch, 6)"),
     ("TPSTransformerLayer", {"control_points": 8}, [(None, 3, 9, 9), (None, 16)],
      "control_points", "square number"),
+    ("TPSTransformerLayer", {"control_points": 1}, [(None, 3, 9, 9), (None, 2)],
+     "control_points", "singular"),
     ("Upscale2DLayer", {"scale_factor": 0}, [(None, 3, 9, 9)], "scale_factor", "positive"),
 ])
 def test_master_constraints(kind, args, inputs, field, message):

@@ -10,7 +10,7 @@ from collections import OrderedDict
 
 from ..core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
 from ..core.layers.base import INITIALIZERS
-from ..core.layers.recurrent import GATE_PARAMS
+from ..core.layers.recurrent import GATE_PARAMS, STATES, state_layer
 from ..core.registry import KINDS
 from ..describe.keywords import LAYER_REFERENCES
 from .compat import import_lasagne
@@ -145,10 +145,18 @@ def _gates(lasagne, args, gates, resolve):
     return kwargs
 
 
-def _wire(cls, spec, built, kwargs, where):
-    """Put the incoming layers into ``kwargs`` as ``cls``'s signature names them."""
+def _wire(cls, spec, built, kwargs, where, states=()):
+    """Put the incoming layers into ``kwargs`` as ``cls``'s signature names them
+    (``states``: the names of the initial-state layers, given by keyword already)."""
     params = inspect.signature(cls.__init__).parameters
-    inputs = [built[name] for name in spec.incoming]
+    incoming, states = list(spec.incoming), list(states)
+    if states:                  # master appends them after the input and the mask
+        if len(incoming) <= len(states) or incoming[-len(states):] != states:
+            raise SpecError("the initial states' layers %r must come last among the incoming "
+                            "layers (input, mask, hid_init, cell_init), got %r"
+                            % (tuple(states), tuple(incoming)), field="incoming", **where)
+        incoming = incoming[:-len(states)]
+    inputs = [built[name] for name in incoming]
     if "incomings" in params:
         kwargs["incomings"] = inputs
     elif "incoming" in params:
@@ -189,10 +197,17 @@ def _constructor(lasagne, cls, spec, built, scope, where):
             nested = _build(lasagne, args[field], {},
                             (registry, "%s%s.%s/" % (prefix, spec.name, field), init))
             args[field] = next(reversed(nested.values()))
-    for name in ("hid_init", "cell_init"):
+    states = {}                         # master: initial states given as layers
+    for name in STATES:
         if name in args and args[name] is None:
             hidden = args.get("hidden_to_hidden")
             args[name] = _state_variable(len(hidden.output_shape) if hidden else 2)
+        elif state_layer(args.get(name)) is not None:
+            states[name] = state_layer(args.pop(name))
+            if states[name] not in built:
+                raise SpecError("no earlier layer called %r" % (states[name],),
+                                field=name, **where)
+            kwargs[name] = built[states[name]]
     for key, value in args.items():
         if key in NAMED_FUNCTIONS and isinstance(value, str):
             value = named_function(key, value, **where)
@@ -203,7 +218,7 @@ def _constructor(lasagne, cls, spec, built, scope, where):
             kwargs[key] = value
     if isinstance(kwargs.get("indices"), (list, tuple)):
         kwargs["indices"] = slice(*kwargs["indices"])      # SliceLayer's [start, stop, step]
-    _wire(cls, spec, built, kwargs, where)
+    _wire(cls, spec, built, kwargs, where, states.values())
     kwargs["name"] = spec.name
     return kwargs
 

@@ -60,6 +60,15 @@ what                              bridge
                                   this Python has no such top-level header
                                   (3.11 moved it), so Theano takes its
                                   pure-Python scan instead of failing to build.
+``numpy.linspace`` (float count)  in ``lasagne.layers.special`` only (master's
+                                  TPSTransformerLayer, numpy >= 1.18): a
+                                  whole-number float count becomes an int;
+                                  see op_bridges.py.
+``BatchedDot`` C code             not offered while ``blas__ldflags`` is
+                                  empty (its module cannot load: undefined
+                                  ``sgemm_``); Theano runs its Python
+                                  ``perform``.  ``T.batched_dot``, used by
+                                  TPSTransformerLayer; see op_bridges.py.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -88,6 +97,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .nolearn_modules import install_nolearn
+from .op_bridges import install_op_bridges
 from .openmp import bridge_elemwise_pragma
 
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
@@ -423,6 +433,7 @@ def install_compat():
     _bridge_variable(report)
     _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
+    install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)

@@ -18,8 +18,10 @@ name or keyword (looked up, never a version check), so on master, or for a
 plain typo, :func:`explain` returns None and the original error stands.
 
 The command line applies it where it runs a user's module (``show
-FILE.py:function``), and ``build_layers`` where Lasagne refuses a spec's
-class or keyword; no import hook is installed.
+FILE.py:function``), ``build_layers`` where Lasagne refuses a spec's
+class or keyword, and ``compare`` (``show --check``) before deriving a
+description for the installed Lasagne (:func:`require_installed_classes`);
+no import hook is installed.
 """
 import inspect
 import re
@@ -29,11 +31,11 @@ from ..core import versions
 from ..core.registry import ALIASES, KINDS
 from ..describe.keywords import MASTER_NONLINEARITIES
 
-__all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword"]
+__all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword",
+           "require_installed_classes"]
 
 #: How to install Lasagne master at the commit this project supports (MIT).
-INSTALL_MASTER = ("pip install --no-deps https://github.com/Lasagne/Lasagne/archive/"
-                  "5d3c63cb315c50b1cbd27a6bc8664b406f34dd99.zip")
+INSTALL_MASTER = versions.INSTALL_MASTER
 
 #: Master's public names that are not layer classes (those are in the kind declarations).
 MASTER_NAMES = {
@@ -51,6 +53,36 @@ MASTER_NAMES = {
 _IMPORT_NAME = re.compile(r"cannot import name '(\w+)' from '(lasagne[\w.]*)'")
 _ATTRIBUTE = re.compile(r"module '(lasagne[\w.]*)' has no attribute '(\w+)'")
 _KEYWORD = re.compile(r"(?:(\w+)\.)?__init__\(\) got an unexpected keyword argument '(\w+)'")
+
+
+def require_installed_classes(specs):
+    """Raise the one line saying how to install master for the first layer of ``specs``
+    whose class is master's and missing from the installed Lasagne.
+
+    For checking a description against Lasagne (``compare``, ``show --check``): Lasagne
+    must build it, so what the installed Lasagne lacks is said first, before any rule's
+    "derive for master".  Nested sub-networks are looked at too.
+    """
+    import importlib
+    from ..core.errors import SpecError
+    from .compat import import_lasagne
+    import_lasagne()
+    for spec in specs:
+        kind = KINDS.get(ALIASES.get(spec.kind, spec.kind))
+        if kind is None or kind.factory is not None:
+            continue
+        try:
+            module = importlib.import_module(kind.module)
+        except ImportError:
+            module = None
+        if module is None or not hasattr(module, spec.kind):
+            line = missing_name(kind.module, spec.kind)
+            if line:
+                raise SpecError(line, layer=spec.name, kind=spec.kind, field="kind")
+        for field in kind.subnetworks:
+            nested = spec.args.get(field)
+            if isinstance(nested, (list, tuple)):
+                require_installed_classes(nested)
 
 
 def _installed_label():

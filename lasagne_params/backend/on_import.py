@@ -15,15 +15,44 @@ __all__ = ["bridge_on_first_import"]
 _WATCHED = ("theano", "lasagne", "nolearn")   # nolearn: the bridges serve its stand-in
 
 
+class _AlreadyImported:
+    """Loader of a module the bridges imported while it was being looked for: the import
+    in progress gets that module, run once, with its own ``__spec__`` back."""
+
+    def __init__(self, module, spec):
+        self.module, self.spec = module, spec
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        module.__spec__ = self.spec
+
+
 class _BridgeOnImport:
-    """A finder that answers no import itself: it installs the bridges, then steps aside."""
+    """A finder that installs the bridges, then steps aside.
+
+    It answers no import itself, except the one the bridges made themselves: when the
+    first watched import is ``import theano``, installing the bridges imports Theano
+    (and bridges it); that module is the answer, or Python would run Theano's
+    ``__init__`` a second time into a new, unbridged module.
+    """
 
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in _WATCHED:
-            remove_hook()
-            from .compat import install_compat
-            install_compat()
-        return None
+        if name.partition(".")[0] not in _WATCHED:
+            return None
+        remove_hook()
+        from .compat import install_compat
+        install_compat()
+        module = sys.modules.get(name)
+        if module is None or getattr(module, "__spec__", None) is None:
+            return None
+        import importlib.util
+        # Python answers an import whose module appeared meanwhile with that module's
+        # __spec__ (and would run its loader again): for this one import, it is ours.
+        spec = importlib.util.spec_from_loader(name, _AlreadyImported(module, module.__spec__))
+        module.__spec__ = spec
+        return spec
 
 
 def _hook():

@@ -12,7 +12,9 @@ the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
 
 A layer built from a CPU stand-in of a GPU class (gpu_standins.py) keeps
-the GPU class's name and kind; both sides' rows say it was a stand-in.
+the GPU class's name and kind; both sides' rows say it was a stand-in
+(:func:`layer_note`: also for a network built from a spec file or a
+NeuralNet, whose derived rows ``compare`` gives the notes of the built layers).
 """
 import sys
 
@@ -24,7 +26,7 @@ from .compat import import_lasagne
 from .gpu_standins import standin_note
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
-           "subnetwork_outputs", "layer_names",
+           "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
            "network_version"]
 
@@ -176,6 +178,9 @@ def _specs(output_layer, owner, prefix):
         args = _hyper_params(layer, kind)
         for attr in kind.arrays if kind is not None else ():
             variable = getattr(layer, attr, None)
+            if is_lasagne_layer(variable):     # master: an initial state given as a layer
+                args[attr] = {"layer": names[variable]}
+                continue
             if variable is None or not _is_shared(variable):
                 if hasattr(layer, attr):       # None, or a Theano expression: no array
                     args[attr] = None
@@ -193,8 +198,23 @@ def _specs(output_layer, owner, prefix):
                                  "%s%s.%s/" % (prefix, name, field))
         specs.append(LayerSpec(name, type(layer).__name__,
                                tuple(names[i] for i in incoming_layers(layer)), args,
-                               standin_note(layer)))
+                               layer_note(layer)))
     return specs
+
+
+def layer_note(layer):
+    """What every row of this built layer says that its arguments do not: that it is a
+    CPU stand-in for a GPU class, or ``""``."""
+    return standin_note(layer)
+
+
+def layer_notes(output_layer):
+    """{layer name: :func:`layer_note`} for the layers under ``output_layer`` that have one
+    (names as :func:`layer_names` gives them): for the derived rows of a network built
+    from a description, which cannot know what the build would give."""
+    layers = all_layers(output_layer)
+    names = layer_names(layers)
+    return {names[layer]: layer_note(layer) for layer in layers if layer_note(layer)}
 
 
 def specs_from_lasagne(output_layer):
@@ -272,5 +292,5 @@ def report_from_lasagne(output_layer, names=None):
             trainable_params=sum(a.size for a in arrays if a.trainable),
             param_formula=formula,
             incoming=tuple(names[i] for i in incoming_layers(layer)),
-            param_arrays=tuple(arrays), note=standin_note(layer)))
+            param_arrays=tuple(arrays), note=layer_note(layer)))
     return Report.of(rows, "lasagne")

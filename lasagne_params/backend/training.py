@@ -35,7 +35,9 @@ with this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
-epoch.  Data is cast to ``theano.config.floatX`` (labels to int32); set
+epoch, without the two Theano optimizations that fail on some Lasagne
+networks (:mod:`lasagne_params.backend.robust_mode`: PadLayer gradients,
+truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
 ``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
 when the user has not chosen).
 
@@ -52,6 +54,7 @@ from ..core.errors import ArgumentError, TrainingError, did_you_mean
 from ..core.files import atomic_file
 from ..render.training import epoch_lines
 from .compat import import_lasagne
+from .robust_mode import robust_mode
 from .runtime import input_layers
 
 __all__ = ["Trainer", "split_indices", "Progress"]
@@ -294,20 +297,23 @@ class Trainer:
         (``benchmarks/train_speed.py --profile`` reads it).  The mode and
         the flags are those of :mod:`lasagne_params.backend.speed` (the same
         numbers, faster); ``speed=False`` compiles with Theano's defaults
-        instead (the benchmark's and the tests' reference).
+        instead (the benchmark's and the tests' reference).  Both leave out
+        the optimizations :func:`~lasagne_params.backend.robust_mode.robust_mode`
+        names (they never finish compiling, or compute wrong shapes, on some
+        Lasagne networks).
         """
         if self._functions is not None:
             return self._functions
         from .speed import compile_scope, training_mode
         if not speed:
-            self._functions = self._build_functions(profile, None)
+            self._functions = self._build_functions(profile, robust_mode())
             return self._functions
         with compile_scope():
-            self._functions = self._build_functions(profile, training_mode())
+            self._functions = self._build_functions(profile, training_mode(robust_mode()))
         return self._functions
 
     def _build_functions(self, profile, mode):
-        """The three functions, compiled in Theano ``mode`` (None: Theano's default)."""
+        """The three functions, compiled in Theano ``mode``."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T

@@ -20,7 +20,7 @@ from typing import Any, Tuple
 from .records import Report
 
 __all__ = ["Mismatch", "KnownLasagneError", "Comparison", "Checked", "compare_reports",
-           "in_order", "FIELDS"]
+           "in_order", "with_notes", "FIELDS"]
 
 FIELDS = ("output_shape", "params", "trainable_params")
 TOTALS = ("total_params", "trainable_params")
@@ -123,6 +123,15 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
         if a != b:
             found.append(Mismatch(NETWORK, field, a, b))
     return Comparison(derived, reported, tuple(found), tuple(not_derived), tuple(wrong))
+
+
+def with_notes(report: Report, notes) -> Report:
+    """``report`` with ``notes[name]`` (e.g. "CPU stand-in for ...") leading the note of
+    each row so named, unless the row says it already."""
+    rows = tuple(replace(row, note="; ".join(filter(None, (notes[row.name], row.note))))
+                 if notes.get(row.name) and notes[row.name] not in row.note else row
+                 for row in report.layers)
+    return Report(rows, report.source, report.total_params, report.trainable_params)
 
 
 def in_order(report: Report, names) -> Report:

@@ -67,14 +67,21 @@ def _row(index, spec, kind, result):
                     lasagne_shape=result.lasagne_shape)
 
 
-def check_version(spec, kind, version):
-    """Refuse a class or keyword the target Lasagne version does not have."""
+def _master_hint():
+    """Both ways on: derive for master, or (where master is not installed) install it."""
     hint = ("derive for master with lasagne_version='master' (a spec file: "
             "\"lasagne\": \"master\"; the command line: --lasagne master)")
+    if versions.installed() != versions.MASTER:
+        hint += "; to check it against Lasagne, install master: " + versions.INSTALL_MASTER
+    return hint
+
+
+def check_version(spec, kind, version):
+    """Refuse a class or keyword the target Lasagne version does not have."""
     if not versions.at_least(version, kind.since):
         raise LayerRuleError("%s is a class of Lasagne %s; Lasagne %s has none: %s"
                              % (kind.name, versions.version_label(kind.since),
-                                versions.version_label(version), hint),
+                                versions.version_label(version), _master_hint()),
                              layer=spec.name, kind=spec.kind, field="kind")
     signature = kind.keywords
     if signature is None or not signature.added:
@@ -84,7 +91,8 @@ def check_version(spec, kind, version):
         if since is not None and not versions.at_least(version, since):
             raise LayerRuleError("a keyword of Lasagne %s; %s in Lasagne %s has no such "
                                  "keyword: %s" % (versions.version_label(since), kind.name,
-                                                  versions.version_label(version), hint),
+                                                  versions.version_label(version),
+                                                  _master_hint()),
                                  layer=spec.name, kind=spec.kind, field=name)
 
 
@@ -106,11 +114,13 @@ def _inputs(spec, index, shapes):
     return inputs
 
 
-def _not_derived(row, index, exc):
-    """Lasagne's row for a layer no rule could derive, saying why."""
+def _not_derived(row, index, exc, spec_note=""):
+    """Lasagne's row for a layer no rule could derive, saying why (and what the spec
+    notes: a CPU stand-in stays one)."""
     field = "%s: " % exc.field if exc.field and exc.field != "kind" else ""
+    why = "not derived: %s%s" % (field, exc.message)
     return replace(row, index=index, derived=False,
-                   note="not derived: %s%s" % (field, exc.message))
+                   note="; ".join(filter(None, (why, spec_note))))
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
@@ -168,7 +178,7 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise
-            row = _not_derived(fallback[spec.name], index, exc)
+            row = _not_derived(fallback[spec.name], index, exc, spec.note)
             for array in row.param_arrays:
                 seen.setdefault(array.key, (array.shape, spec.name))
         shapes[spec.name] = row.output_shape

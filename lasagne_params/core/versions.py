@@ -28,11 +28,15 @@ from functools import lru_cache
 
 from .errors import ArgumentError
 
-__all__ = ["RELEASE", "MASTER", "VERSIONS", "DEFAULT", "canonical", "at_least",
-           "version_label", "installed", "target", "Behaviour", "BEHAVIOURS"]
+__all__ = ["RELEASE", "MASTER", "VERSIONS", "DEFAULT", "INSTALL_MASTER", "canonical",
+           "at_least", "version_label", "installed", "target", "Behaviour", "BEHAVIOURS"]
 
 RELEASE = "0.1"
 MASTER = "0.2.dev1"
+#: How to install Lasagne master at the commit this project supports (MIT), in every
+#: message that says to.
+INSTALL_MASTER = ("pip install --no-deps https://github.com/Lasagne/Lasagne/archive/"
+                  "5d3c63cb315c50b1cbd27a6bc8664b406f34dd99.zip")
 #: Oldest first.
 VERSIONS = (RELEASE, MASTER)
 DEFAULT = MASTER

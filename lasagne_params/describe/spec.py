@@ -30,7 +30,9 @@ sub-networks in the layer-list form (a list of layer mappings, output last),
 in either form of file.
 
 A parameter shared with another layer is ``{"shared": "conv1.W"}`` (nolearn's
-form also takes ``"conv2_W": "conv1"``).  Strings such as
+form also takes ``"conv2_W": "conv1"``).  A recurrent layer's initial state
+given by another layer (Lasagne master) is ``"hid_init": {"layer": "h0"}``
+(``cell_init`` too); that layer becomes one more incoming layer.  Strings such as
 ``"nonlinearity": "rectify"`` are kept: derivation ignores them, ``build``
 looks them up in Lasagne.  Nothing in a spec is ever executed: YAML is read
 with PyYAML's safe loader (its C version when present), a key given twice
@@ -53,6 +55,7 @@ from typing import Optional, Tuple
 from ..core import versions
 from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
+from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
 from ..core.registry import KINDS, kind_of
 from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
@@ -371,6 +374,11 @@ def _check_value(kind, key, value, layer, shown=None):
                             layer=layer, kind=kind, field=shown or key)
     if isinstance(value, dict) and key in getattr(KINDS.get(kind), "gates", ()):
         return                  # a Gate's options: each array is checked when derived
+    if key in STATES and isinstance(value, dict) and set(value) == {"layer"}:
+        if not isinstance(value["layer"], str):
+            raise SpecError("a layer as the initial state is {\"layer\": \"name\"}, got %r"
+                            % (value,), layer=layer, kind=kind, field=shown or key)
+        return
     if isinstance(value, dict):
         ref = value.get("shared")
         if set(value) != {"shared"} or not isinstance(ref, str) or "." not in ref.strip("."):
@@ -449,6 +457,14 @@ def _finish(layers):
                 incoming += (ref,)
                 if key == "layer" and inputs_of.get(ref):      # InverseLayer's third input
                     incoming += (inputs_of[ref][0],)
+        states = [state_layer(layer.args.get(key)) for key in STATES]
+        states = [ref for ref in states if ref is not None]
+        if states:                  # master's initial states as layers: last, in order
+            others = list(incoming[1:])
+            for ref in states:
+                if ref in others:
+                    others.remove(ref)
+            incoming = tuple(incoming[:1]) + tuple(others) + tuple(states)
         inputs_of[layer.name] = incoming
         _check_inputs(layer, incoming)
         specs.append(LayerSpec(layer.name, layer.kind, tuple(incoming),

@@ -8,6 +8,12 @@ versions; 0.1 has none).  Initial states (``hid_init``, ``cell_init``) are
 parameter arrays of shape ``(1, units)``, trainable only with
 ``learn_init``; ``None`` in a spec means the state is given as a Theano
 expression and is no parameter, as Lasagne 0.1 does with a TensorVariable.
+
+Lasagne master also takes a layer as an initial state: it becomes one more
+incoming layer (after the input and the mask, ``hid_init`` before
+``cell_init``, as master's ``*_incoming_index`` attributes number them) whose
+output, ``(batch,) + unit shape``, starts the recurrence; no array.  A spec
+says so with ``{"layer": name}`` (``name`` among ``incoming``).
 """
 import dataclasses
 
@@ -18,7 +24,7 @@ from ..text import dims_text, product_text
 from .base import LINEAR, Cost, CostCtx, Ctx, LayerKind, Result, signature
 
 __all__ = ["KINDS", "custom_recurrent", "recurrent", "lstm", "gru", "LSTM_GATES",
-           "GRU_GATES", "PEEPHOLE_GATES", "GATE_PARAMS"]
+           "GRU_GATES", "PEEPHOLE_GATES", "GATE_PARAMS", "STATES", "state_layer"]
 
 LSTM_GATES = ("ingate", "forgetgate", "cell", "outgate")
 GRU_GATES = ("updategate", "resetgate", "hidden_update")
@@ -27,19 +33,50 @@ PEEPHOLE_GATES = ("ingate", "forgetgate", "outgate")
 GATE_PARAMS = {"W_in": "W_in_to_%s", "W_hid": "W_hid_to_%s", "W_cell": "W_cell_to_%s",
                "b": "b_%s"}
 _INITIALIZER = object()     # "an initializer": the Gate default
+#: The initial states, in the order master appends them to the incoming layers.
+STATES = ("hid_init", "cell_init")
 
 
-def _sequence(ctx):
-    """(batch, sequence, n, n as text), after checking input, mask and scan options."""
+def state_layer(value):
+    """The layer name of an initial state given as a layer (``{"layer": name}``), else None."""
+    return value.get("layer") if isinstance(value, dict) else None
+
+
+def _state_layers(ctx, states):
+    """{state: input shape} of the initial states (of ``states``) given as layers (master)."""
+    named = [(state, state_layer(ctx.get(state))) for state in STATES if state in states]
+    named = [(state, layer) for state, layer in named if layer is not None]
+    if not named:
+        return {}
+    if not versions.at_least(ctx.version, versions.MASTER):
+        raise ctx.error("a layer as an initial state is Lasagne master's; Lasagne %s takes "
+                        "an array, an initializer or a Theano expression"
+                        % versions.version_label(ctx.version), named[0][0])
+    extra = list(zip(ctx.spec.incoming, ctx.input_shapes))[1:]
+    states = extra[len(extra) - len(named):]
+    for (state, layer), (name, _) in zip(named, states):
+        if name != layer:
+            raise ctx.error("names layer %r, but that is not the incoming layer in its place "
+                            "(input, mask, hid_init, cell_init): %r"
+                            % (layer, tuple(ctx.spec.incoming)), state)
+    return {state: shape for (state, _), (_, shape) in zip(named, states)}
+
+
+def _sequence(ctx, states=("hid_init",)):
+    """(batch, sequence, n, n as text, {state given as a layer: its shape}), after
+    checking input, mask, the layers of ``states`` and scan options."""
     shape = ctx.input_shape
     if len(shape) < 3:
         raise ctx.error("expects a (batch, sequence, features...) input, got %r" % (shape,),
                         "incoming")
     ctx.require_known(shape[2:], "the feature size")
-    if len(ctx.input_shapes) > 2:
-        raise ctx.error("takes an input and at most one mask, got %d incoming layers"
-                        % len(ctx.input_shapes), "incoming")
-    if len(ctx.input_shapes) == 2:
+    given = _state_layers(ctx, states)
+    others = len(ctx.input_shapes) - len(given)
+    if others > 2:
+        raise ctx.error("takes an input and at most one mask%s, got %d incoming layers"
+                        % (" besides its initial-state layers" if given else "",
+                           len(ctx.input_shapes)), "incoming")
+    if others == 2:
         mask = ctx.input_shapes[1]
         if len(mask) != 2 or any(m is not None and s is not None and m != s
                                  for m, s in zip(mask, shape[:2])):
@@ -55,7 +92,7 @@ def _sequence(ctx):
         if shape[1] is None:
             raise ctx.error("unroll_scan needs a known sequence length, got input shape %r"
                             % (shape,), "unroll_scan")
-    return shape[0], shape[1], shape_size(shape[2:]), product_text(shape[2:])
+    return shape[0], shape[1], shape_size(shape[2:]), product_text(shape[2:]), given
 
 
 def _result(ctx, batch, seq, unit_shape, arrays, formula, note=""):
@@ -66,11 +103,19 @@ def _result(ctx, batch, seq, unit_shape, arrays, formula, note=""):
     return Result(out, "", tuple(t for t in arrays if t is not None), formula, note)
 
 
-def _init_state(ctx, name, shape, learn_init):
-    """``hid_init``/``cell_init``: an array trainable with learn_init, or None."""
+def _init_state(ctx, name, shape, learn_init, given):
+    """``hid_init``/``cell_init``: an array ``(1,) + shape[1:]`` trainable with learn_init;
+    or None, for an expression or a layer (``given``: {state: shape}), whose output must be
+    ``shape``."""
+    if name in given:
+        if not _compatible(given[name], shape):
+            raise ctx.error("its layer must output (batch,) + the unit shape = %r, got %r"
+                            % (shape, given[name]), name)
+        return None
     if not ctx.has_param(name):
         return None
-    return ctx.param_array(name, shape, trainable=learn_init, regularizable=False)
+    return ctx.param_array(name, (1,) + tuple(shape[1:]), trainable=learn_init,
+                           regularizable=False)
 
 
 def _init_text(states):
@@ -83,10 +128,10 @@ def _init_text(states):
 
 def recurrent(ctx: Ctx) -> Result:
     """RecurrentLayer: ``(n+u+1)*u`` (W_in_to_hid n x u, W_hid_to_hid u x u, b u) + hid_init u."""
-    batch, seq, n, n_text = _sequence(ctx)
+    batch, seq, n, n_text, given = _sequence(ctx)
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", False)
-    hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
+    hid_init = _init_state(ctx, "hid_init", (batch, units), learn_init, given)
     arrays = [hid_init, ctx.param_array("W_in_to_hid", (n, units))]
     if ctx.has_param("b"):
         arrays.append(ctx.param_array("b", (units,), regularizable=False))
@@ -140,12 +185,12 @@ def lstm(ctx: Ctx) -> Result:
     also have W_cell (u); cell_init and hid_init are (1 x u), trainable only
     with ``learn_init`` (default False).
     """
-    batch, seq, n, n_text = _sequence(ctx)
+    batch, seq, n, n_text, given = _sequence(ctx, STATES)
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", False)
     peepholes = ctx.flag("peepholes", True)
     arrays = _gates(ctx, LSTM_GATES, n, units, PEEPHOLE_GATES if peepholes else ())
-    states = [_init_state(ctx, name, (1, units), learn_init)
+    states = [_init_state(ctx, name, (batch, units), learn_init, given)
               for name in ("cell_init", "hid_init")]
     formula = "4*(%s+%d+1)*%d" % (n_text, units, units)
     if peepholes:
@@ -159,11 +204,11 @@ def gru(ctx: Ctx) -> Result:
     ``learn_init`` defaults to True in Lasagne 0.1 and to False in master
     (the kind's ``version_defaults``): the trainable count differs by u.
     """
-    batch, seq, n, n_text = _sequence(ctx)
+    batch, seq, n, n_text, given = _sequence(ctx)
     units = ctx.positive_int("num_units")
     learn_init = ctx.flag("learn_init", False)
     arrays = _gates(ctx, GRU_GATES, n, units)
-    hid_init = _init_state(ctx, "hid_init", (1, units), learn_init)
+    hid_init = _init_state(ctx, "hid_init", (batch, units), learn_init, given)
     formula = "3*(%s+%d+1)*%d" % (n_text, units, units)
     return _result(ctx, batch, seq, (units,), arrays + [hid_init],
                    formula + _init_text([hid_init]))
@@ -182,7 +227,7 @@ def custom_recurrent(ctx: Ctx) -> Result:
     input-to-hidden network sees ``batch*sequence`` rows, and both networks'
     outputs (and the hidden-to-hidden network's input) agree after axis 0.
     """
-    batch, seq, _, _ = _sequence(ctx)
+    batch, seq, _, _, given = _sequence(ctx)
     learn_init = ctx.flag("learn_init", False)
     nets = {field: ctx.subnetwork(field) for field in ("input_to_hidden", "hidden_to_hidden")}
     i2h_out = nets["input_to_hidden"].layers[-1].output_shape
@@ -204,9 +249,9 @@ def custom_recurrent(ctx: Ctx) -> Result:
             raise ctx.error("output %r must match hidden_to_hidden's %s %r after axis 0"
                             % (i2h_out, what, other), "input_to_hidden")
     unit_shape = tuple(h2h_out[1:])
-    if ctx.has_param("hid_init"):
+    if ctx.has_param("hid_init") and "hid_init" not in given:
         ctx.require_known(unit_shape, "hidden_to_hidden's output shape (for hid_init)")
-    hid_init = _init_state(ctx, "hid_init", (1,) + unit_shape, learn_init)
+    hid_init = _init_state(ctx, "hid_init", (batch,) + unit_shape, learn_init, given)
     arrays = [hid_init] + [dataclasses.replace(t, name="%s/%s.%s" % (field, row.name, t.name))
                           for field, net in nets.items() for row in net.layers
                           for t in row.param_arrays]

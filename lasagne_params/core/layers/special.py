@@ -188,13 +188,15 @@ def tps_transformer(ctx: Ctx) -> Result:
     points = ctx.positive_int("control_points", 16)
     if math.isqrt(points) ** 2 != points:
         raise ctx.error("must be a square number, got %d" % points, "control_points")
+    if points < 4:
+        raise ctx.error("needs at least 4 (a 2x2 grid): with 1 point the spline's system "
+                        "of equations is singular (Lasagne raises LinAlgError)",
+                        "control_points")
     out, formula = _transformed(ctx, 2 * points)
     if ctx.get("precompute_grid", "auto") is True and None in out[2:]:
         raise ctx.error("needs known rows and columns, got %r" % (ctx.input_shape,),
                         "precompute_grid")
-    return Result(out, formula, note=(
-        "Lasagne master cannot build this class with numpy 1.18 or later (it calls "
-        "np.linspace with a float count: TypeError); the figures are its static rules'"))
+    return Result(out, formula)
 
 
 def unknown_work(ctx: CostCtx) -> Cost:
