@@ -32,18 +32,18 @@ class ChannelScaleLayer(lasagne.layers.Layer):
         return input * self.scales.dimshuffle(*pattern)
 
 
-def channel_scale(ctx):
+def channel_scale(context):
     """The shape rule: the input's shape, and one scale per channel (``c`` parameters)."""
-    channels = ctx.input_shape[1]
-    ctx.require_known([channels], "the number of channels")
-    return Result(ctx.input_shape, param_arrays=(
-        ctx.param_array("scales", (channels,), regularizable=False),),
+    channels = context.input_shape[1]
+    context.require_known([channels], "the number of channels")
+    return Result(context.input_shape, param_arrays=(
+        context.param_array("scales", (channels,), regularizable=False),),
         param_formula="%d" % channels)
 
 
-def channel_scale_cost(ctx):
+def channel_scale_cost(context):
     """The cost rule: one multiplication per element; the receptive field passes through."""
-    return Cost((ctx.per_element("elementwise"),), ctx.input_receptive_field)
+    return Cost((context.per_element("elementwise"),), context.input_receptive_field)
 
 
 lasagne_params.register_kind(ChannelScaleLayer, rule=channel_scale, cost=channel_scale_cost,

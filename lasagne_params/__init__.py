@@ -27,7 +27,7 @@ from .core.errors import (ArgumentError, DatasetError, DrawError, LasagneParamsE
                           LayerRuleError, LimitError, OutputError, SpecError, TargetError,
                           TrainingError,
                           UnsupportedLayerError)
-from .core.layers.base import Cost, CostCtx, Ctx, LayerKind, Result, Signature
+from .core.layers.base import Cost, CostContext, LayerContext, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
 from .core.registry import register_kind, supported_kinds, unregister_kind
 from .describe.spec import load_spec
@@ -65,7 +65,7 @@ __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert
            "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
            "load_mnist", "load_spec", "supported_kinds", "register_kind", "unregister_kind",
-           "LayerKind", "Signature", "Ctx", "CostCtx", "Result", "Cost",
+           "LayerKind", "Signature", "LayerContext", "CostContext", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",
            "RuntimeCheck", "RuntimeMismatch", "CostReport", "LayerCost", "OpTerm",
            "LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",

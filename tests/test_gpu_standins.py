@@ -372,8 +372,8 @@ def test_a_standin_row_not_derived_keeps_its_note(lasagne, gpu, monkeypatch):
     net = DenseLayer(dnn.Conv2DDNNLayer(InputLayer((None, 3, 8, 8)), 4, 3, name="conv"),
                      2, name="out")
 
-    def refuse(ctx):
-        raise ctx.error("refused for the test", "filter_size")
+    def refuse(context):
+        raise context.error("refused for the test", "filter_size")
 
     monkeypatch.setitem(KINDS, "Conv2DDNNLayer",
                         dataclasses.replace(KINDS["Conv2DDNNLayer"], rule=refuse))

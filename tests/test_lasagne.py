@@ -81,8 +81,8 @@ def test_mismatch_is_reported_field_by_field(lasagne, question_net, monkeypatch)
     from lasagne_params.core.registry import KINDS
     real = KINDS["DenseLayer"].rule
 
-    def off_by_one(ctx):
-        result = real(ctx)
+    def off_by_one(context):
+        result = real(context)
         return dataclasses.replace(result, output_shape=result.output_shape[:1]
                                    + (result.output_shape[1] + 1,))
 

@@ -15,10 +15,10 @@ from lasagne_params.core.registry import KINDS
 from lasagne_params.render.picture import layer_lines
 
 
-def bias_rule(ctx):
+def bias_rule(context):
     """A learnt bias per feature of a (batch, features) input: ``n`` parameters."""
-    features = ctx.input_shape[1]
-    return Result(ctx.input_shape, param_arrays=(ctx.param_array("b", (features,)),),
+    features = context.input_shape[1]
+    return Result(context.input_shape, param_arrays=(context.param_array("b", (features,)),),
                   param_formula="%d" % features)
 
 
@@ -107,13 +107,13 @@ KINDS_FILE = textwrap.dedent('''
     """Declares FeatureBiasLayer for the command line (no Lasagne needed)."""
     import lasagne_params as lp
 
-    def rule(ctx):
-        n = ctx.input_shape[1]
-        return lp.Result(ctx.input_shape, param_arrays=(ctx.param_array("b", (n,)),),
+    def rule(context):
+        n = context.input_shape[1]
+        return lp.Result(context.input_shape, param_arrays=(context.param_array("b", (n,)),),
                          param_formula=str(n))
 
-    def cost(ctx):
-        return lp.Cost((ctx.per_element("elementwise"),), ctx.input_receptive_field)
+    def cost(context):
+        return lp.Cost((context.per_element("elementwise"),), context.input_receptive_field)
 
     lp.register_kind("FeatureBiasLayer", rule, cost, arrays=("b",), replace=True)
 ''')

@@ -41,8 +41,8 @@ def test_wrong_derivation_is_caught(lasagne, question_net, digits, monkeypatch):
     from lasagne_params.core.registry import KINDS
     real = KINDS["DenseLayer"].rule
 
-    def off_by_one(ctx):
-        result = real(ctx)
+    def off_by_one(context):
+        result = real(context)
         return dataclasses.replace(result, output_shape=result.output_shape[:1]
                                    + (result.output_shape[1] + 1,))
 

@@ -10,7 +10,7 @@ from . import axis
 from .cost_records import FLOATX_BYTES, CostReport, LayerCost
 from .derive import derive_specs, rule_errors
 from .errors import ArgumentError
-from .layers.base import CostCtx
+from .layers.base import CostContext
 from .records import shape_size
 from .registry import kind_of
 
@@ -66,10 +66,10 @@ def cost_report(specs, report=None, batch_size=None, floatx="float32"):
     batch = _batch_size(batch_size, report)
     shapes, seen, layers = {}, {}, []
     for spec, row in zip(specs, report.layers):
-        ctx = CostCtx(spec, [shapes[n] for n in spec.incoming], row,
-                      [seen[n] for n in spec.incoming], cost_of=cost_report)
+        context = CostContext(spec, [shapes[n] for n in spec.incoming], row,
+                              [seen[n] for n in spec.incoming], cost_of=cost_report)
         with rule_errors(spec):
-            cost = kind_of(spec.kind, layer=spec.name).cost(ctx)
+            cost = kind_of(spec.kind, layer=spec.name).cost(context)
         shapes[spec.name], seen[spec.name] = row.output_shape, cost.receptive_field
         dims = row.output_shape[1:]
         elements = None if any(d is None for d in dims) else shape_size(dims)

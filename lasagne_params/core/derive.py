@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
-from .layers.base import Ctx
+from .layers.base import LayerContext
 from .records import LayerRow, LayerSpec, Report
 from .registry import kind_of
 from .text import DIGIT_LIMIT_MESSAGE
@@ -171,8 +171,8 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
             kind = kind_of(spec.kind, layer=spec.name)
             with rule_errors(spec):
                 check_version(spec, kind, version)
-                result = kind.rule(Ctx(spec, inputs, key_prefix, subnet, version,
-                                       kind.defaults_for(version)))
+                result = kind.rule(LayerContext(spec, inputs, key_prefix, subnet, version,
+                                                kind.defaults_for(version)))
             _check_shared(spec, result.param_arrays, seen, key_prefix)
             row = _row(index, spec, kind, result)
         except LasagneParamsError as exc:

@@ -56,7 +56,7 @@ def explainer_for(kind):
     return kind.explain or FAMILY_EXPLAINERS.get(kind.family, generic)
 
 
-def unknown_cost(ctx):
+def unknown_cost(context):
     """The cost of a kind declared without a cost rule: its work unknown (``?``), n/a."""
     return Cost((OpTerm("mac", None, ""),), None)
 
@@ -85,10 +85,10 @@ def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fie
         The class name as Lasagne code spells it (``"MyScaleLayer"``), or the
         class itself (its name is used, and it becomes the ``factory``).
     rule : callable, optional
-        ``rule(ctx) -> Result`` (see :mod:`lasagne_params.core.layers.base`).
+        ``rule(context) -> Result`` (see :mod:`lasagne_params.core.layers.base`).
         Required unless ``like`` gives one.
     cost : callable, optional
-        ``cost(ctx) -> Cost``; default: ``like``'s, else the work is shown
+        ``cost(context) -> Cost``; default: ``like``'s, else the work is shown
         as unknown (``?``).
     like : str, optional
         A declared kind whose declaration this one starts from: a subclass

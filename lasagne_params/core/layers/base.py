@@ -8,9 +8,9 @@ its nested sub-networks, its family and its explanation.  Every family
 module (``conv.py``, ``pool.py``, ...) declares its kinds in a ``KINDS``
 tuple; ``core/registry.py`` gathers them, and takes a user's own kinds.
 
-A shape rule takes a :class:`Ctx` (the layer's spec and input shapes, with
+A shape rule takes a :class:`LayerContext` (the layer's spec and input shapes, with
 checked accessors that read ``spec.args`` with Lasagne's defaults) and
-returns a :class:`Result`.  A cost rule takes a :class:`CostCtx` (the same,
+returns a :class:`Result`.  A cost rule takes a :class:`CostContext` (the same,
 plus the derived row and the inputs' receptive fields) and returns a
 :class:`Cost`.  Invalid hyper-parameters raise :class:`LayerRuleError`
 naming the layer and the field.
@@ -24,7 +24,7 @@ from ..errors import LasagneParamsError, LayerRuleError
 from ..receptive import AxisReceptiveField
 from ..records import LayerSpec, ParamArray, Shape, shape_size
 
-__all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "Ctx", "CostCtx",
+__all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "LayerContext", "CostContext",
            "FAMILIES", "LINEAR", "INITIALIZERS"]
 
 #: The families a kind belongs to: what it does, and its default explanation.
@@ -158,9 +158,9 @@ class LayerKind:
     name : str
         The Lasagne class name (``"Conv2DLayer"``).
     rule : callable
-        ``rule(Ctx) -> Result``: output shape, parameter arrays, formulas.
+        ``rule(LayerContext) -> Result``: output shape, parameter arrays, formulas.
     cost : callable
-        ``cost(CostCtx) -> Cost``: work per example and receptive field.
+        ``cost(CostContext) -> Cost``: work per example and receptive field.
     family : str
         One of :data:`FAMILIES`; chooses the default explanation.
     keywords : Signature
@@ -225,7 +225,7 @@ class LayerKind:
                 if since == version}
 
 
-class Ctx:
+class LayerContext:
     """A layer being derived: its spec, its input shapes, checked accessors.
 
     Parameters
@@ -420,7 +420,7 @@ def _group(dims):
     return "(%s)" % text if len(dims) > 1 else text
 
 
-class CostCtx(Ctx):
+class CostContext(LayerContext):
     """A layer being costed: its spec and inputs (as for shape rules) plus its derived row.
 
     ``input_receptive_fields`` holds the receptive field of each incoming

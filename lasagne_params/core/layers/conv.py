@@ -6,7 +6,7 @@ connected ones (``transposed.py``) reuse :func:`convolution` and
 """
 from .. import axis, versions
 from ..text import axis_text, product_text, with_size
-from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 
 __all__ = ["KINDS", "convolution", "conv1d", "conv2d", "conv3d", "nin", "nin_layout",
            "conv_cost", "nin_cost", "conv_pads", "groups", "CONV_HYPER_PARAMS", "LAYOUTS"]
@@ -17,7 +17,7 @@ LAYOUTS = {1: "(batch, channels, length)", 2: "(batch, channels, rows, columns)"
            3: "(batch, channels, depth, rows, columns)"}
 
 
-def conv_pads(ctx, fsize, same_symmetric=False, name="pad", default=0):
+def conv_pads(context, fsize, same_symmetric=False, name="pad", default=0):
     """Per-axis pad for :func:`axis.conv_length`: ints, or 'full'/'same'.
 
     An even filter with ``'same'`` follows the target version
@@ -25,37 +25,37 @@ def conv_pads(ctx, fsize, same_symmetric=False, name="pad", default=0):
     layers' ``(f-1)//2`` on both sides), master raises.
     """
     n = len(fsize)
-    pad = ctx.get(name, default)
+    pad = context.get(name, default)
     if pad == "valid":
         return (0,) * n
     if pad == "full":
         return ("full",) * n
     if pad == "same":
-        if any(f % 2 == 0 for f in fsize) and ctx.behaviour.even_filter_same == "raises":
-            raise ctx.error("'same' needs an odd filter_size in Lasagne %s (it raises "
-                            "NotImplementedError for %r; Lasagne 0.1 padded it)"
-                            % (versions.version_label(ctx.version), fsize), name)
+        if any(f % 2 == 0 for f in fsize) and context.behaviour.even_filter_same == "raises":
+            raise context.error("'same' needs an odd filter_size in Lasagne %s (it raises "
+                                "NotImplementedError for %r; Lasagne 0.1 padded it)"
+                                % (versions.version_label(context.version), fsize), name)
         if same_symmetric:
             return tuple((f - 1) // 2 for f in fsize)
         return ("same",) * n
-    return ctx.int_tuple(name, n, default, allow_zero=True)
+    return context.int_tuple(name, n, default, allow_zero=True)
 
 
-def groups(ctx, num_filters, channels):
+def groups(context, num_filters, channels):
     """``num_groups`` (master): it must divide the filters and the input channels."""
-    count = ctx.positive_int("num_groups", 1)
+    count = context.positive_int("num_groups", 1)
     if num_filters % count or (channels is not None and channels % count):
-        raise ctx.error("must divide num_filters (%d) and the input channels (%s), got %d"
-                        % (num_filters, channels, count), "num_groups")
+        raise context.error("must divide num_filters (%d) and the input channels (%s), got %d"
+                            % (num_filters, channels, count), "num_groups")
     return count
 
 
-def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result:
+def convolution(context: LayerContext, n_spatial, c01b=False, same_symmetric=False) -> Result:
     """A convolution over ``n_spatial`` axes: ``(f*...*c+1)*k`` parameters.
 
     Parameters
     ----------
-    ctx : Ctx
+    context : LayerContext
     n_spatial : int
         1 for Conv1DLayer, 2 for the 2D layers, 3 for Conv3DLayer.
     c01b : bool
@@ -68,115 +68,116 @@ def convolution(ctx: Ctx, n_spatial, c01b=False, same_symmetric=False) -> Result
     """
     ndim = n_spatial + 2
     layout = "(channels, rows, columns, batch)" if c01b else LAYOUTS[n_spatial]
-    ctx.require_ndim(ndim, layout)
-    num_filters = ctx.positive_int("num_filters")
-    fsize = ctx.int_tuple("filter_size", n_spatial)
-    stride = ctx.int_tuple("stride", n_spatial, 1)
-    pads = conv_pads(ctx, fsize, same_symmetric)
-    shape = ctx.input_shape
+    context.require_ndim(ndim, layout)
+    num_filters = context.positive_int("num_filters")
+    fsize = context.int_tuple("filter_size", n_spatial)
+    stride = context.int_tuple("stride", n_spatial, 1)
+    pads = conv_pads(context, fsize, same_symmetric)
+    shape = context.input_shape
     channels, spatial, batch = ((shape[0], shape[1:-1], shape[-1]) if c01b
                                 else (shape[1], shape[2:], shape[0]))
-    ctx.require_known([channels], "the number of input channels")
-    count = groups(ctx, num_filters, channels)
+    context.require_known([channels], "the number of input channels")
+    count = groups(context, num_filters, channels)
     channels_text = str(channels) if count == 1 else "(%d//%d)" % (channels, count)
     channels //= count
     lengths = [axis.conv_length(spatial[i], fsize[i], stride[i], pads[i])
                for i in range(n_spatial)]
-    ctx.check_lengths(lengths, "filter_size")
+    context.check_lengths(lengths, "filter_size")
     spatial_out = tuple(length.value for length in lengths)
     out = (num_filters,) + spatial_out + (batch,) if c01b else (batch, num_filters) + spatial_out
 
     weights = "*".join(str(d) for d in fsize + (channels_text,))
     w_shape = (channels,) + fsize + (num_filters,) if c01b else (num_filters, channels) + fsize
-    arrays = [ctx.param_array("W", w_shape)]
-    if not ctx.has_param("b"):
+    arrays = [context.param_array("W", w_shape)]
+    if not context.has_param("b"):
         formula = "%s*%d" % (weights, num_filters)
-    elif ctx.flag("untie_biases", False):
-        ctx.require_known(spatial_out, "the output size (for untied biases)")
-        arrays.append(ctx.param_array("b", (num_filters,) + spatial_out, regularizable=False))
+    elif context.flag("untie_biases", False):
+        context.require_known(spatial_out, "the output size (for untied biases)")
+        arrays.append(context.param_array("b", (num_filters,) + spatial_out, regularizable=False))
         formula = "%s*%d + %s" % (weights, num_filters,
                                   product_text((num_filters,) + spatial_out))
     else:
-        arrays.append(ctx.param_array("b", (num_filters,), regularizable=False))
+        arrays.append(context.param_array("b", (num_filters,), regularizable=False))
         formula = "(%s+1)*%d" % (weights, num_filters)
     note = ""
-    if same_symmetric and ctx.get("pad") == "same" and any(f % 2 == 0 for f in fsize):
+    if same_symmetric and context.get("pad") == "same" and any(f % 2 == 0 for f in fsize):
         note = ("pad='same' with an even filter pads (f-1)//2 on both sides on this layer "
                 "(Lasagne 0.1), so the output is one shorter than the input")
     return Result(out, with_size(axis_text(lengths), out), tuple(arrays), formula, note)
 
 
-def conv1d(ctx: Ctx) -> Result:
+def conv1d(context: LayerContext) -> Result:
     """Conv1DLayer: ``(f*c+1)*k`` parameters (W: k x c x f, b: k)."""
-    return convolution(ctx, 1)
+    return convolution(context, 1)
 
 
-def conv2d(ctx: Ctx) -> Result:
+def conv2d(context: LayerContext) -> Result:
     """Conv2DLayer: ``(n*m*l+1)*k`` parameters (W: k x l x n x m, b: k).
 
     Output length per axis from :func:`axis.conv_length`; ``untie_biases``
     gives one bias per output position (b: k x rows x cols); ``b=None`` none.
     """
-    return convolution(ctx, 2)
+    return convolution(context, 2)
 
 
-def conv3d(ctx: Ctx) -> Result:
+def conv3d(context: LayerContext) -> Result:
     """Conv3DLayer (master): ``(d*n*m*l+1)*k`` parameters (W: k x l x d x n x m, b: k)."""
-    return convolution(ctx, 3)
+    return convolution(context, 3)
 
 
-def nin_layout(ctx: Ctx, c01b=False) -> Result:
+def nin_layout(context: LayerContext, c01b=False) -> Result:
     """A 1x1 convolution over every trailing axis: ``(c+1)*u`` parameters.
 
     ``c01b``: channels first and batch last (NINLayer_c01b, W: u x c);
     otherwise batch first (NINLayer, W: c x u).  ``untie_biases`` gives one
     bias per unit and position.
     """
-    shape = ctx.input_shape
+    shape = context.input_shape
     if len(shape) < 2:
-        raise ctx.error("expects at least a 2D input, got %r" % (shape,), "incoming")
-    units = ctx.positive_int("num_units")
+        raise context.error("expects at least a 2D input, got %r" % (shape,), "incoming")
+    units = context.positive_int("num_units")
     channels = shape[0] if c01b else shape[1]
-    ctx.require_known([channels], "the number of input channels")
+    context.require_known([channels], "the number of input channels")
     out = (units,) + shape[1:] if c01b else (shape[0], units) + shape[2:]
     positions = out[1:-1] if c01b else out[2:]
-    arrays = [ctx.param_array("W", (units, channels) if c01b else (channels, units))]
-    if not ctx.has_param("b"):
+    arrays = [context.param_array("W", (units, channels) if c01b else (channels, units))]
+    if not context.has_param("b"):
         formula = "%d*%d" % (channels, units)
-    elif ctx.flag("untie_biases", False):
-        ctx.require_known(positions, "the output size (for untied biases)")
-        arrays.append(ctx.param_array("b", (units,) + positions, regularizable=False))
+    elif context.flag("untie_biases", False):
+        context.require_known(positions, "the output size (for untied biases)")
+        arrays.append(context.param_array("b", (units,) + positions, regularizable=False))
         formula = "%d*%d + %s" % (channels, units, product_text((units,) + positions))
     else:
-        arrays.append(ctx.param_array("b", (units,), regularizable=False))
+        arrays.append(context.param_array("b", (units,), regularizable=False))
         formula = "(%d+1)*%d" % (channels, units)
     return Result(out, "", tuple(arrays), formula)
 
 
-def nin(ctx: Ctx) -> Result:
+def nin(context: LayerContext) -> Result:
     """NINLayer: ``(c+1)*u`` parameters for c input channels and u units."""
-    return nin_layout(ctx)
+    return nin_layout(context)
 
 
-def conv_cost(ctx: CostCtx, pad=None) -> Cost:
+def conv_cost(context: CostContext, pad=None) -> Cost:
     """ConvNDLayer: filter volume MACs per output element, a bias add, a nonlinearity.
 
     MACs = output elements x filter volume = output positions x filters x filter volume;
     W has shape (filters, channels, *filter_size).  ``pad`` overrides the
     spec's padding for the receptive field (the GPU layers' ``'same'``).
     """
-    weights = ctx.param("W").shape
+    weights = context.param("W").shape
     volume = tuple(weights[2:]) + (weights[1],)          # as the param formula: 5*5*1
-    ops = (ctx.per_element("mac", volume),) + ctx.bias() + ctx.activation()
-    window = ctx.window("filter_size") if pad is None else ctx.window("filter_size", pad=pad)
-    return Cost(ops, ctx.slide(window))
+    ops = (context.per_element("mac", volume),) + context.bias() + context.activation()
+    window = (context.window("filter_size") if pad is None
+              else context.window("filter_size", pad=pad))
+    return Cost(ops, context.slide(window))
 
 
-def nin_cost(ctx: CostCtx) -> Cost:
+def nin_cost(context: CostContext) -> Cost:
     """NINLayer: a 1x1 convolution: c MACs per output element, bias, nonlinearity."""
-    channels = ctx.param("W").shape[0]
-    ops = (ctx.per_element("mac", (channels,)),) + ctx.bias() + ctx.activation()
-    return Cost(ops, ctx.input_receptive_field)
+    channels = context.param("W").shape[0]
+    ops = (context.per_element("mac", (channels,)),) + context.bias() + context.activation()
+    return Cost(ops, context.input_receptive_field)
 
 
 #: What a convolution layer keeps of its constructor's keywords.

@@ -3,56 +3,56 @@ from .. import axis
 from ..cost_records import OpTerm
 from ..records import shape_size
 from ..text import product_text
-from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import free_cost
 
 __all__ = ["KINDS", "dense", "embedding", "dense_cost"]
 
 
-def dense(ctx: Ctx) -> Result:
+def dense(context: LayerContext) -> Result:
     """DenseLayer: ``(n+1)*m`` parameters for n inputs (trailing axes flattened), m units.
 
     ``num_leading_axes`` (master; default 1) axes are kept and the rest
     flattened into n; a negative value counts from the end.
     """
-    num_units = ctx.positive_int("num_units")
-    shape = ctx.input_shape
+    num_units = context.positive_int("num_units")
+    shape = context.input_shape
     ndim = len(shape)
-    leading = ctx.get("num_leading_axes", 1)
-    if ndim < 2 and ctx.is_default("num_leading_axes"):
-        raise ctx.error("expects at least a 2D input (batch, features), got %r" % (shape,),
-                        "incoming")
+    leading = context.get("num_leading_axes", 1)
+    if ndim < 2 and context.is_default("num_leading_axes"):
+        raise context.error("expects at least a 2D input (batch, features), got %r" % (shape,),
+                            "incoming")
     if not axis.is_int(leading) or not -ndim <= leading < ndim:
-        raise ctx.error("must leave trailing axes of the %dD input to flatten (an int in "
-                        "[%d, %d)), got %r" % (ndim, -ndim, ndim, leading), "num_leading_axes")
+        raise context.error("must leave trailing axes of the %dD input to flatten (an int in "
+                            "[%d, %d)), got %r" % (ndim, -ndim, ndim, leading), "num_leading_axes")
     leading = int(leading) % ndim
-    ctx.require_known(shape[leading:], "the input size")
+    context.require_known(shape[leading:], "the input size")
     num_inputs = shape_size(shape[leading:])
     inputs = product_text(shape[leading:])
-    arrays = [ctx.param_array("W", (num_inputs, num_units))]
-    if ctx.has_param("b"):
-        arrays.append(ctx.param_array("b", (num_units,), regularizable=False))
+    arrays = [context.param_array("W", (num_inputs, num_units))]
+    if context.has_param("b"):
+        arrays.append(context.param_array("b", (num_units,), regularizable=False))
         formula = "(%s+1)*%d" % (inputs, num_units)
     else:
         formula = "%s*%d" % (inputs, num_units)
     return Result(tuple(shape[:leading]) + (num_units,), "", tuple(arrays), formula)
 
 
-def embedding(ctx: Ctx) -> Result:
+def embedding(context: LayerContext) -> Result:
     """EmbeddingLayer: ``V*d`` parameters (W: vocabulary x dimension); shape + (d,)."""
-    vocabulary = ctx.positive_int("input_size")
-    dimension = ctx.positive_int("output_size")
-    out = tuple(ctx.input_shape) + (dimension,)
-    return Result(out, "", (ctx.param_array("W", (vocabulary, dimension)),),
+    vocabulary = context.positive_int("input_size")
+    dimension = context.positive_int("output_size")
+    out = tuple(context.input_shape) + (dimension,)
+    return Result(out, "", (context.param_array("W", (vocabulary, dimension)),),
                   "%d*%d" % (vocabulary, dimension))
 
 
-def dense_cost(ctx: CostCtx) -> Cost:
+def dense_cost(context: CostContext) -> Cost:
     """DenseLayer: inputs x units MACs, one bias add and one nonlinearity per unit; n/a."""
-    units = ctx.output_shape[-1]
-    positions = tuple(ctx.output_shape[1:-1])        # master's num_leading_axes > 1
-    inputs = ctx.input_shape[len(ctx.output_shape) - 1:] if positions or \
-        len(ctx.output_shape) > 1 else ctx.input_shape
+    units = context.output_shape[-1]
+    positions = tuple(context.output_shape[1:-1])        # master's num_leading_axes > 1
+    inputs = context.input_shape[len(context.output_shape) - 1:] if positions or \
+        len(context.output_shape) > 1 else context.input_shape
     text = "*".join(str(d) for d in inputs)
     text = "%s*%d" % ("(%s)" % text if len(inputs) > 1 else text, units)
     if None in positions:
@@ -62,7 +62,7 @@ def dense_cost(ctx: CostCtx) -> Cost:
                       "(%s)*%s" % (product_text(positions), text))
     else:
         macs = OpTerm("mac", shape_size(inputs) * units, text)
-    return Cost((macs,) + ctx.bias() + ctx.activation(), None)
+    return Cost((macs,) + context.bias() + context.activation(), None)
 
 
 KINDS = (

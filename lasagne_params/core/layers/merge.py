@@ -2,35 +2,35 @@
 from numbers import Real
 
 from ..text import with_size
-from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 
 __all__ = ["KINDS", "concat", "elemwise_merge", "elemwise_sum"]
 
 
-def _name_shapes(ctx):
+def _name_shapes(context):
     return ", ".join("%s: %r" % (name, shape)
-                     for name, shape in zip(ctx.spec.incoming, ctx.input_shapes))
+                     for name, shape in zip(context.spec.incoming, context.input_shapes))
 
 
 CROP_MODES = ("lower", "center", "upper")
 
 
-def _cropped(ctx, shapes, keep=None):
+def _cropped(context, shapes, keep=None):
     """The input shapes after master's ``cropping``: each axis given a mode is cut to the
     shortest input's length (unknown if any is unknown); axis ``keep`` never is."""
-    cropping = ctx.get("cropping")
+    cropping = context.get("cropping")
     if cropping is None:
         return shapes
     ndim = len(shapes[0])
     if not isinstance(cropping, (list, tuple)) or len(cropping) > ndim:
-        raise ctx.error("expected a list of at most %d entries (None or one of %s), got %r"
-                        % (ndim, ", ".join(CROP_MODES), cropping), "cropping")
+        raise context.error("expected a list of at most %d entries (None or one of %s), got %r"
+                            % (ndim, ", ".join(CROP_MODES), cropping), "cropping")
     out = [list(s) for s in shapes]
     for i, mode in enumerate(cropping):
         if mode is None or i == keep:
             continue
         if mode not in CROP_MODES:
-            raise ctx.error("expected None or one of %s, got %r" % (", ".join(CROP_MODES),
+            raise context.error("expected None or one of %s, got %r" % (", ".join(CROP_MODES),
                                                                   mode), "cropping")
         lengths = [s[i] for s in shapes]
         for s in out:
@@ -38,11 +38,11 @@ def _cropped(ctx, shapes, keep=None):
     return [tuple(s) for s in out]
 
 
-def _same_rank(ctx, shapes):
+def _same_rank(context, shapes):
     ndim = len(shapes[0])
     if any(len(s) != ndim for s in shapes):
-        raise ctx.error("inputs must have the same number of axes, got %s"
-                        % _name_shapes(ctx), "incoming")
+        raise context.error("inputs must have the same number of axes, got %s"
+                            % _name_shapes(context), "incoming")
     return ndim
 
 
@@ -51,7 +51,7 @@ def _known(shapes, i):
     return next((s[i] for s in shapes if s[i] is not None), None)
 
 
-def concat(ctx: Ctx) -> Result:
+def concat(context: LayerContext) -> Result:
     """ConcatLayer: lengths along ``axis`` add up; every other axis must agree.
 
     Lasagne 0.1 takes the other axes from the first input without checking
@@ -59,17 +59,17 @@ def concat(ctx: Ctx) -> Result:
     checks them too, and fills an axis the first input leaves unknown from
     another input.
     """
-    shapes = ctx.input_shapes
-    ndim = _same_rank(ctx, shapes)
-    index = ctx.axis_index("axis", ndim, 1)
-    shapes = _cropped(ctx, shapes, keep=index)
+    shapes = context.input_shapes
+    ndim = _same_rank(context, shapes)
+    index = context.axis_index("axis", ndim, 1)
+    shapes = _cropped(context, shapes, keep=index)
     for i in range(ndim):
         known = {s[i] for s in shapes if s[i] is not None}
         if i != index and len(known) > 1:
-            raise ctx.error("inputs differ on axis %d (only axis %d may differ), got %s"
-                            % (i, index, _name_shapes(ctx)), "incoming")
+            raise context.error("inputs differ on axis %d (only axis %d may differ), got %s"
+                                % (i, index, _name_shapes(context)), "incoming")
     sizes = [s[index] for s in shapes]
-    out = ([_known(shapes, i) for i in range(ndim)] if ctx.behaviour.merge_fills_unknown
+    out = ([_known(shapes, i) for i in range(ndim)] if context.behaviour.merge_fills_unknown
            else list(shapes[0]))
     formula = ""
     if None in sizes:
@@ -82,64 +82,64 @@ def concat(ctx: Ctx) -> Result:
     return Result(out, with_size(formula, out))
 
 
-def elemwise_merge(ctx: Ctx) -> Result:
+def elemwise_merge(context: LayerContext) -> Result:
     """ElemwiseMergeLayer: every input has the same shape, which is the output's.
 
     In Lasagne 0.1 the shapes must be equal as written (``None`` and a
     number differ); master lets ``None`` stand beside a number and takes
     the number, after ``cropping``.
     """
-    shapes = ctx.input_shapes
-    if not ctx.behaviour.merge_fills_unknown:
+    shapes = context.input_shapes
+    if not context.behaviour.merge_fills_unknown:
         if any(s != shapes[0] for s in shapes):
-            raise ctx.error("inputs must all have the same shape, got %s" % _name_shapes(ctx),
-                            "incoming")
+            raise context.error("inputs must all have the same shape, got %s"
+                                % _name_shapes(context), "incoming")
         return Result(shapes[0])
-    ndim = _same_rank(ctx, shapes)
-    shapes = _cropped(ctx, shapes)
+    ndim = _same_rank(context, shapes)
+    shapes = _cropped(context, shapes)
     for i in range(ndim):
         if len({s[i] for s in shapes if s[i] is not None}) > 1:
-            raise ctx.error("inputs differ on axis %d, got %s" % (i, _name_shapes(ctx)),
-                            "incoming")
+            raise context.error("inputs differ on axis %d, got %s" % (i, _name_shapes(context)),
+                                "incoming")
     return Result(tuple(_known(shapes, i) for i in range(ndim)))
 
 
-def elemwise_sum(ctx: Ctx) -> Result:
+def elemwise_sum(context: LayerContext) -> Result:
     """ElemwiseSumLayer: an elementwise merge; ``coeffs`` one number or one per input."""
-    coeffs = ctx.get("coeffs", 1)
+    coeffs = context.get("coeffs", 1)
     if isinstance(coeffs, (list, tuple)):
-        if len(coeffs) != len(ctx.input_shapes):
-            raise ctx.error("got %d coefficients for %d inputs"
-                            % (len(coeffs), len(ctx.input_shapes)), "coeffs")
+        if len(coeffs) != len(context.input_shapes):
+            raise context.error("got %d coefficients for %d inputs"
+                                % (len(coeffs), len(context.input_shapes)), "coeffs")
     else:
         coeffs = [coeffs]
     if not all(isinstance(c, Real) and not isinstance(c, bool) for c in coeffs):
-        raise ctx.error("expected numbers, got %r" % (ctx.get("coeffs"),), "coeffs")
-    return elemwise_merge(ctx)
+        raise context.error("expected numbers, got %r" % (context.get("coeffs"),), "coeffs")
+    return elemwise_merge(context)
 
 
-def concat_cost(ctx: CostCtx) -> Cost:
+def concat_cost(context: CostContext) -> Cost:
     """Concatenation: no work; the receptive field passes when channels (axis 1) are joined."""
-    return Cost((), ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None)
+    return Cost((), context.input_receptive_field if context.get("axis", 1) == 1 else None)
 
 
-def _merge_cost(ctx, per):
+def _merge_cost(context, per):
     """``per`` operations per output element; the receptive field passes if the inputs' agree."""
-    return Cost((ctx.per_element("elementwise", (per,)),) if per else (),
-                ctx.input_receptive_field)
+    return Cost((context.per_element("elementwise", (per,)),) if per else (),
+                context.input_receptive_field)
 
 
-def merge_cost(ctx: CostCtx) -> Cost:
+def merge_cost(context: CostContext) -> Cost:
     """ElemwiseMergeLayer: one operation per element per extra input."""
-    return _merge_cost(ctx, len(ctx.input_shapes) - 1)
+    return _merge_cost(context, len(context.input_shapes) - 1)
 
 
-def sum_cost(ctx: CostCtx) -> Cost:
+def sum_cost(context: CostContext) -> Cost:
     """ElemwiseSumLayer: one addition per element per extra input, plus one
     multiplication per coefficient other than 1."""
-    coeffs = ctx.get("coeffs", 1)
-    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(ctx.input_shapes)
-    return _merge_cost(ctx, len(ctx.input_shapes) - 1 + sum(1 for c in coeffs if c != 1))
+    coeffs = context.get("coeffs", 1)
+    coeffs = coeffs if isinstance(coeffs, (list, tuple)) else [coeffs] * len(context.input_shapes)
+    return _merge_cost(context, len(context.input_shapes) - 1 + sum(1 for c in coeffs if c != 1))
 
 
 KINDS = (

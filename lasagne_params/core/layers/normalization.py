@@ -10,7 +10,7 @@ them ``batch_norm_stat`` only) while ``count_params`` counts them.
 """
 from .. import axis, versions
 from ..text import plural, product_text, thousands
-from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import identity
 
 __all__ = ["KINDS", "axes_of", "per_axis_shape", "batch_norm", "batch_norm_dnn",
@@ -21,7 +21,7 @@ BATCH_NORM_ARRAYS = (("beta", True, False), ("gamma", True, True),
                      ("mean", False, False), ("inv_std", False, False))
 
 
-def axes_of(ctx, name, auto, words=None):
+def axes_of(context, name, auto, words=None):
     """An axes keyword as a sorted tuple of non-negative axes.
 
     ``'auto'`` gives ``auto``; ``words`` maps other strings to axes; an int
@@ -29,8 +29,8 @@ def axes_of(ctx, name, auto, words=None):
     so it silently ignores a negative or too large one and then creates
     arrays its forward pass cannot use: the derivation refuses them.
     """
-    ndim = len(ctx.input_shape)
-    value = ctx.get(name, "auto")
+    ndim = len(context.input_shape)
+    value = context.get(name, "auto")
     if value == "auto":
         return tuple(auto)
     if isinstance(value, str) and words and value in words:
@@ -38,23 +38,23 @@ def axes_of(ctx, name, auto, words=None):
     items = (value,) if axis.is_int(value) else value
     if not isinstance(items, (list, tuple)) or not all(axis.is_int(a) for a in items):
         options = ["'auto'"] + ["'%s'" % w for w in (words or ())]
-        raise ctx.error("expected %s, an axis or a list of axes, got %r"
-                        % (", ".join(options), value), name)
+        raise context.error("expected %s, an axis or a list of axes, got %r"
+                            % (", ".join(options), value), name)
     bad = [a for a in items if not 0 <= a < ndim]
     if bad:
-        raise ctx.error("axis %d is not one of the %d axes 0..%d (Lasagne ignores it and "
-                        "creates arrays its forward pass cannot use)" % (bad[0], ndim, ndim - 1),
-                        name)
+        raise context.error("axis %d is not one of the %d axes 0..%d (Lasagne ignores it and "
+                            "creates arrays its forward pass cannot use)"
+                            % (bad[0], ndim, ndim - 1), name)
     return tuple(sorted(set(int(a) for a in items)))
 
 
-def per_axis_shape(ctx, axes, name):
+def per_axis_shape(context, axes, name):
     """The shape of an array with one entry per position of the axes not in ``axes``."""
-    shape = ctx.input_shape
+    shape = context.input_shape
     kept = tuple(shape[a] for a in range(len(shape)) if a not in axes)
     if None in kept:
-        raise ctx.error("the axes not normalized or shared over must have known lengths, "
-                        "got input shape %r with %s %r" % (shape, name, axes), name)
+        raise context.error("the axes not normalized or shared over must have known lengths, "
+                            "got input shape %r with %s %r" % (shape, name, axes), name)
     return kept
 
 
@@ -62,51 +62,51 @@ def _spatial(ndim):
     return tuple(range(2, ndim))
 
 
-def batch_norm(ctx: Ctx) -> Result:
+def batch_norm(context: LayerContext) -> Result:
     """BatchNormLayer: ``4*c`` for c positions kept (beta, gamma, mean, inv_std), 2*c trainable.
 
     ``axes='auto'``: every axis but the second (the channels), so one entry
     per channel.  ``beta=None`` or ``gamma=None`` drops that array.
     """
-    ndim = len(ctx.input_shape)
-    axes = axes_of(ctx, "axes", (0,) + _spatial(ndim))
-    shape = per_axis_shape(ctx, axes, "axes")
-    arrays = [ctx.param_array(name, shape, trainable, regularizable)
+    ndim = len(context.input_shape)
+    axes = axes_of(context, "axes", (0,) + _spatial(ndim))
+    shape = per_axis_shape(context, axes, "axes")
+    arrays = [context.param_array(name, shape, trainable, regularizable)
               for name, trainable, regularizable in BATCH_NORM_ARRAYS
-              if name in ("mean", "inv_std") or ctx.has_param(name)]
+              if name in ("mean", "inv_std") or context.has_param(name)]
     count = len(arrays)
     formula = "%d*%s" % (count, product_text(shape)) if shape else "%d" % count
-    return Result(tuple(ctx.input_shape), "", tuple(arrays), formula)
+    return Result(tuple(context.input_shape), "", tuple(arrays), formula)
 
 
-def batch_norm_dnn(ctx: Ctx) -> Result:
+def batch_norm_dnn(context: LayerContext) -> Result:
     """BatchNormDNNLayer (cuDNN): BatchNormLayer, normalizing over the first axis or over
     all but the second only."""
-    ndim = len(ctx.input_shape)
-    axes = axes_of(ctx, "axes", (0,) + _spatial(ndim))
+    ndim = len(context.input_shape)
+    axes = axes_of(context, "axes", (0,) + _spatial(ndim))
     if axes not in ((0,), (0,) + _spatial(ndim)):
-        raise ctx.error("cuDNN normalizes over the first axis, or over all but the second "
-                        "(%r), got %r" % ((0,) + _spatial(ndim), axes), "axes")
-    return batch_norm(ctx)
+        raise context.error("cuDNN normalizes over the first axis, or over all but the second "
+                            "(%r), got %r" % ((0,) + _spatial(ndim), axes), "axes")
+    return batch_norm(context)
 
 
-def standardization(ctx: Ctx) -> Result:
+def standardization(context: LayerContext) -> Result:
     """StandardizationLayer: zero mean, unit variance over ``axes``; no arrays, same shape.
 
     ``'auto'``: the spatial axes (axis 1 for a 2D input); ``'spatial'``: axes 2..;
     ``'features'``: every axis but the first.
     """
-    ndim = len(ctx.input_shape)
-    axes_of(ctx, "axes", (1,) if ndim == 2 else _spatial(ndim),
+    ndim = len(context.input_shape)
+    axes_of(context, "axes", (1,) if ndim == 2 else _spatial(ndim),
             {"spatial": _spatial(ndim), "features": tuple(range(1, ndim))})
-    return identity(ctx)
+    return identity(context)
 
 
-def normalization_cost(ctx: CostCtx) -> Cost:
+def normalization_cost(context: CostContext) -> Cost:
     """Normalizing: a subtraction and a multiplication per element (batch norm: and a shift
     and a scale); the receptive field passes through."""
-    steps = 4 if ctx.row.param_arrays else 2
-    return Cost((ctx.per_element("elementwise", (steps,)),), ctx.input_receptive_field)
+    steps = 4 if context.row.param_arrays else 2
+    return Cost((context.per_element("elementwise", (steps,)),), context.input_receptive_field)
 
 
 def _sources_text(inputs):

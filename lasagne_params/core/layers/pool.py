@@ -3,7 +3,7 @@ SpatialPyramidPoolingLayer, FeaturePoolLayer, FeatureWTALayer, GlobalPoolLayer.
 None has parameters."""
 from .. import axis, versions
 from ..text import axis_text, with_size
-from .base import Cost, CostCtx, Ctx, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import identity
 from .conv import LAYOUTS
 from .explain import generic
@@ -13,13 +13,13 @@ __all__ = ["KINDS", "pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_po
            "pyramid_cells"]
 
 
-def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
+def pooling(context: LayerContext, n_spatial, mode=None, c01b=False, ignore_border=None,
             theano_pad_limit=True) -> Result:
     """Pool windows over the last ``n_spatial`` axes (rows, columns for c01b).
 
     Parameters
     ----------
-    ctx : Ctx
+    context : LayerContext
     n_spatial : int
         1 (pooling the last axis of a 3D input), 2 or 3.
     mode : str, optional
@@ -35,79 +35,79 @@ def pooling(ctx: Ctx, n_spatial, mode=None, c01b=False, ignore_border=None,
     """
     ndim = n_spatial + 2
     layout = "(channels, rows, columns, batch)" if c01b else LAYOUTS[n_spatial]
-    ctx.require_ndim(ndim, layout)
-    size = ctx.int_tuple("pool_size", n_spatial)
-    stride = size if ctx.get("stride") is None else ctx.int_tuple("stride", n_spatial)
-    pad = ctx.int_tuple("pad", n_spatial, 0, allow_zero=True)
-    border = ctx.flag("ignore_border", True if ignore_border is None else ignore_border)
+    context.require_ndim(ndim, layout)
+    size = context.int_tuple("pool_size", n_spatial)
+    stride = size if context.get("stride") is None else context.int_tuple("stride", n_spatial)
+    pad = context.int_tuple("pad", n_spatial, 0, allow_zero=True)
+    border = context.flag("ignore_border", True if ignore_border is None else ignore_border)
     if ignore_border is not None and border != ignore_border:
-        raise ctx.error("this layer only supports ignore_border=%s" % ignore_border,
-                        "ignore_border")
-    mode = ctx.get("mode", "max") if mode is None else mode
+        raise context.error("this layer only supports ignore_border=%s" % ignore_border,
+                            "ignore_border")
+    mode = context.get("mode", "max") if mode is None else mode
     if mode not in axis.POOL_MODES:
-        raise ctx.error("expected one of %s, got %r" % (", ".join(axis.POOL_MODES), mode),
-                        "mode")
+        raise context.error("expected one of %s, got %r" % (", ".join(axis.POOL_MODES), mode),
+                            "mode")
     if not border and any(pad):
-        raise ctx.error("must be 0 when ignore_border is false, got %r" % (pad,), "pad")
+        raise context.error("must be 0 when ignore_border is false, got %r" % (pad,), "pad")
     if theano_pad_limit and any(p >= s for p, s in zip(pad, size)):
-        raise ctx.error("must be smaller than pool_size %r (Theano's pooling refuses more), "
-                        "got %r" % (size, pad), "pad")
-    shape = ctx.input_shape
+        raise context.error("must be smaller than pool_size %r (Theano's pooling refuses more), "
+                            "got %r" % (size, pad), "pad")
+    shape = context.input_shape
     first = 1 if c01b else 2
     lengths = [axis.pool_length(shape[first + i], size[i], stride[i], pad[i], border)
                for i in range(n_spatial)]
-    ctx.check_lengths(lengths, "pool_size")
+    context.check_lengths(lengths, "pool_size")
     out = list(shape)
     out[first:first + n_spatial] = [length.value for length in lengths]
     out = tuple(out)
     return Result(out, with_size(axis_text(lengths), out))
 
 
-def max_pool1d(ctx: Ctx) -> Result:
+def max_pool1d(context: LayerContext) -> Result:
     """MaxPool1DLayer: max windows along the last axis of (batch, channels, length)."""
-    return pooling(ctx, 1, mode="max")
+    return pooling(context, 1, mode="max")
 
 
-def pool2d(ctx: Ctx) -> Result:
+def pool2d(context: LayerContext) -> Result:
     """Pool2DLayer: lengths from :func:`axis.pool_length`, any of Theano's four modes."""
-    return pooling(ctx, 2)
+    return pooling(context, 2)
 
 
-def max_pool2d(ctx: Ctx) -> Result:
+def max_pool2d(context: LayerContext) -> Result:
     """MaxPool2DLayer: Pool2DLayer with ``mode='max'``."""
-    return pooling(ctx, 2, mode="max")
+    return pooling(context, 2, mode="max")
 
 
-def pool1d(ctx: Ctx) -> Result:
+def pool1d(context: LayerContext) -> Result:
     """Pool1DLayer (master): Pool2DLayer's arithmetic on the last axis of a 3D input."""
-    return pooling(ctx, 1)
+    return pooling(context, 1)
 
 
-def pool3d(ctx: Ctx) -> Result:
+def pool3d(context: LayerContext) -> Result:
     """Pool3DLayer (master): Pool2DLayer's arithmetic over depth, rows and columns."""
-    return pooling(ctx, 3)
+    return pooling(context, 3)
 
 
-def max_pool3d(ctx: Ctx) -> Result:
+def max_pool3d(context: LayerContext) -> Result:
     """MaxPool3DLayer (master): Pool3DLayer with ``mode='max'``."""
-    return pooling(ctx, 3, mode="max")
+    return pooling(context, 3, mode="max")
 
 
-def upscale(ctx: Ctx, n_spatial) -> Result:
+def upscale(context: LayerContext, n_spatial) -> Result:
     """Upscale1D/2D/3DLayer (master): axes 2.. each ``length*scale_factor``.
 
     Both modes (``'repeat'``, ``'dilate'``) give the same size.  Lasagne
     accepts a float factor but then reports float lengths no array has; the
     derivation takes whole factors only.
     """
-    shape = ctx.input_shape
+    shape = context.input_shape
     if len(shape) < n_spatial + 2:
-        raise ctx.error("expects at least %d axes (batch, channels, then the %d upscaled), "
-                        "got %r" % (n_spatial + 2, n_spatial, shape), "incoming")
-    factors = ctx.int_tuple("scale_factor", n_spatial)
-    mode = ctx.get("mode", "repeat")
+        raise context.error("expects at least %d axes (batch, channels, then the %d upscaled), "
+                            "got %r" % (n_spatial + 2, n_spatial, shape), "incoming")
+    factors = context.int_tuple("scale_factor", n_spatial)
+    mode = context.get("mode", "repeat")
     if mode not in ("repeat", "dilate"):
-        raise ctx.error("expected 'repeat' or 'dilate', got %r" % (mode,), "mode")
+        raise context.error("expected 'repeat' or 'dilate', got %r" % (mode,), "mode")
     out, texts = list(shape), []
     for i, factor in enumerate(factors):
         length = shape[2 + i]
@@ -119,19 +119,19 @@ def upscale(ctx: Ctx, n_spatial) -> Result:
                                  "".join(texts[:1]), out))
 
 
-def upscale1d(ctx: Ctx) -> Result:
+def upscale1d(context: LayerContext) -> Result:
     """Upscale1DLayer: axis 2 times ``scale_factor``."""
-    return upscale(ctx, 1)
+    return upscale(context, 1)
 
 
-def upscale2d(ctx: Ctx) -> Result:
+def upscale2d(context: LayerContext) -> Result:
     """Upscale2DLayer: rows and columns times ``scale_factor``."""
-    return upscale(ctx, 2)
+    return upscale(context, 2)
 
 
-def upscale3d(ctx: Ctx) -> Result:
+def upscale3d(context: LayerContext) -> Result:
     """Upscale3DLayer: depth, rows and columns times ``scale_factor``."""
-    return upscale(ctx, 3)
+    return upscale(context, 3)
 
 
 def pyramid_cells(length, level):
@@ -147,7 +147,7 @@ def pyramid_cells(length, level):
         axis.pool_length(length, window, stride).formula
 
 
-def spatial_pyramid(ctx: Ctx, implementation=None) -> Result:
+def spatial_pyramid(context: LayerContext, implementation=None) -> Result:
     """SpatialPyramidPoolingLayer (master): ``sum(p*p)`` cells per channel for ``pool_dims`` p.
 
     Lasagne's static shape always says ``sum(p*p)``.  Its default
@@ -157,18 +157,18 @@ def spatial_pyramid(ctx: Ctx, implementation=None) -> Result:
     Theano computes (the row says Lasagne's is wrong).  ``'kaiming'`` always
     gives ``p*p``.
     """
-    ctx.require_ndim(4, LAYOUTS[2])
-    dims = ctx.get("pool_dims", [4, 2, 1])
+    context.require_ndim(4, LAYOUTS[2])
+    dims = context.get("pool_dims", [4, 2, 1])
     if not isinstance(dims, (list, tuple)) or not dims or not all(
             axis.is_int(p) and p >= 1 for p in dims):
-        raise ctx.error("expected a list of positive ints, got %r" % (dims,), "pool_dims")
+        raise context.error("expected a list of positive ints, got %r" % (dims,), "pool_dims")
     dims = [int(p) for p in dims]
-    kaiming = (implementation or ctx.get("implementation", "fast")) == "kaiming"
-    mode = ctx.get("mode", "max")
+    kaiming = (implementation or context.get("implementation", "fast")) == "kaiming"
+    mode = context.get("mode", "max")
     modes = ("max", "average_inc_pad", "average_exc_pad") if kaiming else axis.POOL_MODES
     if mode not in modes:
-        raise ctx.error("expected one of %s, got %r" % (", ".join(modes), mode), "mode")
-    batch, channels, rows, cols = ctx.input_shape
+        raise context.error("expected one of %s, got %r" % (", ".join(modes), mode), "mode")
+    batch, channels, rows, cols = context.input_shape
     static = sum(p * p for p in dims)
     static_text = "%s=%d" % ("+".join("%d*%d" % (p, p) for p in dims), static)
     static_shape = (batch, channels, static)
@@ -181,9 +181,9 @@ def spatial_pyramid(ctx: Ctx, implementation=None) -> Result:
             "sized on %d then cannot take" % static))
     small = [p for p in dims if p > min(rows, cols)]
     if small:
-        raise ctx.error("pool dim %d exceeds the %dx%d input: the 'fast' implementation "
-                        "pools with stride %d//%d = 0, and Theano's forward pass crashes "
-                        "the process (SIGFPE)" % (small[0], rows, cols, min(rows, cols),
+        raise context.error("pool dim %d exceeds the %dx%d input: the 'fast' implementation "
+                            "pools with stride %d//%d = 0, and Theano's forward pass crashes "
+                            "the process (SIGFPE)" % (small[0], rows, cols, min(rows, cols),
                                                   small[0]), "pool_dims")
     cells = [(pyramid_cells(rows, p), pyramid_cells(cols, p)) for p in dims]
     total = sum(r[0] * c[0] for r, c in cells)
@@ -198,21 +198,21 @@ def spatial_pyramid(ctx: Ctx, implementation=None) -> Result:
         % (static, static_text, rows, cols, total)), lasagne_shape=static_shape)
 
 
-def _feature_groups(ctx):
+def _feature_groups(context):
     """(axis, pool_size) of a feature pool; the axis must split into whole groups."""
-    size = ctx.positive_int("pool_size")
-    index = ctx.axis_index("axis", len(ctx.input_shape), 1, allow_negative=False)
-    maps = ctx.input_shape[index]
+    size = context.positive_int("pool_size")
+    index = context.axis_index("axis", len(context.input_shape), 1, allow_negative=False)
+    maps = context.input_shape[index]
     if maps is not None and maps % size:
-        raise ctx.error("%d feature maps on axis %d do not split into groups of %d"
-                        % (maps, index, size), "pool_size")
+        raise context.error("%d feature maps on axis %d do not split into groups of %d"
+                            % (maps, index, size), "pool_size")
     return index, size
 
 
-def feature_pool(ctx: Ctx) -> Result:
+def feature_pool(context: LayerContext) -> Result:
     """FeaturePoolLayer (maxout): axis ``axis`` shrinks to ``maps//pool_size``."""
-    index, size = _feature_groups(ctx)
-    out = list(ctx.input_shape)
+    index, size = _feature_groups(context)
+    out = list(context.input_shape)
     maps = out[index]
     formula = ""
     if maps is not None:
@@ -222,63 +222,63 @@ def feature_pool(ctx: Ctx) -> Result:
     return Result(out, with_size(formula, out))
 
 
-def feature_wta(ctx: Ctx) -> Result:
+def feature_wta(context: LayerContext) -> Result:
     """FeatureWTALayer: zeroes all but each group's maximum; shape unchanged."""
-    _feature_groups(ctx)
-    return identity(ctx)
+    _feature_groups(context)
+    return identity(context)
 
 
-def global_pool(ctx: Ctx) -> Result:
+def global_pool(context: LayerContext) -> Result:
     """GlobalPoolLayer: (batch, channels), pooling every trailing axis.
 
     Lasagne 0.1's static shape also accepts a 2D input, but its forward pass
     (``flatten(3)``) fails on one; the derivation requires 3 axes or more.
     """
-    shape = ctx.input_shape
+    shape = context.input_shape
     if len(shape) < 3:
-        raise ctx.error("expects at least a 3D input (batch, channels, ...), got %r"
-                        % (shape,), "incoming")
+        raise context.error("expects at least a 3D input (batch, channels, ...), got %r"
+                            % (shape,), "incoming")
     return Result(tuple(shape[:2]))
 
 
-def pool_cost(ctx: CostCtx) -> Cost:
+def pool_cost(context: CostContext) -> Cost:
     """PoolNDLayer: one operation per window element (compare for max, add for sum/average)."""
-    window = ctx.window("pool_size", stride_defaults_to_size=True)
-    ops = (ctx.per_element("pool", tuple(w[0] for w in window)),)
-    return Cost(ops, ctx.slide(window))
+    window = context.window("pool_size", stride_defaults_to_size=True)
+    ops = (context.per_element("pool", tuple(w[0] for w in window)),)
+    return Cost(ops, context.slide(window))
 
 
-def _keeps_channels_receptive_field(ctx):
-    return ctx.input_receptive_field if ctx.get("axis", 1) == 1 else None
+def _keeps_channels_receptive_field(context):
+    return context.input_receptive_field if context.get("axis", 1) == 1 else None
 
 
-def feature_pool_cost(ctx: CostCtx) -> Cost:
+def feature_pool_cost(context: CostContext) -> Cost:
     """FeaturePoolLayer: ``pool_size`` reads per output element; receptive field kept
     when the pooled axis is the channels'."""
-    ops = (ctx.per_element("pool", (ctx.get("pool_size"),)),)
-    return Cost(ops, _keeps_channels_receptive_field(ctx))
+    ops = (context.per_element("pool", (context.get("pool_size"),)),)
+    return Cost(ops, _keeps_channels_receptive_field(context))
 
 
-def feature_wta_cost(ctx: CostCtx) -> Cost:
+def feature_wta_cost(context: CostContext) -> Cost:
     """FeatureWTALayer: one comparison-and-mask per element; receptive field as pooling."""
-    return Cost((ctx.per_element("elementwise"),), _keeps_channels_receptive_field(ctx))
+    return Cost((context.per_element("elementwise"),), _keeps_channels_receptive_field(context))
 
 
-def global_pool_cost(ctx: CostCtx) -> Cost:
+def global_pool_cost(context: CostContext) -> Cost:
     """GlobalPoolLayer: every input position is read once per channel; n/a after."""
-    return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:])),), None)
+    return Cost((context.per_element("pool", tuple(context.input_shape[2:])),), None)
 
 
-def upscale_cost(ctx: CostCtx) -> Cost:
+def upscale_cost(context: CostContext) -> Cost:
     """Upscaling: a copy per output element, no arithmetic; receptive field n/a."""
     return Cost((), None)
 
 
-def spatial_pyramid_cost(ctx: CostCtx) -> Cost:
+def spatial_pyramid_cost(context: CostContext) -> Cost:
     """Spatial pyramid: each level reads every input position once per channel; n/a."""
-    levels = len(ctx.get("pool_dims", [4, 2, 1]))
-    return Cost((ctx.per_element("pool", tuple(ctx.input_shape[2:]) + (levels,),
-                                 dims=ctx.input_shape[1:2]),), None)
+    levels = len(context.get("pool_dims", [4, 2, 1]))
+    return Cost((context.per_element("pool", tuple(context.input_shape[2:]) + (levels,),
+                                     dims=context.input_shape[1:2]),), None)
 
 
 _POOL = ("pool_size", "stride", "pad", "ignore_border")

@@ -3,19 +3,19 @@ PadLayer, SliceLayer.  None has parameters or does arithmetic."""
 from .. import axis
 from ..records import shape_size
 from ..text import product_text, with_size
-from .base import Ctx, LayerKind, Result, signature
+from .base import LayerContext, LayerKind, Result, signature
 from .basic import free_cost
 
 __all__ = ["KINDS", "flatten", "reshape", "dimshuffle", "pad", "slice_layer"]
 
 
-def flatten(ctx: Ctx) -> Result:
+def flatten(context: LayerContext) -> Result:
     """FlattenLayer: keeps the first ``outdim-1`` axes, multiplies the rest."""
-    shape = ctx.input_shape
-    outdim = ctx.positive_int("outdim", 2)
+    shape = context.input_shape
+    outdim = context.positive_int("outdim", 2)
     if outdim > len(shape):
-        raise ctx.error("cannot flatten a %dD input to %d dimensions" % (len(shape), outdim),
-                        "outdim")
+        raise context.error("cannot flatten a %dD input to %d dimensions" % (len(shape), outdim),
+                            "outdim")
     rest = shape[outdim - 1:]
     if any(d is None for d in rest):
         size, formula = None, ""
@@ -26,12 +26,12 @@ def flatten(ctx: Ctx) -> Result:
     return Result(out, with_size(formula, out))
 
 
-def reshape(ctx: Ctx) -> Result:
+def reshape(context: LayerContext) -> Result:
     """ReshapeLayer: ints, one ``-1`` (inferred) and ``[i]`` (input axis i)."""
-    spec = ctx.get("shape")
-    shape = ctx.input_shape
+    spec = context.get("shape")
+    shape = context.input_shape
     if not isinstance(spec, (list, tuple)) or not spec:
-        raise ctx.error("expected a list of ints, -1 and [axis], got %r" % (spec,), "shape")
+        raise context.error("expected a list of ints, -1 and [axis], got %r" % (spec,), "shape")
     out, known_in, known_out = [], list(shape), []
     for item in spec:
         if isinstance(item, list) and len(item) == 1 and axis.is_int(item[0]) \
@@ -47,11 +47,11 @@ def reshape(ctx: Ctx) -> Result:
             out.append(int(item))
             known_out.append(int(item))
         else:
-            raise ctx.error("items must be positive ints, -1 or [axis < %d] (a symbolic "
-                            "size cannot be derived statically), got %r"
-                            % (len(shape), item), "shape")
+            raise context.error("items must be positive ints, -1 or [axis < %d] (a symbolic "
+                                "size cannot be derived statically), got %r"
+                                % (len(shape), item), "shape")
     if out.count(-1) > 1:
-        raise ctx.error("can hold at most one -1, got %r" % (spec,), "shape")
+        raise context.error("can hold at most one -1, got %r" % (spec,), "shape")
     in_size = None if None in known_in else shape_size(known_in)
     out_size = None if None in known_out else shape_size(d for d in known_out if d != -1)
     if -1 in out:
@@ -63,21 +63,21 @@ def reshape(ctx: Ctx) -> Result:
             out[idx] = in_size // out_size
             out_size *= out[idx]
     if in_size is not None and out_size is not None and in_size != out_size:
-        raise ctx.error("cannot reshape %r (%d elements) to %r (%d elements)"
-                        % (tuple(shape), in_size, tuple(spec), out_size), "shape")
+        raise context.error("cannot reshape %r (%d elements) to %r (%d elements)"
+                            % (tuple(shape), in_size, tuple(spec), out_size), "shape")
     return Result(tuple(out))
 
 
-def dimshuffle(ctx: Ctx) -> Result:
+def dimshuffle(context: LayerContext) -> Result:
     """DimshuffleLayer: input axes in ``pattern`` order, ``'x'`` a new axis of 1.
 
     As in Lasagne, an axis left out must have length 1 (or be unknown).
     """
-    pattern = ctx.get("pattern")
-    shape = ctx.input_shape
+    pattern = context.get("pattern")
+    shape = context.input_shape
     if not isinstance(pattern, (list, tuple)):
-        raise ctx.error("expected a list of input axes and 'x', got %r" % (pattern,),
-                        "pattern")
+        raise context.error("expected a list of input axes and 'x', got %r" % (pattern,),
+                            "pattern")
     out, used = [], set()
     for item in pattern:
         if item == "x":
@@ -86,42 +86,42 @@ def dimshuffle(ctx: Ctx) -> Result:
             used.add(int(item))
             out.append(shape[item])
         else:
-            raise ctx.error("items must be distinct axes in [0, %d) or 'x', got %r in %r"
-                            % (len(shape), item, pattern), "pattern")
+            raise context.error("items must be distinct axes in [0, %d) or 'x', got %r in %r"
+                                % (len(shape), item, pattern), "pattern")
     for index, dim in enumerate(shape):
         if index not in used and dim not in (1, None):
-            raise ctx.error("drops axis %d of length %d (only axes of length 1 can be "
-                            "dropped)" % (index, dim), "pattern")
+            raise context.error("drops axis %d of length %d (only axes of length 1 can be "
+                                "dropped)" % (index, dim), "pattern")
     return Result(tuple(out))
 
 
-def _pad_widths(ctx):
+def _pad_widths(context):
     """[(before, after)] for each padded axis (the axes after ``batch_ndim``)."""
-    shape = ctx.input_shape
-    batch_ndim = ctx.positive_int("batch_ndim", 2, allow_zero=True)
+    shape = context.input_shape
+    batch_ndim = context.positive_int("batch_ndim", 2, allow_zero=True)
     if batch_ndim > len(shape):
-        raise ctx.error("is %d but the input has %d axes" % (batch_ndim, len(shape)),
-                        "batch_ndim")
-    width = ctx.get("width")
+        raise context.error("is %d but the input has %d axes" % (batch_ndim, len(shape)),
+                            "batch_ndim")
+    width = context.get("width")
     items = [width] * (len(shape) - batch_ndim) if axis.is_int(width) else width
     if not isinstance(items, (list, tuple)) or len(items) > len(shape) - batch_ndim:
-        raise ctx.error("expected an int or at most %d ints or pairs (one per axis after "
-                        "the first %d), got %r" % (len(shape) - batch_ndim, batch_ndim,
+        raise context.error("expected an int or at most %d ints or pairs (one per axis after "
+                            "the first %d), got %r" % (len(shape) - batch_ndim, batch_ndim,
                                                     width), "width")
     pairs = []
     for item in items:
         pair = tuple(item) if isinstance(item, (list, tuple)) else (item, item)
         if len(pair) != 2 or not all(axis.is_int(v) and v >= 0 for v in pair):
-            raise ctx.error("expected non-negative ints or pairs of them, got %r" % (width,),
-                            "width")
+            raise context.error("expected non-negative ints or pairs of them, got %r" % (width,),
+                                "width")
         pairs.append((int(pair[0]), int(pair[1])))
     return batch_ndim, pairs
 
 
-def pad(ctx: Ctx) -> Result:
+def pad(context: LayerContext) -> Result:
     """PadLayer: ``L+before+after`` on each axis after the first ``batch_ndim``."""
-    batch_ndim, pairs = _pad_widths(ctx)
-    out = list(ctx.input_shape)
+    batch_ndim, pairs = _pad_widths(context)
+    out = list(context.input_shape)
     texts = []
     for offset, (before, after) in enumerate(pairs):
         index = batch_ndim + offset
@@ -136,9 +136,9 @@ def pad(ctx: Ctx) -> Result:
     return Result(out, with_size(", ".join(texts), out))
 
 
-def _slice_of(ctx):
+def _slice_of(context):
     """``indices`` as an int or a ``slice`` (also accepted: [start, stop(, step)])."""
-    value = ctx.get("indices")
+    value = context.get("indices")
     if isinstance(value, (list, tuple)) and len(value) in (2, 3) and all(
             v is None or axis.is_int(v) for v in value):
         value = slice(*value)
@@ -146,28 +146,28 @@ def _slice_of(ctx):
         return int(value)
     if isinstance(value, slice) and value.step != 0:
         return value
-    raise ctx.error("expected an int or a slice (step not 0), got %r" % (value,), "indices")
+    raise context.error("expected an int or a slice (step not 0), got %r" % (value,), "indices")
 
 
-def slice_layer(ctx: Ctx) -> Result:
+def slice_layer(context: LayerContext) -> Result:
     """SliceLayer: an int index drops axis ``axis``; a slice keeps its length."""
-    shape = ctx.input_shape
-    index = ctx.axis_index("axis", len(shape), -1)
-    which = _slice_of(ctx)
+    shape = context.input_shape
+    index = context.axis_index("axis", len(shape), -1)
+    which = _slice_of(context)
     length = shape[index]
     out = list(shape)
     formula = ""
     if isinstance(which, int):
         if length is not None and not -length <= which < length:
-            raise ctx.error("index %d is outside an axis of length %d" % (which, length),
-                            "indices")
+            raise context.error("index %d is outside an axis of length %d" % (which, length),
+                                "indices")
         del out[index]
     elif length is not None:
         bounds = which.indices(length)
         out[index] = len(range(*bounds))
         formula = "len(range(%d,%d,%d))=%d" % (bounds + (out[index],))
         if out[index] < 1:
-            raise ctx.error("selects nothing: %s" % formula, "indices")
+            raise context.error("selects nothing: %s" % formula, "indices")
     out = tuple(out)
     return Result(out, with_size(formula, out))
 
