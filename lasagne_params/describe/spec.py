@@ -30,7 +30,9 @@ sub-networks in the layer-list form (a list of layer mappings, output last),
 in either form of file.
 
 A parameter shared with another layer is ``{"shared": "conv1.W"}`` (nolearn's
-form also takes ``"conv2_W": "conv1"``).  A recurrent layer's initial state
+form also takes ``"conv2_W": "conv1"``); one computed from another layer's
+array by a Theano expression (Lasagne master: ``W=enc.W.T``) is
+``{"shared": "enc.W", "expression": "enc.W.T"}``.  A recurrent layer's initial state
 given by another layer (Lasagne master) is ``"hid_init": {"layer": "h0"}``
 (``cell_init`` too); that layer becomes one more incoming layer.  Strings such as
 ``"nonlinearity": "rectify"`` are kept: derivation ignores them, ``build``
@@ -381,9 +383,13 @@ def _check_value(kind, key, value, layer, shown=None):
         return
     if isinstance(value, dict):
         ref = value.get("shared")
-        if set(value) != {"shared"} or not isinstance(ref, str) or "." not in ref.strip("."):
-            raise SpecError("a mapping here must be {\"shared\": \"layer.%s\"}, got %r"
-                            % (key, value), layer=layer, kind=kind, field=shown or key)
+        if not {"shared"} <= set(value) <= {"shared", "expression"} \
+                or not isinstance(ref, str) or "." not in ref.strip(".") \
+                or not isinstance(value.get("expression", ""), str):
+            raise SpecError("a mapping here must be {\"shared\": \"layer.%s\"} (with "
+                            "\"expression\": \"layer.%s.T\" for an array used through a "
+                            "Theano expression), got %r" % (key, key, value),
+                            layer=layer, kind=kind, field=shown or key)
 
 
 class _Layer:
@@ -426,12 +432,13 @@ class _Layer:
 
 def _check_inputs(layer, incoming):
     """A layer taking one ``incoming`` gets no more than that and the layers its keywords
-    name (an RNN's mask, a TransformerLayer's localization network, an InverseLayer's
-    layer and that layer's input)."""
+    name (an RNN's mask and, in master, its initial states; a TransformerLayer's
+    localization network; an InverseLayer's layer and that layer's input)."""
     sig = layer.signature
     if sig is None or sig.inputs != "incoming":
         return
     most = 1 + sum(2 if key == "layer" else 1 for key in LAYER_REFERENCES if key in sig.names)
+    most += sum(1 for key in STATES if key in sig.names)
     if len(incoming) > most:
         taken = "one incoming layer" if most == 1 else \
             "at most %d incoming layers (its input and the layers its keywords name)" % most
