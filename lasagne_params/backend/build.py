@@ -96,15 +96,36 @@ def _resolve(value, key, built, registry, where):
         return _DEFAULT if set(value) <= _TAGS else value
     ref = value["shared"]
     if ref in registry:
-        return registry[ref]
-    layer_name, _, attr = str(ref).rpartition(".")
-    if layer_name not in built:
-        raise SpecError("shares %r, which no earlier layer holds" % (ref,), field=key, **where)
-    variable = getattr(built[layer_name], attr, None)
-    if variable is None:
-        raise SpecError("layer %r has no parameter %r to share" % (layer_name, attr),
-                        field=key, **where)
+        variable = registry[ref]
+    else:
+        layer_name, _, attr = str(ref).rpartition(".")
+        if layer_name not in built:
+            raise SpecError("shares %r, which no earlier layer holds" % (ref,), field=key,
+                            **where)
+        variable = getattr(built[layer_name], attr, None)
+        if variable is None:
+            raise SpecError("layer %r has no parameter %r to share" % (layer_name, attr),
+                            field=key, **where)
+    if value.get("expression"):
+        return _expression(variable, ref, value["expression"], key, where)
     return variable
+
+
+def _expression(variable, ref, text, key, where):
+    """The Theano expression ``text`` of the array ``ref`` (``variable``): the forms
+    :func:`lasagne_params.backend.read.expression_text` writes, ``REF.T`` and
+    ``REF.dimshuffle(1, 0, ...)``; any other text is refused, never evaluated."""
+    if text == ref + ".T":
+        return variable.T
+    prefix = ref + ".dimshuffle("
+    if text.startswith(prefix) and text.endswith(")"):
+        order = [part.strip() for part in text[len(prefix):-1].split(",")]
+        if all(part == "x" or part.isdigit() for part in order):
+            return variable.dimshuffle(*[part if part == "x" else int(part) for part in order])
+    raise SpecError("cannot build the expression %r: only %r and %r are built from a "
+                    "spec (derivation needs none)" % (text, ref + ".T",
+                                                       ref + ".dimshuffle(1, 0, ...)"),
+                    field=key, **where)
 
 
 def _initializer(lasagne, value):

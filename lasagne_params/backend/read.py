@@ -143,6 +143,46 @@ def _is_shared(variable):
     return isinstance(variable, theano.compile.SharedVariable)
 
 
+def _is_expression(variable):
+    """A Theano expression that is not an array itself (master's ``W=enc.W.T``)."""
+    import theano
+    return isinstance(variable, theano.Variable) and not _is_shared(variable)
+
+
+def _holds(layer, arrays):
+    """True if ``layer``'s parameters include every array of ``arrays`` (master's
+    ``get_params`` collects the arrays of an expression given as a parameter; 0.1 keeps
+    an expression ``hid_init`` out of them)."""
+    held = {id(p) for p in layer.get_params()}
+    return all(id(a) in held for a in arrays)
+
+
+def _expression_sources(variable):
+    """The shared arrays a Theano expression is computed from, each once, in order."""
+    try:
+        from theano.graph.basic import graph_inputs
+    except ImportError:                             # older Theano
+        from theano.gof.graph import inputs as graph_inputs
+    arrays = {id(v): v for v in graph_inputs([variable]) if _is_shared(v)}
+    return list(arrays.values())
+
+
+def expression_text(variable, source, keys):
+    """How a spec writes ``variable``, an expression of the array ``source`` (called
+    ``keys``): ``key.T``, ``key.dimshuffle(1, 0, 2, 3)``, or ``an expression (Op) of
+    key``; ``source`` None: of the arrays ``keys`` (a list)."""
+    owner = variable.owner
+    op = getattr(owner, "op", None)
+    if source is not None and owner is not None and list(owner.inputs) == [source] and \
+            type(op).__name__ == "DimShuffle":
+        order = tuple(op.new_order)
+        if order == tuple(range(source.ndim))[::-1] and source.ndim == 2:
+            return keys + ".T"
+        return "%s.dimshuffle(%s)" % (keys, ", ".join(map(str, order)))
+    named = keys if source is not None else ", ".join(keys) or "no array"
+    return "an expression (%s) of %s" % (type(op).__name__ if op else "constant", named)
+
+
 def _hyper_params(layer, kind):
     args = {}
     for entry in kind.hyper_params if kind is not None else ():
@@ -181,8 +221,17 @@ def _specs(output_layer, owner, prefix):
             if is_lasagne_layer(variable):     # master: an initial state given as a layer
                 args[attr] = {"layer": names[variable]}
                 continue
+            sources = _expression_sources(variable) if _is_expression(variable) else []
+            if sources and _holds(layer, sources):     # master: the layer holds them
+                keys = [owner.get(id(v)) or str(v) for v in sources]
+                if len(sources) == 1 and id(sources[0]) in owner:   # master: W=enc.W.T
+                    args[attr] = {"shared": keys[0], "expression": expression_text(
+                        variable, sources[0], keys[0])}
+                else:
+                    args[attr] = {"expression": expression_text(variable, None, keys)}
+                continue
             if variable is None or not _is_shared(variable):
-                if hasattr(layer, attr):       # None, or a Theano expression: no array
+                if hasattr(layer, attr):       # None, or another expression: no array
                     args[attr] = None
                 continue
             if id(variable) in owner:

@@ -13,7 +13,7 @@ from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .layers.base import LayerContext
 from .records import LayerRow, LayerSpec, Report
 from .registry import kind_of
-from .text import DIGIT_LIMIT_MESSAGE
+from .text import DIGIT_LIMIT_MESSAGE, full_shape_text, product_text
 
 __all__ = ["derive_specs", "rule_errors", "MAX_NESTING"]
 
@@ -23,19 +23,27 @@ MAX_NESTING = 20
 
 def _check_shared(spec, arrays, seen, key_prefix=""):
     """A shared array must exist already and have the shape every holder needs;
-    remember new arrays."""
+    remember new arrays.  Returns the arrays, an array used through an
+    expression given the shape of the array it is computed from."""
+    checked = []
     for array in arrays:
-        if array.key not in seen and array.key != "%s%s.%s" % (key_prefix, spec.name,
-                                                               array.name):
+        if array.key not in seen and (array.expression or array.key != "%s%s.%s" % (
+                key_prefix, spec.name, array.name)):
             layer, _, name = array.key.rpartition(".")
-            raise LayerRuleError("shares %r, but no earlier layer holds such an array "
-                                 "(layer %r has no parameter %r)" % (array.key, layer, name),
+            raise LayerRuleError("%s %r, but no earlier layer holds such an array "
+                                 "(layer %r has no parameter %r)"
+                                 % ("is computed from" if array.expression else "shares",
+                                    array.key, layer, name),
                                  layer=spec.name, kind=spec.kind, field=array.name)
         shape, holder = seen.setdefault(array.key, (array.shape, spec.name))
-        if shape != array.shape:
+        if array.expression:        # what the layer holds is the array itself
+            array = replace(array, shape=shape)
+        elif shape != array.shape:
             raise LayerRuleError("shares %r of shape %r (from layer %r), but needs shape %r"
                                  % (array.key, shape, holder, array.shape),
                                  layer=spec.name, kind=spec.kind, field=array.name)
+        checked.append(array)
+    return tuple(checked)
 
 
 @contextlib.contextmanager
@@ -57,14 +65,20 @@ def rule_errors(spec):
                              layer=spec.name, kind=spec.kind) from None
 
 
-def _row(index, spec, kind, result):
-    params = sum(array.size for array in result.param_arrays)
-    trainable = sum(array.size for array in result.param_arrays if array.trainable)
-    note = "; ".join(filter(None, (spec.note, result.note)))
+def _row(index, spec, kind, result, arrays):
+    """The row of a derived layer; ``arrays`` are its checked parameter arrays."""
+    params = sum(array.size for array in arrays)
+    trainable = sum(array.size for array in arrays if array.trainable)
+    formula = result.param_formula
+    if sum(array.size for array in result.param_arrays) != params:
+        formula = " + ".join(product_text(array.shape) for array in arrays)
+    expressions = ["%s = %s, an expression of %s (%s, counted once)"
+                   % (array.name, array.expression, array.key, full_shape_text(array.shape))
+                   for array in arrays if array.expression]
+    note = "; ".join(filter(None, [spec.note, result.note] + expressions))
     return LayerRow(index, spec.name, kind.name, result.output_shape, params, trainable,
-                    result.shape_formula, result.param_formula, tuple(spec.incoming),
-                    tuple(result.param_arrays), note,
-                    lasagne_shape=result.lasagne_shape)
+                    result.shape_formula, formula, tuple(spec.incoming),
+                    arrays, note, lasagne_shape=result.lasagne_shape)
 
 
 def _master_hint():
@@ -173,8 +187,8 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
                 check_version(spec, kind, version)
                 result = kind.rule(LayerContext(spec, inputs, key_prefix, subnet, version,
                                                 kind.defaults_for(version)))
-            _check_shared(spec, result.param_arrays, seen, key_prefix)
-            row = _row(index, spec, kind, result)
+            arrays = _check_shared(spec, result.param_arrays, seen, key_prefix)
+            row = _row(index, spec, kind, result, arrays)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise

@@ -49,6 +49,9 @@ class ParamArray:
 
     ``key`` identifies the array: two layers sharing a weight matrix hold
     arrays with the same key, and totals count each key once.
+    ``expression`` is set when the layer uses the array through a Theano
+    expression (Lasagne master's ``W=enc.W.T``): its text, e.g.
+    ``"enc.W.T"``; ``shape`` is then the array's own shape.
     """
 
     name: str
@@ -56,15 +59,19 @@ class ParamArray:
     trainable: bool = True
     regularizable: bool = True
     key: str = ""
+    expression: str = ""
 
     @property
     def size(self):
         return shape_size(self.shape)
 
     def to_dict(self):
-        return {"name": self.name, "shape": list(self.shape), "size": self.size,
-                "trainable": self.trainable, "regularizable": self.regularizable,
-                "key": self.key}
+        fields = {"name": self.name, "shape": list(self.shape), "size": self.size,
+                  "trainable": self.trainable, "regularizable": self.regularizable,
+                  "key": self.key}
+        if self.expression:
+            fields["expression"] = self.expression
+        return fields
 
 
 @dataclass(frozen=True, slots=True)

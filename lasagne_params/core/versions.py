@@ -149,15 +149,23 @@ class Behaviour:
         Concat and elementwise merges accept ``None`` beside a number on an
         axis and take the number (master); 0.1 requires equal shapes as
         written (ElemwiseSum/Merge) and keeps the first input's axes (Concat).
+    expression_params : bool
+        A parameter may be a Theano expression of arrays (master's
+        ``W=enc.W.T``: the layer holds the arrays it is computed from);
+        0.1's ``create_param`` refuses anything but an array, a shared
+        variable or a callable.
     """
 
     version: str
     even_filter_same: str
     merge_fills_unknown: bool
+    expression_params: bool
 
 
 #: Each version's behaviours.
 BEHAVIOURS = {
-    RELEASE: Behaviour(RELEASE, even_filter_same="pads", merge_fills_unknown=False),
-    MASTER: Behaviour(MASTER, even_filter_same="raises", merge_fills_unknown=True),
+    RELEASE: Behaviour(RELEASE, even_filter_same="pads", merge_fills_unknown=False,
+                       expression_params=False),
+    MASTER: Behaviour(MASTER, even_filter_same="raises", merge_fills_unknown=True,
+                      expression_params=True),
 }

@@ -42,7 +42,7 @@ INITIALIZERS = {"Normal": (0, None), "Uniform": (0, None), "Constant": (0, None)
                 "HeNormal": (2, None), "HeUniform": (2, None),
                 "Orthogonal": (2, None), "Sparse": (2, 2)}
 # Keys of a mapping given for a parameter array, and what each must hold.
-_ARRAY_OPTIONS = {"shared": str, "trainable": bool, "regularizable": bool}
+_ARRAY_OPTIONS = {"shared": str, "expression": str, "trainable": bool, "regularizable": bool}
 
 _UNSET = object()
 
@@ -332,7 +332,9 @@ class LayerContext:
         absent means Lasagne's default initializer).  It is checked as
         Lasagne's ``create_param`` would take it: ``{"shared": key}`` ties
         it to another layer's array (which must exist: the derivation walk
-        checks), ``{"trainable": false}`` untags it, an initializer's name
+        checks), ``{"shared": key, "expression": "enc.W.T"}`` uses that
+        array through a Theano expression (master only; the walk gives the
+        array its own shape), ``{"trainable": false}`` untags it, an initializer's name
         (``"GlorotUniform"``, see :data:`INITIALIZERS`) or a number (an array
         of that constant) makes a new array, and so does any Python object
         (an initializer, an array of the right shape).  ``None`` (Lasagne
@@ -352,13 +354,29 @@ class LayerContext:
                 raise self.error("expected {\"shared\": \"layer.%s\"} or {\"trainable\": "
                                  "false}, got %r" % (name, value), name)
             key = value.get("shared")
+            if "expression" in value:
+                self._check_expression(name, value)
             trainable = value.get("trainable", trainable)
             regularizable = value.get("regularizable", regularizable)
         elif value is not _UNSET:
             self._check_array_value(name, shape, value)
         if key is None:
             key = "%s%s.%s" % (self.key_prefix, self.spec.name, name)
-        return ParamArray(name, shape, trainable, regularizable, key)
+        return ParamArray(name, shape, trainable, regularizable, key,
+                          value.get("expression", "") if isinstance(value, dict) else "")
+
+    def _check_expression(self, name, value):
+        """A Theano expression of another layer's array: master's create_param takes any
+        Theano expression; 0.1's refuses it (RuntimeError: not a numpy array, a shared
+        variable or a callable)."""
+        if "shared" not in value:
+            raise self.error("is %s: derived only when computed from one earlier "
+                             "layer's array ({\"shared\": \"layer.%s\", \"expression\": "
+                             "\"layer.%s.T\"})" % (value["expression"], name, name), name)
+        if not self.behaviour.expression_params:
+            raise self.error("Lasagne %s takes no Theano expression as a parameter "
+                             "(create_param raises RuntimeError); Lasagne master does"
+                             % versions.version_label(self.version), name)
 
     def _check_array_value(self, name, shape, value):
         """Refuse what Lasagne's create_param refuses for an array of ``shape``."""

@@ -1,0 +1,140 @@
+"""A parameter given as a Theano expression of another layer's array (Lasagne master).
+
+Tied-weight autoencoders write ``DenseLayer(enc, 784, W=enc.W.T)``: master's
+``create_param`` keeps the expression, the layer's ``params`` hold it, and
+``get_params``/``count_params`` count the array it is computed from, once.  Lasagne
+0.1 refuses any expression.  Specs write it ``{"shared": "enc.W", "expression":
+"enc.W.T"}``; figures are checked by hand and against master's own.
+"""
+import pytest
+
+import lasagne_params as lp
+from lasagne_params import LayerRuleError, LayerSpec, SpecError
+
+ENC = (784 + 1) * 64            # 50,240
+DEC = 64 * 784 + 784            # the layer holds enc.W (784x64) and its own b: 50,960
+TOTAL = ENC + 784               # enc.W once: 51,024
+
+
+def _tied(expression="enc.W.T", version="master"):
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 784)}),
+             LayerSpec("enc", "DenseLayer", ("in",), {"num_units": 64}),
+             LayerSpec("dec", "DenseLayer", ("enc",),
+                       {"num_units": 784, "W": {"shared": "enc.W", "expression": expression}})]
+    return lp.derive(specs, lasagne_version=version)
+
+
+def test_tied_autoencoder_derived_by_hand():
+    report = _tied()
+    dec = report.layer("dec")
+    assert (dec.params, dec.trainable_params) == (DEC, DEC)
+    assert [(a.name, a.shape, a.key, a.expression) for a in dec.param_arrays] == [
+        ("W", (784, 64), "enc.W", "enc.W.T"), ("b", (784,), "dec.b", "")]
+    assert (report.total_params, report.trainable_params) == (TOTAL, TOTAL)
+    assert report.shared == {"enc.W": ["enc", "dec"]}
+    assert "W = enc.W.T, an expression of enc.W (784x64, counted once)" in dec.note
+    assert dec.param_formula == "(64+1)*784"
+
+
+def test_expression_of_another_size_writes_the_arrays_it_holds():
+    """W = enc.W[:10]-like expressions: the layer holds all of enc.W; the formula says so."""
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 784)}),
+             LayerSpec("enc", "DenseLayer", ("in",), {"num_units": 64}),
+             LayerSpec("dec", "DenseLayer", ("enc",), {"num_units": 10, "W": {
+                 "shared": "enc.W", "expression": "an expression (Subtensor) of enc.W"}})]
+    dec = lp.derive(specs, lasagne_version="master").layer("dec")
+    assert dec.params == 784 * 64 + 10
+    assert dec.param_formula == "784*64 + 10"
+
+
+def test_lasagne_0_1_refuses_expressions():
+    with pytest.raises(LayerRuleError) as caught:
+        _tied(version="0.1")
+    assert caught.value.layer == "dec" and caught.value.field == "W"
+    assert "Lasagne 0.1 takes no Theano expression" in str(caught.value)
+
+
+def test_expression_needs_an_existing_array():
+    with pytest.raises(LayerRuleError, match="is computed from 'nope.W'"):
+        lp.derive([LayerSpec("in", "InputLayer", (), {"shape": (None, 3)}),
+                   LayerSpec("d", "DenseLayer", ("in",), {
+                       "num_units": 2, "W": {"shared": "nope.W", "expression": "nope.W.T"}})],
+                  lasagne_version="master")
+    with pytest.raises(LayerRuleError, match="derived only when computed from one"):
+        lp.derive([LayerSpec("in", "InputLayer", (), {"shape": (None, 3)}),
+                   LayerSpec("d", "DenseLayer", ("in",), {
+                       "num_units": 2, "W": {"expression": "an expression (Elemwise) of a, b"}})],
+                  lasagne_version="master")
+
+
+def test_spec_file_form(tmp_path):
+    path = tmp_path / "tied.yaml"
+    path.write_text("lasagne: master\nlayers:\n"
+                    "  - {name: in, kind: InputLayer, shape: [null, 784]}\n"
+                    "  - {name: enc, kind: DenseLayer, num_units: 64}\n"
+                    "  - {name: dec, kind: DenseLayer, num_units: 784,"
+                    " W: {shared: enc.W, expression: enc.W.T}}\n")
+    assert lp.derive(str(path)).total_params == TOTAL
+    path.write_text(path.read_text().replace("expression: enc.W.T", "expression: 3"))
+    with pytest.raises(SpecError, match="must be {\"shared\": \"layer.W\"}") as caught:
+        lp.derive(str(path))
+    assert caught.value.layer == "dec" and caught.value.field == "W"
+
+
+def _autoencoder(L):
+    l_in = L.InputLayer((None, 784), name="in")
+    enc = L.DenseLayer(l_in, 64, name="enc")
+    return L.DenseLayer(enc, 784, W=enc.W.T, name="dec")
+
+
+def test_master_tied_autoencoder_agrees(lasagne_master):
+    dec = _autoencoder(lasagne_master.layers)
+    comparison = lp.compare(dec)
+    assert comparison.ok, lp.render(comparison)
+    assert comparison.derived.total_params == lasagne_master.layers.count_params(dec) == TOTAL
+    assert comparison.derived.layer("dec").params == comparison.reported.layer("dec").params
+
+
+def test_master_convolution_expressions(lasagne_master):
+    """A tied 'deconvolution' (W = conv.W.dimshuffle(1, 0, 2, 3)) and a flipped one
+    (W = conv.W[:, :, ::-1, ::-1]) hold conv.W: conv (3*3*3+1)*8 = 224, each + its b."""
+    import theano
+    L = lasagne_master.layers
+    conv = L.Conv2DLayer(L.InputLayer((None, 3, 16, 16), name="in"), 8, 3, name="conv")
+    dec = L.Conv2DLayer(conv, 3, 3, pad="full", W=conv.W.dimshuffle(1, 0, 2, 3), name="dec")
+    flip = L.Conv2DLayer(dec, 8, 3, W=conv.W[:, :, ::-1, ::-1], name="flip")
+    comparison = lp.compare(flip)
+    assert comparison.ok, lp.render(comparison)
+    assert [comparison.derived.layer(n).params for n in ("conv", "dec", "flip")] == \
+        [224, 216 + 3, 216 + 8]
+    assert comparison.derived.total_params == L.count_params(flip) == 224 + 3 + 8
+    specs = lp.backend.read.specs_from_lasagne(dec)
+    assert specs[-1].args["W"] == {"shared": "conv.W",
+                                   "expression": "conv.W.dimshuffle(1, 0, 2, 3)"}
+    rebuilt = lp.build(specs)          # the expression rebuilt, not the array itself
+    assert not isinstance(rebuilt.W, theano.compile.SharedVariable)
+    assert L.get_output_shape(rebuilt) == (None, 3, 16, 16)
+    assert L.count_params(rebuilt) == 224 + 3
+
+
+def test_master_expression_not_derived_says_why(lasagne_master):
+    """An expression of an array no earlier layer holds: Lasagne's row, with the reason."""
+    import numpy as np
+    import theano
+    L = lasagne_master.layers
+    free = theano.shared(np.ones((4, 2), "float32"), name="free")
+    dense = L.DenseLayer(L.InputLayer((None, 4), name="in"), 2, W=free * 2, name="d")
+    comparison = lp.compare(dense)
+    assert not comparison.ok
+    assert "is an expression (Elemwise) of free" in comparison.derived.layer("d").note
+    assert comparison.reported.total_params == L.count_params(dense) == 4 * 2 + 2
+
+
+def test_build_refuses_expressions_it_cannot_write(lasagne_master):
+    specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 4)}),
+             LayerSpec("a", "DenseLayer", ("in",), {"num_units": 4}),
+             LayerSpec("b", "DenseLayer", ("a",), {"num_units": 4, "W": {
+                 "shared": "a.W", "expression": "an expression (Elemwise) of a.W"}})]
+    assert lp.derive(specs, lasagne_version="master").total_params == 20 + 4
+    with pytest.raises(SpecError, match="cannot build the expression"):
+        lp.build(specs)
