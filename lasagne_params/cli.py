@@ -33,6 +33,7 @@ refused, and so is a ``--check`` whose build would take more than
 the command's own input.  See docs/reliability.md.
 """
 import argparse
+import contextlib
 import os
 import sys
 
@@ -269,6 +270,11 @@ def _parser(argv=None):
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks")
+    python2 = _Parser(add_help=False)
+    python2.add_argument("--python2", action="store_true", help=(
+        "read the Python files as Python 2 even where they compile as Python 3: "
+        "translated in memory, and / divides integers to an integer as Python 2 did "
+        "(a file that does not compile as Python 3 is read so without it)"))
     net = _Parser(add_help=False)
     net.add_argument("network", nargs="?", help=(
         "SPEC.json, SPEC.yaml, path/to/module.py:NAME (a function without arguments or a "
@@ -292,7 +298,8 @@ def _parser(argv=None):
     named = words[0] if words and words[0] in SUBPARSERS else None
     for command, add in SUBPARSERS.items():
         if named in (None, command):
-            add(sub, [common, net] if command in NETWORK_COMMANDS else [common])
+            add(sub, [common, net, python2] if command in NETWORK_COMMANDS
+                else [common, python2])
     return parser
 
 
@@ -445,6 +452,15 @@ def _silence_stdout():
         pass
 
 
+def _python2_scope(args):
+    """``--python2``: users' files read as Python 2 while the command runs (imported only
+    then: the spec-file path stays quick)."""
+    if not getattr(args, "python2", False):
+        return contextlib.nullcontext()
+    from .sources import python2
+    return python2()
+
+
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _parser(argv)
@@ -455,7 +471,8 @@ def main(argv=None):
     debug = getattr(args, "debug", False)
     out = _Output(sys.stdout)
     try:
-        status = COMMANDS[args.command](args, out)
+        with _python2_scope(args):
+            status = COMMANDS[args.command](args, out)
         out.flush()
         return status
     except _ReaderGone:

@@ -9,6 +9,16 @@ result and says so in one line on stderr.  Nothing is written: not the file,
 not a ``.pyc``.  If the translation does not compile either, the original
 SyntaxError is raised.
 
+``lib2to3`` leaves ``/`` alone, but Python 2 divided two integers to an
+integer (``7 / 2 == 3``): Python 3's ``3.5`` would reach Lasagne as a
+float shape or unit count.  So a translated file divides as Python 2 did
+(:func:`classic_division`, unless it says ``from __future__ import
+division``).  A file that compiles as Python 3 but was written for Python 2
+(``num_filters / 4`` on integers is valid Python 3) is only known to be
+Python 2 if the user says so: inside :func:`python2` (the command line's
+``--python2``) every user file is translated where it can be and divides
+as Python 2 did.
+
 :func:`tolerant_imports` does the same for the modules a script imports
 from its own folder (its siblings), for as long as the ``with`` block runs.
 
@@ -19,7 +29,9 @@ Standard library only.  ``lib2to3`` is deprecated (and gone from Python
 3.13): its warning is silenced here, for the import alone; where it is
 missing, Python 2 files get the original SyntaxError with a note.
 """
+import ast
 import contextlib
+import contextvars
 import importlib.machinery
 import importlib.util
 import os
@@ -28,7 +40,96 @@ import sys
 import warnings
 
 __all__ = ["compile_file", "compile_cells", "compile_source", "translate_python2",
-           "tolerant_imports", "notebook_cells", "notebook_source"]
+           "tolerant_imports", "notebook_cells", "notebook_source", "classic_division",
+           "python2", "forced_python2"]
+
+#: True inside :func:`python2`: every user file is read as Python 2.
+_FORCED_PYTHON2 = contextvars.ContextVar("lasagne_params_python2", default=False)
+
+#: What the note on a translated file says of its division.
+_DIVISION_NOTE = {True: "; / divides integers as Python 2 did", False: ""}
+
+#: The name a translated module calls :func:`classic_division` by.
+_DIVIDE = "__lasagne_params_classic_division__"
+
+
+@contextlib.contextmanager
+def python2(enabled=True):
+    """While the block runs, users' files are Python 2: translated where ``lib2to3``
+    can, and ``/`` divides integers to an integer (:func:`classic_division`)."""
+    token = _FORCED_PYTHON2.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _FORCED_PYTHON2.reset(token)
+
+
+def forced_python2():
+    """True inside :func:`python2`."""
+    return _FORCED_PYTHON2.get()
+
+
+def _integer(value):
+    """A Python or numpy integer (or a numpy array of integers); never a Theano variable."""
+    import numbers
+    if isinstance(value, numbers.Integral):
+        return True
+    dtype = getattr(value, "dtype", None)
+    return type(value).__module__ == "numpy" and getattr(dtype, "kind", "") in "iub" \
+        and dtype is not None
+
+
+def classic_division(a, b):
+    """``a / b`` as Python 2 computed it: integers (Python's or numpy's) floor-divide
+    (``7 / 2 == 3``, ``-7 / 2 == -4``), anything else divides as Python 3 does."""
+    if _integer(a) and _integer(b):
+        return a // b
+    return a / b
+
+
+class _ClassicDivision(ast.NodeTransformer):
+    """``a / b`` -> ``classic_division(a, b)``; ``x /= y`` -> ``x = classic_division(x, y)``."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Div):
+            return node
+        return ast.copy_location(ast.Call(ast.Name(_DIVIDE, ast.Load()),
+                                          [node.left, node.right], []), node)
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Div):
+            return node
+        target = node.target
+        loaded = type(target)(**{field: getattr(target, field) for field in target._fields
+                                 if field != "ctx"}, ctx=ast.Load())
+        call = ast.Call(ast.Name(_DIVIDE, ast.Load()), [loaded, node.value], [])
+        return ast.copy_location(ast.Assign([target], call), node)
+
+
+#: ``from __future__ import division`` (lib2to3 removes __future__ imports, so the
+#: original text is searched).
+_FUTURE_DIVISION = re.compile(r"^[ \t]*from[ \t]+__future__[ \t]+import[^\n#]*\bdivision\b",
+                              re.MULTILINE)
+
+
+def _compile_python2(text, path, classic):
+    """Compile Python 2 ``text`` (already Python 3 syntax); ``classic``: with Python 2's
+    division."""
+    tree = ast.parse(text, path)
+    if classic:
+        tree = _ClassicDivision().visit(tree)
+        at = 0                  # after the docstring and the __future__ imports
+        for at, node in enumerate(tree.body + [None]):
+            if not ((isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                     and isinstance(node.value.value, str) and at == 0)
+                    or (isinstance(node, ast.ImportFrom) and node.module == "__future__")):
+                break
+        tree.body.insert(at, ast.ImportFrom("lasagne_params.sources", [
+            ast.alias("classic_division", _DIVIDE)], 0))
+        ast.fix_missing_locations(tree)
+    return compile(tree, path, "exec", dont_inherit=True)
 
 _INDENT = re.compile(r"[ \t]+")
 
@@ -69,21 +170,33 @@ def compile_source(text, path, note=None):
     """Compile ``text`` (read from ``path``); Python 2 source is translated first.
 
     ``note(message)`` is called once when the file is translated (default:
-    the message on stderr).  Returns the code object.
+    the message on stderr).  Returns the code object.  Inside
+    :func:`python2`, the text is Python 2 even if it compiles as Python 3.
     """
-    try:
-        return compile(text, path, "exec", dont_inherit=True)
-    except SyntaxError as original:
+    if _FORCED_PYTHON2.get():
+        classic = not _FUTURE_DIVISION.search(text)
         try:
             translated = translate_python2(text, path)
-            code = compile(translated, path, "exec", dont_inherit=True)
-        except ImportError:
-            original.msg += " (this may be Python 2, and lib2to3 is not available here)"
-            raise original from None
-        except (SyntaxError, ValueError):
-            raise original from None
-    message = ("lasagne-params: note: %s is Python 2; translated to Python 3 in memory "
-               "(lib2to3), nothing written" % path)
+        except (ImportError, SyntaxError):
+            translated = text           # Python 3 syntax already (or no lib2to3)
+        code = _compile_python2(translated, path, classic)
+        message = ("lasagne-params: note: %s read as Python 2 (--python2): translated in "
+                   "memory (lib2to3)%s" % (path, _DIVISION_NOTE[classic]))
+    else:
+        try:
+            return compile(text, path, "exec", dont_inherit=True)
+        except SyntaxError as original:
+            classic = not _FUTURE_DIVISION.search(text)
+            try:
+                translated = translate_python2(text, path)
+                code = _compile_python2(translated, path, classic)
+            except ImportError:
+                original.msg += " (this may be Python 2, and lib2to3 is not available here)"
+                raise original from None
+            except (SyntaxError, ValueError):
+                raise original from None
+        message = ("lasagne-params: note: %s is Python 2; translated to Python 3 in memory "
+                   "(lib2to3)%s, nothing written" % (path, _DIVISION_NOTE[classic]))
     if note is None:
         print(message, file=sys.stderr)
     else:
@@ -160,6 +273,9 @@ class _TolerantLoader(importlib.machinery.SourceFileLoader):
 
     def source_to_code(self, data, path, *, _optimize=-1):
         text = importlib.util.decode_source(data)
+        if _FORCED_PYTHON2.get():
+            self._translated = True
+            return compile_source(text, path)
         try:
             return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
         except SyntaxError:

@@ -100,7 +100,12 @@ def _failure(exc):
     """What a user's code raised, in one line; for Lasagne-master code on Lasagne 0.1, what
     is missing and how to install master."""
     from .backend.master_only import explain
-    return explain(exc) or "%s: %s" % (type(exc).__name__, exc)
+    from .sources import forced_python2
+    text = explain(exc) or "%s: %s" % (type(exc).__name__, exc)
+    if isinstance(exc, TypeError) and "float" in str(exc) and not forced_python2():
+        text += (" (if the file was written for Python 2, where / divided integers to an "
+                 "integer: --python2)")
+    return text
 
 
 def _where(exc, path):

@@ -5,7 +5,9 @@ import warnings
 
 import pytest
 
-from lasagne_params.sources import compile_source, tolerant_imports, translate_python2
+from helpers import run_cli
+from lasagne_params.sources import (classic_division, compile_source, python2,
+                                    tolerant_imports, translate_python2)
 
 PYTHON2 = ('x = 0777\n'
            'print "octal", x, `x`\n'
@@ -40,7 +42,7 @@ def test_python2_is_translated_and_runs(capsys):
     assert printed == "octal %d %d\nFalse raw\n" % (0o777, 0o777)
     assert (scope["y"], scope["z"]) == (1, 2)
     assert notes == ["lasagne-params: note: old.py is Python 2; translated to Python 3 in "
-                     "memory (lib2to3), nothing written"]
+                     "memory (lib2to3); / divides integers as Python 2 did, nothing written"]
     compile_source(PYTHON2, "old.py")
     assert capsys.readouterr().err.startswith("lasagne-params: note: old.py is Python 2")
 
@@ -90,3 +92,91 @@ def test_python2_module_names_while_user_code_runs(tmp_path):
     assert "cPickle" not in sys.modules and "StringIO" not in sys.modules
     with pytest.raises(ImportError):
         import cPickle  # noqa: F401,F811
+
+
+def test_classic_division_is_python_2s():
+    """Python 2: int / int floors (also numpy's integers and integer arrays); else true."""
+    import numpy as np
+    assert [classic_division(a, b) for a, b in ((7, 2), (-7, 2), (6, 3), (True, 2))] == \
+        [3, -4, 2, 0]
+    assert classic_division(7.0, 2) == 3.5 and classic_division(7, 2.0) == 3.5
+    assert classic_division(np.int64(9), 2) == 4 and classic_division(9, np.int32(2)) == 4
+    assert classic_division(np.arange(5), 2).tolist() == [0, 0, 1, 1, 2]
+    assert classic_division(np.arange(5.0), 2).tolist() == [0, 0.5, 1, 1.5, 2]
+    assert classic_division(np.float32(7), 2) == 3.5
+
+
+PYTHON2_DIVISION = ('"""A docstring."""\n'
+                    'from __future__ import print_function\n'
+                    'n = 64 / 4 / 3\n'
+                    'class Box: pass\n'
+                    'box = Box(); box.v = 9; box.v /= 2\n'
+                    'items = [9, 9]; items[1] /= 4\n'
+                    'f = 7.0 / 2\n')
+
+
+def test_translated_python2_divides_as_python2(capsys):
+    _, scope = run(compile_source(PYTHON2_DIVISION + 'octal = 0777\n', "old.py"))
+    assert (scope["n"], scope["box"].v, scope["items"], scope["f"]) == (5, 4, [9, 2], 3.5)
+    assert "/ divides integers as Python 2 did" in capsys.readouterr().err
+    future = 'from __future__ import division\nprint "x"\nn = 7 / 2\n'
+    _, scope = run(compile_source(future, "future.py"))
+    assert scope["n"] == 3.5 and "divides" not in capsys.readouterr().err
+
+
+def test_python2_scope_reads_python3_syntax_as_python2(capsys):
+    """Code valid as Python 3 keeps true division unless the user says it is Python 2."""
+    assert run(compile_source(PYTHON2_DIVISION, "new.py"))[1]["n"] == 64 / 4 / 3
+    with python2():
+        _, scope = run(compile_source(PYTHON2_DIVISION, "new.py"))
+        _, kept = run(compile_source("from __future__ import division\nn = 7 / 2\n", "f.py"))
+    assert (scope["n"], scope["box"].v, scope["items"], kept["n"]) == (5, 4, [9, 2], 3.5)
+    assert "new.py read as Python 2 (--python2)" in capsys.readouterr().err
+    assert run(compile_source("n = 7 / 2\n", "after.py"))[1]["n"] == 3.5   # scope ended
+
+
+def test_python2_scope_reaches_sibling_modules(tmp_path, capsys):
+    (tmp_path / "sizes.py").write_text("HALF = 9 / 2\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with python2(), tolerant_imports(str(tmp_path)):
+            import sizes
+        assert sizes.HALF == 4
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("sizes", None)
+
+
+BOTTLENECK = ("import lasagne\n"
+              "from lasagne.layers import InputLayer, DenseLayer\n"
+              "def build():\n"
+              "    width = 64\n"
+              "    l = InputLayer((None, 10))\n"
+              "    return DenseLayer(l, num_units=width / 4)\n")
+
+
+def test_cli_python2_option(tmp_path, capsys, lasagne):
+    """A Python 2 builder valid as Python 3: a one-line error pointing at --python2, then
+    with it the network Python 2 built: (10+1)*16 = 176."""
+    path = tmp_path / "old_model.py"
+    path.write_text(BOTTLENECK)
+    done = run_cli(capsys, "show", "%s:build" % path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "build() failed (line 6): TypeError" in done.stderr and "--python2" in done.stderr
+    done = run_cli(capsys, "show", "%s:build" % path, "--python2", "--check",
+                   "--format", "json")
+    assert done.returncode == 0, done.stderr
+    import json
+    assert json.loads(done.stdout)["derived"]["total_params"] == (10 + 1) * 16 == 176
+    assert "old_model.py read as Python 2 (--python2)" in done.stderr
+
+
+def test_run_python2_option(tmp_path, capfd):
+    """`run --python2 SCRIPT`: the script divides as Python 2 did; its output is its own."""
+    from lasagne_params.cli import main
+    script = tmp_path / "halves.py"
+    script.write_text("import sys\nprint(int(sys.argv[1]) / 2)\n")
+    assert main(["run", "--no-report", "--python2", str(script), "9"]) == 0
+    assert capfd.readouterr().out == "4\n"
+    assert main(["run", "--no-report", str(script), "9"]) == 0
+    assert capfd.readouterr().out == "4.5\n"
