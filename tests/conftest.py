@@ -108,3 +108,20 @@ def dot():
         if os.environ.get("CI"):
             pytest.fail("Graphviz's dot is missing in CI: .ci/run should install it")
         pytest.skip("Graphviz's dot program is not installed")
+
+
+@pytest.fixture
+def dense_off_by_one(monkeypatch):
+    """DenseLayer's rule made wrong on purpose (one unit too many) for the test's duration:
+    what a cross-check must catch."""
+    import dataclasses
+    from lasagne_params.core.registry import KINDS
+    real = KINDS["DenseLayer"].rule
+
+    def off_by_one(context):
+        result = real(context)
+        return dataclasses.replace(result, output_shape=result.output_shape[:1]
+                                   + (result.output_shape[1] + 1,))
+
+    monkeypatch.setitem(KINDS, "DenseLayer", dataclasses.replace(KINDS["DenseLayer"],
+                                                                 rule=off_by_one))
