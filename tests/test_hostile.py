@@ -297,3 +297,14 @@ def test_check_of_a_vast_spec_allocates_no_weights_and_builds_are_estimated(tmp_
     done = cli_process("show", NETS + ":question_neuralnet", "--check",
                        "--max-build-bytes", "1000")
     assert_one_error_line(done, "more than the limit of 1'000 bytes")
+
+
+def test_a_theano_configuration_theano_refuses_is_one_line(lasagne):
+    """THEANO_FLAGS=floatX=banana: Theano's ValueError at import, named as the flags'
+    fault (it was an 'internal error'); a spec shown without --check needs no Theano."""
+    env = {"THEANO_FLAGS": "floatX=banana"}
+    done = cli_process("show", "--zoo", "lenet5", "--check", env=env)
+    assert_one_error_line(done, "THEANO_FLAGS: Theano refuses its configuration",
+                          "Invalid value ('banana') for configuration variable 'floatX'")
+    done = cli_process("show", "--zoo", "lenet5", env=env)
+    assert done.returncode == 0 and b"= 61'706" in done.stdout

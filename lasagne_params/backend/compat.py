@@ -415,7 +415,8 @@ def install_compat():
 
     Safe to call any number of times: a second call applies nothing and lists
     every bridge under ``present``.  Raises ImportError (with the reason) if
-    Theano itself is not installed.
+    Theano itself is not installed, and ArgumentError (field ``THEANO_FLAGS``)
+    if Theano refuses its configuration (``THEANO_FLAGS=floatX=banana``).
     """
     report = CompatReport()
     _set_blas_flag(report)
@@ -427,6 +428,12 @@ def install_compat():
             "lasagne_params.install_compat: Theano is not importable (%s); "
             "install the 'lasagne' extra: pip install 'lasagne-params[lasagne]'" % exc
         ) from exc
+    except ValueError as exc:
+        if "configuration variable" not in str(exc):
+            raise
+        from ..core.errors import ArgumentError
+        raise ArgumentError("Theano refuses its configuration (here or in .theanorc): %s"
+                            % exc, field="THEANO_FLAGS") from None
     _bridge_rng(report)
     _bridge_downsample(report)
     _bridge_gof(report)
