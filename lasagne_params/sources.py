@@ -47,7 +47,7 @@ __all__ = ["compile_file", "compile_cells", "compile_source", "translate_python2
 _FORCED_PYTHON2 = contextvars.ContextVar("lasagne_params_python2", default=False)
 
 #: What the note on a translated file says of its division.
-_DIVISION_NOTE = {True: "; / divides integers as Python 2 did", False: ""}
+_DIVISION_NOTE = {True: ", with Python 2's integer division", False: ""}
 
 #: The name a translated module calls :func:`classic_division` by.
 _DIVIDE = "__lasagne_params_classic_division__"
@@ -181,7 +181,7 @@ def compile_source(text, path, note=None):
             translated = text           # Python 3 syntax already (or no lib2to3)
         code = _compile_python2(translated, path, classic)
         message = ("lasagne-params: note: %s read as Python 2 (--python2): translated in "
-                   "memory (lib2to3)%s" % (path, _DIVISION_NOTE[classic]))
+                   "memory (lib2to3%s)" % (path, _DIVISION_NOTE[classic]))
     else:
         try:
             return compile(text, path, "exec", dont_inherit=True)
@@ -196,7 +196,7 @@ def compile_source(text, path, note=None):
             except (SyntaxError, ValueError):
                 raise original from None
         message = ("lasagne-params: note: %s is Python 2; translated to Python 3 in memory "
-                   "(lib2to3)%s, nothing written" % (path, _DIVISION_NOTE[classic]))
+                   "(lib2to3%s), nothing written" % (path, _DIVISION_NOTE[classic]))
     if note is None:
         print(message, file=sys.stderr)
     else:

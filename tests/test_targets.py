@@ -156,10 +156,10 @@ def test_python2_module_and_its_python2_sibling(capsys, lasagne, monkeypatch):
     assert data["ok"] and data["derived"]["total_params"] == (5 + 1) * 8 + (8 + 1) * 3
     notes = [line for line in out.stderr.splitlines() if "is Python 2" in line]
     assert [n.rsplit(os.sep, 1)[-1] for n in notes] == [
-        "py2_builder.py is Python 2; translated to Python 3 in memory (lib2to3), nothing "
-        "written",
-        "py2_helper.py is Python 2; translated to Python 3 in memory (lib2to3), nothing "
-        "written"]
+        "py2_builder.py is Python 2; translated to Python 3 in memory (lib2to3, with "
+        "Python 2's integer division), nothing written",
+        "py2_helper.py is Python 2; translated to Python 3 in memory (lib2to3, with "
+        "Python 2's integer division), nothing written"]
     assert "built %d" % ((5 + 1) * 8 + (8 + 1) * 3) in out.stderr     # its prints: stderr
     assert not os.path.exists(os.path.join(LEGACY, "__pycache__", "py2_helper.cpython-311.pyc"))
 
