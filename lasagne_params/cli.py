@@ -283,6 +283,10 @@ def _parser(argv=None):
         "of several networks (outputs), the one whose output is NAME (a dict key or a "
         "layer's name); any layer's name makes it the output"))
     net.add_argument("--zoo", metavar="NAME", help="a network of lasagne_params.zoo")
+    net.add_argument("--keep-going", action="store_true", help=(
+        "a Python file's top-level statements (a notebook's cells) that fail are skipped, "
+        "each said on stderr, and the rest run (a script loading data files that are not "
+        "there)"))
     net.add_argument("--lasagne", type=_lasagne_version, metavar="VERSION", help=(
         "derive with this Lasagne version's semantics: 0.1 or master (default: the "
         "spec file's, else the installed Lasagne's, else master)"))

@@ -39,7 +39,8 @@ import re
 import sys
 import warnings
 
-__all__ = ["compile_file", "compile_cells", "compile_source", "translate_python2",
+__all__ = ["compile_file", "compile_cells", "compile_source", "compile_tree", "file_trees",
+           "source_tree", "translate_python2",
            "tolerant_imports", "notebook_cells", "notebook_source", "classic_division",
            "python2", "forced_python2"]
 
@@ -114,8 +115,8 @@ _FUTURE_DIVISION = re.compile(r"^[ \t]*from[ \t]+__future__[ \t]+import[^\n#]*\b
                               re.MULTILINE)
 
 
-def _compile_python2(text, path, classic):
-    """Compile Python 2 ``text`` (already Python 3 syntax); ``classic``: with Python 2's
+def _python2_tree(text, path, classic):
+    """The AST of Python 2 ``text`` (already Python 3 syntax); ``classic``: with Python 2's
     division."""
     tree = ast.parse(text, path)
     if classic:
@@ -129,7 +130,7 @@ def _compile_python2(text, path, classic):
         tree.body.insert(at, ast.ImportFrom("lasagne_params.sources", [
             ast.alias("classic_division", _DIVIDE)], 0))
         ast.fix_missing_locations(tree)
-    return compile(tree, path, "exec", dont_inherit=True)
+    return tree
 
 _INDENT = re.compile(r"[ \t]+")
 
@@ -166,12 +167,12 @@ def translate_python2(text, path="<source>"):
         raise SyntaxError("not Python 2 either: %s" % (exc.args[0],)) from None
 
 
-def compile_source(text, path, note=None):
-    """Compile ``text`` (read from ``path``); Python 2 source is translated first.
+def source_tree(text, path, note=None):
+    """The AST of ``text`` (read from ``path``); Python 2 source is translated first.
 
     ``note(message)`` is called once when the file is translated (default:
-    the message on stderr).  Returns the code object.  Inside
-    :func:`python2`, the text is Python 2 even if it compiles as Python 3.
+    the message on stderr).  Inside :func:`python2`, the text is Python 2
+    even if it parses as Python 3.
     """
     if _FORCED_PYTHON2.get():
         classic = not _FUTURE_DIVISION.search(text)
@@ -179,17 +180,17 @@ def compile_source(text, path, note=None):
             translated = translate_python2(text, path)
         except (ImportError, SyntaxError):
             translated = text           # Python 3 syntax already (or no lib2to3)
-        code = _compile_python2(translated, path, classic)
+        tree = _python2_tree(translated, path, classic)
         message = ("lasagne-params: note: %s read as Python 2 (--python2): translated in "
                    "memory (lib2to3%s)" % (path, _DIVISION_NOTE[classic]))
     else:
         try:
-            return compile(text, path, "exec", dont_inherit=True)
+            return ast.parse(text, path)
         except SyntaxError as original:
             classic = not _FUTURE_DIVISION.search(text)
             try:
                 translated = translate_python2(text, path)
-                code = _compile_python2(translated, path, classic)
+                tree = _python2_tree(translated, path, classic)
             except ImportError:
                 original.msg += " (this may be Python 2, and lib2to3 is not available here)"
                 raise original from None
@@ -201,7 +202,18 @@ def compile_source(text, path, note=None):
         print(message, file=sys.stderr)
     else:
         note(message)
-    return code
+    return tree
+
+
+def compile_tree(tree, path):
+    """A module's (or part of a module's) AST compiled as ``exec`` code."""
+    return compile(tree, path, "exec", dont_inherit=True)
+
+
+def compile_source(text, path, note=None):
+    """Compile ``text`` (read from ``path``); Python 2 source is translated first
+    (see :func:`source_tree`).  Returns the code object."""
+    return compile_tree(source_tree(text, path, note), path)
 
 
 def notebook_cells(data, path):
@@ -238,12 +250,12 @@ def notebook_source(data, path):
     return "\n".join(cell.lstrip("\n") for cell in notebook_cells(data, path))
 
 
-def compile_cells(path, note=None):
-    """The code objects of a file: one per code cell of a notebook, else one."""
+def file_trees(path, note=None):
+    """The ASTs of a file: one per code cell of a notebook, else one."""
     with open(path, "rb") as handle:
         data = handle.read()
     if not path.lower().endswith(".ipynb"):
-        return [compile_source(importlib.util.decode_source(data), path, note)]
+        return [source_tree(importlib.util.decode_source(data), path, note)]
     said = []
 
     def once(message):
@@ -251,7 +263,12 @@ def compile_cells(path, note=None):
             said.append(message)
             (note or (lambda text: print(text, file=sys.stderr)))(message)
 
-    return [compile_source(cell, path, once) for cell in notebook_cells(data, path)]
+    return [source_tree(cell, path, once) for cell in notebook_cells(data, path)]
+
+
+def compile_cells(path, note=None):
+    """The code objects of a file: one per code cell of a notebook, else one."""
+    return [compile_tree(tree, path) for tree in file_trees(path, note)]
 
 
 def compile_file(path, note=None):
@@ -344,3 +361,59 @@ def tolerant_imports(folder):
             sys.modules.pop(name, None)
         if finder in sys.meta_path:
             sys.meta_path.remove(finder)
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+           ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def binds(statement, name):
+    """True if the module-level ``statement`` assigns ``name`` in the module's namespace
+    (an assignment, ``for``/``with``/``except ... as``, an import, a ``def`` or
+    ``class``, ``:=``), anywhere in it but inside a nested function or class."""
+    pending = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                return True
+            pending.extend(node.decorator_list)
+            continue                    # its body is another scope
+        if isinstance(node, _SCOPES):
+            continue
+        if isinstance(node, ast.Name) and node.id == name and \
+                isinstance(node.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+            return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _main_guard(statement):
+    """``if __name__ == "__main__":``"""
+    test = getattr(statement, "test", None)
+    return isinstance(statement, ast.If) and isinstance(test, ast.Compare) and \
+        isinstance(test.left, ast.Name) and test.left.id == "__name__"
+
+
+def runs_code(statement):
+    """False for statements that only define (``def``, ``class``, imports, a docstring,
+    ``pass``, a ``__main__`` guard, which an import does not run)."""
+    return not (isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                       ast.Import, ast.ImportFrom, ast.Pass))
+                or (isinstance(statement, ast.Expr) and isinstance(statement.value,
+                                                                   ast.Constant))
+                or _main_guard(statement))
+
+
+def statement_trees(tree):
+    """Each top-level statement of ``tree`` as a module of its own (line numbers kept),
+    the ``__future__`` imports' features carried to every one."""
+    future = [node for node in tree.body
+              if isinstance(node, ast.ImportFrom) and node.module == "__future__"]
+    return [ast.Module(future + [node] if node not in future else [node], [])
+            for node in tree.body]

@@ -4,7 +4,8 @@ A target is a spec file (``.json``, ``.yaml``, ``.yml``), ``--zoo NAME``, or
 a Python file, the way historical code holds its networks:
 
 * ``FILE.py:NAME``: NAME is a function called with no arguments, or a
-  module-level variable;
+  module-level variable (the file then runs up to the top-level statement
+  that last assigns it: a script's training after it does not run);
 * ``FILE.py``: every network the module defines when it is imported (its
   module-level variables; functions are not called).
 
@@ -62,13 +63,14 @@ class Target:
 
 
 @contextlib.contextmanager
-def user_code(path, doing, failed):
+def user_code(path, doing, failed, hint=""):
     """Run a user's code: their folder on ``sys.path``, their prints on stderr, nothing escaping.
 
     ``doing`` and ``failed`` word the messages (``"importing it"``/``"does
     not import"``, ``"calling f()"``/``"f() failed"``).  Every exception
     (BaseException) becomes a one-line :class:`TargetError` naming
-    ``path``; Ctrl-C becomes :class:`Interrupted`.
+    ``path``; Ctrl-C becomes :class:`Interrupted`.  ``hint`` ends the line
+    of an exception the code raised (not of ``sys.exit``).
     """
     from .sources import tolerant_imports
     folder = os.path.dirname(os.path.abspath(path))
@@ -89,7 +91,7 @@ def user_code(path, doing, failed):
         raise TargetError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
-        raise TargetError("%s%s: %s" % (failed, _where(exc, path), _failure(exc)),
+        raise TargetError("%s%s: %s%s" % (failed, _where(exc, path), _failure(exc), hint),
                           file=path) from exc
     finally:
         sys.path[:] = saved_path
@@ -119,16 +121,23 @@ def _where(exc, path):
     return " (line %d)" % line if line is not None else ""
 
 
-def import_file(path, module_name, until=None):
+def import_file(path, module_name, until=None, keep_going=False):
     """Import the Python file ``path`` as ``module_name``; the compatibility bridges come first.
 
     They are installed just before the file's first import of Theano,
     Lasagne or nolearn (:mod:`lasagne_params.backend.on_import`), so a pure
     Python file costs no Theano import.
 
-    A notebook's cells run in order; with ``until`` (a name), they stop
-    after the cell that defines it (a tutorial defines its network before
-    training it).
+    With ``until`` (a name), the file stops where the name is defined, as a
+    tutorial defines its network before it trains it: a notebook after the
+    cell that defines it, a ``.py`` file after the last top-level statement
+    that assigns it (not when it is a function or class: the whole file
+    runs, so the function sees every global).  A line on stderr says what
+    was left out (its ``fit``, its training loop).
+
+    ``keep_going``: a top-level statement (a notebook cell) that raises is
+    skipped, with a line on stderr, and the next one runs (a script loading
+    its data files at the top, which are not there).
     """
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
@@ -138,20 +147,66 @@ def import_file(path, module_name, until=None):
             importlib.util.spec_from_file_location(module_name, path) is None:
         raise TargetError("is not a Python module", file=path)
     import types
-    from .sources import compile_cells
+    from .sources import compile_tree, file_trees
     module = types.ModuleType(module_name)
     module.__file__ = os.path.abspath(path)
-    with user_code(path, "importing it", "does not import"):
-        cells = compile_cells(path)
+    notebook = path.lower().endswith(".ipynb")
+    hint = "" if keep_going else \
+        " (--keep-going runs the rest of the file without the statements that fail)"
+    skipped, left_out = [], None
+    with user_code(path, "importing it", "does not import", hint):
+        trees = file_trees(path)
+        if not notebook:
+            trees, left_out = _parts(trees[0], until, keep_going)
         sys.modules[module_name] = module       # pickle and dataclasses look it up
         try:
-            for code in cells:
-                exec(code, vars(module))
-                if until is not None and until in vars(module):
+            for tree in trees:
+                try:
+                    exec(compile_tree(tree, path), vars(module))
+                except (Exception, SystemExit) as exc:
+                    if not keep_going:
+                        raise
+                    skipped.append((tree.body[-1].lineno, exc))
+                if notebook and until is not None and until in vars(module):
                     break
         finally:
             sys.modules.pop(module_name, None)
+    _say_left_out(path, until, left_out, skipped)
     return module
+
+
+def _parts(tree, until, keep_going):
+    """A ``.py`` file's AST as the modules to run in turn (one, or one per statement with
+    ``keep_going``), ending at the last statement assigning ``until``; and the
+    statements left out after it that run code."""
+    import ast
+    from .sources import binds, runs_code, statement_trees
+    body, left_out = tree.body, None
+    if until is not None:
+        last = max((i for i, node in enumerate(body) if binds(node, until)), default=None)
+        if last is not None and not isinstance(body[last], (
+                ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            rest = [node for node in body[last + 1:] if runs_code(node)]
+            body, left_out = body[:last + 1], (body[last].end_lineno, rest) if rest else None
+    whole = ast.Module(body, [])
+    return (statement_trees(whole) if keep_going else [whole]), left_out
+
+
+def _say_left_out(path, until, left_out, skipped):
+    """The lines on stderr about what of the file did not run."""
+    for line, exc in skipped[:5]:
+        print("lasagne-params: note: %s: line %d failed and was skipped (--keep-going): %s"
+              % (path, line, _failure(exc).splitlines()[0] if str(exc) else
+                 type(exc).__name__), file=sys.stderr)
+    if len(skipped) > 5:
+        print("lasagne-params: note: %s: and %d more statements failed and were skipped"
+              % (path, len(skipped) - 5), file=sys.stderr)
+    if left_out:
+        end, rest = left_out
+        print("lasagne-params: note: %s: read up to line %d, where %s is last assigned; the "
+              "%d statement%s after it (from line %d: training, saving, ...) did not run"
+              % (path, end, until, len(rest), "s" if len(rest) > 1 else "", rest[0].lineno),
+              file=sys.stderr)
 
 
 def _is_network(value):
@@ -288,15 +343,19 @@ def module_networks(module, path):
     return targets
 
 
-def load_networks(target):
-    """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one)."""
+def load_networks(target, keep_going=False):
+    """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one).
+
+    ``keep_going``: statements of the file that fail are skipped (see
+    :func:`import_file`)."""
     path, sep, name = target.rpartition(":")
     if not sep or os.path.splitext(name)[1].lower() in (".py", ".ipynb"):
         path, name = target, None
     if not path.lower().endswith((".py", ".ipynb")) and name is None:
         raise TargetError("expected a spec file (.json, .yaml, .yml), path/to/module.py "
                           "or path/to/module.py:NAME", file=target)
-    module = import_file(path, "_lasagne_params_user_module", until=name)
+    module = import_file(path, "_lasagne_params_user_module", until=name,
+                         keep_going=keep_going)
     if name is None:
         found = module_networks(module, path)
         if not found:
@@ -414,7 +473,7 @@ def resolve(args):
         targets = [Target(args.network, read_spec_file(
             args.network, getattr(args, "max_input_bytes", None)))]
     else:
-        targets = load_networks(args.network)
+        targets = load_networks(args.network, getattr(args, "keep_going", False))
     if output is None:
         return targets
     return [pick(targets, output, args.network or args.zoo)]

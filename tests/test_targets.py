@@ -116,12 +116,14 @@ def test_bad_targets_are_one_line_exit_2(capsys, lasagne, target, message):
 
 def test_exiting_module_never_passes_a_check_nor_writes_a_snapshot(capsys, lasagne,
                                                                     tmp_path):
+    """The whole module runs (the file alone, --kinds) and exits: exit 2, nothing written.
+    ``FILE.py:network`` stops where network is assigned, before the exit (tested below)."""
     exits = os.path.join(LEGACY, "module_exits.py")
     snap = tmp_path / "snap.json"
     assert run_cli(capsys, "snapshot", RECIPES + ":build_pair", "-o", str(snap)).returncode == 0
     before = snap.read_text()
-    for args in (["check", exits + ":network", "--against", str(snap)],
-                 ["snapshot", exits + ":network", "-o", str(snap)],
+    for args in (["check", exits, "--against", str(snap)],
+                 ["snapshot", exits, "-o", str(snap)],
                  ["show", RECIPES + ":build_pair", "--kinds", exits]):
         out = run_cli(capsys, *args)
         assert out.returncode == 2, (args, out.stdout)
@@ -160,7 +162,10 @@ def test_python2_module_and_its_python2_sibling(capsys, lasagne, monkeypatch):
         "Python 2's integer division), nothing written",
         "py2_helper.py is Python 2; translated to Python 3 in memory (lib2to3, with "
         "Python 2's integer division), nothing written"]
-    assert "built %d" % ((5 + 1) * 8 + (8 + 1) * 3) in out.stderr     # its prints: stderr
+    assert "building 5" in out.stderr                                  # its prints: stderr
+    assert "built" not in out.stderr and out.stderr.splitlines()[-1].endswith(
+        "py2_builder.py: read up to line 19, where network is last assigned; the 1 statement "
+        "after it (from line 20: training, saving, ...) did not run")
     assert not os.path.exists(os.path.join(LEGACY, "__pycache__", "py2_helper.cpython-311.pyc"))
 
 
@@ -173,3 +178,65 @@ def test_module_sees_its_folder_and_argv(capsys, lasagne, tmp_path):
     out = run_cli(capsys, "show", str(tmp_path / "model.py") + ":net", "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (2 + 1) * 4
+
+
+def test_a_variable_target_stops_where_the_variable_is_last_assigned(capsys, lasagne,
+                                                                     tmp_path):
+    """A script defines its network, then trains and exits: FILE.py:network reads the
+    network and runs nothing after the statement that last assigns it."""
+    out = run_cli(capsys, "show", os.path.join(LEGACY, "module_exits.py") + ":network",
+                  "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (3 + 1) * 2
+    assert out.stderr.endswith("module_exits.py: read up to line 6, where network is last "
+                               "assigned; the 1 statement after it (from line 7: training, "
+                               "saving, ...) did not run\n")
+    script = tmp_path / "trains.py"
+    script.write_text(
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "net = InputLayer((None, 4))\n"
+        "if True:\n"
+        "    net = DenseLayer(net, 3)\n"           # the last assignment is inside an if
+        "net.trained = False\n"                   # an attribute: not an assignment of net
+        "open(%r, 'w').write('trained')\n"
+        "def build():\n"
+        "    return DenseLayer(InputLayer((None, 2)), WIDTH)\n"
+        "WIDTH = 5\n"
+        "if __name__ == '__main__':\n"
+        "    pass\n" % str(tmp_path / "trained.txt"))
+    out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert json.loads(out.stdout)["total_params"] == (4 + 1) * 3
+    assert not (tmp_path / "trained.txt").exists()
+    assert "the 3 statements after it (from line 5" in out.stderr
+    out = run_cli(capsys, "show", "%s:build" % script, "--format", "json")   # a function:
+    assert json.loads(out.stdout)["total_params"] == (2 + 1) * 5              # all of it ran
+    assert (tmp_path / "trained.txt").exists() and "did not run" not in out.stderr
+
+
+def test_keep_going_skips_failing_statements(capsys, lasagne, tmp_path):
+    """Data files that are not there: without --keep-going one line with the hint; with it
+    each failing statement is said and skipped, and the network is read."""
+    script = tmp_path / "kaggle.py"
+    script.write_text(
+        "import numpy as np\n"
+        "X = np.load('train.npy')\n"
+        "print(X.shape)\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "net = DenseLayer(InputLayer((None, 6)), 2)\n"
+        "net_fit = net.fit(X)\n")
+    out = run_cli(capsys, "show", "%s:net" % script)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "lasagne-params: error: %s: does not import (line 2): FileNotFoundError: [Errno 2] No "
+        "such file or directory: 'train.npy' (--keep-going runs the rest of the file without "
+        "the statements that fail)" % script]
+    out = run_cli(capsys, "show", "%s:net" % script, "--keep-going", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (6 + 1) * 2
+    assert out.stderr.splitlines() == [
+        "lasagne-params: note: %s: line 2 failed and was skipped (--keep-going): "
+        "FileNotFoundError: [Errno 2] No such file or directory: 'train.npy'" % script,
+        "lasagne-params: note: %s: line 3 failed and was skipped (--keep-going): "
+        "NameError: name 'X' is not defined" % script,
+        "lasagne-params: note: %s: read up to line 5, where net is last assigned; the 1 "
+        "statement after it (from line 6: training, saving, ...) did not run" % script]
