@@ -180,3 +180,23 @@ def test_run_python2_option(tmp_path, capfd):
     assert capfd.readouterr().out == "4\n"
     assert main(["run", "--no-report", str(script), "9"]) == 0
     assert capfd.readouterr().out == "4.5\n"
+
+
+def test_binds_finds_module_level_assignments_only():
+    import ast
+    from lasagne_params.sources import binds, runs_code
+    cases = {"net = 1": True, "a, (b, net) = x": True, "net += 1": True, "del net": True,
+             "for net in x: pass": True, "with f() as net: pass": True,
+             "import net": True, "import a.b as net": True, "from a import b as net": True,
+             "import net.sub": True, "try:\n    pass\nexcept E as net:\n    pass": True,
+             "if (net := 3): pass": True, "def net(): pass": True, "class net: pass": True,
+             "if x:\n    net = 2": True, "net.attr = 1": False, "net[0] = 1": False,
+             "def f():\n    net = 1": False, "class C:\n    net = 1": False,
+             "y = [net for net in x]": False, "f = lambda net: net": False,
+             "print(net)": False}
+    for source, expected in cases.items():
+        assert binds(ast.parse(source).body[0], "net") is expected, source
+    assert [runs_code(node) for node in ast.parse(
+        '"""doc"""\nimport a\ndef f(): pass\nclass C: pass\npass\n'
+        'if __name__ == "__main__":\n    f()\nf()\nx = 1\n').body] == \
+        [False] * 6 + [True, True]
