@@ -91,7 +91,10 @@ def user_code(path, doing, failed, hint=""):
         raise TargetError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
-        raise TargetError("%s%s: %s%s" % (failed, _where(exc, path), _failure(exc), hint),
+        text = _failure(exc)
+        if _master_only(exc):           # installing master is the answer, not a hint
+            hint = ""
+        raise TargetError("%s%s: %s%s" % (failed, _where(exc, path), text, hint),
                           file=path) from exc
     finally:
         sys.path[:] = saved_path
@@ -108,6 +111,12 @@ def _failure(exc):
         text += (" (if the file was written for Python 2, where / divided integers to an "
                  "integer: --python2)")
     return text
+
+
+def _master_only(exc):
+    """True if ``exc`` is Lasagne 0.1 meeting a name only master has."""
+    from .backend.master_only import explain
+    return bool(explain(exc))
 
 
 def _where(exc, path):
