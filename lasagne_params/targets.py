@@ -92,7 +92,9 @@ def user_code(path, doing, failed, hint=""):
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
         text = _failure(exc)
-        if _master_only(exc):           # installing master is the answer, not a hint
+        if _python2_hint(exc):
+            hint = _python2_hint(exc)
+        elif _master_only(exc):         # installing master is the answer, not a hint
             hint = ""
         raise TargetError("%s%s: %s%s" % (failed, _where(exc, path), text, hint),
                           file=path) from exc
@@ -105,12 +107,25 @@ def _failure(exc):
     """What a user's code raised, in one line; for Lasagne-master code on Lasagne 0.1, what
     is missing and how to install master."""
     from .backend.master_only import explain
+    return explain(exc) or "%s: %s" % (type(exc).__name__, exc)
+
+
+#: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
+PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unichr", "long",
+                 "file", "execfile", "cmp", "buffer", "reload", "intern", "apply", "coerce")
+
+
+def _python2_hint(exc):
+    """The hint to ``--python2`` a Python 3 failure of Python 2 code gets, or ``""``."""
     from .sources import forced_python2
-    text = explain(exc) or "%s: %s" % (type(exc).__name__, exc)
-    if isinstance(exc, TypeError) and "float" in str(exc) and not forced_python2():
-        text += (" (if the file was written for Python 2, where / divided integers to an "
-                 "integer: --python2)")
-    return text
+    if forced_python2():
+        return ""
+    if isinstance(exc, TypeError) and "float" in str(exc):
+        return (" (if the file was written for Python 2, where / divided integers to an "
+                "integer: --python2)")
+    if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
+        return " (%s is Python 2's: --python2 reads the file as Python 2)" % exc.name
+    return ""
 
 
 def _master_only(exc):

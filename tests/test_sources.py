@@ -200,3 +200,22 @@ def test_binds_finds_module_level_assignments_only():
         '"""doc"""\nimport a\ndef f(): pass\nclass C: pass\npass\n'
         'if __name__ == "__main__":\n    f()\nf()\nx = 1\n').body] == \
         [False] * 6 + [True, True]
+
+
+def test_a_python2_name_points_at_python2(tmp_path, capsys, lasagne):
+    """xrange in a file that compiles as Python 3: the NameError names --python2, which
+    reads it as Python 2 (lib2to3 turns xrange into range)."""
+    path = tmp_path / "old_loop.py"
+    path.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                    "net = InputLayer((None, 3))\n"
+                    "for i in xrange(2):\n"
+                    "    net = DenseLayer(net, 4)\n")
+    done = run_cli(capsys, "show", "%s:net" % path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "lasagne-params: error: %s: does not import (line 3): NameError: name 'xrange' is "
+        "not defined (xrange is Python 2's: --python2 reads the file as Python 2)" % path]
+    done = run_cli(capsys, "show", "%s:net" % path, "--python2", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    import json
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4 + (4 + 1) * 4
