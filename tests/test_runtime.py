@@ -44,6 +44,9 @@ def test_wrong_derivation_is_caught(lasagne, question_net, digits, dense_off_by_
         ("dense", "output_shape", (3, 257), (3, 256), (3, 256), "derivation wrong"),
         ("output", "output_shape", (3, 11), (3, 10), (3, 10), "derivation wrong")]
     assert isinstance(check.mismatches[0], lp.Mismatch)      # reported like compare()'s
+    assert check.to_dict()["mismatches"][0] == {
+        "layer": "dense", "field": "output_shape", "derived": (3, 257), "reported": (3, 256),
+        "runtime": (3, 256), "wrong": "derivation wrong"}
     text = lp.render(check)
     assert "  5  dense     DenseLayer           3x257       3x256       3x256  " \
            "derivation wrong" in text

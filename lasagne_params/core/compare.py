@@ -41,7 +41,7 @@ class Mismatch:
                 "reported": self.reported}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownLasagneError(Mismatch):
     """Lasagne's figure where it is known to be wrong: ``wrong`` is ``"Lasagne wrong"``,
     ``note`` says why (the derived row's note)."""
@@ -50,7 +50,9 @@ class KnownLasagneError(Mismatch):
     wrong: str = "Lasagne wrong"
 
     def to_dict(self):
-        return dict(super().to_dict(), wrong=self.wrong, note=self.note)
+        # Mismatch's by name: a slotted dataclass is a new class, which zero-argument
+        # super() does not know (TypeError)
+        return dict(Mismatch.to_dict(self), wrong=self.wrong, note=self.note)
 
 
 class Checked:

@@ -94,7 +94,9 @@ class RuntimeMismatch(Mismatch):
     wrong: str = ""
 
     def to_dict(self):
-        return dict(super().to_dict(), runtime=self.runtime, wrong=self.wrong)
+        # Mismatch's by name: a slotted dataclass is a new class, which zero-argument
+        # super() does not know (TypeError)
+        return dict(Mismatch.to_dict(self), runtime=self.runtime, wrong=self.wrong)
 
 
 @dataclass(frozen=True, slots=True)
