@@ -86,24 +86,32 @@ def convolution(context: LayerContext, n_spatial, c01b=False, same_symmetric=Fal
     spatial_out = tuple(length.value for length in lengths)
     out = (num_filters,) + spatial_out + (batch,) if c01b else (batch, num_filters) + spatial_out
 
-    weights = "*".join(str(d) for d in fsize + (channels_text,))
+    weights = product_text(fsize + (channels_text,))
     w_shape = (channels,) + fsize + (num_filters,) if c01b else (num_filters, channels) + fsize
     arrays = [context.param_array("W", w_shape)]
-    if not context.has_param("b"):
-        formula = "%s*%d" % (weights, num_filters)
-    elif context.flag("untie_biases", False):
-        context.require_known(spatial_out, "the output size (for untied biases)")
-        arrays.append(context.param_array("b", (num_filters,) + spatial_out, regularizable=False))
-        formula = "%s*%d + %s" % (weights, num_filters,
-                                  product_text((num_filters,) + spatial_out))
-    else:
-        arrays.append(context.param_array("b", (num_filters,), regularizable=False))
-        formula = "(%s+1)*%d" % (weights, num_filters)
+    biases, formula = bias_arrays(context, num_filters, spatial_out, weights)
+    arrays += biases
     note = ""
     if same_symmetric and context.get("pad") == "same" and any(f % 2 == 0 for f in fsize):
         note = ("pad='same' with an even filter pads (f-1)//2 on both sides on this layer "
                 "(Lasagne 0.1), so the output is one shorter than the input")
     return Result(out, with_size(axis_text(lengths), out), tuple(arrays), formula, note)
+
+
+def bias_arrays(context, num_filters, positions, weights_text):
+    """A convolution's bias array (tied: one per filter; untied: one per filter and output
+    position; none with ``b=None``) as a list, and the layer's parameter formula given
+    ``weights_text``, the weights per filter."""
+    if not context.has_param("b"):
+        return [], "%s*%d" % (weights_text, num_filters)
+    if context.flag("untie_biases", False):
+        context.require_known(positions, "the output size (for untied biases)")
+        return ([context.param_array("b", (num_filters,) + tuple(positions),
+                                     regularizable=False)],
+                "%s*%d + %s" % (weights_text, num_filters,
+                                product_text((num_filters,) + tuple(positions))))
+    return ([context.param_array("b", (num_filters,), regularizable=False)],
+            "(%s+1)*%d" % (weights_text, num_filters))
 
 
 def conv1d(context: LayerContext) -> Result:

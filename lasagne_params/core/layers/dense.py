@@ -51,8 +51,7 @@ def dense_cost(context: CostContext) -> Cost:
     """DenseLayer: inputs x units MACs, one bias add and one nonlinearity per unit; n/a."""
     units = context.output_shape[-1]
     positions = tuple(context.output_shape[1:-1])        # master's num_leading_axes > 1
-    inputs = context.input_shape[len(context.output_shape) - 1:] if positions or \
-        len(context.output_shape) > 1 else context.input_shape
+    inputs = context.input_shape[len(context.output_shape) - 1:]
     text = "*".join(str(d) for d in inputs)
     text = "%s*%d" % ("(%s)" % text if len(inputs) > 1 else text, units)
     if None in positions:

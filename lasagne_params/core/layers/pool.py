@@ -143,8 +143,8 @@ def pyramid_cells(length, level):
     ((4, '8//2=4'), (3, '((7-2)//1)+1=3'))
     """
     window, stride = -(-length // level), length // level
-    return axis.pool_length(length, window, stride).value, \
-        axis.pool_length(length, window, stride).formula
+    cells = axis.pool_length(length, window, stride)
+    return cells.value, cells.formula
 
 
 def spatial_pyramid(context: LayerContext, implementation=None) -> Result:

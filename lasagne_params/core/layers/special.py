@@ -211,7 +211,7 @@ def transformer_cost(context: CostContext) -> Cost:
 
 def bias_cost(context: CostContext) -> Cost:
     """BiasLayer: one addition per element; the receptive field passes through."""
-    return Cost(context.bias() if context.param("b") else (), context.input_receptive_field)
+    return Cost(context.bias(), context.input_receptive_field)
 
 
 _MASTER = versions.MASTER

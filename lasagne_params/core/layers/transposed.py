@@ -12,24 +12,11 @@ from ..cost_records import OpTerm
 from ..records import shape_size
 from ..text import axis_text, product_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
-from .conv import LAYOUTS, conv_pads, groups
+from .conv import LAYOUTS, bias_arrays, conv_pads, groups
 from .explain import channels_first_convolution, locally_connected
 
 __all__ = ["KINDS", "transposed_conv2d", "transposed_conv3d", "dilated_conv2d",
            "locally_connected2d"]
-
-
-def _bias(context, num_filters, positions, weights_text):
-    """The bias array (tied, untied or none) and the parameter formula."""
-    if not context.has_param("b"):
-        return [], "%s*%d" % (weights_text, num_filters)
-    if context.flag("untie_biases", False):
-        context.require_known(positions, "the output size (for untied biases)")
-        return ([context.param_array("b", (num_filters,) + tuple(positions), regularizable=False)],
-                "%s*%d + %s" % (weights_text, num_filters,
-                                product_text((num_filters,) + tuple(positions))))
-    return ([context.param_array("b", (num_filters,), regularizable=False)],
-            "(%s+1)*%d" % (weights_text, num_filters))
 
 
 def _transposed(context: LayerContext, n) -> Result:
@@ -63,7 +50,7 @@ def _transposed(context: LayerContext, n) -> Result:
         formula = ""
     out = (shape[0], num_filters) + tuple(spatial)
     weights_text = product_text(fsize + (channels,))
-    arrays, params = _bias(context, num_filters, spatial, weights_text)
+    arrays, params = bias_arrays(context, num_filters, spatial, weights_text)
     arrays.insert(0, context.param_array("W", (channels, num_filters) + fsize))
     return Result(out, formula, tuple(arrays), params)
 
@@ -104,7 +91,7 @@ def dilated_conv2d(context: LayerContext) -> Result:
     context.check_lengths(lengths, "filter_size")
     spatial = tuple(length.value for length in lengths)
     out = (shape[0], num_filters) + spatial
-    arrays, params = _bias(context, num_filters, spatial, product_text(fsize + (channels,)))
+    arrays, params = bias_arrays(context, num_filters, spatial, product_text(fsize + (channels,)))
     arrays.insert(0, context.param_array("W", (channels, num_filters) + fsize))
     return Result(out, with_size(axis_text(lengths), out), tuple(arrays), params)
 
@@ -137,7 +124,7 @@ def locally_connected2d(context: LayerContext) -> Result:
     weights_text = "%s*%s" % (product_text(window), product_text((rows, cols)))
     w_shape = ((num_filters,) + fsize if channelwise else (num_filters, channels) + fsize) \
         + (rows, cols)
-    arrays, params = _bias(context, num_filters, (rows, cols), weights_text)
+    arrays, params = bias_arrays(context, num_filters, (rows, cols), weights_text)
     arrays.insert(0, context.param_array("W", w_shape))
     out = (shape[0], num_filters, rows, cols)
     return Result(out, "", tuple(arrays), params)
