@@ -154,18 +154,22 @@ class Behaviour:
         ``W=enc.W.T``: the layer holds the arrays it is computed from);
         0.1's ``create_param`` refuses anything but an array, a shared
         variable or a callable.
+    state_layers : bool
+        A recurrent layer's ``hid_init``/``cell_init`` may be a layer
+        (master); 0.1 takes an array, an initializer or a Theano expression.
     """
 
     version: str
     even_filter_same: str
     merge_fills_unknown: bool
     expression_params: bool
+    state_layers: bool
 
 
 #: Each version's behaviours.
 BEHAVIOURS = {
     RELEASE: Behaviour(RELEASE, even_filter_same="pads", merge_fills_unknown=False,
-                       expression_params=False),
+                       expression_params=False, state_layers=False),
     MASTER: Behaviour(MASTER, even_filter_same="raises", merge_fills_unknown=True,
-                      expression_params=True),
+                      expression_params=True, state_layers=True),
 }

@@ -48,7 +48,7 @@ def _state_layers(context, states):
     named = [(state, layer) for state, layer in named if layer is not None]
     if not named:
         return {}
-    if not versions.at_least(context.version, versions.MASTER):
+    if not context.behaviour.state_layers:
         raise context.error("a layer as an initial state is Lasagne master's; Lasagne %s takes "
                             "an array, an initializer or a Theano expression"
                             % versions.version_label(context.version), named[0][0])
