@@ -57,7 +57,7 @@ def convolution(row, inputs, last):
     weights = _array(row, "W")
     if weights is None or len(weights.shape) < 3:
         return generic(row, inputs, last)
-    return _convolution(row, inputs, weights.shape[0], weights.shape[1], weights.shape[2:],
+    return _convolution(row, inputs, weights, weights.shape[0], weights.shape[1],
                         "convolves")
 
 
@@ -68,8 +68,7 @@ def channels_first_convolution(row, inputs, last):
         return generic(row, inputs, last)
     verb = "transposes a convolution over" if "Transposed" in row.kind else \
         "convolves (dilated)"
-    return _convolution(row, inputs, weights.shape[1], weights.shape[0], weights.shape[2:],
-                        verb)
+    return _convolution(row, inputs, weights, weights.shape[1], weights.shape[0], verb)
 
 
 def locally_connected(row, inputs, last):
@@ -88,12 +87,13 @@ def locally_connected(row, inputs, last):
     return text
 
 
-def _convolution(row, inputs, filters, channels, window, verb):
+def _convolution(row, inputs, weights, filters, channels, verb):
+    """``weights``: the W array, holding ``filters`` filters over ``channels`` channels
+    (in the order its kind gives them) and the window after them."""
+    window = weights.shape[2:]
     box = "x".join(str(d) for d in window)
     per_filter = "*".join(str(d) for d in tuple(window) + (channels,))
-    size = filters * channels
-    for d in window:
-        size *= d
+    size = weights.size
     text = ["%s, %s %s with %d filters of %s. A filter covers its window in every "
             "one of the %s, so each holds %s = %s weights, %s*%d = %s for the layer."
             % (_head(row), verb, _sources(inputs), filters, box,
