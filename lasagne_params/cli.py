@@ -42,7 +42,7 @@ from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputE
 from .core.text import json_int, json_text, printable_lines
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
-from .targets import load_kinds, load_network, resolve, resolve_one, zoo_network
+from .targets import load_kinds, load_network, resolve, resolve_one, split_target, zoo_network
 
 __all__ = ["main", "load_network", "load_kinds", "zoo_network"]   # all but main: targets.py
 
@@ -86,7 +86,7 @@ def _inputs(args):
     if args.network is not None:
         path = args.network
         if os.path.splitext(path)[1].lower() not in PARSERS:
-            path = path.rpartition(":")[0] or path      # module.py:NAME
+            path = split_target(path)[0]                # module.py:NAME
         files.append(path)
     return [f for f in files if f]
 

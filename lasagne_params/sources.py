@@ -39,7 +39,7 @@ import re
 import sys
 import warnings
 
-__all__ = ["compile_file", "compile_cells", "compile_source", "compile_tree", "file_trees",
+__all__ = ["compile_file", "compile_source", "compile_tree", "file_trees",
            "source_tree", "translate_python2",
            "tolerant_imports", "notebook_cells", "notebook_source", "classic_division",
            "python2", "forced_python2"]
@@ -266,11 +266,6 @@ def file_trees(path, note=None):
     return [source_tree(cell, path, once) for cell in notebook_cells(data, path)]
 
 
-def compile_cells(path, note=None):
-    """The code objects of a file: one per code cell of a notebook, else one."""
-    return [compile_tree(tree, path) for tree in file_trees(path, note)]
-
-
 def compile_file(path, note=None):
     """The code object of the Python file ``path`` (see :func:`compile_source`).
 
@@ -290,14 +285,13 @@ class _TolerantLoader(importlib.machinery.SourceFileLoader):
 
     def source_to_code(self, data, path, *, _optimize=-1):
         text = importlib.util.decode_source(data)
-        if _FORCED_PYTHON2.get():
-            self._translated = True
-            return compile_source(text, path)
-        try:
-            return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
-        except SyntaxError:
-            self._translated = True
-            return compile_source(text, path)
+        if not _FORCED_PYTHON2.get():
+            try:
+                return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
+            except SyntaxError:
+                pass                    # Python 2, perhaps: translated below
+        self._translated = True
+        return compile_source(text, path)
 
     def set_data(self, path, data, *, _mode=0o666):
         if not self._translated:

@@ -43,7 +43,8 @@ from .core.errors import (ArgumentError, Interrupted, LasagneParamsError, Target
 from .describe.spec import PARSERS
 
 __all__ = ["Target", "resolve", "resolve_one", "load_networks", "load_network",
-           "load_kinds", "zoo_network", "networks_of", "user_code", "import_file"]
+           "load_kinds", "zoo_network", "networks_of", "user_code", "import_file",
+           "split_target"]
 
 #: What a value must be to name a network, for the messages.
 EXPECTED = "a Lasagne layer, a list, tuple or dict of layers, or a NeuralNet"
@@ -91,11 +92,10 @@ def user_code(path, doing, failed, hint=""):
         raise TargetError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
-        text = _failure(exc)
-        if _python2_hint(exc):
-            hint = _python2_hint(exc)
-        elif _master_only(exc):         # installing master is the answer, not a hint
-            hint = ""
+        from .backend.master_only import explain
+        explained = explain(exc)        # installing master is the answer, not a hint
+        text = explained or "%s: %s" % (type(exc).__name__, exc)
+        hint = _python2_hint(exc) or ("" if explained else hint)
         raise TargetError("%s%s: %s%s" % (failed, _where(exc, path), text, hint),
                           file=path) from exc
     finally:
@@ -126,12 +126,6 @@ def _python2_hint(exc):
     if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
         return " (%s is Python 2's: --python2 reads the file as Python 2)" % exc.name
     return ""
-
-
-def _master_only(exc):
-    """True if ``exc`` is Lasagne 0.1 meeting a name only master has."""
-    from .backend.master_only import explain
-    return bool(explain(exc))
 
 
 def _where(exc, path):
@@ -167,14 +161,13 @@ def import_file(path, module_name, until=None, keep_going=False):
         raise TargetError("no such file", file=path)
     from .backend.on_import import bridge_on_first_import
     bridge_on_first_import()        # the bridges come with its first Theano/Lasagne/nolearn import
-    if not path.lower().endswith(".ipynb") and \
-            importlib.util.spec_from_file_location(module_name, path) is None:
+    notebook = path.lower().endswith(".ipynb")
+    if not notebook and importlib.util.spec_from_file_location(module_name, path) is None:
         raise TargetError("is not a Python module", file=path)
     import types
     from .sources import compile_tree, file_trees
     module = types.ModuleType(module_name)
     module.__file__ = os.path.abspath(path)
-    notebook = path.lower().endswith(".ipynb")
     hint = "" if keep_going else \
         " (--keep-going runs the rest of the file without the statements that fail)"
     skipped, left_out = [], None
@@ -367,14 +360,20 @@ def module_networks(module, path):
     return targets
 
 
+def split_target(target):
+    """``FILE.py:NAME`` -> (``FILE.py``, ``NAME``); ``FILE.py`` -> (``FILE.py``, None)."""
+    path, sep, name = target.rpartition(":")
+    if not sep or os.path.splitext(name)[1].lower() in (".py", ".ipynb"):
+        return target, None
+    return path, name
+
+
 def load_networks(target, keep_going=False):
     """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one).
 
     ``keep_going``: statements of the file that fail are skipped (see
     :func:`import_file`)."""
-    path, sep, name = target.rpartition(":")
-    if not sep or os.path.splitext(name)[1].lower() in (".py", ".ipynb"):
-        path, name = target, None
+    path, name = split_target(target)
     if not path.lower().endswith((".py", ".ipynb")) and name is None:
         raise TargetError("expected a spec file (.json, .yaml, .yml), path/to/module.py "
                           "or path/to/module.py:NAME", file=target)
@@ -487,9 +486,8 @@ def resolve(args):
     output = getattr(args, "output_layer", None)
     if args.zoo is not None:
         targets = [Target(args.zoo, zoo_network(args.zoo))]
-        zoo = sys.modules.get("lasagne_params.zoo")
-        if getattr(args, "lasagne", None) is None and args.zoo in getattr(zoo, "MASTER_ONLY",
-                                                                          ()):
+        from .describe.zoo import MASTER_ONLY
+        if getattr(args, "lasagne", None) is None and args.zoo in MASTER_ONLY:
             from .core.versions import MASTER
             args.lasagne = MASTER          # the zoo's master networks derive for master
     elif os.path.splitext(args.network)[1].lower() in PARSERS:

@@ -10,11 +10,11 @@ from ..core.registry import KINDS
 __all__ = ["NONLINEARITIES", "MASTER_NONLINEARITIES", "LAYER_REFERENCES", "keywords_of",
            "check_keyword"]
 
+# The nonlinearities of lasagne.nonlinearities only Lasagne master has.
+MASTER_NONLINEARITIES = ("elu", "selu", "softplus")
 # The nonlinearities of lasagne.nonlinearities that spec files may name.
 NONLINEARITIES = ("identity", "leaky_rectify", "linear", "rectify", "sigmoid", "softmax",
-                  "tanh", "very_leaky_rectify", "elu", "selu", "softplus")
-# Of those, the ones only Lasagne master has.
-MASTER_NONLINEARITIES = ("elu", "selu", "softplus")
+                  "tanh", "very_leaky_rectify") + MASTER_NONLINEARITIES
 
 # Keywords whose value names another layer of the network (nolearn's
 # ``layer_reference_params``); they are edges of the graph, like ``incoming``.
