@@ -388,7 +388,7 @@ def _fake_module(tmp_path, name, text):
     path.write_text(text)
     real = importlib.util.spec_from_file_location(name, str(path))
     spec = importlib.util.spec_from_file_location(name, str(path),
-                                                  loader=gpu_standins._StandinLoader(real))
+                                                  loader=gpu_standins._StandinLoader(real.loader))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -17,9 +17,9 @@ module that imports is kept as it is: the stand-in never shadows it.
 module's error); :func:`standin_note` gives the note a report shows for a
 layer built from a stand-in.
 """
-import importlib.machinery
-import importlib.util
 import sys
+
+from .op_bridges import wrapped_spec
 
 __all__ = ["GPU_MODULES", "install_gpu_standins", "served", "standin_note",
            "StandinFinder"]
@@ -46,14 +46,14 @@ class _StandinLoader:
     """Runs the real module; on ImportError, gives the module the stand-ins instead."""
 
     def __init__(self, real):
-        self.real = real
+        self.real = real                # the real module's loader
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
         try:
-            self.real.loader.exec_module(module)
+            self.real.exec_module(module)
             return
         except ImportError as exc:
             reason = "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc)
@@ -75,13 +75,7 @@ class StandinFinder:
     """Meta-path finder for :data:`GPU_MODULES`: the real module, else the stand-ins."""
 
     def find_spec(self, name, path=None, target=None):
-        if name not in GPU_MODULES:
-            return None
-        real = importlib.machinery.PathFinder.find_spec(name, path)
-        if real is None or real.loader is None:
-            return None
-        return importlib.util.spec_from_file_location(name, real.origin,
-                                                      loader=_StandinLoader(real))
+        return wrapped_spec(name, path, _StandinLoader) if name in GPU_MODULES else None
 
 
 def install_gpu_standins(report):

@@ -104,17 +104,21 @@ class _PatchAfterExec:
         _give_integral_count(module)
 
 
+def wrapped_spec(name, path, make_loader):
+    """The module spec the path finders give ``name``, its loader wrapped by
+    ``make_loader(real_loader)``; None where they find nothing to load."""
+    real = importlib.machinery.PathFinder.find_spec(name, path)
+    if real is None or real.loader is None:
+        return None
+    return importlib.util.spec_from_file_location(name, real.origin,
+                                                  loader=make_loader(real.loader))
+
+
 class SpecialFinder:
     """Meta-path finder for :data:`SPECIAL`: the real module, bridged once it has run."""
 
     def find_spec(self, name, path=None, target=None):
-        if name != SPECIAL:
-            return None
-        real = importlib.machinery.PathFinder.find_spec(name, path)
-        if real is None or real.loader is None:
-            return None
-        return importlib.util.spec_from_file_location(name, real.origin,
-                                                      loader=_PatchAfterExec(real.loader))
+        return wrapped_spec(name, path, _PatchAfterExec) if name == SPECIAL else None
 
 
 def _bridge_linspace(report):
