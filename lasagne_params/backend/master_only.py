@@ -55,6 +55,11 @@ _ATTRIBUTE = re.compile(r"module '(lasagne[\w.]*)' has no attribute '(\w+)'")
 _KEYWORD = re.compile(r"(?:(\w+)\.)?__init__\(\) got an unexpected keyword argument '(\w+)'")
 
 
+def _kind(name):
+    """The declared kind of a class name or of one of its aliases, or None."""
+    return KINDS.get(ALIASES.get(name, name))
+
+
 def require_installed_classes(specs):
     """Raise the one line saying how to install master for the first layer of ``specs``
     whose class is master's and missing from the installed Lasagne.
@@ -68,7 +73,7 @@ def require_installed_classes(specs):
     from .compat import import_lasagne
     import_lasagne()
     for spec in specs:
-        kind = KINDS.get(ALIASES.get(spec.kind, spec.kind))
+        kind = _kind(spec.kind)
         if kind is None or kind.factory is not None:
             continue
         try:
@@ -91,7 +96,7 @@ def _installed_label():
 
 
 def _class_since(name):
-    kind = KINDS.get(ALIASES.get(name, name))
+    kind = _kind(name)
     return kind.since if kind is not None else None
 
 
@@ -135,7 +140,7 @@ def missing_keyword(cls, keyword):
     classes = cls.__mro__ if inspect.isclass(cls) else ()
     names = [c.__name__ for c in classes] or [cls]
     for name in names:
-        kind = KINDS.get(ALIASES.get(name, name))
+        kind = _kind(name)
         since = kind.keywords.since(keyword) if kind and kind.keywords else None
         if since != versions.MASTER:
             continue

@@ -20,6 +20,8 @@ import sys
 
 from ..core import versions
 from ..core.errors import ArgumentError
+from ..core.layers.normalization import BATCH_NORM_ARRAYS
+from ..core.layers.recurrent import STATES
 from ..core.records import LayerRow, LayerSpec, ParamArray, Report
 from ..core.registry import KINDS
 from .compat import import_lasagne
@@ -121,8 +123,7 @@ def every_layer(output_layer):
     """``get_all_layers``, plus the layers of every sub-network inside, each once."""
     found, seen = [], set()
     pending = list(all_layers(output_layer))
-    while pending:
-        layer = pending.pop(0)
+    for layer in pending:               # grows as sub-networks are found: linear, in order
         if id(layer) in seen:
             continue
         seen.add(id(layer))
@@ -159,10 +160,7 @@ def _holds(layer, arrays):
 
 def _expression_sources(variable):
     """The shared arrays a Theano expression is computed from, each once, in order."""
-    try:
-        from theano.graph.basic import graph_inputs
-    except ImportError:                             # older Theano
-        from theano.gof.graph import inputs as graph_inputs
+    from theano.graph.basic import graph_inputs
     arrays = {id(v): v for v in graph_inputs([variable]) if _is_shared(v)}
     return list(arrays.values())
 
@@ -200,11 +198,15 @@ def _hyper_params(layer, kind):
     return args
 
 
+#: A batch normalization's arrays Lasagne creates without the trainable tag.
+_STATISTICS = {name for name, trainable, _ in BATCH_NORM_ARRAYS if not trainable}
+
+
 def _untagged_by_rule(kind, layer, attr):
     """True for arrays Lasagne itself creates without the trainable tag (the rules derive
     that): initial states without ``learn_init``, batch-norm statistics."""
-    return (attr in ("hid_init", "cell_init") and not getattr(layer, "learn_init", True)) \
-        or (kind.family == "normalization" and attr in ("mean", "inv_std"))
+    return (attr in STATES and not getattr(layer, "learn_init", True)) \
+        or (kind.family == "normalization" and attr in _STATISTICS)
 
 
 def _specs(output_layer, owner, prefix):
@@ -251,10 +253,9 @@ def _specs(output_layer, owner, prefix):
     return specs
 
 
-def layer_note(layer):
-    """What every row of this built layer says that its arguments do not: that it is a
-    CPU stand-in for a GPU class, or ``""``."""
-    return standin_note(layer)
+#: What every row of a built layer says that its arguments do not: that it is a CPU
+#: stand-in for a GPU class, or ``""``.
+layer_note = standin_note
 
 
 def layer_notes(output_layer):
@@ -263,7 +264,8 @@ def layer_notes(output_layer):
     from a description, which cannot know what the build would give."""
     layers = all_layers(output_layer)
     names = layer_names(layers)
-    return {names[layer]: layer_note(layer) for layer in layers if layer_note(layer)}
+    notes = {names[layer]: layer_note(layer) for layer in layers}
+    return {name: note for name, note in notes.items() if note}
 
 
 def specs_from_lasagne(output_layer):
