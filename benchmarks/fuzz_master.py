@@ -54,7 +54,7 @@ def main(argv=None):
         counts["lasagne wrong"] += len(comparison.lasagne_wrong)
         kinds.update(row.kind for row in comparison.derived.layers)
         if not comparison.ok:
-            problems.append(str(comparison))
+            problems.append(lp.render(comparison))
         if runtime:
             try:
                 shapes = forward_shapes(outputs)

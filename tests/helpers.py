@@ -115,11 +115,7 @@ def derive_one(kind, args, *input_shapes, version=None):
     ``version``: the Lasagne version whose semantics apply (default: the installed one's).
     """
     from lasagne_params import derive
-    inputs = [LayerSpec("in%d" % i if i else "in", "InputLayer", (), {"shape": shape})
-              for i, shape in enumerate(input_shapes)]
-    report = derive(inputs + [LayerSpec("x", kind, tuple(s.name for s in inputs), dict(args))],
-                    version)
-    return report.layers[-1]
+    return derive(single_layer(kind, args, input_shapes), version).layers[-1]
 
 
 def assert_row_formulas_evaluate(row):

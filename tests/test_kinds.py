@@ -11,6 +11,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netgen
+from helpers import single_layer
 from layer_cases import CASES, MASTER_CASES
 from lasagne_params import LayerSpec, derive_costs
 from lasagne_params.core import versions
@@ -124,10 +125,7 @@ def test_the_hand_computed_cases_read_only_declared_keywords_too():
     reads = {}
     for cases, default in ((CASES, versions.RELEASE), (MASTER_CASES, versions.MASTER)):
         for kind, args, inputs, *_ in cases:
-            specs = [LayerSpec("in%d" % i, "InputLayer", (), {"shape": s})
-                     for i, s in enumerate(inputs)]
-            specs.append(LayerSpec("x", kind, tuple(s.name for s in specs), dict(args)))
-            specs = recorded(specs, reads)
+            specs = recorded(single_layer(kind, args, inputs), reads)
             version = versions.MASTER if args.get("only_return_final") else default
             cost_report(specs, derive_specs(specs, version=version))
     check_reads(reads)

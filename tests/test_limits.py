@@ -103,7 +103,7 @@ def test_compare_checks_a_vast_spec_without_allocating_it(lasagne):
     """A spec's cross-check builds shape-only arrays (docs/performance.md): nothing to
     refuse, Lasagne's figures all the same."""
     comparison = lp.compare(VAST)
-    assert comparison.ok, str(comparison)
+    assert comparison.ok, lp.render(comparison)
     assert comparison.reported.total_params == 100000 * 100000 + 100000
 
 

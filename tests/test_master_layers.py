@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import netgen
-from helpers import check_network, forward_shapes
+from helpers import check_network, forward_shapes, single_layer
 from layer_cases import MASTER_CASES
 import lasagne_params as lp
 from lasagne_params.core import versions
@@ -100,11 +100,6 @@ def test_spatial_pyramid_smaller_than_a_pool_dim_crashes_theano(lasagne_master, 
     assert run.returncode != 0
 
 
-def _single(kind, args, inputs):
-    specs = [lp.LayerSpec("in%d" % i, "InputLayer", (), {"shape": shape})
-             for i, shape in enumerate(inputs)]
-    return specs + [lp.LayerSpec("x", kind, tuple(s.name for s in specs), dict(args))]
-
 
 # InverseLayer inverts a layer with an input of its own: the random DAGs build it.
 BUILDABLE = [c for c in MASTER_CASES if c[0] != "InverseLayer"]
@@ -117,7 +112,7 @@ def test_hand_computed_master_values_are_masters(lasagne_master, kind, args, inp
     """tests/layer_cases.py's MASTER_CASES built in master: its own output shape and
     count_params are the hand-computed figures, and the comparison agrees."""
     from lasagne_params.backend.build import build_layers
-    net = next(reversed(build_layers(_single(kind, args, inputs)).values()))
+    net = next(reversed(build_layers(single_layer(kind, args, inputs)).values()))
     assert tuple(net.output_shape) == shape
     count = lasagne_master.layers.count_params          # the inputs hold no arrays
     assert count(net) == params

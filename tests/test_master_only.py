@@ -9,7 +9,7 @@ import json
 import pytest
 
 import lasagne_params as lp
-from helpers import write
+from helpers import run_cli, write
 from lasagne_params import LayerSpec
 from lasagne_params.backend import master_only
 from lasagne_params.cli import main
@@ -63,23 +63,22 @@ USER_FILES = {
 }
 
 
-def run_cli(tmp_path, capsys, name):
+def show_user_file(tmp_path, capsys, name):
     import textwrap
     text, _, _ = USER_FILES[name]
     path = write(tmp_path, name + ".py", textwrap.dedent(text))
     try:
-        status = main(["show", path + ":build", "--format", "json"])
+        done = run_cli(capsys, "show", path + ":build", "--format", "json")
     finally:
         if "MyDense" in lp.supported_kinds():
             lp.unregister_kind("MyDense")          # the subclass file declares it
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err, path
+    return done.returncode, done.stdout, done.stderr, path
 
 
 @pytest.mark.parametrize("name", sorted(USER_FILES))
 def test_on_lasagne_01_one_line_names_it_and_how_to_install_master(
         lasagne_release, tmp_path, capsys, name):
-    status, out, err, path = run_cli(tmp_path, capsys, name)
+    status, out, err, path = show_user_file(tmp_path, capsys, name)
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("lasagne-params: error: %s: " % path)
     assert USER_FILES[name][1] in err
@@ -89,7 +88,7 @@ def test_on_lasagne_01_one_line_names_it_and_how_to_install_master(
 @pytest.mark.parametrize("name", sorted(USER_FILES))
 def test_on_master_the_same_files_just_work(lasagne_master, tmp_path, capsys, name):
     import json
-    status, out, err, _ = run_cli(tmp_path, capsys, name)
+    status, out, err, _ = show_user_file(tmp_path, capsys, name)
     assert status == 0, err
     assert json.loads(out)["total_params"] == USER_FILES[name][2]
 

@@ -154,11 +154,7 @@ def test_a_kinds_file_is_imported_without_theano(tmp_path):
 @pytest.fixture
 def custom_kind(lasagne, kinds):
     """examples/custom_kind.py, imported (it declares ChannelScaleLayer; forgotten after)."""
-    sys.path.insert(0, os.path.join(ROOT, "examples"))
-    try:
-        import custom_kind
-    finally:
-        sys.path.pop(0)
+    import custom_kind                            # examples/ is on sys.path (conftest.py)
     if "ChannelScaleLayer" not in KINDS:          # imported by an earlier test: declare again
         custom_kind.lasagne_params.register_kind(
             custom_kind.ChannelScaleLayer, rule=custom_kind.channel_scale,
