@@ -459,10 +459,9 @@ def run_case(name, files, argv, checks, verbose=False):
                 handle.write(content.encode("utf-8", "surrogatepass")
                              if isinstance(content, str) else content)
         before = {}
-        for key in ("unchanged",):
-            if key in checks:
-                with open(os.path.join(folder, checks[key]), "rb") as handle:
-                    before[checks[key]] = handle.read()
+        if "unchanged" in checks:
+            with open(os.path.join(folder, checks["unchanged"]), "rb") as handle:
+                before[checks["unchanged"]] = handle.read()
         if checks.get("needs_dot") and shutil.which("dot") is None:
             return "skipped", "no dot"
         if checks.get("not_root") and os.geteuid() == 0:
@@ -479,10 +478,8 @@ def run_case(name, files, argv, checks, verbose=False):
         stderr = subprocess.PIPE
         start = time.monotonic()
         command = [SCRIPT] + argv
-        closed = []
         if checks.get("stdout_file", "x") is None:
             command = ["sh", "-c", 'exec "$@" >&-', "sh"] + command
-            closed.append("stdout")
         if checks.get("stderr_file", "x") is None:
             command = ["sh", "-c", 'exec "$@" 2>&-', "sh"] + command
         if checks.get("head"):
