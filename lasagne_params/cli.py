@@ -106,33 +106,29 @@ class _Output:
 
     def write(self, text):
         text = printable_lines(text)
-        stream = self._stream()
-        try:
+        with self._writing() as stream:
             try:
                 stream.write(text)
             except UnicodeEncodeError:
                 encoding = getattr(stream, "encoding", None) or "ascii"
                 stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+    def flush(self):
+        with self._writing() as stream:
+            stream.flush()
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """The stream, its failures as _ReaderGone or one OutputError line."""
+        if self.stream is None:
+            raise OutputError("cannot write: it is closed", file="standard output")
+        try:
+            yield self.stream
         except BrokenPipeError:
             raise _ReaderGone() from None
         except (OSError, ValueError) as exc:        # ValueError: writing to a closed file
             raise OutputError("cannot write: %s" % (getattr(exc, "strerror", None) or exc),
                               file="standard output") from None
-
-    def flush(self):
-        stream = self._stream()
-        try:
-            stream.flush()
-        except BrokenPipeError:
-            raise _ReaderGone() from None
-        except (OSError, ValueError) as exc:
-            raise OutputError("cannot write: %s" % (getattr(exc, "strerror", None) or exc),
-                              file="standard output") from None
-
-    def _stream(self):
-        if self.stream is None:
-            raise OutputError("cannot write: it is closed", file="standard output")
-        return self.stream
 
 
 class _Parser(argparse.ArgumentParser):
