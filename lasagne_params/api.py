@@ -280,15 +280,9 @@ def draw(network, path=None, fmt=None):
     from .render.picture import draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
-    protect = [_source_file(network)]         # never drawn over its own spec file
+    protect = []                              # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
-        network = derive(network)
+        specs, file, version = _describe(network)
+        network, protect = _derived(specs, file, version=version), [file]
     return picture(network) if path is None else \
         draw_picture(network, path, fmt, protect=protect)
-
-
-def _source_file(network):
-    """The file ``network`` was read from, if any."""
-    if isinstance(network, (str, os.PathLike)):
-        return os.fspath(network)
-    return getattr(network, "path", None) if hasattr(network, "to_specs") else None
