@@ -539,7 +539,6 @@ MOVES = {
     "tps": tps_transformer,
     "cropped_merge": cropped_merge,
     "volume": volume,
-    "pool1": lambda g, src: pool(g, src, 1),
 }
 
 

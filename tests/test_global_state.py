@@ -12,8 +12,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from helpers import LAYERS_YAML, ROOT
 
 PROBE = r"""
