@@ -15,7 +15,7 @@ import json
 import os
 
 __all__ = ["digits", "thousands", "shape_text", "full_shape_text", "product_text",
-           "dims_text", "axis_text", "with_size", "plural", "shown", "printable_lines",
+           "dims_text", "axis_text", "axes_text", "with_size", "plural", "shown", "printable_lines",
            "clipped", "json_text", "json_int", "DIGIT_LIMIT_MESSAGE"]
 
 # str(int) and "%d" are exact up to this many digits whatever sys.set_int_max_str_digits
@@ -119,7 +119,11 @@ def dims_text(dims):
 
 def axis_text(lengths):
     """The per-axis derivations of a layer (``Length`` s), once if they are all the same."""
-    texts = [length.formula for length in lengths if length.formula]
+    return axes_text([length.formula for length in lengths if length.formula])
+
+
+def axes_text(texts):
+    """Per-axis derivation texts, once if they are all the same, else joined by commas."""
     if texts and all(t == texts[0] for t in texts):
         return texts[0]
     return ", ".join(texts)

@@ -2,7 +2,7 @@
 SpatialPyramidPoolingLayer, FeaturePoolLayer, FeatureWTALayer, GlobalPoolLayer.
 None has parameters."""
 from .. import axis, versions
-from ..text import axis_text, with_size
+from ..text import axes_text, axis_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import identity
 from .conv import LAYOUTS
@@ -115,8 +115,7 @@ def upscale(context: LayerContext, n_spatial) -> Result:
             out[2 + i] = length * factor
             texts.append("%d*%d=%d" % (length, factor, out[2 + i]))
     out = tuple(out)
-    return Result(out, with_size(", ".join(texts) if len(set(texts)) > 1 else
-                                 "".join(texts[:1]), out))
+    return Result(out, with_size(axes_text(texts), out))
 
 
 def upscale1d(context: LayerContext) -> Result:

@@ -26,7 +26,7 @@ import math
 
 from .. import axis, versions
 from ..cost_records import OpTerm
-from ..text import product_text, with_size
+from ..text import axes_text, product_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import elementwise_cost, identity
 from .normalization import axes_of, per_axis_shape
@@ -164,8 +164,7 @@ def _transformed(context, parameters):
         if value < 1:
             raise context.error("leaves %d positions of %d" % (value, length), "downsample_factor")
     out = tuple(out)
-    return out, with_size(", ".join(texts) if len(set(texts)) > 1 else "".join(texts[:1]),
-                          out)
+    return out, with_size(axes_text(texts), out)
 
 
 def _one_row_note(out):
