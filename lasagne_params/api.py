@@ -21,7 +21,7 @@ _WHAT = "a Lasagne layer, a NeuralNet, a spec file or a list of LayerSpecs"
 
 
 def _is_lasagne(network):
-    from .backend.read import is_lasagne_network
+    from .backend.networks.read import is_lasagne_network
     return is_lasagne_network(network)
 
 
@@ -48,7 +48,7 @@ def _described(network):
     if hasattr(network, "to_specs"):
         return network.to_specs(), None, None
     if _is_lasagne(network):
-        from .backend.read import network_version, specs_from_lasagne
+        from .backend.networks.read import network_version, specs_from_lasagne
         return specs_from_lasagne(network), None, network_version()
     raise ArgumentError("expected %s, got %s" % (_WHAT, _type_name(network)),
                         field="network")
@@ -162,10 +162,10 @@ def _built(specs, file, shape_only=False):
     """The output layers of ``specs`` built in Lasagne, its errors naming ``file``.
 
     ``shape_only``: arrays with their shapes and no memory (for reading
-    Lasagne's figures only; see ``backend/shape_only.py``).
+    Lasagne's figures only; see ``backend/networks/shape_only.py``).
     """
-    from .backend.build import build_layers, output_layers
-    from .backend.shape_only import build_shape_only
+    from .backend.networks.build import build_layers, output_layers
+    from .backend.networks.shape_only import build_shape_only
     try:
         return output_layers(specs, (build_shape_only if shape_only else build_layers)(specs))
     except LasagneParamsError as exc:
@@ -186,7 +186,7 @@ def from_lasagne(output_layer):
     if not _is_lasagne(output_layer):
         raise ArgumentError("expected a Lasagne layer or a list of them, got %s"
                             % _type_name(output_layer), field="output_layer")
-    from .backend.read import report_from_lasagne
+    from .backend.networks.read import report_from_lasagne
     return report_from_lasagne(output_layer)
 
 
@@ -201,7 +201,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     are paired with Lasagne's by name.  A build with real arrays (a
     NeuralNet building its layers) is refused when they would not fit in
     ``max_build_bytes`` (default 4 GiB, see
-    :mod:`lasagne_params.backend.memory`): a LimitError is raised before
+    :mod:`lasagne_params.backend.networks.memory`): a LimitError is raised before
     Theano allocates anything; the shape-only build needs no such limit.
 
     On a Lasagne network it never fails on a layer it cannot derive (a class
@@ -212,7 +212,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     """
     byte_limit(max_build_bytes, None, "max_build_bytes")    # a bad limit fails on any path
     if _is_lasagne(network):
-        from .backend.read import report_from_lasagne
+        from .backend.networks.read import report_from_lasagne
         specs, _, version = _describe(network, lasagne_version)
         reported = report_from_lasagne(network)
         derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
@@ -230,7 +230,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     else:
         specs, file, version = _describe(network, lasagne_version)   # read once
         if version is None:         # for the installed Lasagne, which must build it
-            from .backend.master_only import require_installed_classes
+            from .backend.bridges.master_only import require_installed_classes
             try:
                 require_installed_classes(specs)
             except LasagneParamsError as exc:
@@ -243,7 +243,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
 def _compare_built(derived, built):
     """The Comparison of a description's derivation with the network built from it; the
     derived rows take what only the build knows (a GPU class built as a CPU stand-in)."""
-    from .backend.read import layer_notes
+    from .backend.networks.read import layer_notes
     reported = from_lasagne(built)
     return compare_reports(with_notes(derived, layer_notes(built)),
                            in_order(reported, [r.name for r in derived.layers]))
@@ -252,7 +252,7 @@ def _compare_built(derived, built):
 def _check_build(report, max_build_bytes):
     """Refuse a build whose arrays would not fit in ``max_build_bytes`` (one place, so
     that a build allocating no weights can skip it)."""
-    from .backend.memory import check_build
+    from .backend.networks.memory import check_build
     check_build(report, max_build_bytes)
 
 

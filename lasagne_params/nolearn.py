@@ -9,11 +9,11 @@ with ``lasagne-params run script.py``.  This module holds the same names
 (nolearn 0.6's ``nolearn.lasagne``); ``lasagne_params.NeuralNet`` is the same
 class without the side effect.
 """
-from .backend.compat import install_compat
-from .backend.handlers import (PrintLayerInfo, PrintLog, RememberBestWeights,
-                               RestoreBestWeights, SaveWeights, WeightLog)
-from .backend.neuralnet import (BatchIterator, Layers, NeuralNet, TrainSplit, grad_scale,
-                                objective)
+from .backend.bridges.compat import install_compat
+from .backend.nolearn.handlers import (PrintLayerInfo, PrintLog, RememberBestWeights,
+                                       RestoreBestWeights, SaveWeights, WeightLog)
+from .backend.nolearn.neuralnet import (BatchIterator, Layers, NeuralNet, TrainSplit,
+                                        grad_scale, objective)
 
 install_compat()
 

@@ -6,7 +6,7 @@ its own stdout and stderr; but after :func:`lasagne_params.install_compat`
 (Lasagne 0.1 on Theano-PyMC, and ``nolearn``/``nolearn.lasagne`` served by
 this package when no real nolearn is installed), Theano functions compiled
 with the default mode leave out the two optimizations that fail on some
-Lasagne networks (:mod:`lasagne_params.backend.robust_mode`), and Python 2
+Lasagne networks (:mod:`lasagne_params.backend.bridges.robust_mode`), and Python 2
 source (the script's, or a sibling module's) is translated in memory (see
 :mod:`lasagne_params.sources`).
 
@@ -19,7 +19,7 @@ and printed on stderr.  "Every network the script built" is, in order:
    Lasagne's helpers — ``get_output``, ``get_output_shape``,
    ``get_all_layers``, ``get_all_params``, ``count_params``,
    ``get_all_param_values``, ``set_all_param_values``
-   (:mod:`lasagne_params.backend.recording`);
+   (:mod:`lasagne_params.backend.networks.recording`);
 3. each network the script's module-level variables hold when it ends
    (layers, lists/tuples/dicts of layers, NeuralNets, as ``show FILE.py``
    finds them), if not found already.
@@ -86,8 +86,8 @@ def _holders(namespace):
 
 
 def _layers_of(network):
-    from .backend.neuralnet import NeuralNet
-    from .backend.read import every_layer
+    from .backend.nolearn.neuralnet import NeuralNet
+    from .backend.networks.read import every_layer
     if isinstance(network, NeuralNet):
         return {id(layer) for layer in every_layer(network.layers_.values())}
     return {id(layer) for layer in every_layer(network)}
@@ -177,7 +177,7 @@ def _execute(code, module, path):
         return 128 + 2
     except BaseException as exc:      # the script's own failure: reported as Python would
         _print_script_traceback(exc, path)
-        from .backend.master_only import explain
+        from .backend.bridges.master_only import explain
         hint = explain(exc)               # master-only code on Lasagne 0.1: say what to do
         if hint:
             print("lasagne-params: %s" % hint, file=sys.stderr)
@@ -199,9 +199,9 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
     """
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
-    from .backend.compat import install_compat
-    from .backend.recording import NetworkRecorder
-    from .backend.robust_mode import robust_default_mode
+    from .backend.bridges.compat import install_compat
+    from .backend.networks.recording import NetworkRecorder
+    from .backend.bridges.robust_mode import robust_default_mode
     from .sources import compile_file, tolerant_imports
     install_compat()
     try:

@@ -92,7 +92,7 @@ def user_code(path, doing, failed, hint=""):
         raise TargetError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
                           file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
-        from .backend.master_only import explain
+        from .backend.bridges.master_only import explain
         explained = explain(exc)        # installing master is the answer, not a hint
         text = explained or "%s: %s" % (type(exc).__name__, exc)
         hint = _python2_hint(exc) or ("" if explained else hint)
@@ -106,7 +106,7 @@ def user_code(path, doing, failed, hint=""):
 def _failure(exc):
     """What a user's code raised, in one line; for Lasagne-master code on Lasagne 0.1, what
     is missing and how to install master."""
-    from .backend.master_only import explain
+    from .backend.bridges.master_only import explain
     return explain(exc) or "%s: %s" % (type(exc).__name__, exc)
 
 
@@ -143,7 +143,7 @@ def import_file(path, module_name, until=None, keep_going=False):
     """Import the Python file ``path`` as ``module_name``; the compatibility bridges come first.
 
     They are installed just before the file's first import of Theano,
-    Lasagne or nolearn (:mod:`lasagne_params.backend.on_import`), so a pure
+    Lasagne or nolearn (:mod:`lasagne_params.backend.bridges.on_import`), so a pure
     Python file costs no Theano import.
 
     With ``until`` (a name), the file stops where the name is defined, as a
@@ -159,7 +159,7 @@ def import_file(path, module_name, until=None, keep_going=False):
     """
     if not os.path.isfile(path):
         raise TargetError("no such file", file=path)
-    from .backend.on_import import bridge_on_first_import
+    from .backend.bridges.on_import import bridge_on_first_import
     bridge_on_first_import()        # the bridges come with its first Theano/Lasagne/nolearn import
     notebook = path.lower().endswith(".ipynb")
     if not notebook and importlib.util.spec_from_file_location(module_name, path) is None:
@@ -227,14 +227,14 @@ def _say_left_out(path, until, left_out, skipped):
 
 
 def _is_network(value):
-    from .backend.neuralnet import NeuralNet
-    from .backend.read import is_lasagne_layer
+    from .backend.nolearn.neuralnet import NeuralNet
+    from .backend.networks.read import is_lasagne_layer
     return isinstance(value, NeuralNet) or is_lasagne_layer(value)
 
 
 def _layer_items(value):
     """(key, layer) for each Lasagne layer a list/tuple/dict holds, or None for anything else."""
-    from .backend.read import is_lasagne_layer
+    from .backend.networks.read import is_lasagne_layer
     if isinstance(value, dict):
         items = [(str(key), item) for key, item in value.items()]
     elif isinstance(value, (list, tuple)):
@@ -250,7 +250,7 @@ def _outputs(items):
 
     A CustomRecurrentLayer takes its sub-networks: their layers are no outputs.
     """
-    from .backend.read import every_layer, incoming_layers, subnetwork_outputs
+    from .backend.networks.read import every_layer, incoming_layers, subnetwork_outputs
     fed = set()
     for _, layer in items:
         for member in every_layer(layer):
@@ -284,7 +284,7 @@ def _name_by_keys(items):
 
 def networks_of(value, label):
     """The networks a value gives, as Targets (none for a value that is no network)."""
-    from .backend.neuralnet import NeuralNet
+    from .backend.nolearn.neuralnet import NeuralNet
     if isinstance(value, NeuralNet):
         return [Target(label, value)]
     if _is_network(value):
@@ -338,7 +338,7 @@ def _named_value(module, path, name):
 
 def module_networks(module, path):
     """Every network the module's variables hold: NeuralNets, and the outputs of all its layers."""
-    from .backend.neuralnet import NeuralNet
+    from .backend.nolearn.neuralnet import NeuralNet
     label = os.path.basename(path)
     targets, items, holders = [], [], {}
     for name, value in vars(module).items():
@@ -446,7 +446,7 @@ def zoo_network(name):
 
 def _layer_called(network, name):
     """The layer of ``network`` whose name is ``name``, or None."""
-    from .backend.read import all_layers, is_lasagne_layer
+    from .backend.networks.read import all_layers, is_lasagne_layer
     if not is_lasagne_layer(network):
         return None
     for layer in all_layers(network):

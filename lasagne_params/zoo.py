@@ -23,7 +23,7 @@ def build(name, init=None):
     ``init`` initializes every parameter array (default: Lasagne's own
     initializers); pass cheap float32 zeros to build VGG quickly.
     """
-    from .backend.build import build_layers
+    from .backend.networks.build import build_layers
     return next(reversed(build_layers(specs(name), init=init).values()))
 
 

@@ -185,7 +185,7 @@ def check_network(specs, sinks, version=None):
     (every layer, the totals, the spec-derived figures, every formula); return the outputs
     and the Comparison.  ``version`` is the Lasagne version the specs are derived for."""
     import lasagne_params as lp
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     layers = build_layers(specs)
     outputs = [layers[name] for name in sinks]
     comparison = lp.compare(outputs)

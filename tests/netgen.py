@@ -2,7 +2,7 @@
 
 ``networks()`` is a hypothesis strategy returning ``(specs, sinks)``: the
 LayerSpecs in construction order and the names of the layers nothing else
-consumes (build them with ``backend.build.build_layers`` and hand
+consumes (build them with ``backend.networks.build.build_layers`` and hand
 ``[layers[name] for name in sinks]`` to Lasagne).  Chains and DAGs: layers
 may feed from any earlier layer; branch blocks end in ConcatLayer,
 ElemwiseSumLayer or ElemwiseMergeLayer (residual sums, inception-style

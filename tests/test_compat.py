@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from lasagne_params.backend import compat
+from lasagne_params.backend.bridges import compat
 
 
 
@@ -203,7 +203,7 @@ def test_bridges_on_first_import_of_theano_itself(first):
     needs_theano()
     result = run_py("""
         import importlib, json, sys
-        from lasagne_params.backend.on_import import bridge_on_first_import
+        from lasagne_params.backend.bridges.on_import import bridge_on_first_import
         bridge_on_first_import()
         importlib.import_module(%r)
         import theano, lasagne

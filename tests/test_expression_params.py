@@ -108,7 +108,7 @@ def test_master_convolution_expressions(lasagne_master):
     assert [comparison.derived.layer(n).params for n in ("conv", "dec", "flip")] == \
         [224, 216 + 3, 216 + 8]
     assert comparison.derived.total_params == L.count_params(flip) == 224 + 3 + 8
-    specs = lp.backend.read.specs_from_lasagne(dec)
+    specs = lp.backend.networks.read.specs_from_lasagne(dec)
     assert specs[-1].args["W"] == {"shared": "conv.W",
                                    "expression": "conv.W.dimshuffle(1, 0, 2, 3)"}
     rebuilt = lp.build(specs)          # the expression rebuilt, not the array itself

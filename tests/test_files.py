@@ -192,7 +192,7 @@ IDX_SCRIPT = """
 import resource, sys
 import numpy
 from lasagne_params import OutputError
-from lasagne_params.backend.datasets import write_idx
+from lasagne_params.backend.training.datasets import write_idx
 resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
 try:
     write_idx(sys.argv[1], numpy.zeros((100, 28, 28), dtype=numpy.uint8))

@@ -17,7 +17,7 @@ import pytest
 
 import lasagne_params as lp
 from lasagne_params import LayerSpec
-from lasagne_params.backend import gpu_standins
+from lasagne_params.backend.bridges import gpu_standins
 
 
 @pytest.fixture(scope="module")

@@ -142,7 +142,7 @@ def test_derivation_names_layer_field_and_formula(case):
 
 def lasagne_static(case):
     """What Lasagne does: the invalid layer's output_shape, or the exception it raises."""
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     try:
         layers = build_layers(case.specs)
         return tuple(layers[case.specs[-1].name].output_shape)
@@ -162,7 +162,7 @@ def test_what_lasagne_does(lasagne_release, case):
 def test_even_same_filter_is_valid_in_lasagne_01(lasagne_release):
     """pad='same' with an even filter is no error on Conv2DLayer/Conv1DLayer: Lasagne 0.1
     pads f//2 before and (f-1)//2 after, and the output keeps the input's length."""
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     specs = on(IMG, "Conv2DLayer", num_filters=2, filter_size=4, pad="same")
     assert derive(list(specs), "0.1").layers[-1].output_shape == (None, 2, 6, 6)
     assert build_layers(specs)["x"].output_shape == (None, 2, 6, 6)

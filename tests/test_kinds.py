@@ -145,8 +145,8 @@ def test_the_recorder_sees_what_a_rule_reads():
 def test_round_trip_through_lasagne_keeps_every_figure_and_cost(lasagne, data):
     """Specs -> Lasagne layers -> specs read back: the same rows and the same costs (with
     master's classes where master is installed)."""
-    from lasagne_params.backend.build import build_layers
-    from lasagne_params.backend.read import network_version, specs_from_lasagne
+    from lasagne_params.backend.networks.build import build_layers
+    from lasagne_params.backend.networks.read import network_version, specs_from_lasagne
     version = network_version()
     specs, sinks = data.draw(netgen.networks(dag=True, max_layers=6,
                                              master=version == versions.MASTER))

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("lasagne_release")
 
 def build(specs, **kwargs):
     """The last layer of ``specs`` built in Lasagne."""
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     return next(reversed(build_layers(specs, **kwargs).values()))
 
 
@@ -276,8 +276,8 @@ def test_recurrent_runtime_shapes(lasagne, recurrent_net):
                        r"builds it only with a GPU\)$"),
 ])
 def test_build_names_a_missing_class(lasagne, kind, message, monkeypatch):
-    from lasagne_params.backend.build import build_layers
-    from lasagne_params.backend import gpu_standins
+    from lasagne_params.backend.networks.build import build_layers
+    from lasagne_params.backend.bridges import gpu_standins
     # without the CPU stand-ins (gpu_standins.py) a GPU module does not import here
     monkeypatch.setattr(gpu_standins, "install_gpu_standins", lambda report: None)
     monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path
@@ -292,7 +292,7 @@ def test_build_names_a_missing_class(lasagne, kind, message, monkeypatch):
 
 
 def test_share_errors_name_the_reference(lasagne):
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     specs = [LayerSpec("in", "InputLayer", (), {"shape": (None, 4)}),
              LayerSpec("a", "DenseLayer", ("in",), {"num_units": 2, "b": None}),
              LayerSpec("d", "DenseLayer", ("a",), {"num_units": 2, "W": {"shared": "z.W"}})]

@@ -6,8 +6,8 @@ import pytest
 
 import lasagne_params as lp
 from lasagne_params import LayerSpec, LimitError, SpecError
-from lasagne_params.backend.memory import (DEFAULT_MAX_BUILD_BYTES, ELEMENT_BYTES, build_bytes,
-                                           check_build, run_bytes)
+from lasagne_params.backend.networks.memory import (DEFAULT_MAX_BUILD_BYTES, ELEMENT_BYTES,
+                                                    build_bytes, check_build, run_bytes)
 from lasagne_params.describe.spec import _parse_json, _parse_yaml, parse_spec
 
 from helpers import chain

@@ -111,7 +111,7 @@ def test_hand_computed_master_values_are_masters(lasagne_master, kind, args, inp
                                                  params, trainable):
     """tests/layer_cases.py's MASTER_CASES built in master: its own output shape and
     count_params are the hand-computed figures, and the comparison agrees."""
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     net = next(reversed(build_layers(single_layer(kind, args, inputs)).values()))
     assert tuple(net.output_shape) == shape
     count = lasagne_master.layers.count_params          # the inputs hold no arrays

@@ -11,7 +11,7 @@ import pytest
 import lasagne_params as lp
 from helpers import run_cli, write
 from lasagne_params import LayerSpec
-from lasagne_params.backend import master_only
+from lasagne_params.backend.bridges import master_only
 from lasagne_params.cli import main
 
 INSTALL = ("pip install --no-deps https://github.com/Lasagne/Lasagne/archive/"

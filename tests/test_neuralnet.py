@@ -160,7 +160,7 @@ class RecordingTrainer:
 
 
 def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training",
+    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training.trainer",
                         types.SimpleNamespace(Trainer=RecordingTrainer))
     monkeypatch.syspath_prepend(os.path.join(ROOT, "tests", "data"))
     import nets
@@ -183,7 +183,7 @@ def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
 
 
 def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
-    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training",
+    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training.trainer",
                         types.SimpleNamespace(Trainer=RecordingTrainer))
     from lasagne.updates import momentum
     net = NeuralNet(layers=[("input", "InputLayer"), ("out", "DenseLayer")],
@@ -201,7 +201,7 @@ def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
 
 @pytest.mark.slow
 def test_fit_and_predict_with_the_real_trainer(lasagne, tmp_path):
-    pytest.importorskip("lasagne_params.backend.training")
+    pytest.importorskip("lasagne_params.backend.training.trainer")
     import numpy as np
     rng = np.random.RandomState(0)
     X = rng.rand(60, 4).astype("float32")

@@ -1,4 +1,4 @@
-"""The two bridges for Lasagne master's TPSTransformerLayer (backend/op_bridges.py).
+"""The two bridges for Lasagne master's TPSTransformerLayer (backend/bridges/ops.py).
 
 ``np.linspace`` with a whole-number float count in ``lasagne.layers.special`` only, and
 ``BatchedDot`` run by its Python ``perform`` while no BLAS library is linked.  Master's
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import lasagne_params as lp
-from lasagne_params.backend import op_bridges
-from lasagne_params.backend.compat import install_compat
+from lasagne_params.backend.bridges import ops as op_bridges
+from lasagne_params.backend.bridges.compat import install_compat
 
 
 def test_integral_count_numpy_takes_whole_number_floats_only():

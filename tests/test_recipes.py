@@ -21,7 +21,7 @@ import pytest
 
 import lasagne_params as lp
 from helpers import ROOT
-from lasagne_params.backend import master_only
+from lasagne_params.backend.bridges import master_only
 
 RECIPES = os.environ.get("LASAGNE_RECIPES") or os.path.join(ROOT, "..", "Recipes")
 

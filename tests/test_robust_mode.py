@@ -11,7 +11,7 @@ import pytest
 
 from helpers import run_cli, write
 import lasagne_params as lp
-from lasagne_params.backend.robust_mode import FAILING_OPTIMIZATIONS, robust_default_mode
+from lasagne_params.backend.bridges.robust_mode import FAILING_OPTIMIZATIONS, robust_default_mode
 
 
 def _padded(lasagne, seed=0):
@@ -161,7 +161,7 @@ def test_trainer_compiles_in_robust_mode(lasagne, monkeypatch):
     """The Trainer's three functions get robust_mode (so NeuralNet.fit's too)."""
     import theano
     from lasagne import layers as L
-    from lasagne_params.backend.training import Trainer
+    from lasagne_params.backend.training.trainer import Trainer
     modes = []
     real = theano.function
 
@@ -182,7 +182,7 @@ def test_trainer_trains_a_padded_network(lasagne):
     """PadLayer between the layers: the Trainer's train step compiles (it never did with
     Theano's default mode) and the loss goes down."""
     from lasagne import layers as L
-    from lasagne_params.backend.training import Trainer
+    from lasagne_params.backend.training.trainer import Trainer
     image, _, pad = _padded(lasagne)
     output = L.DenseLayer(pad, 2, nonlinearity=lasagne.nonlinearities.softmax)
     rng = np.random.RandomState(5)

@@ -132,7 +132,7 @@ def test_python_dash_m_run(lasagne, tmp_path):
 def test_nolearn_era_digits_script_runs_unchanged(lasagne, tmp_path):
     pytest.importorskip("matplotlib")
     pytest.importorskip("graphviz")
-    data = os.path.join(ROOT, "lasagne_params", "backend", "data")
+    data = os.path.join(ROOT, "lasagne_params", "backend", "training", "data")
     report = tmp_path / "report.json"
     out = subprocess.run([sys.executable, "-m", "lasagne_params", "run", "--report",
                           str(report), os.path.join(LEGACY, "nolearn_digits.py"), data,

@@ -10,7 +10,7 @@ from lasagne_params.render.compare import mismatch_line
 
 @pytest.fixture(scope="module")
 def digits():
-    from lasagne_params.backend.datasets import load_mnist
+    from lasagne_params.backend.training.datasets import load_mnist
     return load_mnist(source="bundled")
 
 

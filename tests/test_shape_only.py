@@ -14,12 +14,12 @@ VGG16_BYTES_FLOAT32 = 138357544 * 4
 
 
 def _shape_only_build(specs):
-    from lasagne_params.backend.shape_only import build_shape_only
+    from lasagne_params.backend.networks.shape_only import build_shape_only
     return next(reversed(build_shape_only(specs).values()))
 
 
 def _real_build(specs):
-    from lasagne_params.backend.build import build_layers
+    from lasagne_params.backend.networks.build import build_layers
     return next(reversed(build_layers(specs).values()))
 
 
@@ -43,7 +43,7 @@ def test_vgg16_compare_allocates_no_weights(lasagne, float32):
 
 def test_shape_only_arrays_have_real_shapes_and_no_memory(lasagne, float32):
     import theano
-    from lasagne_params.backend.shape_only import is_shape_only
+    from lasagne_params.backend.networks.shape_only import is_shape_only
     net = _shape_only_build(zoo.vgg16_specs())
     params = lasagne.layers.get_all_params(net)
     assert len(params) == 2 * (13 + 3)
@@ -66,7 +66,7 @@ def test_shape_only_arrays_have_real_shapes_and_no_memory(lasagne, float32):
 
 def _same_as_the_real_build(lasagne, kind, args, inputs, params):
     """Every layer kind: the same Lasagne figures, and every array shape-only."""
-    from lasagne_params.backend.shape_only import is_shape_only
+    from lasagne_params.backend.networks.shape_only import is_shape_only
     specs = single_layer(kind, args, inputs)
     real, cheap = _real_build(specs), _shape_only_build(specs)
     assert lp.from_lasagne(cheap) == lp.from_lasagne(real)
@@ -101,7 +101,7 @@ def test_shape_only_build_reads_as_the_real_build_on_master(lasagne_master, kind
 
 def test_recurrent_specs_with_tags_and_shares_are_shape_only(lasagne):
     """Gates, an untagged bias ({"trainable": False}), a shared gate array, sub-networks."""
-    from lasagne_params.backend.shape_only import is_shape_only
+    from lasagne_params.backend.networks.shape_only import is_shape_only
     net = _shape_only_build(RECURRENT_SPECS)
     assert lp.from_lasagne(net) == lp.from_lasagne(_real_build(RECURRENT_SPECS))
     assert net.W_hid_to_ingate is lasagne.layers.get_all_layers(net)[2].W_hid_to_ingate
@@ -161,7 +161,7 @@ def test_cli_check_of_a_zoo_network_reads_lasagne(lasagne, monkeypatch, capsys):
 def test_the_borrowing_constructor_is_scoped_and_ignores_other_arrays(lasagne):
     """Theano's constructors are as before after a build; a plain array is still copied."""
     import theano
-    from lasagne_params.backend.shape_only import _borrowing, shape_only
+    from lasagne_params.backend.networks.shape_only import _borrowing, shape_only
     before = list(theano.compile.sharedvalue.shared.constructors)
     with _borrowing():
         plain = np.zeros((2, 3), dtype=theano.config.floatX)
@@ -177,7 +177,7 @@ def test_the_borrowing_constructor_is_scoped_and_ignores_other_arrays(lasagne):
 
 def test_build_still_allocates_real_arrays(lasagne, question_specs):
     """lp.build (training, runtime checks) gets Lasagne's initializers, not shape-only arrays."""
-    from lasagne_params.backend.shape_only import is_shape_only
+    from lasagne_params.backend.networks.shape_only import is_shape_only
     net = lp.build(question_specs)
     values = [p.get_value(borrow=True) for p in lasagne.layers.get_all_params(net)]
     assert not any(is_shape_only(v) for v in values)

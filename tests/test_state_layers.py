@@ -90,8 +90,8 @@ def test_read_specs_build_again_and_run(lasagne_master):
     """specs_from_lasagne says {"layer": name}; building the specs gives master's layer
     again (the state wired by keyword, not as a mask), and its forward pass runs."""
     from lasagne import layers as L
-    from lasagne_params.backend.build import build_layers
-    from lasagne_params.backend.read import specs_from_lasagne
+    from lasagne_params.backend.networks.build import build_layers
+    from lasagne_params.backend.networks.read import specs_from_lasagne
     seq, mask, _, h0, c0 = _context(L)
     lstm = L.LSTMLayer(seq, 4, mask_input=mask, hid_init=h0, name="lstm")
     spec = specs_from_lasagne(lstm)[-1]

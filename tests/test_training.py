@@ -6,7 +6,7 @@ import pytest
 
 from lasagne_params.render.training import epoch_lines, render_history
 from lasagne_params import ArgumentError, TrainingError
-from lasagne_params.backend.training import Progress, Trainer, split_indices
+from lasagne_params.backend.training.trainer import Progress, Trainer, split_indices
 
 HISTORY_KEYS = {"epoch", "train_loss", "train_loss_best", "valid_loss", "valid_loss_best",
                 "valid_accuracy", "dur"}
@@ -14,7 +14,7 @@ HISTORY_KEYS = {"epoch", "train_loss", "train_loss_best", "valid_loss", "valid_l
 
 @pytest.fixture(scope="module")
 def digits():
-    from lasagne_params.backend.datasets import load_mnist
+    from lasagne_params.backend.training.datasets import load_mnist
     return load_mnist(source="bundled")
 
 

@@ -1,6 +1,6 @@
 """The Trainer's faster compilation computes what Theano computes without it.
 
-Each change of ``backend/speed.py`` and ``backend/openmp.py`` is compared
+Each change of ``backend/training/speed.py`` and ``backend/bridges/openmp.py`` is compared
 with Theano's default compilation of the same graph: the max-pool rewrites,
 the Python thunks of shape ops and ``allow_gc=False`` bit for bit; a real
 BLAS (another float32 summation order) within float32 rounding; Theano's
@@ -36,7 +36,7 @@ def _batch(size=16, seed=0):
 
 def _loss_and_grads(lasagne, net):
     import theano.tensor as T
-    from lasagne_params.backend.runtime import input_layers
+    from lasagne_params.backend.networks.runtime import input_layers
     y = T.ivector("y")
     out = lasagne.layers.get_output(net)
     loss = T.mean(lasagne.objectives.categorical_crossentropy(out, y))
@@ -52,7 +52,7 @@ def _run(lasagne, net, **options):
 
 def test_max_pool_rewrites_and_allow_gc_are_bit_for_bit(lasagne, small_net):
     import theano
-    from lasagne_params.backend.speed import training_mode
+    from lasagne_params.backend.training.speed import training_mode
     plain = _run(lasagne, small_net)
     fast = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
     ops = {type(node.op).__name__ for node in fast.maker.fgraph.toposort()}
@@ -72,7 +72,7 @@ def test_max_pool_rewrites_keep_theanos_ops_where_windows_overlap(lasagne):
     import theano
     import theano.tensor as T
     from theano.tensor.signal.pool import pool_2d
-    from lasagne_params.backend.speed import training_mode
+    from lasagne_params.backend.training.speed import training_mode
     x = T.tensor4("x")
     for options in ({"ws": (3, 3), "stride": (2, 2)}, {"ws": (2, 2), "pad": (1, 1)},
                     {"ws": (2, 2), "ignore_border": False}):
@@ -85,7 +85,7 @@ def test_max_pool_rewrites_keep_theanos_ops_where_windows_overlap(lasagne):
 
 def test_bundled_blas_stays_within_float32_rounding(lasagne, small_net):
     import theano
-    from lasagne_params.backend.speed import compile_scope, training_mode
+    from lasagne_params.backend.training.speed import compile_scope, training_mode
     plain = _run(lasagne, small_net)
     with compile_scope() as flags:
         function = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
@@ -104,7 +104,7 @@ def test_bundled_blas_stays_within_float32_rounding(lasagne, small_net):
 def test_trainer_steps_match_theanos_default_compilation(lasagne, small_net):
     """Two momentum steps and a prediction: Trainer._compile() against speed=False
     (Theano's defaults), from the same starting values."""
-    from lasagne_params.backend.training import Trainer
+    from lasagne_params.backend.training.trainer import Trainer
     params = lasagne.layers.get_all_params(small_net, trainable=True)
     start = [p.get_value() for p in params]
     X, y = _batch(32, seed=1)
@@ -138,7 +138,7 @@ def test_elemwise_openmp_pragma_bridge(lasagne):
     import theano
     import theano.tensor as T
     from theano.tensor.elemwise import Elemwise
-    from lasagne_params.backend.openmp import PLACEHOLDER
+    from lasagne_params.backend.bridges.openmp import PLACEHOLDER
     x, y = T.fvectors("x", "y")
     rng = np.random.RandomState(0)
     a, b = rng.randn(2, 5000).astype("float32")

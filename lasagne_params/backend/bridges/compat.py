@@ -72,7 +72,7 @@ what                              bridge
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
-                                  :mod:`lasagne_params.backend.nolearn_modules`.
+                                  :mod:`lasagne_params.backend.bridges.nolearn_modules`.
 ================================  ============================================
 
 The same bridges serve Lasagne's master branch (0.2.dev1): Lasagne 0.1 never
@@ -97,7 +97,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .nolearn_modules import install_nolearn
-from .op_bridges import install_op_bridges
+from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
 
 __all__ = ["install_compat", "import_lasagne", "CompatReport", "user_configured",
@@ -431,7 +431,7 @@ def install_compat():
     except ValueError as exc:
         if "configuration variable" not in str(exc):
             raise
-        from ..core.errors import ArgumentError
+        from ...core.errors import ArgumentError
         raise ArgumentError("Theano refuses its configuration (here or in .theanorc): %s"
                             % exc, field="THEANO_FLAGS") from None
     _bridge_rng(report)
@@ -444,7 +444,7 @@ def install_compat():
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
-    bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/openmp.py
+    bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/bridges/openmp.py
     return report
 
 

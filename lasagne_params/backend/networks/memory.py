@@ -12,10 +12,10 @@ Python's objects come on top); they are the figures that grow with the
 network.  Nothing here imports Theano: a cross-check that allocates no
 weights simply does not call :func:`check_build`.
 """
-from ..core.errors import LimitError
-from ..core.files import byte_limit
-from ..core.records import shape_size
-from ..core.text import thousands
+from ...core.errors import LimitError
+from ...core.files import byte_limit
+from ...core.records import shape_size
+from ...core.text import thousands
 
 __all__ = ["DEFAULT_MAX_BUILD_BYTES", "ELEMENT_BYTES", "build_bytes", "run_bytes",
            "check_build", "check_run"]

@@ -14,14 +14,14 @@ module                          names (from)
 ``nolearn.lasagne``             NeuralNet, BatchIterator, TrainSplit, objective,
                                 grad_scale, and the handlers
 ``nolearn.lasagne.base``        NeuralNet, Layers, BatchIterator, TrainSplit,
-                                objective, grad_scale (backend/neuralnet.py)
+                                objective, grad_scale (backend/nolearn/neuralnet.py)
 ``nolearn.lasagne.handlers``    PrintLayerInfo, PrintLog, SaveWeights,
                                 RememberBestWeights, RestoreBestWeights,
-                                WeightLog (backend/handlers.py)
+                                WeightLog (backend/nolearn/handlers.py)
 ``nolearn.lasagne.visualize``   plot_loss, plot_conv_weights, plot_conv_activity,
                                 occlusion_heatmap, plot_occlusion, saliency_map,
                                 saliency_map_net, plot_saliency, draw_to_file,
-                                draw_to_notebook (backend/visualize.py)
+                                draw_to_notebook (backend/nolearn/visualize.py)
 ==============================  ===============================================
 
 The served modules hold the same objects as the ``lasagne_params`` modules,
@@ -42,11 +42,11 @@ _HANDLERS = ("PrintLayerInfo", "PrintLog", "SaveWeights", "RememberBestWeights",
 #: module name -> (is a package, ((lasagne_params module, names), ...))
 MODULES = {
     "nolearn": (True, ()),
-    "nolearn.lasagne": (True, (("lasagne_params.backend.neuralnet", _BASE),
-                               ("lasagne_params.backend.handlers", _HANDLERS))),
-    "nolearn.lasagne.base": (False, (("lasagne_params.backend.neuralnet", _BASE),)),
-    "nolearn.lasagne.handlers": (False, (("lasagne_params.backend.handlers", _HANDLERS),)),
-    "nolearn.lasagne.visualize": (False, (("lasagne_params.backend.visualize", None),)),
+    "nolearn.lasagne": (True, (("lasagne_params.backend.nolearn.neuralnet", _BASE),
+                               ("lasagne_params.backend.nolearn.handlers", _HANDLERS))),
+    "nolearn.lasagne.base": (False, (("lasagne_params.backend.nolearn.neuralnet", _BASE),)),
+    "nolearn.lasagne.handlers": (False, (("lasagne_params.backend.nolearn.handlers", _HANDLERS),)),
+    "nolearn.lasagne.visualize": (False, (("lasagne_params.backend.nolearn.visualize", None),)),
 }
 
 

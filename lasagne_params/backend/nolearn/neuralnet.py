@@ -3,14 +3,14 @@
 nolearn 0.6.1 does not install on a modern Python; these take the same
 keywords and behave as nolearn's did, so historical code runs as written
 (``lasagne-params run`` and :func:`lasagne_params.install_compat` serve them
-as ``nolearn.lasagne``, see :mod:`lasagne_params.backend.nolearn_modules`).
+as ``nolearn.lasagne``, see :mod:`lasagne_params.backend.bridges.nolearn_modules`).
 
 Describing the network needs nothing but this package: ``.to_specs()`` turns
 the keywords into LayerSpecs and ``lasagne_params.derive(net)`` derives them
 without Theano.  ``.initialize()`` builds the real Lasagne layers
 (``.layers_``) and, with ``verbose >= 1``, prints nolearn's layer
 information.  Training (``fit``, ``partial_fit``, ``predict``, ...) runs
-:class:`lasagne_params.backend.training.Trainer`'s loop with nolearn's
+:class:`lasagne_params.backend.training.trainer.Trainer`'s loop with nolearn's
 hooks: ``objective`` (and ``objective_*`` keywords such as
 ``objective_l2``), ``y_tensor_type``, ``batch_iterator_train``/``_test``,
 ``train_split``, ``scores_train``/``scores_valid``/``custom_scores``, the
@@ -39,17 +39,12 @@ import inspect
 import sys
 from collections import OrderedDict
 
-from ..core.errors import SpecError, TrainingError
-from ..core.files import atomic_file
-from ..core.registry import BUILTIN_NAMES, class_keywords
-from ..describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
+from ...core.errors import SpecError, TrainingError
+from ...core.files import atomic_file
+from ...core.registry import BUILTIN_NAMES, class_keywords
+from ...describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
 
-__all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale",
-           "BUILT_OBSERVERS"]
-
-#: Callables told of each NeuralNet whose layers have just been built
-#: (``lasagne-params run`` lists the networks a script built with them).
-BUILT_OBSERVERS = []
+__all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
 
 class Layers(OrderedDict):
@@ -153,7 +148,7 @@ class TrainSplit(_Seeded):
     The first of ``round(1 / eval_size)`` folds is held out, stratified by
     class (scikit-learn's unshuffled ``StratifiedKFold``) unless
     ``stratify=False`` or the net does regression; ``eval_size=0`` holds out
-    nothing.  See :func:`lasagne_params.backend.training.split_indices`.
+    nothing.  See :func:`lasagne_params.backend.training.trainer.split_indices`.
     """
 
     def __init__(self, eval_size, stratify=True, shuffle=False, seed=42):
@@ -163,7 +158,7 @@ class TrainSplit(_Seeded):
         self.seed = seed
 
     def __call__(self, X, y, net):
-        from .training import split_indices
+        from ..training.trainer import split_indices
         if self.shuffle:
             _shuffle_together([X, y] if y is not None else [X], self.random)
         n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
@@ -181,7 +176,7 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
     ``objective_l1``/``objective_l2``) weight Lasagne's L1/L2 penalties of
     every layer's regularizable parameters.
     """
-    from .compat import import_lasagne
+    from ..bridges.compat import import_lasagne
     lasagne = import_lasagne()
     aggregate = aggregate or lasagne.objectives.aggregate
     output = lasagne.layers.get_output(layers[-1], deterministic=deterministic,
@@ -199,7 +194,7 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
 
 def grad_scale(layer, scale):
     """Scale the gradients of ``layer``'s trainable parameters by ``scale``; return the layer."""
-    from .compat import import_lasagne
+    from ..bridges.compat import import_lasagne
     floatX = import_lasagne().utils.floatX
     for param in layer.get_params(trainable=True):
         param.tag.grad_scale = floatX(scale)
@@ -364,7 +359,7 @@ class NeuralNet:
     # -- description (no Lasagne needed) --------------------------------
 
     def _prebuilt(self):
-        from .read import is_lasagne_network
+        from ..networks.read import is_lasagne_network
         return is_lasagne_network(list(self.layers))
 
     def _keywords(self):
@@ -400,7 +395,7 @@ class NeuralNet:
             if layer_keywords:
                 raise SpecError("layer keywords cannot be used when 'layers' is a built "
                                 "Lasagne network", field=layer_keywords[0])
-            from .read import specs_from_lasagne
+            from ..networks.read import specs_from_lasagne
             return specs_from_lasagne(list(self.layers))
         if not self.layers:
             raise SpecError("expected a list of (name, LayerClass) pairs, got %r"
@@ -430,9 +425,10 @@ class NeuralNet:
         """
         if layers is not None:
             self.set_params(layers=layers)
-        from .build import build_layers
+        from ..networks.build import build_layers
+        from ..networks.recording import network_built
         if self._prebuilt():
-            from .read import all_layers
+            from ..networks.read import all_layers
             self.layers_ = Layers()
             for output in self.layers:
                 for index, layer in enumerate(all_layers(output)):
@@ -444,8 +440,7 @@ class NeuralNet:
             built = build_layers(self.to_specs(), self._classes())
             self.layers_ = Layers(built)
             self._output_layers = [self.layers_[-1]]
-        for observer in BUILT_OBSERVERS:
-            observer(self)
+        network_built(self)         # lasagne-params run lists the networks a script built
         return self._output_layers
 
     def output_layers(self):
@@ -465,9 +460,9 @@ class NeuralNet:
 
     def layer_info(self):
         """nolearn's ``PrintLayerInfo`` text from the built layers (Lasagne's own figures)."""
-        from ..core.compare import in_order
-        from ..render import render_nolearn
-        from .read import report_from_lasagne
+        from ...core.compare import in_order
+        from ...render import render_nolearn
+        from ..networks.read import report_from_lasagne
         outputs = self.output_layers()
         names = {id(layer): name for name, layer in self.layers_.items()}
         report = report_from_lasagne(outputs, names=names)
@@ -477,7 +472,7 @@ class NeuralNet:
         return self.layers_.values()
 
     def get_all_params(self, **tags):
-        from .compat import import_lasagne
+        from ..bridges.compat import import_lasagne
         return import_lasagne().layers.get_all_params(self.output_layers(), **tags)
 
     def get_all_params_values(self):
@@ -498,8 +493,8 @@ class NeuralNet:
         return found
 
     def _loss(self, target, **options):
-        from .build import named_function
-        from .compat import import_lasagne
+        from ..networks.build import named_function
+        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         keywords = self._get_params_for("objective")
         loss_function = keywords.get("loss_function")
@@ -526,8 +521,8 @@ class NeuralNet:
         if self._trainer is not None:
             return self._trainer
         self.initialize()
-        from .build import named_function
-        from .training import Trainer
+        from ..networks.build import named_function
+        from ..training.trainer import Trainer
         update = self.update if self.update is not None else "nesterov_momentum"
         if isinstance(update, str):
             update = named_function("update", update)
@@ -598,7 +593,7 @@ class NeuralNet:
         """The output of ``layer`` (or the layer called so) for ``X``, batch by batch."""
         import numpy
         import theano
-        from .compat import import_lasagne
+        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         if isinstance(layer, str):
             layer = self.layers_[layer]

@@ -2,7 +2,7 @@
 
 A file the command line imports for a user (``--kinds FILE.py``, ``FILE.py:builder``) may
 need Lasagne or may be pure Python.  :func:`bridge_on_first_import` lets it decide: the
-bridges (:func:`~lasagne_params.backend.compat.install_compat`) are installed just before
+bridges (:func:`~lasagne_params.backend.bridges.compat.install_compat`) are installed just before
 its first ``import theano``, ``import lasagne`` or ``import nolearn`` (whose stand-in the
 bridges serve), so a pure file costs no Theano import and
 a historical one runs unchanged.  The hook is a meta-path finder that removes itself once

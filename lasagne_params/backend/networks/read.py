@@ -18,14 +18,14 @@ NeuralNet, whose derived rows ``compare`` gives the notes of the built layers).
 """
 import sys
 
-from ..core import versions
-from ..core.errors import ArgumentError
-from ..core.layers.normalization import BATCH_NORM_ARRAYS
-from ..core.layers.recurrent import STATES
-from ..core.records import LayerRow, LayerSpec, ParamArray, Report
-from ..core.registry import KINDS
-from .compat import import_lasagne
-from .gpu_standins import standin_note
+from ...core import versions
+from ...core.errors import ArgumentError
+from ...core.layers.normalization import BATCH_NORM_ARRAYS
+from ...core.layers.recurrent import STATES
+from ...core.records import LayerRow, LayerSpec, ParamArray, Report
+from ...core.registry import KINDS
+from ..bridges.compat import import_lasagne
+from ..bridges.gpu_standins import standin_note
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",

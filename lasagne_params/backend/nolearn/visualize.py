@@ -16,8 +16,8 @@ shows as SVG.
 """
 from itertools import product
 
-from ..core.derive import derive_specs
-from .compat import import_lasagne
+from ...core.derive import derive_specs
+from ..bridges.compat import import_lasagne
 
 __all__ = ["plot_loss", "plot_conv_weights", "plot_conv_activity", "occlusion_heatmap",
            "plot_occlusion", "saliency_map", "saliency_map_net", "plot_saliency",
@@ -182,7 +182,7 @@ def plot_saliency(net, X, figsize=(9, None)):
 
 def _report(layers):
     """The derived Report of a NeuralNet, a layer, or a list of layers (Lasagne's where needed)."""
-    from .read import incoming_layers, report_from_lasagne, specs_from_lasagne
+    from ..networks.read import incoming_layers, report_from_lasagne, specs_from_lasagne
     if hasattr(layers, "to_specs"):
         return derive_specs(layers.to_specs())
     items = list(layers) if isinstance(layers, (list, tuple)) else [layers]
@@ -199,11 +199,11 @@ def draw_to_file(layers, filename, **kwargs):
     nolearn's keywords (``output_shape``, ``verbose``) are accepted; every
     box shows the output shape and the parameter formula anyway.
     """
-    from ..render.picture import draw
+    from ...render.picture import draw
     return draw(_report(layers), filename)
 
 
 def draw_to_notebook(layers, **kwargs):
     """The network's picture for Jupyter (a Picture, shown as SVG)."""
-    from ..render.picture import picture
+    from ...render.picture import picture
     return picture(_report(layers))

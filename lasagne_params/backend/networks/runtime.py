@@ -7,10 +7,10 @@ shape beside the derived shape and Lasagne's static ``output_shape``
 """
 import weakref
 
-from ..core.derive import derive_specs
-from ..core.errors import ArgumentError, SpecError
-from ..core.runtime_check import compare_runtime
-from .compat import import_lasagne
+from ...core.derive import derive_specs
+from ...core.errors import ArgumentError, SpecError
+from ...core.runtime_check import compare_runtime
+from ..bridges.compat import import_lasagne
 from .memory import check_run
 from .read import (all_layers, is_lasagne_layer, layer_names, network_version, plain,
                    report_from_lasagne,
@@ -102,7 +102,7 @@ def verify_runtime(output_layer, batch, source="", max_build_bytes=None):
         Where the batch came from, shown by the renderer.
     max_build_bytes : int, optional
         The most bytes every layer's output for the batch may take (default
-        4 GiB, see :mod:`lasagne_params.backend.memory`); estimated from the
+        4 GiB, see :mod:`lasagne_params.backend.networks.memory`); estimated from the
         derived shapes before Theano runs anything.
 
     Returns

@@ -8,13 +8,13 @@ import importlib
 import inspect
 from collections import OrderedDict
 
-from ..core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
-from ..core.layers.base import INITIALIZERS
-from ..core.layers.recurrent import GATE_PARAMS, STATES, state_layer
-from ..core.registry import KINDS
-from ..describe.keywords import LAYER_REFERENCES
-from .compat import import_lasagne
-from .master_only import missing_keyword, missing_name
+from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
+from ...core.layers.base import INITIALIZERS
+from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
+from ...core.registry import KINDS
+from ...describe.keywords import LAYER_REFERENCES
+from ..bridges.compat import import_lasagne
+from ..bridges.master_only import missing_keyword, missing_name
 
 __all__ = ["build_layers", "output_layers", "named_function", "NAMED_FUNCTIONS"]
 
@@ -113,7 +113,7 @@ def _resolve(value, key, built, registry, where):
 
 def _expression(variable, ref, text, key, where):
     """The Theano expression ``text`` of the array ``ref`` (``variable``): the forms
-    :func:`lasagne_params.backend.read.expression_text` writes, ``REF.T`` and
+    :func:`lasagne_params.backend.networks.read.expression_text` writes, ``REF.T`` and
     ``REF.dimshuffle(1, 0, ...)``; any other text is refused, never evaluated."""
     if text == ref + ".T":
         return variable.T

@@ -1,6 +1,6 @@
 """Two bridges below the level of names, both for Lasagne master's TPSTransformerLayer.
 
-Part of :func:`lasagne_params.backend.compat.install_compat` (it calls
+Part of :func:`lasagne_params.backend.bridges.compat.install_compat` (it calls
 :func:`install_op_bridges`); each is feature-detected, idempotent and listed
 in the CompatReport.
 

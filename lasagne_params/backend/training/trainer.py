@@ -36,7 +36,7 @@ with this one loop.
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
 epoch, without the two Theano optimizations that fail on some Lasagne
-networks (:mod:`lasagne_params.backend.robust_mode`: PadLayer gradients,
+networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
 truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
 ``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
 when the user has not chosen).
@@ -50,12 +50,12 @@ import math
 import sys
 import time
 
-from ..core.errors import ArgumentError, TrainingError, did_you_mean
-from ..core.files import atomic_file
-from ..render.training import epoch_lines
-from .compat import import_lasagne
-from .robust_mode import robust_mode
-from .runtime import input_layers
+from ...core.errors import ArgumentError, TrainingError, did_you_mean
+from ...core.files import atomic_file
+from ...render.training import epoch_lines
+from ..bridges.compat import import_lasagne
+from ..bridges.robust_mode import robust_mode
+from ..networks.runtime import input_layers
 
 __all__ = ["Trainer", "split_indices", "Progress"]
 
@@ -295,10 +295,10 @@ class Trainer:
         InputLayers each is an argument named after its layer.
         ``profile=True`` has Theano time every op of them
         (``benchmarks/train_speed.py --profile`` reads it).  The mode and
-        the flags are those of :mod:`lasagne_params.backend.speed` (the same
+        the flags are those of :mod:`lasagne_params.backend.training.speed` (the same
         numbers, faster); ``speed=False`` compiles with Theano's defaults
         instead (the benchmark's and the tests' reference).  Both leave out
-        the optimizations :func:`~lasagne_params.backend.robust_mode.robust_mode`
+        the optimizations :func:`~lasagne_params.backend.bridges.robust_mode.robust_mode`
         names (they never finish compiling, or compute wrong shapes, on some
         Lasagne networks).
         """

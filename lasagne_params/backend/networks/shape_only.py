@@ -134,7 +134,7 @@ def build_shape_only(specs, classes=None):
     memory (see the module docstring for what is real).
     """
     from .build import build_layers
-    from .compat import install_compat
+    from ..bridges.compat import install_compat
     install_compat()
     with _borrowing():
         return build_layers(specs, classes, init=shape_only)

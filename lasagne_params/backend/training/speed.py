@@ -40,7 +40,7 @@ and compiles its graphs (the flags are Theano's own; they are restored after):
   ``sgemm``'s, so results can differ from numpy's ``dot`` in the last bits
   of float32 (the tests bound it);
 * not ``openmp``: OpenMP (``THEANO_FLAGS=openmp=True``, which compiles
-  since :mod:`lasagne_params.backend.openmp` bridges Elemwise's pragma) is
+  since :mod:`lasagne_params.backend.bridges.openmp` bridges Elemwise's pragma) is
   left as the user sets it.  Measured on this project's 2 shared cores
   (load 4, the Trainer otherwise as here): 800-940 training samples/s with
   OpenMP against 1,750-2,040 without (OpenBLAS's own 2 threads), inference

@@ -20,7 +20,7 @@ no-op on code without it.  The C code is otherwise Theano's own.
 numpy's C-API, which must not be entered from OpenMP's worker threads (the
 process aborts).
 
-The Trainer does not turn OpenMP on (see :mod:`lasagne_params.backend.speed`
+The Trainer does not turn OpenMP on (see :mod:`lasagne_params.backend.training.speed`
 for what it measured); ``THEANO_FLAGS=openmp=True`` does, for every op.
 """
 import inspect

@@ -19,7 +19,7 @@ layer built from a stand-in.
 """
 import sys
 
-from .op_bridges import wrapped_spec
+from .ops import wrapped_spec
 
 __all__ = ["GPU_MODULES", "install_gpu_standins", "served", "standin_note",
            "StandinFinder"]

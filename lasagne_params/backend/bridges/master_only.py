@@ -27,9 +27,9 @@ import inspect
 import re
 import sys
 
-from ..core import versions
-from ..core.registry import ALIASES, KINDS
-from ..describe.keywords import MASTER_NONLINEARITIES
+from ...core import versions
+from ...core.registry import ALIASES, KINDS
+from ...describe.keywords import MASTER_NONLINEARITIES
 
 __all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword",
            "require_installed_classes"]
@@ -69,7 +69,7 @@ def require_installed_classes(specs):
     "derive for master".  Nested sub-networks are looked at too.
     """
     import importlib
-    from ..core.errors import SpecError
+    from ...core.errors import SpecError
     from .compat import import_lasagne
     import_lasagne()
     for spec in specs:

@@ -12,15 +12,22 @@ NeuralNet whose layers are built is noted.  On leaving, the originals are
 put back.  Only ``lasagne-params run`` uses it: a library call never patches
 Lasagne.
 """
-from .compat import import_lasagne
-from .neuralnet import BUILT_OBSERVERS
+from ..bridges.compat import import_lasagne
 from .read import is_lasagne_network
 
-__all__ = ["NetworkRecorder", "HELPERS"]
+__all__ = ["NetworkRecorder", "HELPERS", "network_built"]
 
 HELPERS = ("get_output", "get_output_shape", "get_all_layers", "get_all_params",
            "count_params", "get_all_param_values", "set_all_param_values")
 _LIBRARIES = ("lasagne", "theano", "lasagne_params", "nolearn")
+#: The recorders active now (``with recorder:``), innermost last.
+_ACTIVE = []
+
+
+def network_built(net):
+    """Tell the active recorders that ``net`` (a NeuralNet) has just built its layers."""
+    for recorder in _ACTIVE:
+        recorder._net_built(net)
 
 
 def _from_user_code(frame):
@@ -77,13 +84,13 @@ class NetworkRecorder:
                 if original is not None:
                     self._saved.append((module, name, original))
                     setattr(module, name, self._wrap(original, name))
-        BUILT_OBSERVERS.append(self._net_built)
+        _ACTIVE.append(self)
         return self
 
     def __exit__(self, *exc):
         for module, name, original in reversed(self._saved):
             setattr(module, name, original)
         self._saved = []
-        if self._net_built in BUILT_OBSERVERS:
-            BUILT_OBSERVERS.remove(self._net_built)
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
         return False
