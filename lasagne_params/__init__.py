@@ -12,9 +12,12 @@ The package is in parts, each importing only those below it:
   Lasagne or numpy: ``bridges/`` (old Lasagne, Theano and GPU modules made
   to run here), ``networks/`` (reading, building, running networks),
   ``training/`` (the Trainer, MNIST), ``nolearn/`` (nolearn's API).
+* ``usercode/`` — every Python file a user wrote, run one way: targets
+  (``FILE.py:NAME``, notebooks), ``--kinds`` files, scripts under ``run``;
+  Python 2 translated, one error class per failure, the same hints.
 * the facade — this module, ``api``, ``cli``, ``testing``, ``zoo``, ``nolearn``,
-  ``targets`` (what a command line names), ``run`` (``lasagne-params run``),
-  ``sources`` (Python 2 files), ``notebook`` (Jupyter's HTML forms).
+  ``targets`` (what a command line names), ``run`` (``lasagne-params run``'s
+  report), ``notebook`` (Jupyter's HTML forms).
 
 Importing this package imports neither Theano nor Lasagne; only
 ``build``/``from_lasagne``/``compare``/``assert_matches``/``verify_runtime``,
@@ -24,15 +27,17 @@ training and prediction do, through ``install_compat``.
 from .api import assert_matches, build, compare, derive, derive_costs, draw, from_lasagne
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
-from .core.errors import (ArgumentError, DatasetError, DrawError, LasagneParamsError,
-                          LayerRuleError, LimitError, OutputError, SpecError, TargetError,
-                          TrainingError,
-                          UnsupportedLayerError)
+from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawError,
+                          LasagneParamsError, LayerRuleError, LimitError, OutputError,
+                          SpecError, TargetError, TrainingError, UnsupportedLayerError,
+                          UserCodeError, UserExitError)
 from .core.layers.base import Cost, CostContext, LayerContext, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
 from .core.registry import register_kind, supported_kinds, unregister_kind
 from .describe.spec import load_spec
 from .render import render
+from .run import run_script
+from .usercode import load_networks, python2
 
 #: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
 #: the command line's spec-file path stay quick: name -> submodule.
@@ -68,12 +73,13 @@ _register_notebook()            # HTML tables in Jupyter; a no-op outside IPytho
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
-           "load_mnist", "load_spec", "supported_kinds", "register_kind", "unregister_kind",
+           "load_mnist", "load_spec", "load_networks", "run_script", "python2",
+           "supported_kinds", "register_kind", "unregister_kind",
            "LayerKind", "Signature", "LayerContext", "CostContext", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",
            "RuntimeCheck", "RuntimeMismatch", "CostReport", "LayerCost", "OpTerm",
            "LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
-           "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
-           "DatasetError",
+           "ArgumentError", "TargetError", "UserCodeError", "UserExitError",
+           "DependencyError", "DrawError", "OutputError", "LimitError", "DatasetError",
            "TrainingError",
            "__version__"]

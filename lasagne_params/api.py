@@ -17,12 +17,24 @@ from .core.records import LayerSpec, Report
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
 
-_WHAT = "a Lasagne layer, a NeuralNet, a spec file or a list of LayerSpecs"
+_WHAT = ("a Lasagne layer, a NeuralNet, a spec file, a Python target (FILE.py:NAME) or "
+         "a list of LayerSpecs")
 
 
 def _is_lasagne(network):
     from .backend.networks.read import is_lasagne_network
     return is_lasagne_network(network)
+
+
+def _loaded(network):
+    """``network``, or for a Python target (``"FILE.py:NAME"``, ``"FILE.ipynb:NAME"``) the
+    one network it names, read as the command line reads it (:mod:`lasagne_params.usercode`)."""
+    if isinstance(network, (str, os.PathLike)):
+        from .usercode import load_network, split_target
+        path = os.fspath(network)
+        if split_target(path)[0].lower().endswith((".py", ".ipynb")):
+            return load_network(path)
+    return network
 
 
 def _describe(network, version=None):
@@ -73,9 +85,11 @@ def derive(network, lasagne_version=None):
 
     Parameters
     ----------
-    network : lasagne Layer, list of Layers, list of LayerSpec, spec file or NeuralNet
+    network : lasagne Layer, list of Layers, list of LayerSpec, spec file, NeuralNet or target
         For a Lasagne network only the hyper-parameters are read; Lasagne's
-        own shape inference and parameter arrays are never consulted.
+        own shape inference and parameter arrays are never consulted.  A
+        target (``"model.py:build_model"``, ``"tutorial.ipynb:net0"``) is read
+        as the command line reads it (docs/historical-code.md).
     lasagne_version : str, optional
         Whose semantics apply: ``"0.1"`` or ``"master"``.  Default: the one
         the network names (a spec file's ``"lasagne"``, a built network's
@@ -96,7 +110,7 @@ def derive(network, lasagne_version=None):
     >>> report.layers[1].param_formula
     '(20+1)*50'
     """
-    specs, file, version = _describe(network, lasagne_version)
+    specs, file, version = _describe(_loaded(network), lasagne_version)
     return _derived(specs, file, version=version)
 
 
@@ -131,7 +145,7 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     5
     """
     from .core.costs import cost_report
-    specs, file, version = _describe(network, lasagne_version)
+    specs, file, version = _describe(_loaded(network), lasagne_version)
     return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
                        floatx=floatx)
 
@@ -211,6 +225,7 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     Lasagne's output shape for it.
     """
     byte_limit(max_build_bytes, None, "max_build_bytes")    # a bad limit fails on any path
+    network = _loaded(network)
     if _is_lasagne(network):
         from .backend.networks.read import report_from_lasagne
         specs, _, version = _describe(network, lasagne_version)
@@ -282,7 +297,7 @@ def draw(network, path=None, fmt=None):
         file_format(path, fmt)                # a bad extension fails before any deriving
     protect = []                              # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
-        specs, file, version = _describe(network)
+        specs, file, version = _describe(_loaded(network))
         network, protect = _derived(specs, file, version=version), [file]
     return picture(network) if path is None else \
         draw_picture(network, path, fmt, protect=protect)

@@ -13,7 +13,8 @@ NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
 Lasagne layer, a list/tuple/dict of layers or a NeuralNet),
 ``path/to/module.py`` (every network the module defines), or ``--zoo NAME``;
 ``--output-layer NAME`` picks one of several networks (see
-:mod:`lasagne_params.targets`).  A spec file is read without importing
+:mod:`lasagne_params.targets`; Python files are the user's code, run as
+:mod:`lasagne_params.usercode` says).  A spec file is read without importing
 Theano, Lasagne or numpy (unless ``--check``).  ``run`` runs a historical
 script unchanged (see :mod:`lasagne_params.run`).
 
@@ -42,9 +43,10 @@ from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputE
 from .core.text import json_int, json_text, printable_lines
 from .render import render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
-from .targets import load_kinds, load_network, resolve, resolve_one, split_target, zoo_network
+from .targets import resolve, resolve_one
+from .usercode import split_target
 
-__all__ = ["main", "load_network", "load_kinds", "zoo_network"]   # all but main: targets.py
+__all__ = ["main"]
 
 TEXT_FORMATS = ("answer", "nolearn", "markdown")
 FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
@@ -457,7 +459,7 @@ def _python2_scope(args):
     then: the spec-file path stays quick)."""
     if not getattr(args, "python2", False):
         return contextlib.nullcontext()
-    from .sources import python2
+    from .usercode import python2
     return python2()
 
 

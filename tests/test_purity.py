@@ -33,9 +33,11 @@ RULES = {
                           "backend.training"}, HEAVY),
     "backend.nolearn": ({"core", "describe", "render", "backend"} | set(THEANO_SIDE),
                         HEAVY | {"matplotlib"}),
+    # A user's code, run one way: below the facade, above the Theano side.
+    "usercode": ({"core", "describe", "usercode"} | set(THEANO_SIDE), set()),
     # The facade may import every part, never Theano, Lasagne or numpy itself.
-    "facade": ({"core", "describe", "render", "backend", "facade"} | set(THEANO_SIDE),
-               {"IPython"}),
+    "facade": ({"core", "describe", "render", "backend", "usercode", "facade"}
+               | set(THEANO_SIDE), {"IPython"}),
 }
 
 

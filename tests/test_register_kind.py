@@ -140,7 +140,7 @@ def test_a_kinds_file_is_imported_without_theano(tmp_path):
     kinds_file.write_text(KINDS_FILE)
     code = textwrap.dedent("""
         import json, sys
-        from lasagne_params.cli import load_kinds
+        from lasagne_params.usercode import load_kinds
         from lasagne_params.core.registry import KINDS
         load_kinds([sys.argv[1]])
         print(json.dumps(["FeatureBiasLayer" in KINDS,

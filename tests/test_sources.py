@@ -6,8 +6,9 @@ import warnings
 import pytest
 
 from helpers import run_cli
-from lasagne_params.sources import (classic_division, compile_source, python2,
-                                    tolerant_imports, translate_python2)
+from lasagne_params.usercode.hooks import tolerant_imports
+from lasagne_params.usercode.sources import (classic_division, compile_source, python2,
+                                             translate_python2)
 
 PYTHON2 = ('x = 0777\n'
            'print "octal", x, `x`\n'
@@ -184,7 +185,7 @@ def test_run_python2_option(tmp_path, capfd):
 
 def test_binds_finds_module_level_assignments_only():
     import ast
-    from lasagne_params.sources import binds, runs_code
+    from lasagne_params.usercode.sources import binds, runs_code
     cases = {"net = 1": True, "a, (b, net) = x": True, "net += 1": True, "del net": True,
              "for net in x: pass": True, "with f() as net: pass": True,
              "import net": True, "import a.b as net": True, "from a import b as net": True,

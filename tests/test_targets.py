@@ -245,7 +245,7 @@ def test_keep_going_skips_failing_statements(capsys, lasagne, tmp_path):
 def test_split_target_is_one_rule_for_reading_and_protecting():
     """load_networks and the CLI's never-write-over-an-input list split alike (a folder
     with a colon kept whole)."""
-    from lasagne_params.targets import split_target
+    from lasagne_params.usercode import split_target
     assert split_target("net.py:build") == ("net.py", "build")
     assert split_target("net.py") == ("net.py", None)
     assert split_target("a:b/net.py") == ("a:b/net.py", None)

@@ -25,7 +25,15 @@ ArgumentError              an argument given to the API or the command line
                            is wrong (a format, a batch size, an option that
                            does not go with another)
 TargetError                a Python file or module named as a network cannot
-                           be imported or does not give a network
+                           be found or read, or does not give a network
+UserCodeError              a user's code (a target's file, a builder, a
+                           ``--kinds`` file) raised an exception; a
+                           TargetError
+UserExitError              a user's code called ``sys.exit`` before giving a
+                           network; a TargetError
+DependencyError            an optional package an operation needs is not
+                           installed; the message names the extra that
+                           brings it (also an ImportError)
 DrawError                  a picture cannot be made (Graphviz missing or
                            failing)
 OutputError                a file the tool writes cannot be written
@@ -48,7 +56,8 @@ import copy
 from .text import clipped, shown
 
 __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLayerError",
-           "ArgumentError", "TargetError", "DrawError", "OutputError", "LimitError",
+           "ArgumentError", "TargetError", "UserCodeError", "UserExitError",
+           "DependencyError", "DrawError", "OutputError", "LimitError",
            "DatasetError", "TrainingError", "Interrupted",
            "did_you_mean", "close_matches", "edit_distance"]
 
@@ -207,6 +216,30 @@ class ArgumentError(LasagneParamsError):
 
 class TargetError(LasagneParamsError):
     """A Python file or module named as a network cannot be loaded or gives no network."""
+
+
+class UserCodeError(TargetError):
+    """A user's code raised an exception; ``exception`` is its class name."""
+
+    def __init__(self, message, *, exception=None, **where):
+        self.exception = exception
+        super().__init__(message, **where)
+
+
+class UserExitError(TargetError):
+    """A user's code called ``sys.exit`` before it gave a network; ``code`` is its argument."""
+
+    def __init__(self, message, *, code=None, **where):
+        self.code = code
+        super().__init__(message, **where)
+
+
+class DependencyError(LasagneParamsError, ImportError):
+    """An optional package is not installed; ``extra`` names the extra that installs it."""
+
+    def __init__(self, message, *, extra=None, **where):
+        self.extra = extra
+        super().__init__(message, **where)
 
 
 class DrawError(LasagneParamsError):

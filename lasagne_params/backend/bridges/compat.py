@@ -96,6 +96,8 @@ import types
 from dataclasses import dataclass, field
 from typing import List
 
+from ...core.errors import ArgumentError, DependencyError
+from ...core.optional import require
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -414,24 +416,21 @@ def install_compat():
     """Bridge the names Lasagne (0.1 or master) needs from Theano; return a CompatReport.
 
     Safe to call any number of times: a second call applies nothing and lists
-    every bridge under ``present``.  Raises ImportError (with the reason) if
-    Theano itself is not installed, and ArgumentError (field ``THEANO_FLAGS``)
-    if Theano refuses its configuration (``THEANO_FLAGS=floatX=banana``).
+    every bridge under ``present``.  Raises DependencyError (an ImportError
+    naming the extra) if Theano itself is not installed, and ArgumentError
+    (field ``THEANO_FLAGS``) if Theano refuses its configuration
+    (``THEANO_FLAGS=floatX=banana``).
     """
     report = CompatReport()
     _set_blas_flag(report)
     _block_uncompilable_scan(report)
     try:
-        import theano  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            "lasagne_params.install_compat: Theano is not importable (%s); "
-            "install the 'lasagne' extra: pip install 'lasagne-params[lasagne]'" % exc
-        ) from exc
+        require("theano", "running Lasagne")
+    except DependencyError:
+        raise                   # one line naming the [lasagne] extra
     except ValueError as exc:
         if "configuration variable" not in str(exc):
             raise
-        from ...core.errors import ArgumentError
         raise ArgumentError("Theano refuses its configuration (here or in .theanorc): %s"
                             % exc, field="THEANO_FLAGS") from None
     _bridge_rng(report)

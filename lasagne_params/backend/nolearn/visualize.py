@@ -17,6 +17,7 @@ shows as SVG.
 from itertools import product
 
 from ...core.derive import derive_specs
+from ...core.optional import require
 from ..bridges.compat import import_lasagne
 
 __all__ = ["plot_loss", "plot_conv_weights", "plot_conv_activity", "occlusion_heatmap",
@@ -25,12 +26,8 @@ __all__ = ["plot_loss", "plot_conv_weights", "plot_conv_activity", "occlusion_he
 
 
 def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError("nolearn.lasagne.visualize needs matplotlib (%s): "
-                          "pip install 'lasagne-params[nolearn]'" % exc) from exc
-    return plt
+    """matplotlib's pyplot, or one DependencyError line naming the extra that brings it."""
+    return require("matplotlib.pyplot", "nolearn.lasagne.visualize")
 
 
 def _bare(axes):

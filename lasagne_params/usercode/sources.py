@@ -19,8 +19,8 @@ Python 2 if the user says so: inside :func:`python2` (the command line's
 ``--python2``) every user file is translated where it can be and divides
 as Python 2 did.
 
-:func:`tolerant_imports` does the same for the modules a script imports
-from its own folder (its siblings), for as long as the ``with`` block runs.
+The modules a script imports from its own folder (its siblings) are read the
+same way (:mod:`lasagne_params.usercode.hooks`).
 
 A Jupyter notebook (``.ipynb``, a tutorial's usual form) is read as its
 code cells, IPython's magics left out (:func:`notebook_source`).
@@ -32,17 +32,15 @@ missing, Python 2 files get the original SyntaxError with a note.
 import ast
 import contextlib
 import contextvars
-import importlib.machinery
 import importlib.util
-import os
 import re
 import sys
 import warnings
 
 __all__ = ["compile_file", "compile_source", "compile_tree", "file_trees",
-           "source_tree", "translate_python2",
-           "tolerant_imports", "notebook_cells", "notebook_source", "classic_division",
-           "python2", "forced_python2"]
+           "source_tree", "translate_python2", "notebook_cells", "notebook_source",
+           "classic_division", "python2", "forced_python2", "binds", "runs_code",
+           "statement_trees"]
 
 #: True inside :func:`python2`: every user file is read as Python 2.
 _FORCED_PYTHON2 = contextvars.ContextVar("lasagne_params_python2", default=False)
@@ -127,7 +125,7 @@ def _python2_tree(text, path, classic):
                      and isinstance(node.value.value, str) and at == 0)
                     or (isinstance(node, ast.ImportFrom) and node.module == "__future__")):
                 break
-        tree.body.insert(at, ast.ImportFrom("lasagne_params.sources", [
+        tree.body.insert(at, ast.ImportFrom("lasagne_params.usercode.sources", [
             ast.alias("classic_division", _DIVIDE)], 0))
         ast.fix_missing_locations(tree)
     return tree
@@ -276,85 +274,6 @@ def compile_file(path, note=None):
     if path.lower().endswith(".ipynb"):
         return compile_source(notebook_source(data, path), path, note)
     return compile_source(importlib.util.decode_source(data), path, note)
-
-
-class _TolerantLoader(importlib.machinery.SourceFileLoader):
-    """A source loader that translates Python 2 modules and writes no bytecode for them."""
-
-    _translated = False
-
-    def source_to_code(self, data, path, *, _optimize=-1):
-        text = importlib.util.decode_source(data)
-        if not _FORCED_PYTHON2.get():
-            try:
-                return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
-            except SyntaxError:
-                pass                    # Python 2, perhaps: translated below
-        self._translated = True
-        return compile_source(text, path)
-
-    def set_data(self, path, data, *, _mode=0o666):
-        if not self._translated:
-            super().set_data(path, data, _mode=_mode)
-
-
-class _SiblingFinder:
-    """Finds modules under ``folder`` as the path finder does, with :class:`_TolerantLoader`.
-
-    Any other module is left to the finders after it.
-    """
-
-    def __init__(self, folder):
-        self.folder = os.path.realpath(folder)
-
-    def find_spec(self, name, path=None, target=None):
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) \
-                or not os.path.realpath(spec.origin).startswith(self.folder + os.sep):
-            return None                       # not a sibling: the usual finders decide
-        spec.loader = _TolerantLoader(spec.name, spec.origin)
-        return spec
-
-
-#: Python 2's names for standard modules Python 3 renamed (what 2to3's fix_imports
-#: rewrites), served while user code runs: a file valid as Python 3 may still
-#: ``import cPickle as pickle``.
-PYTHON2_MODULES = {"cPickle": "pickle", "ConfigParser": "configparser", "Queue": "queue",
-                   "__builtin__": "builtins", "copy_reg": "copyreg", "urlparse": "urllib.parse",
-                   "cStringIO": None, "StringIO": None}
-
-
-def _python2_module(name):
-    import importlib
-    import types
-    target = PYTHON2_MODULES[name]
-    if target is not None:
-        return importlib.import_module(target)
-    import io
-    module = types.ModuleType(name, "lasagne_params: Python 2's %s over io.StringIO" % name)
-    module.StringIO = io.StringIO
-    return module
-
-
-@contextlib.contextmanager
-def tolerant_imports(folder):
-    """While the block runs, modules imported from under ``folder`` may be Python 2.
-
-    Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
-    are importable meanwhile too; both are gone again afterwards.
-    """
-    finder = _SiblingFinder(folder)
-    sys.meta_path.insert(0, finder)
-    added = [name for name in PYTHON2_MODULES if name not in sys.modules]
-    for name in added:
-        sys.modules[name] = _python2_module(name)
-    try:
-        yield finder
-    finally:
-        for name in added:
-            sys.modules.pop(name, None)
-        if finder in sys.meta_path:
-            sys.meta_path.remove(finder)
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,

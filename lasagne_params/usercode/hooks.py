@@ -1,0 +1,114 @@
+"""Import hooks while user code runs: its sibling modules may be Python 2, and Python 2's
+names of renamed standard modules import.
+
+:func:`tolerant_imports` puts a finder first on ``sys.meta_path`` for the
+modules under the user's folder (never an installed package, never a
+virtual environment inside that folder: those are left to the usual
+finders), whose loader translates Python 2 source in memory and writes no
+bytecode for it (:mod:`lasagne_params.usercode.sources`).  Standard library
+only.
+"""
+import contextlib
+import importlib
+import importlib.machinery
+import importlib.util
+import io
+import os
+import sys
+import types
+
+from .sources import compile_source, forced_python2
+
+__all__ = ["tolerant_imports", "PYTHON2_MODULES"]
+
+
+class _TolerantLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that translates Python 2 modules and writes no bytecode for them."""
+
+    _translated = False
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        text = importlib.util.decode_source(data)
+        if not forced_python2():
+            try:
+                return compile(text, path, "exec", dont_inherit=True, optimize=_optimize)
+            except SyntaxError:
+                pass                    # Python 2, perhaps: translated below
+        self._translated = True
+        return compile_source(text, path)
+
+    def set_data(self, path, data, *, _mode=0o666):
+        if not self._translated:
+            super().set_data(path, data, _mode=_mode)
+
+
+#: Folders below the user's that hold installed packages, not the user's own modules.
+INSTALLED = ("site-packages", "dist-packages")
+
+
+class _SiblingFinder:
+    """Finds modules under ``folder`` as the path finder does, with :class:`_TolerantLoader`.
+
+    Any other module is left to the finders after it, and so is a module
+    under ``folder`` that was installed there (a ``site-packages`` below it,
+    as a ``.venv`` beside the script has): its import hooks, the bridges'
+    among them, must see it.
+    """
+
+    def __init__(self, folder):
+        self.folder = os.path.realpath(folder)
+
+    def _own(self, origin):
+        origin = os.path.realpath(origin)
+        if not origin.startswith(self.folder + os.sep):
+            return False
+        return not any(part in INSTALLED
+                       for part in os.path.relpath(origin, self.folder).split(os.sep))
+
+    def find_spec(self, name, path=None, target=None):
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) \
+                or not self._own(spec.origin):
+            return None                       # not a sibling: the usual finders decide
+        spec.loader = _TolerantLoader(spec.name, spec.origin)
+        return spec
+
+
+#: Python 2's names for standard modules Python 3 renamed (what 2to3's fix_imports
+#: rewrites), served while user code runs: a file valid as Python 3 may still
+#: ``import cPickle as pickle``.
+PYTHON2_MODULES = {"cPickle": "pickle", "ConfigParser": "configparser", "Queue": "queue",
+                   "__builtin__": "builtins", "copy_reg": "copyreg", "urlparse": "urllib.parse",
+                   "cStringIO": None, "StringIO": None}
+
+
+def _python2_module(name):
+    target = PYTHON2_MODULES[name]
+    if target is not None:
+        return importlib.import_module(target)
+    module = types.ModuleType(name, "lasagne_params: Python 2's %s over io.StringIO" % name)
+    module.StringIO = io.StringIO
+    return module
+
+
+@contextlib.contextmanager
+def tolerant_imports(folder):
+    """While the block runs, modules imported from under ``folder`` may be Python 2.
+
+    Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
+    are importable meanwhile too; both are gone again afterwards.
+    """
+    finder = _SiblingFinder(folder)
+    sys.meta_path.insert(0, finder)
+    added = [name for name in PYTHON2_MODULES if name not in sys.modules]
+    for name in added:
+        sys.modules[name] = _python2_module(name)
+    try:
+        yield finder
+    finally:
+        for name in added:
+            sys.modules.pop(name, None)
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+
+

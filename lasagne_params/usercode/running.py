@@ -1,0 +1,161 @@
+"""The one way the tool runs a user's code, and what it says when that code fails.
+
+Every piece of user code — a target's file (``FILE.py:NAME``, a notebook),
+a builder called for it, a ``--kinds`` file, a script under ``run`` — runs
+inside :func:`running`, which sets up what ``python FILE.py`` would see and
+puts everything back afterwards:
+
+* the file's folder first on ``sys.path`` (it imports its siblings, which
+  may be Python 2: :mod:`lasagne_params.usercode.hooks`), ``sys.argv``, and
+  the working folder restored when the code changed it (``os.chdir`` at the
+  top of old scripts);
+* the compatibility bridges installed just before its first ``import
+  theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
+* its prints on stderr (a target: the command's own output stays clean) or
+  on its own stdout (a script under ``run``).
+
+What the code raises is worded by :func:`failure_line` and
+:func:`hint_for`, the same for every command: a Lasagne-master name met on
+Lasagne 0.1 says how to install master, a Python 2 failure points at
+``--python2``, a missing optional package names the extra that brings it.
+:func:`reported` turns an exception into the one error class for its
+failure (:class:`UserCodeError`, :class:`UserExitError`,
+:class:`Interrupted`), naming the file and the line.
+"""
+import contextlib
+import os
+import sys
+
+from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
+                           UserExitError)
+from ..core.optional import install_advice
+from .hooks import tolerant_imports
+from .sources import forced_python2
+
+__all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
+           "PYTHON2_NAMES", "KEEP_GOING_HINT"]
+
+#: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
+PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unichr", "long",
+                 "file", "execfile", "cmp", "buffer", "reload", "intern", "apply", "coerce")
+
+#: The hint of a module-level failure that ``--keep-going`` would step over.
+KEEP_GOING_HINT = " (--keep-going runs the rest of the file without the statements that fail)"
+
+
+@contextlib.contextmanager
+def running(path, argv=None, prints="stderr"):
+    """While the block runs, ``path``'s code sees what ``python path`` would (see above).
+
+    ``argv`` is ``sys.argv`` meanwhile (default ``[path]``); ``prints`` is
+    ``"stderr"`` (the code's stdout goes to stderr) or ``"own"``.
+    """
+    from ..backend.bridges.on_import import bridge_on_first_import
+    folder = os.path.dirname(os.path.abspath(path))
+    saved_path, saved_argv, saved_folder = list(sys.path), sys.argv, os.getcwd()
+    sys.path.insert(0, folder)
+    sys.argv = list(argv) if argv is not None else [path]
+    bridge_on_first_import()      # the bridges come with its first Theano/Lasagne/nolearn import
+    try:
+        with contextlib.ExitStack() as stack:
+            if prints == "stderr":
+                stack.enter_context(contextlib.redirect_stdout(sys.stderr))
+            stack.enter_context(tolerant_imports(folder))
+            yield
+    finally:
+        sys.path[:] = saved_path
+        sys.argv = saved_argv
+        if os.getcwd() != saved_folder:
+            os.chdir(saved_folder)
+
+
+def _explained(exc):
+    """What Lasagne master would have had, for master-only code on Lasagne 0.1, or None."""
+    from ..backend.bridges.master_only import explain
+    return explain(exc)
+
+
+def failure_line(exc):
+    """What a user's code raised, in one line: the master-only explanation if there is one,
+    else ``Type: message``."""
+    return _explained(exc) or "%s: %s" % (type(exc).__name__, exc)
+
+
+def _advice(exc):
+    """A missing package's extra, or ``--python2`` for a Python 2 failure, or ``""``."""
+    return install_advice(exc) or _python2_advice(exc)
+
+
+def hint_for(exc, otherwise=""):
+    """The hint that ends a failure's line: `` (advice)`` (see :func:`advice`), else
+    ``otherwise`` (none when master-only code was explained)."""
+    advice = _advice(exc)
+    if advice:
+        return " (%s)" % advice
+    return "" if _explained(exc) else otherwise
+
+
+def advice(exc):
+    """What to do about a user code's failure, for a line of its own after its traceback:
+    install an extra, use ``--python2``, install Lasagne master; or ``""``."""
+    return _advice(exc) or _explained(exc) or ""
+
+
+def _python2_advice(exc):
+    """The advice to use ``--python2`` a Python 3 failure of Python 2 code gets, or ``""``."""
+    if forced_python2():
+        return ""
+    if isinstance(exc, TypeError) and "float" in str(exc):
+        return ("if the file was written for Python 2, where / divided integers to an "
+                "integer: --python2")
+    if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
+        return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    return ""
+
+
+def where(exc, path):
+    """`` (line N)``: the last line of ``path`` the traceback passed through, or ``""``."""
+    line, tb = None, exc.__traceback__
+    target = os.path.abspath(path)
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == target:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return " (line %d)" % line if line is not None else ""
+
+
+@contextlib.contextmanager
+def reported(path, doing, failed, hint=""):
+    """Whatever the block raises (BaseException) becomes one error line naming ``path``.
+
+    ``doing`` and ``failed`` word the messages (``"importing it"``/``"does
+    not import"``, ``"calling f()"``/``"f() failed"``); ``hint`` ends the line
+    of an exception the code raised when no better hint applies.  An error
+    of this package keeps its own words (located in ``path``); ``sys.exit``
+    is :class:`UserExitError` (a command never goes on, or passes, after the
+    code stopped it); Ctrl-C is :class:`Interrupted`; anything else
+    :class:`UserCodeError`.
+    """
+    try:
+        yield
+    except LasagneParamsError as exc:
+        raise exc.located(file=path) from None
+    except SystemExit as exc:
+        raise UserExitError("%s ran sys.exit(%r): no network was read" % (doing, exc.code),
+                            code=exc.code, file=path) from None
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted (Ctrl-C) while %s" % doing, file=path) from None
+    except SyntaxError as exc:
+        raise UserCodeError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
+                            exception="SyntaxError", file=path) from None
+    except BaseException as exc:       # a user's module may fail in any way
+        raise UserCodeError("%s%s: %s%s" % (failed, where(exc, path), failure_line(exc),
+                                           hint_for(exc, hint)),
+                            exception=type(exc).__name__, file=path) from exc
+
+
+def require_file(path):
+    """``path`` if it is a file, else the one TargetError line."""
+    if not os.path.isfile(path):
+        raise TargetError("no such file", file=path)
+    return path

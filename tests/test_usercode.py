@@ -1,0 +1,150 @@
+"""User code runs one way for every command: the same state, the same errors, the same hints.
+
+``show FILE.py:NAME`` and ``run FILE.py`` (and ``--kinds``, and the Python API)
+go through :mod:`lasagne_params.usercode`: a missing optional package is one
+line naming the extra on both (never "internal error"), a Python 2 failure
+points at ``--python2`` on both, the working folder comes back after code that
+changes it, and a virtual environment beside a script is nobody's sibling.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from helpers import LEGACY, ROOT, assert_one_error_line, run_cli, write
+import lasagne_params as lp
+from lasagne_params.usercode import hooks, running
+
+#: Runs the command line with Theano unimportable (as on a machine without the extra).
+WITHOUT_THEANO = textwrap.dedent("""
+    import sys
+    sys.modules["theano"] = None              # any import of theano now fails
+    from lasagne_params.cli import main
+    sys.exit(main(sys.argv[1:]))
+""")
+
+LASAGNE_SCRIPT = "import lasagne\nnet = lasagne.layers.InputLayer((None, 3))\n"
+
+
+def _without_theano(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-c", WITHOUT_THEANO, *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", ["show", "run"])
+def test_a_missing_theano_is_one_line_naming_the_extra_on_show_and_run(tmp_path, command):
+    path = write(tmp_path, "net.py", LASAGNE_SCRIPT)
+    args = ["show", path + ":net"] if command == "show" else ["run", path]
+    done = _without_theano(*args)
+    line = assert_one_error_line(
+        done, "Theano-PyMC, which is not installed: pip install 'lasagne-params[lasagne]'")
+    assert "internal error" not in line
+    assert path in line                       # the file whose code needed it
+
+
+def test_a_python2_name_gets_the_same_hint_from_show_and_run(tmp_path, capsys):
+    path = write(tmp_path, "old.py", "import lasagne\nsizes = [w for w in xrange(3)]\n"
+                                     "net = lasagne.layers.InputLayer((None, 3))\n")
+    hint = "xrange is Python 2's: --python2 reads the file as Python 2"
+    shown = run_cli(capsys, "show", path + ":net")
+    assert shown.returncode == 2 and hint in shown.stderr
+    ran = run_cli(capsys, "run", "--no-report", path)
+    assert ran.returncode == 1                                # the script's status
+    assert "NameError: name 'xrange' is not defined" in ran.stderr   # Python's traceback
+    assert "lasagne-params: %s\n" % hint in ran.stderr
+    again = run_cli(capsys, "run", "--python2", "--no-report", path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_the_working_folder_comes_back_after_code_that_changes_it(tmp_path, capsys):
+    """Old scripts start with os.chdir(os.path.dirname(__file__)): an output named on the
+    command line is still written where the user stands, never over a file of the script's
+    folder."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "precious.json").write_text("keep me")
+    script = write(folder, "model.py", "import os\nos.chdir(os.path.dirname(__file__))\n"
+                   + LASAGNE_SCRIPT + "net = lasagne.layers.DenseLayer(net, 2)\n")
+    here = tmp_path / "here"
+    here.mkdir()
+    before = os.getcwd()
+    os.chdir(here)
+    try:
+        done = run_cli(capsys, "snapshot", script + ":net", "-o", "precious.json")
+        assert done.returncode == 0, done.stderr
+        assert os.getcwd() == str(here)
+    finally:
+        os.chdir(before)
+    assert (folder / "precious.json").read_text() == "keep me"
+    written = json.loads((here / "precious.json").read_text())
+    assert [layer["params"] for layer in written["layers"]] == [0, (3 + 1) * 2]
+
+
+def test_modules_installed_under_the_scripts_folder_are_not_its_siblings(tmp_path):
+    """A .venv beside the script (the README's own layout): its site-packages belongs to
+    the usual finders and their hooks (the bridges'), not to the Python 2 sibling finder."""
+    installed = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    installed.mkdir(parents=True)
+    (installed / "probe_installed.py").write_text("VALUE = 1\n")
+    (tmp_path / "probe_sibling.py").write_text("VALUE = 2\n")
+    finder = hooks._SiblingFinder(str(tmp_path))
+    saved = list(sys.path)
+    sys.path[:0] = [str(tmp_path), str(installed)]
+    try:
+        assert finder.find_spec("probe_installed") is None
+        assert finder.find_spec("probe_sibling").origin == str(tmp_path / "probe_sibling.py")
+    finally:
+        sys.path[:] = saved
+
+
+def test_show_of_a_script_beside_a_virtual_environment_holding_theano(tmp_path):
+    """End to end: the venv's packages (theano and lasagne among them, found through
+    sys.path) are left to the bridges' hook, so the script's network reads."""
+    site = [p for p in sys.path if p.endswith("site-packages")][0]
+    venv = tmp_path / ".venv" / "lib" / "python3.11"
+    venv.mkdir(parents=True)
+    os.symlink(site, venv / "site-packages")
+    script = write(tmp_path, "train.py", LASAGNE_SCRIPT + "net = lasagne.layers.DenseLayer("
+                   "net, 5)\n")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from lasagne_params.cli import "
+            "main; sys.exit(main(['show', sys.argv[2] + ':net', '--format', 'json']))")
+    done = subprocess.run([sys.executable, "-c", code, str(venv / "site-packages"), script],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 5
+
+
+def test_running_restores_what_it_changed(tmp_path):
+    path = write(tmp_path, "m.py", "")
+    saved = list(sys.path), sys.argv, os.getcwd()
+    with running.running(path, argv=[path, "--epochs", "3"]):
+        assert sys.path[0] == str(tmp_path) and sys.argv == [path, "--epochs", "3"]
+        os.chdir(tmp_path)
+    assert (list(sys.path), sys.argv, os.getcwd()) == saved
+
+
+def test_each_failure_has_its_own_error_class(tmp_path):
+    exits = write(tmp_path, "exits.py", "import sys\nsys.exit(3)\n")
+    with pytest.raises(lp.UserExitError) as stopped:
+        lp.load_networks(exits + ":net")
+    assert stopped.value.code == 3 and isinstance(stopped.value, lp.TargetError)
+    raises = write(tmp_path, "raises.py", "import os\nraise KeyError('k')\nx = 1\n")
+    with pytest.raises(lp.UserCodeError) as failed:
+        lp.load_networks(raises + ":x")
+    assert failed.value.exception == "KeyError"
+    assert str(failed.value) == ("%s: does not import (line 2): KeyError: 'k' (--keep-going "
+                                 "runs the rest of the file without the statements that fail)"
+                                 % raises)
+    with pytest.raises(lp.TargetError, match="no such file"):
+        lp.load_networks(str(tmp_path / "missing.py") + ":net")
+
+
+def test_the_python_api_reads_a_target_as_the_command_line_does():
+    target = os.path.join(LEGACY, "cnn_tutorial_nets.py") + ":net1"
+    report = lp.derive(target)
+    shown = lp.load_networks(target)
+    assert len(shown) == 1
+    assert report.total_params == lp.derive(shown[0].network).total_params == 122154
