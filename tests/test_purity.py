@@ -2,7 +2,8 @@
 
 The folders are the parts (see ``lasagne_params/__init__.py``): ``core``
 imports the standard library only; ``describe`` and ``render`` import the
-core (and their optional YAML / Graphviz packages), never each other;
+core (and their optional YAML / Graphviz / matplotlib packages, imported inside
+the function that needs them), never each other;
 ``backend`` is the only part that imports Theano, Lasagne or numpy; the
 facade (top-level modules) may import anything.  No part imports the
 facade, so no import goes upward and there is no circle.
@@ -23,7 +24,7 @@ HEAVY = {"theano", "lasagne", "numpy", "scipy"}
 RULES = {
     "core": ({"core"}, set()),
     "describe": ({"core", "describe"}, {"yaml"}),
-    "render": ({"core", "render"}, {"graphviz"}),
+    "render": ({"core", "render"}, {"graphviz", "matplotlib"}),     # pictures, optional
     "backend": ({"core", "describe", "render", "backend"}, HEAVY | {"matplotlib"}),
 }
 
