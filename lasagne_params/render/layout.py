@@ -14,7 +14,8 @@ et al. 1993, the paper behind Graphviz's ``dot``):
    to just above its first consumer.
 2. **Dummy nodes**: an edge spanning several ranks passes through one
    zero-width node per rank between, so it gets its own slot in each rank
-   and never runs through a box.
+   and never runs through a box (up to ``DUMMY_LIMIT`` of them, shortest
+   edges first: only a network with very many very long edges has more).
 3. **Order within ranks** (crossing reduction): a depth-first order, then
    weighted-median sweeps down and up, each followed by swapping
    neighbours while that removes crossings; the order with the fewest
@@ -48,6 +49,11 @@ SWEEPS = 24
 PATIENCE = 4
 #: Transposition passes per rank after each sweep.
 TRANSPOSE_PASSES = 4
+#: The most dummy nodes a layout makes (each costs some 40 microseconds).  Their number is
+#: the sum of the edges' lengths in ranks, which a network whose every layer also feeds
+#: the last makes quadratic; past the limit the longest edges get none and are drawn as
+#: one curve straight across the ranks between (it may cross boxes there).
+DUMMY_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +108,25 @@ def layered(sizes, edges, gaps=Gaps()):
     for source, target in edges:
         if not (0 <= source < n and 0 <= target < n) or source == target:
             raise ValueError("edge %r: not between two different boxes" % ((source, target),))
+    if not n:
+        return Layout((), (), (), (), (), 0, 0.0, 0.0)
     rank = _ranks(n, edges)
-    ranks_count = max(rank, default=-1) + 1
+    ranks_count = max(rank) + 1
 
     # Dummy nodes: node ids from n up; up/down list each node's neighbours one rank
-    # above/below, with an edge's multiplicity.
+    # above/below, with an edge's multiplicity.  The shortest edges get them first;
+    # past DUMMY_LIMIT an edge is drawn straight across (see DUMMY_LIMIT).
+    spans = [rank[target] - rank[source] - 1 for source, target in edges]
+    budget, slotted = DUMMY_LIMIT, [False] * len(edges)
+    for e in sorted(range(len(edges)), key=spans.__getitem__):
+        if spans[e] > budget:
+            break
+        budget -= spans[e]
+        slotted[e] = True
     up, down, chains = [[] for _ in range(n)], [[] for _ in range(n)], []
-    for source, target in edges:
+    for e, (source, target) in enumerate(edges):
         chain = [source]
-        for r in range(rank[source] + 1, rank[target]):
+        for r in range(rank[source] + 1, rank[target]) if slotted[e] else ():
             rank.append(r)
             widths.append(0.0)
             heights.append(0.0)
@@ -118,9 +134,10 @@ def layered(sizes, edges, gaps=Gaps()):
             down.append([])
             chain.append(len(rank) - 1)
         chain.append(target)
-        for a, b in zip(chain, chain[1:]):
-            down[a].append(b)
-            up[b].append(a)
+        if slotted[e]:
+            for a, b in zip(chain, chain[1:]):
+                down[a].append(b)
+                up[b].append(a)
         chains.append(chain)
 
     orders = _order(n, rank, ranks_count, up, down)
@@ -326,7 +343,8 @@ def _coordinates(n, orders, up, down, widths, gaps):
         neighbours = up if downward else down
         for leftward in (True, False):
             lined = [list(o) if leftward else o[::-1] for o in layers]
-            root, align = _vertical_alignment(n, lined, neighbours, inner)
+            root, align = _vertical_alignment(n, lined, neighbours, down if downward else up,
+                                              inner)
             xs = _compaction(lined, root, align, separation)
             results.append(xs if leftward else [-v if v is not None else None for v in xs])
     total = len(widths)
@@ -370,10 +388,20 @@ def _inner_conflicts(n, orders, up):
     return conflicts
 
 
-def _vertical_alignment(n, layers, neighbours, conflicts):
+def _vertical_alignment(n, layers, neighbours, back, conflicts):
     """Brandes-Köpf's blocks: each node aligned with a median neighbour in the previous
-    layer when that keeps the order and crosses no long edge.  Of two medians, a box
-    is tried first (so that a chain of layers runs straight past a skip edge beside it)."""
+    layer when that keeps the order and crosses no long edge.
+
+    One preference is added: a path of boxes with one skip edge beside it (a box
+    whose two neighbours on one side are a box and a long edge's slot) runs
+    straight, the skip edge bending round it, in all four alignments (ResNet's
+    blocks, U-Net's levels).  ``back`` holds each node's neighbours the other way.
+    """
+    def beside_a_path(box, slot):
+        """Is ``box`` a box whose two neighbours towards ``slot`` are it and a box?"""
+        pair = back[box]
+        return box < n and slot >= n and len(pair) == 2 and min(pair) < n
+
     root, align = {}, {}
     for layer in layers:
         for v in layer:
@@ -387,11 +415,12 @@ def _vertical_alignment(n, layers, neighbours, conflicts):
                 continue
             middle = (len(ws) - 1) / 2
             medians = [ws[i] for i in range(floor(middle), ceil(middle) + 1)]
-            if v < n and len(medians) == 2 and medians[0] >= n > medians[1]:
-                medians.reverse()           # a box lines up with a box before an edge's slot
+            if v < n and len(ws) == 2 and medians[0] >= n > medians[1]:
+                medians.reverse()           # the path first, then the skip edge
             for w in medians:
                 if (align[v] == v and last < previous_position[w]
-                        and (w, v) not in conflicts and (v, w) not in conflicts):
+                        and (w, v) not in conflicts and (v, w) not in conflicts
+                        and not beside_a_path(w, v)):
                     align[w] = v
                     root[v] = root[w]
                     align[v] = root[v]
