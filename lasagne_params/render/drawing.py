@@ -24,8 +24,8 @@ from xml.sax.saxutils import escape, quoteattr
 from ..core.errors import DrawError
 from .layout import Gaps, layered
 
-__all__ = ["Scene", "scene", "svg", "pdf", "png", "text_width", "path_segments",
-           "PNG_MOST_PIXELS"]
+__all__ = ["Box", "Arrow", "Scene", "scene", "svg", "pdf", "pdf_text", "png", "text_width",
+           "path_segments"]
 
 FONT_SIZE = 11.0          # points, the boxes' text (Graphviz's picture uses 11 too)
 LABEL_SIZE = 12.0         # the total line under the picture

@@ -144,10 +144,13 @@ def graph(result):
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
                    "fontsize": "11", "margin": "0.12,0.06"},
         edge_attr={"arrowsize": "0.7"})
-    for name, lines, fill in boxes:
-        dot.node(name, _html_label(lines), fillcolor=fill)
+    incoming = {}
     for source, target in edges:
-        dot.edge(boxes[source][0], boxes[target][0])
+        incoming.setdefault(target, []).append(source)
+    for i, (name, lines, fill) in enumerate(boxes):      # each node, then its edges in
+        dot.node(name, _html_label(lines), fillcolor=fill)
+        for source in incoming.get(i, ()):
+            dot.edge(boxes[source][0], name)
     return dot
 
 
