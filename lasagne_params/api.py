@@ -283,21 +283,26 @@ def assert_matches(network, max_build_bytes=None):
     return result
 
 
-def draw(network, path=None, fmt=None):
+def draw(network, path=None, fmt=None, layout="auto"):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
     CostReport (``derive_costs``: each box then also shows the layer's MACs
     and receptive field).  Without ``path``, returns the picture itself (a
     :class:`~lasagne_params.render.picture.Picture`: Jupyter shows it as
-    SVG, ``.save(path)`` writes it).  See :func:`lasagne_params.render.picture.draw`.
+    SVG, ``.save(path)`` writes it).  ``layout`` is who lays it out:
+    ``"graphviz"`` (its ``dot`` program), ``"builtin"`` (this package's own
+    layered layout: SVG and PDF need nothing more, PNG needs matplotlib) or
+    ``"auto"``, Graphviz when it is installed, else the built-in one.  See
+    :func:`lasagne_params.render.picture.draw`.
     """
-    from .render.picture import draw as draw_picture, file_format, picture
+    from .render.picture import chosen_layout, draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
+    chosen_layout(layout)                     # so does a bad layout
     protect = []                              # never drawn over its own spec file
     if not isinstance(network, (Report, CostReport)):
         specs, file, version = _describe(_loaded(network))
         network, protect = _derived(specs, file, version=version), [file]
-    return picture(network) if path is None else \
-        draw_picture(network, path, fmt, protect=protect)
+    return picture(network, layout) if path is None else \
+        draw_picture(network, path, fmt, protect=protect, layout=layout)

@@ -3,7 +3,7 @@
     lasagne-params show NET [--format answer|nolearn|markdown|json|csv] [--check] [--explain]
                             [--columns params,macs,memory,rf | --costs]
                             [--batch-size N] [--floatx float32|float64|float16]
-    lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs]
+    lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs] [--layout auto|graphviz|builtin]
     lasagne-params snapshot NET -o net.params.json
     lasagne-params check NET --against net.params.json
     lasagne-params run [--report FILE.json] [--no-report] [--strict] SCRIPT [ARGS...]
@@ -210,11 +210,16 @@ def _show_parser(sub, parents):
 
 def _draw_parser(sub, parents):
     draw = sub.add_parser("draw", parents=parents, help=(
-        "draw the network, one box per layer (needs the [draw] extra and Graphviz's dot)"))
+        "draw the network, one box per layer (Graphviz's dot when installed, else a "
+        "built-in layout)"))
     draw.add_argument("-o", "--output", required=True, metavar="FILE",
                       help="the picture: .svg, .png or .pdf")
     draw.add_argument("--costs", action="store_true",
                       help="also put each layer's MACs and receptive field in its box")
+    draw.add_argument("--layout", choices=("auto", "graphviz", "builtin"), default="auto",
+                      help="who lays the picture out: auto (default) is graphviz when its "
+                           "package and dot program are installed, else builtin (SVG and PDF "
+                           "need nothing more, PNG needs matplotlib)")
 
 
 def _snapshot_parser(sub, parents):
@@ -408,7 +413,7 @@ def _draw(args, out):
     network = resolve_one(args)
     drawn = derive_costs(network, lasagne_version=args.lasagne) if args.costs \
         else derive(network, args.lasagne)
-    draw_picture(drawn, args.output, protect=_inputs(args))
+    draw_picture(drawn, args.output, protect=_inputs(args), layout=args.layout)
     out.write(_wrote(args.output, drawn.report if args.costs else drawn))
     return 0
 

@@ -270,10 +270,12 @@ def test_draw_to_a_missing_folder(dot, tmp_path):
                    "directory; nothing written\n" % path)
 
 
-def test_draw_without_dot(tmp_path):
-    """The console script's shebang names its python, so an empty PATH hides only dot."""
+def test_draw_with_graphviz_without_dot(tmp_path):
+    """The console script's shebang names its python, so an empty PATH hides only dot
+    (without --layout graphviz the built-in layout draws: tests/test_layout.py)."""
     pytest.importorskip("graphviz")
-    out = subprocess.run([SCRIPT, "draw", NOLEARN_JSON, "-o", str(tmp_path / "net.svg")],
+    out = subprocess.run([SCRIPT, "draw", NOLEARN_JSON, "-o", str(tmp_path / "net.svg"),
+                          "--layout", "graphviz"],
                          env=dict(os.environ, PATH=str(tmp_path)), capture_output=True,
                          text=True, timeout=120)
     err = one_line_exit_2(out)

@@ -2,7 +2,8 @@
 
 The folders are the parts (see ``lasagne_params/__init__.py``): ``core``
 imports the standard library only; ``describe`` and ``render`` import the
-core (and their optional YAML / Graphviz packages), never each other;
+core (and their optional YAML / Graphviz / matplotlib packages, imported inside
+the function that needs them), never each other;
 ``backend`` is the only part that imports Theano, Lasagne or numpy; the
 facade (top-level modules) may import anything.  No part imports the
 facade, so no import goes upward and there is no circle.
@@ -25,7 +26,7 @@ THEANO_SIDE = ("backend.bridges", "backend.networks", "backend.training", "backe
 RULES = {
     "core": ({"core"}, set()),
     "describe": ({"core", "describe"}, {"yaml"}),
-    "render": ({"core", "render"}, {"graphviz"}),
+    "render": ({"core", "render"}, {"graphviz", "matplotlib"}),     # pictures, optional
     "backend": (set(), set()),                   # its __init__: a docstring only
     "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY),
     "backend.networks": ({"core", "describe", "backend.bridges", "backend.networks"}, HEAVY),
