@@ -259,3 +259,29 @@ def test_keep_going_skips_statements_not_whole_notebook_cells(capsys, lasagne, t
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (4 + 1) * 2
     assert "line 2 failed and was skipped (--keep-going): ModuleNotFoundError" in out.stderr
+
+
+def test_a_package_with_python2_implicit_relative_imports(capsys, lasagne, tmp_path):
+    """Python 2 packages import their own modules by bare name; the failure says so and
+    --python2 reads every file of the package as Python 2 (lib2to3 makes them relative)."""
+    package = tmp_path / "mypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from model import build\n")
+    (package / "model.py").write_text(
+        "import sizes\nfrom lasagne.layers import InputLayer, DenseLayer\n"
+        "def build():\n    return DenseLayer(InputLayer((None, sizes.IN)), sizes.OUT)\n")
+    (package / "sizes.py").write_text("IN = 6\nOUT = 4\n")
+    script = tmp_path / "main.py"
+    script.write_text("from mypkg import build\nnet = build()\n")
+    for name in ("mypkg", "mypkg.model", "mypkg.sizes"):
+        sys.modules.pop(name, None)
+    out = run_cli(capsys, "show", "%s:net" % script)
+    assert out.returncode == 2
+    assert out.stderr.rstrip().endswith(
+        "(%s imports model as Python 2 did, from its own package (an implicit relative "
+        "import): --python2 reads the files as Python 2)" % (package / "__init__.py"))
+    out = run_cli(capsys, "show", "%s:net" % script, "--python2", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (6 + 1) * 4
+    for name in ("mypkg", "mypkg.model", "mypkg.sizes"):
+        sys.modules.pop(name, None)
