@@ -1,4 +1,5 @@
 """Python 2 files translated in memory (lib2to3); nothing written; Python 3 errors stay theirs."""
+import json
 import os
 import sys
 import warnings
@@ -220,3 +221,67 @@ def test_a_python2_name_points_at_python2(tmp_path, capsys, lasagne):
     assert done.returncode == 0, done.stderr
     import json
     assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4 + (4 + 1) * 4
+
+
+def test_python2_loaded_by_imp_load_source_and_execfile_is_translated(capsys, lasagne,
+                                                                     tmp_path):
+    """Old code loads its own Python 2 files by path: imp.load_source and execfile read them
+    as the import hook does (translated in memory), --python2 or not."""
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "settings.py").write_text("UNITS = 12 / 5\nprint 'settings read'\n")
+    (tmp_path / "extra.py").write_text("HIDDEN = 7\nprint 'extra read'\n")
+    script = tmp_path / "model.py"
+    script.write_text(
+        "import imp, os\n"
+        "here = os.path.dirname(os.path.abspath(__file__))\n"
+        "settings = imp.load_source('settings', os.path.join(here, 'conf', 'settings.py'))\n"
+        "execfile(os.path.join(here, 'extra.py'))\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "net = DenseLayer(DenseLayer(InputLayer((None, 3)), HIDDEN), settings.UNITS)\n")
+    out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (3 + 1) * 7 + (7 + 1) * (12 // 5)
+    assert "settings read" in out.stderr and "extra read" in out.stderr
+    import builtins
+    assert not hasattr(builtins, "execfile")          # gone again afterwards
+
+
+def test_keep_going_skips_statements_not_whole_notebook_cells(capsys, lasagne, tmp_path):
+    """One failing import in an import cell: the imports beside it still run."""
+    cells = [{"cell_type": "code", "source": ["import numpy as np\n", "import pandas_gone\n",
+                                              "from lasagne import layers\n"]},
+             {"cell_type": "code", "source": ["net = layers.DenseLayer(layers.InputLayer("
+                                              "(None, np.int64(4))), 2)\n"]}]
+    notebook = tmp_path / "tutorial.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 2,
+                                    "metadata": {}}))
+    out = run_cli(capsys, "show", "%s:net" % notebook, "--keep-going", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (4 + 1) * 2
+    assert "line 2 failed and was skipped (--keep-going): ModuleNotFoundError" in out.stderr
+
+
+def test_a_package_with_python2_implicit_relative_imports(capsys, lasagne, tmp_path):
+    """Python 2 packages import their own modules by bare name; the failure says so and
+    --python2 reads every file of the package as Python 2 (lib2to3 makes them relative)."""
+    package = tmp_path / "mypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from model import build\n")
+    (package / "model.py").write_text(
+        "import sizes\nfrom lasagne.layers import InputLayer, DenseLayer\n"
+        "def build():\n    return DenseLayer(InputLayer((None, sizes.IN)), sizes.OUT)\n")
+    (package / "sizes.py").write_text("IN = 6\nOUT = 4\n")
+    script = tmp_path / "main.py"
+    script.write_text("from mypkg import build\nnet = build()\n")
+    for name in ("mypkg", "mypkg.model", "mypkg.sizes"):
+        sys.modules.pop(name, None)
+    out = run_cli(capsys, "show", "%s:net" % script)
+    assert out.returncode == 2
+    assert out.stderr.rstrip().endswith(
+        "(%s imports model as Python 2 did, from its own package (an implicit relative "
+        "import): --python2 reads the files as Python 2)" % (package / "__init__.py"))
+    out = run_cli(capsys, "show", "%s:net" % script, "--python2", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (6 + 1) * 4
+    for name in ("mypkg", "mypkg.model", "mypkg.sizes"):
+        sys.modules.pop(name, None)

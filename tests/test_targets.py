@@ -163,9 +163,7 @@ def test_python2_module_and_its_python2_sibling(capsys, lasagne, monkeypatch):
         "py2_helper.py is Python 2; translated to Python 3 in memory (lib2to3, with "
         "Python 2's integer division), nothing written"]
     assert "building 5" in out.stderr                                  # its prints: stderr
-    assert "built" not in out.stderr and out.stderr.splitlines()[-1].endswith(
-        "py2_builder.py: read up to line 19, where network is last assigned; the 1 statement "
-        "after it (from line 20: training, saving, ...) did not run")
+    assert out.stderr.splitlines()[-1] == "built 75"   # count_params is no use: it ran
     assert not os.path.exists(os.path.join(LEGACY, "__pycache__", "py2_helper.cpython-311.pyc"))
 
 
@@ -180,37 +178,124 @@ def test_module_sees_its_folder_and_argv(capsys, lasagne, tmp_path):
     assert json.loads(out.stdout)["total_params"] == (2 + 1) * 4
 
 
-def test_a_variable_target_stops_where_the_variable_is_last_assigned(capsys, lasagne,
-                                                                     tmp_path):
-    """A script defines its network, then trains and exits: FILE.py:network reads the
-    network and runs nothing after the statement that last assigns it."""
+def test_a_module_that_exits_after_building_its_network_gives_it(capsys, lasagne):
+    """A script defines its network, then exits: the network was complete (no statement
+    after it changes it), so it is read, and a line says what ended the module."""
     out = run_cli(capsys, "show", os.path.join(LEGACY, "module_exits.py") + ":network",
                   "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (3 + 1) * 2
-    assert out.stderr.endswith("module_exits.py: read up to line 6, where network is last "
-                               "assigned; the 1 statement after it (from line 7: training, "
-                               "saving, ...) did not run\n")
+    assert out.stderr.endswith("module_exits.py: line 7 called sys.exit(0); network was "
+                               "complete by then (no later statement changes it) and is read "
+                               "as built; no statement after it runs code\n")
+
+
+def test_a_target_is_read_up_to_the_modules_first_use_of_a_network(capsys, lasagne,
+                                                                   tmp_path):
+    """The module runs until it first compiles a Theano function (once the target exists):
+    what it does to the network before counts, the training after it does not run."""
     script = tmp_path / "trains.py"
     script.write_text(
+        "import theano, theano.tensor as T\n"
         "from lasagne.layers import InputLayer, DenseLayer\n"
+        "scale = theano.function([], T.constant(2))()\n"   # a use before net exists: runs
         "net = InputLayer((None, 4))\n"
         "if True:\n"
-        "    net = DenseLayer(net, 3)\n"           # the last assignment is inside an if
-        "net.trained = False\n"                   # an attribute: not an assignment of net
-        "open(%r, 'w').write('trained')\n"
+        "    net = DenseLayer(net, 3 * int(scale) // 2)\n"
+        "net.trained = False\n"
         "def build():\n"
         "    return DenseLayer(InputLayer((None, 2)), WIDTH)\n"
         "WIDTH = 5\n"
+        "x = T.matrix()\n"
+        "train = theano.function([x], x * 2)\n"             # the first use: reading stops
+        "open(%r, 'w').write('trained')\n"
         "if __name__ == '__main__':\n"
         "    pass\n" % str(tmp_path / "trained.txt"))
     out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (4 + 1) * 3
     assert not (tmp_path / "trained.txt").exists()
-    assert "the 3 statements after it (from line 5" in out.stderr
+    assert out.stderr.endswith(
+        "trains.py: read up to line 12, where the module first uses a network "
+        "(theano.function); the 2 statements from line 12 on (training, saving, ...) did not "
+        "run\n")
     out = run_cli(capsys, "show", "%s:build" % script, "--format", "json")   # a function:
-    assert json.loads(out.stdout)["total_params"] == (2 + 1) * 5              # all of it ran
-    assert (tmp_path / "trained.txt").exists() and "did not run" not in out.stderr
+    assert json.loads(out.stdout)["total_params"] == (2 + 1) * 5              # the same rule
+    assert not (tmp_path / "trained.txt").exists()
+
+
+def test_a_list_grown_by_append_is_read_whole(capsys, lasagne, tmp_path):
+    """The idiom of several GAN codebases: layers = [InputLayer(...)], then
+    layers.append(...) statement by statement; the network is the list as built."""
+    script = tmp_path / "gan.py"
+    script.write_text(
+        "import theano\n"
+        "from lasagne.layers import InputLayer, DenseLayer, get_output\n"
+        "layers = [InputLayer((None, 10))]\n"
+        "layers.append(DenseLayer(layers[-1], 8))\n"
+        "for units in (6, 4):\n"
+        "    layers.append(DenseLayer(layers[-1], units))\n"
+        "out = get_output(layers[-1])\n"
+        "f = theano.function([layers[0].input_var], out)\n"
+        "layers.append(DenseLayer(layers[-1], 99))\n")   # after the first use: not read
+    out = run_cli(capsys, "show", "%s:layers" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (10 + 1) * 8 + (8 + 1) * 6 + (6 + 1) * 4
+
+
+def test_a_failure_while_the_network_is_still_being_built_is_the_error(capsys, lasagne,
+                                                                       tmp_path):
+    """Never a partial network: a statement fails, and a later one would still append to
+    the target; without --keep-going that is one error line, exit 2."""
+    script = tmp_path / "partial.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "layers = [InputLayer((None, 10))]\n"
+        "X = np.load('missing.npy')\n"
+        "layers.append(DenseLayer(layers[-1], 8))\n")
+    out = run_cli(capsys, "show", "%s:layers" % script, "--check")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.splitlines() == [
+        "lasagne-params: error: %s: does not import (line 4): FileNotFoundError: [Errno 2] No "
+        "such file or directory: 'missing.npy' (--keep-going runs the rest of the file "
+        "without the statements that fail)" % script]
+    done = run_cli(capsys, "show", "%s:layers" % script, "--keep-going", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (10 + 1) * 8
+
+
+def test_a_failure_after_the_network_is_complete_reads_it(capsys, lasagne, tmp_path):
+    script = tmp_path / "done.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "net = DenseLayer(InputLayer((None, 10)), 8)\n"
+        "X = np.load('missing.npy')\n"
+        "net.fit(X)\n"                       # uses net, changes nothing: net is complete
+        "print(X.shape)\n")
+    out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (10 + 1) * 8
+    assert out.stderr.splitlines()[-1] == (
+        "lasagne-params: note: %s: line 4 failed (FileNotFoundError: [Errno 2] No such file "
+        "or directory: 'missing.npy'); net was complete by then (no later statement changes "
+        "it) and is read as built; the 2 statements from line 5 on (training, saving, ...) "
+        "did not run" % script)
+
+
+def test_keep_going_says_when_the_targets_own_assignment_failed(capsys, lasagne, tmp_path):
+    script = tmp_path / "needs_data.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "X = np.load('missing.npy')\n"
+        "net = DenseLayer(InputLayer((None, X.shape[1])), 8)\n")
+    out = run_cli(capsys, "show", "%s:net" % script, "--keep-going")
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[-1] == (
+        "lasagne-params: error: %s: net is not defined: line 4, which assigns it, failed and "
+        "was skipped (--keep-going): NameError: name 'X' is not defined" % script)
 
 
 def test_keep_going_skips_failing_statements(capsys, lasagne, tmp_path):
@@ -238,8 +323,8 @@ def test_keep_going_skips_failing_statements(capsys, lasagne, tmp_path):
         "FileNotFoundError: [Errno 2] No such file or directory: 'train.npy'" % script,
         "lasagne-params: note: %s: line 3 failed and was skipped (--keep-going): "
         "NameError: name 'X' is not defined" % script,
-        "lasagne-params: note: %s: read up to line 5, where net is last assigned; the 1 "
-        "statement after it (from line 6: training, saving, ...) did not run" % script]
+        "lasagne-params: note: %s: line 6 failed and was skipped (--keep-going): "
+        "AttributeError: 'DenseLayer' object has no attribute 'fit'" % script]
 
 
 def test_split_target_is_one_rule_for_reading_and_protecting():
@@ -250,3 +335,62 @@ def test_split_target_is_one_rule_for_reading_and_protecting():
     assert split_target("net.py") == ("net.py", None)
     assert split_target("a:b/net.py") == ("a:b/net.py", None)
     assert split_target("C:/x/net.ipynb:net0") == ("C:/x/net.ipynb", "net0")
+
+
+def test_a_statement_that_fails_halfway_through_building_the_target_is_the_error(
+        capsys, lasagne, tmp_path):
+    """The failing statement itself was changing the network (a loop appending layers):
+    what it left is a network still being built, never read."""
+    script = tmp_path / "halfway.py"
+    script.write_text(
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "layers = [InputLayer((None, 3))]\n"
+        "for units in (4, 'five', 6):\n"
+        "    layers.append(DenseLayer(layers[-1], units))\n")
+    out = run_cli(capsys, "show", "%s:layers" % script)
+    assert out.returncode == 2 and out.stdout == ""
+    assert "does not import (line 4)" in out.stderr
+
+
+def test_an_object_holding_its_layers_as_attributes_gives_its_network(capsys, lasagne,
+                                                                     tmp_path):
+    """A repository's Network wrapper (self.l_in, self.l_out, a list of hidden layers)."""
+    script = tmp_path / "wrapper.py"
+    script.write_text(
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "class Network(object):\n"
+        "    def __init__(self, units):\n"
+        "        self.l_in = InputLayer((None, 5))\n"
+        "        self.hidden = [DenseLayer(self.l_in, units)]\n"
+        "        self.l_out = DenseLayer(self.hidden[-1], 2)\n"
+        "        self.learning_rate = 0.1\n"
+        "net = Network(7)\n"
+        "def build():\n"
+        "    return Network(3)\n")
+    out = run_cli(capsys, "show", "%s:net" % script, "--check", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["ok"] and data["derived"]["total_params"] == (5 + 1) * 7 + (7 + 1) * 2
+    built = run_cli(capsys, "show", "%s:build" % script, "--format", "json")
+    assert json.loads(built.stdout)["total_params"] == (5 + 1) * 3 + (3 + 1) * 2
+    every = run_cli(capsys, "show", str(script), "--format", "json")
+    assert every.returncode == 0, every.stderr
+    assert json.loads(every.stdout)["total_params"] == (5 + 1) * 7 + (7 + 1) * 2
+
+
+def test_reading_stops_before_a_neuralnet_trains(capsys, tmp_path):
+    script = tmp_path / "nolearn_script.py"
+    script.write_text(
+        "import numpy as np\n"
+        "from lasagne import layers\n"
+        "from nolearn.lasagne import NeuralNet\n"
+        "net = NeuralNet(layers=[('input', layers.InputLayer), ('output', layers.DenseLayer)],\n"
+        "                input_shape=(None, 4), output_num_units=3, output_nonlinearity=None,\n"
+        "                update_learning_rate=0.1, regression=True, max_epochs=1)\n"
+        "net.fit(np.zeros((8, 4), 'float32'), np.zeros((8, 3), 'float32'))\n"
+        "open(%r, 'w').write('trained')\n" % str(tmp_path / "trained.txt"))
+    out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (4 + 1) * 3
+    assert "where the module first uses a network (NeuralNet.fit)" in out.stderr
+    assert not (tmp_path / "trained.txt").exists()

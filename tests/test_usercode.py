@@ -148,3 +148,30 @@ def test_the_python_api_reads_a_target_as_the_command_line_does():
     shown = lp.load_networks(target)
     assert len(shown) == 1
     assert report.total_params == lp.derive(shown[0].network).total_params == 122154
+
+
+@pytest.mark.parametrize("how", ["os._exit(0)", "__import__('posix')._exit(0)"])
+def test_a_module_ending_the_process_never_makes_check_pass(tmp_path, how):
+    """os._exit(0) in a module named as a network: one error line, exit 2, never a silent
+    0 (check against a snapshot would otherwise 'pass' having compared nothing)."""
+    snapshot = tmp_path / "snap.json"
+    path = write(tmp_path, "net.py", "net = 1\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "snapshot",
+                           os.path.join(ROOT, "tests", "data", "question_layers.yaml"),
+                           "-o", str(snapshot)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    path = write(tmp_path, "net.py", "import os\n%s\nnet = None\n" % how)
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "check", path + ":net",
+                           "--against", str(snapshot)], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert_one_error_line(done, "ran sys.exit(0): no network was read")
+
+
+def test_run_reports_a_script_ending_with_os_exit_and_keeps_its_status(tmp_path):
+    path = write(tmp_path, "script.py", "import os, lasagne\n"
+                 "net = lasagne.layers.DenseLayer(lasagne.layers.InputLayer((None, 2)), 3)\n"
+                 "lasagne.layers.count_params(net)\nos._exit(4)\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "run", path],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 4
+    assert "1 network built by script.py" in done.stderr and "agree" in done.stderr

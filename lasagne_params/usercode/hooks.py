@@ -1,6 +1,11 @@
 """Import hooks while user code runs: its sibling modules may be Python 2, and Python 2's
 names of renamed standard modules import.
 
+Python 2 code loaded other ways is read the same way: ``imp.load_source``
+(served by :func:`load_source` meanwhile) and Python 2's ``execfile``
+(a builtin meanwhile, :func:`execfile`); ``importlib`` goes through the
+finder.
+
 :func:`tolerant_imports` puts a finder first on ``sys.meta_path`` for the
 modules under the user's folder (never an installed package, never a
 virtual environment inside that folder: those are left to the usual
@@ -8,6 +13,7 @@ finders), whose loader translates Python 2 source in memory and writes no
 bytecode for it (:mod:`lasagne_params.usercode.sources`).  Standard library
 only.
 """
+import builtins
 import contextlib
 import importlib
 import importlib.machinery
@@ -16,10 +22,11 @@ import io
 import os
 import sys
 import types
+import warnings
 
 from .sources import compile_source, forced_python2
 
-__all__ = ["tolerant_imports", "PYTHON2_MODULES"]
+__all__ = ["tolerant_imports", "PYTHON2_MODULES", "load_source", "execfile"]
 
 
 class _TolerantLoader(importlib.machinery.SourceFileLoader):
@@ -91,12 +98,64 @@ def _python2_module(name):
     return module
 
 
+def load_source(name, pathname, file=None):
+    """``imp.load_source`` as Python 2 code used it: the file imported as module ``name``
+    (in ``sys.modules``), Python 2 source translated in memory."""
+    loader = _TolerantLoader(name, pathname)
+    spec = importlib.util.spec_from_file_location(name, pathname, loader=loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def execfile(filename, globals=None, locals=None):
+    """Python 2's ``execfile``: run the file in the caller's namespace (or the ones given),
+    Python 2 source translated in memory."""
+    if globals is None:
+        frame = sys._getframe(1)
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    with open(filename, "rb") as handle:
+        code = compile_source(importlib.util.decode_source(handle.read()), filename)
+    exec(code, globals, globals if locals is None else locals)
+
+
+@contextlib.contextmanager
+def _patched(owner, name, value):
+    """``owner.name`` is ``value`` while the block runs (absent again after, if it was)."""
+    missing = object()
+    saved = getattr(owner, name, missing)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        if saved is missing:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, saved)
+
+
+def _imp():
+    """The standard library's deprecated ``imp`` (gone in Python 3.12), or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return importlib.import_module("imp")
+        except ImportError:
+            return None
+
+
 @contextlib.contextmanager
 def tolerant_imports(folder):
     """While the block runs, modules imported from under ``folder`` may be Python 2.
 
     Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
-    are importable meanwhile too; both are gone again afterwards.
+    are importable meanwhile too, ``imp.load_source`` and ``execfile``
+    translate what they load; all are as before afterwards.
     """
     finder = _SiblingFinder(folder)
     sys.meta_path.insert(0, finder)
@@ -104,7 +163,13 @@ def tolerant_imports(folder):
     for name in added:
         sys.modules[name] = _python2_module(name)
     try:
-        yield finder
+        with contextlib.ExitStack() as stack:
+            imp = _imp()
+            if imp is not None:
+                stack.enter_context(_patched(imp, "load_source", load_source))
+            if not hasattr(builtins, "execfile"):
+                stack.enter_context(_patched(builtins, "execfile", execfile))
+            yield finder
     finally:
         for name in added:
             sys.modules.pop(name, None)

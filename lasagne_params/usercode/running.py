@@ -12,7 +12,11 @@ puts everything back afterwards:
 * the compatibility bridges installed just before its first ``import
   theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
 * its prints on stderr (a target: the command's own output stays clean) or
-  on its own stdout (a script under ``run``).
+  on its own stdout (a script under ``run``);
+* ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
+  the spot: a module that ends that way is reported like one calling
+  ``sys.exit`` (``check`` never passes with no output), and ``run`` still
+  reports the script's networks and exits with the script's status.
 
 What the code raises is worded by :func:`failure_line` and
 :func:`hint_for`, the same for every command: a Lasagne-master name met on
@@ -61,12 +65,32 @@ def running(path, argv=None, prints="stderr"):
             if prints == "stderr":
                 stack.enter_context(contextlib.redirect_stdout(sys.stderr))
             stack.enter_context(tolerant_imports(folder))
+            stack.enter_context(_exits_as_system_exit())
             yield
     finally:
         sys.path[:] = saved_path
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
+
+
+def _exit_now(status=0):
+    """``os._exit`` while user code runs: ``SystemExit(status)``, which the caller sees."""
+    raise SystemExit(status)
+
+
+@contextlib.contextmanager
+def _exits_as_system_exit():
+    """``os._exit`` (and ``posix._exit``, the same function) raise SystemExit meanwhile."""
+    owners = [module for module in (os, sys.modules.get("posix")) if module is not None]
+    saved = [(owner, owner._exit) for owner in owners]
+    for owner in owners:
+        owner._exit = _exit_now
+    try:
+        yield
+    finally:
+        for owner, original in saved:
+            owner._exit = original
 
 
 def _explained(exc):
@@ -110,7 +134,30 @@ def _python2_advice(exc):
                 "integer: --python2")
     if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
         return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    importer = _implicit_relative_import(exc)
+    if importer:
+        return ("%s imports %s as Python 2 did, from its own package (an implicit relative "
+                "import): --python2 reads the files as Python 2" % (importer, exc.name))
     return ""
+
+
+def _implicit_relative_import(exc):
+    """The file of a package whose ``import NAME`` failed although ``NAME`` is a module
+    beside it (Python 2 looked there first), or None."""
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not name or "." in name:
+        return None
+    tb, files = exc.__traceback__, []
+    while tb is not None:
+        files.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    for path in reversed(files):
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isfile(os.path.join(folder, "__init__.py")) and (
+                os.path.isfile(os.path.join(folder, name + ".py"))
+                or os.path.isfile(os.path.join(folder, name, "__init__.py"))):
+            return path
+    return None
 
 
 def where(exc, path):

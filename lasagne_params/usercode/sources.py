@@ -39,8 +39,8 @@ import warnings
 
 __all__ = ["compile_file", "compile_source", "compile_tree", "file_trees",
            "source_tree", "translate_python2", "notebook_cells", "notebook_source",
-           "classic_division", "python2", "forced_python2", "binds", "runs_code",
-           "statement_trees"]
+           "classic_division", "python2", "forced_python2", "binds", "changes", "runs_code",
+           "statement_trees", "MUTATORS"]
 
 #: True inside :func:`python2`: every user file is read as Python 2.
 _FORCED_PYTHON2 = contextvars.ContextVar("lasagne_params_python2", default=False)
@@ -141,7 +141,8 @@ def _python2_indentation(text):
 
 
 def translate_python2(text, path="<source>"):
-    """Python 2 source -> Python 3 source (``lib2to3``, every fixer), in memory.
+    """Python 2 source -> Python 3 source (``lib2to3``, every fixer but ``execfile``'s), in
+    memory.
 
     Raises
     ------
@@ -153,7 +154,11 @@ def translate_python2(text, path="<source>"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from lib2to3 import pgen2, refactor
-    tool = refactor.RefactoringTool(refactor.get_fixers_from_package("lib2to3.fixes"))
+    # execfile stays a call: user code runs with a builtin execfile that translates what it
+    # runs (lib2to3's exec(compile(open(f).read())) would compile Python 2 source as 3).
+    fixers = [fixer for fixer in refactor.get_fixers_from_package("lib2to3.fixes")
+              if not fixer.endswith(".fix_execfile")]
+    tool = refactor.RefactoringTool(fixers)
     text = _python2_indentation(text)
     if not text.endswith("\n"):
         text += "\n"
@@ -301,6 +306,43 @@ def binds(statement, name):
                 (alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
             return True
         if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+#: Methods that change a list, dict or set in place: a network kept in one grows by them.
+MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "add", "pop",
+                      "popitem", "remove", "discard", "clear", "sort", "reverse",
+                      "__setitem__", "__delitem__", "__iadd__"})
+
+
+def _held_in(node):
+    """The name at the bottom of ``a.b[c].d`` (``a``), or None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def changes(statement, name):
+    """True if the module-level ``statement`` may change what ``name`` holds: it binds
+    ``name`` again (:func:`binds`), stores into it (``name[k] = ...``, ``name.out =
+    ...``, ``del name[k]``, ``name[k] += ...``) or calls one of its :data:`MUTATORS`
+    (``name.append(...)``, ``name['conv'].extend(...)``), anywhere in it but inside a
+    function, class or lambda it defines.  Aliases and functions that change a global
+    are not followed."""
+    if binds(statement, name):
+        return True
+    pending = [statement]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and \
+                isinstance(node.ctx, (ast.Store, ast.Del)) and _held_in(node) == name:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in MUTATORS and _held_in(node.func.value) == name:
             return True
         pending.extend(ast.iter_child_nodes(node))
     return False

@@ -17,9 +17,9 @@ output.
 import inspect
 import os
 
-from ..core.errors import ArgumentError, TargetError, did_you_mean
-from .loading import import_file
-from .running import reported, running
+from ..core.errors import ArgumentError, TargetError, UserCodeError, did_you_mean
+from .loading import read_file
+from .running import failure_line, reported, running
 
 __all__ = ["Target", "networks_of", "module_networks", "load_networks", "load_network",
            "split_target", "pick", "EXPECTED"]
@@ -47,15 +47,36 @@ def _is_network(value):
     return isinstance(value, NeuralNet) or is_lasagne_layer(value)
 
 
+def _attributes(value):
+    """An object's own attributes (``vars``), or None for values that are not such objects
+    (modules, classes, functions hold code, not a network)."""
+    if inspect.ismodule(value) or inspect.isclass(value) or inspect.isroutine(value):
+        return None
+    try:
+        return dict(vars(value))
+    except TypeError:           # no __dict__ (numbers, strings, numpy arrays)
+        return None
+
+
 def _layer_items(value):
-    """(key, layer) for each Lasagne layer a list/tuple/dict holds, or None for anything else."""
+    """(key, layer) for each Lasagne layer a list/tuple/dict holds — or an object holds
+    as attributes, itself or in a list/dict attribute (a repository's ``Network``
+    wrapper: ``self.l_in``, ``self.l_out``) — or None when it holds none."""
     from ..backend.networks.read import is_lasagne_layer
     if isinstance(value, dict):
         items = [(str(key), item) for key, item in value.items()]
     elif isinstance(value, (list, tuple)):
         items = [(None, item) for item in value]
     else:
-        return None
+        attributes = _attributes(value)
+        if not attributes:
+            return None
+        items = []
+        for key, item in attributes.items():
+            if is_lasagne_layer(item):
+                items.append((key, item))
+            elif isinstance(item, (list, tuple, dict)):
+                items.extend(_layer_items(item) or ())
     layers = [(key, item) for key, item in items if is_lasagne_layer(item)]
     return layers or None
 
@@ -164,13 +185,22 @@ def module_networks(module, path):
             holders.setdefault(id(value), name)
         else:
             for key, layer in _layer_items(value) or ():
-                items.append((key if isinstance(value, dict) else name, layer))
-                holders.setdefault(id(layer), "%s[%r]" % (name, key)
-                                   if isinstance(value, dict) else name)
+                items.append((name if key is None else key, layer))
+                holders.setdefault(id(layer), _holder(name, value, key))
     for _, layer in _outputs(items) if items else ():
         targets.append(Target("%s:%s" % (label, holders[id(layer)]), layer,
                               layer.name or holders[id(layer)]))
     return targets
+
+
+def _holder(name, value, key):
+    """How a module's variable ``name`` holds a layer under ``key``: ``net['fc7']``,
+    ``model.l_out``, or ``layers`` (a list)."""
+    if key is None:
+        return name
+    if isinstance(value, dict):
+        return "%s[%r]" % (name, key)
+    return "%s.%s" % (name, key)
 
 
 def split_target(target):
@@ -184,13 +214,15 @@ def split_target(target):
 def load_networks(target, keep_going=False):
     """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one).
 
-    ``keep_going``: statements of the file that fail are skipped (see
-    :func:`import_file`)."""
+    The file is read up to its first use of a network (see
+    :mod:`lasagne_params.usercode.loading`); ``keep_going``: statements of the
+    file that fail are skipped."""
     path, name = split_target(target)
     if not path.lower().endswith((".py", ".ipynb")) and name is None:
         raise TargetError("expected a spec file (.json, .yaml, .yml), path/to/module.py "
                           "or path/to/module.py:NAME", file=target)
-    module = import_file(path, until=name, keep_going=keep_going)
+    reading = read_file(path, until=name, keep_going=keep_going)
+    module = reading.module
     if name is None:
         found = module_networks(module, path)
         if not found:
@@ -202,6 +234,13 @@ def load_networks(target, keep_going=False):
                                   "%s:%s" % (path, f) for f in functions[:3])
                                   if functions else ""), file=path)
         return found
+    if name not in vars(module):
+        failed = reading.failed_assigning(name)
+        if failed is not None:
+            line, exc = failed
+            raise UserCodeError("%s is not defined: line %d, which assigns it, failed and was "
+                                "skipped (--keep-going): %s" % (name, line, failure_line(exc)),
+                                exception=type(exc).__name__, file=path)
     value = _named_value(module, path, name)
     found = networks_of(value, "%s:%s" % (os.path.basename(path), name))
     if not found:

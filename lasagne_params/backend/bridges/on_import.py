@@ -10,9 +10,11 @@ it has fired; it never changes what the import returns.
 """
 import sys
 
-__all__ = ["bridge_on_first_import"]
+__all__ = ["bridge_on_first_import", "after_bridges"]
 
 _WATCHED = ("theano", "lasagne", "nolearn")   # nolearn: the bridges serve its stand-in
+#: Called once each, right after the hook has installed the bridges (Theano imported).
+_AFTER = []
 
 
 class _AlreadyImported:
@@ -44,6 +46,8 @@ class _BridgeOnImport:
         remove_hook()
         from .compat import install_compat
         install_compat()
+        while _AFTER:
+            _AFTER.pop(0)()
         module = sys.modules.get(name)
         if module is None or getattr(module, "__spec__", None) is None:
             return None
@@ -72,3 +76,19 @@ def bridge_on_first_import():
         install_compat()
     elif _hook() is None:
         sys.meta_path.insert(0, _BridgeOnImport())
+
+
+def after_bridges(callback):
+    """Call ``callback()`` once Theano is imported and bridged: now if it is, else right after
+    the first-import hook has installed the bridges.  A callback not called by the time
+    the caller is done is the caller's to forget (:func:`forget`)."""
+    if "theano" in sys.modules and _hook() is None:
+        callback()
+    else:
+        _AFTER.append(callback)
+
+
+def forget(callback):
+    """Drop ``callback`` if the hook has not called it yet."""
+    if callback in _AFTER:
+        _AFTER.remove(callback)

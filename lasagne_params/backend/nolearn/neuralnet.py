@@ -43,6 +43,7 @@ from ...core.errors import SpecError, TrainingError
 from ...core.files import atomic_file
 from ...core.registry import BUILTIN_NAMES, class_keywords
 from ...describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
+from ..networks.first_use import network_used
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -559,6 +560,7 @@ class NeuralNet:
         The callbacks see the NeuralNet; their changes to it (``max_epochs``,
         shared ``update_*`` values) take effect as nolearn's did.
         """
+        network_used("NeuralNet.fit")       # reading FILE.py:net stops here, before training
         y = self._encode(y)
         trainer = self.trainer()
         trainer.max_epochs = self.max_epochs
@@ -572,6 +574,7 @@ class NeuralNet:
 
     def train_loop(self, X, y, epochs=None):
         """nolearn's name for the loop itself (no label encoding, no input checks)."""
+        network_used("NeuralNet.train_loop")
         self.trainer().fit(X, y, epochs=epochs)
 
     def predict_proba(self, X):
