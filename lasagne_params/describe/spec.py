@@ -59,7 +59,7 @@ from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
-from ..core.registry import KINDS, kind_of
+from ..core.registry import find_kind, kind_of
 from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
@@ -374,7 +374,7 @@ def _check_value(kind, key, value, layer, shown=None):
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
-    if isinstance(value, dict) and key in getattr(KINDS.get(kind), "gates", ()):
+    if isinstance(value, dict) and key in getattr(find_kind(kind), "gates", ()):
         return                  # a Gate's options: each array is checked when derived
     if key in STATES and isinstance(value, dict) and set(value) == {"layer"}:
         if not isinstance(value["layer"], str):

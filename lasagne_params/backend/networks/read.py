@@ -23,7 +23,7 @@ from ...core.errors import ArgumentError
 from ...core.layers.normalization import BATCH_NORM_ARRAYS
 from ...core.layers.recurrent import STATES
 from ...core.records import LayerRow, LayerSpec, ParamArray, Report
-from ...core.registry import KINDS
+from ...core.registry import find_kind
 from ..bridges.compat import import_lasagne
 from ..bridges.gpu_standins import standin_note
 
@@ -114,7 +114,7 @@ def incoming_layers(layer):
 
 def subnetwork_outputs(layer):
     """The output layers of a layer's sub-networks (a CustomRecurrentLayer's input_to_hidden...)."""
-    kind = KINDS.get(type(layer).__name__)
+    kind = find_kind(type(layer).__name__)
     return [getattr(layer, field) for field in (kind.subnetworks if kind is not None else ())
             if getattr(layer, field, None) is not None]
 
@@ -215,7 +215,7 @@ def _specs(output_layer, owner, prefix):
     names = layer_names(layers)
     specs = []
     for layer in layers:
-        kind = KINDS.get(type(layer).__name__)
+        kind = find_kind(type(layer).__name__)
         name = names[layer]
         args = _hyper_params(layer, kind)
         for attr in kind.arrays if kind is not None else ():
@@ -282,7 +282,7 @@ def specs_from_lasagne(output_layer):
 
 def _param_labels(layer, prefix=""):
     """{id(array): name} from the attributes holding a layer's arrays (and its sub-networks')."""
-    kind = KINDS.get(type(layer).__name__)
+    kind = find_kind(type(layer).__name__)
     labels = {}
     for attr in kind.arrays if kind is not None else ():
         variable = getattr(layer, attr, None)
