@@ -184,3 +184,63 @@ def test_the_documented_example_runs(lasagne):
               os.path.join(ROOT, "examples", "custom_kind.py"), "--check")
     assert out.returncode == 0, out.stderr
     assert "  2  scale                    16x30x30    16              =     16" in out.stdout
+
+
+# ------------------------------------------------- a kind of the input family is an input
+
+INPUTS_SPEC = """\
+layers:
+- {name: a, kind: MyInputLayer, shape: [4, 20]}
+- {name: d, kind: DenseLayer, num_units: 5}
+- {name: b, kind: MyInputLayer, shape: [4, 3]}
+- {name: m, kind: ConcatLayer, incomings: [d, b]}
+"""
+
+
+def test_a_kind_of_the_input_family_is_an_input_everywhere(tmp_path):
+    """Nothing asks for the name InputLayer: a user's input kind takes no incoming layer
+    in spec files and derivations, and its batch is the costs' input."""
+    kinds = lp.Registry()
+    kinds.register("MyInputLayer", like="InputLayer")
+    path = tmp_path / "net.yaml"
+    path.write_text(INPUTS_SPEC)
+    report = lp.derive(str(path), kinds=kinds)
+    assert report.layer("b").incoming == ()                # not chained to d
+    assert report.layer("m").output_shape == (4, 5 + 3)
+    costs = lp.derive_costs(str(path), kinds=kinds)
+    assert costs.batch_size == 4                           # the inputs' declared batch
+    assert costs.input_bytes == 4 * (20 + 3) * 4           # batch x elements x float32
+    assert costs.activation_bytes == 4 * (5 + 8) * 4       # d and m, not the inputs
+    path.write_text(INPUTS_SPEC.replace("shape: [4, 3]", "shape: [4, 3], incoming: d"))
+    with pytest.raises(lp.SpecError, match="incoming: an input layer has no incoming layer"):
+        lp.derive(str(path), kinds=kinds)
+    path.write_text(INPUTS_SPEC.replace(", shape: [4, 3]", ""))
+    with pytest.raises(lp.SpecError, match="shape: missing input shape: give shape"):
+        lp.derive(str(path), kinds=kinds)
+    kinds.register("FeatureBiasLayer", bias_rule, arrays=("b",))   # family "special"
+    with pytest.raises(lp.SpecError, match="incoming: has no incoming layer"):
+        lp.derive([LayerSpec("x", "FeatureBiasLayer", (), {})], kinds=kinds)
+    assert lp.derive([LayerSpec("x", "MyInputLayer", (), {"shape": (None, 7)})],
+                     kinds=kinds).layer("x").output_shape == (None, 7)
+
+
+def test_a_users_input_class_is_built_and_read_with_its_data_type(lasagne):
+    """``dtype`` goes to the input variable a user's input class is built with, and is read
+    back from it (the InputLayer declaration's reader, which ``like`` copies)."""
+    class IndexInputLayer(lasagne.layers.InputLayer):
+        """Indices of words: an input of ints."""
+
+    kinds = lp.Registry()
+    kinds.register(IndexInputLayer, like="InputLayer")
+    specs = chain(("words", "IndexInputLayer", {"shape": (None, 6), "dtype": "int32"}),
+                  ("embed", "EmbeddingLayer", {"input_size": 10, "output_size": 4}),
+                  ("out", "DenseLayer", {"num_units": 3}))
+    built = lp.build(specs, kinds=kinds)
+    words = lasagne.layers.get_all_layers(built)[0]
+    assert isinstance(words, IndexInputLayer) and str(words.input_var.dtype) == "int32"
+    with lp.kinds(kinds):
+        from lasagne_params.backend.networks.read import specs_from_lasagne
+        assert specs_from_lasagne(built)[0].args == {"shape": (None, 6), "dtype": "int32"}
+    comparison = lp.compare(specs, kinds=kinds)
+    assert comparison.ok, lp.render(comparison)
+    assert comparison.derived.total_params == 10 * 4 + (6 * 4 + 1) * 3

@@ -15,8 +15,10 @@ in layers, the innermost first:
 
 Everything that asks about a layer class — the derivation and cost walks,
 spec files and nolearn keywords, reading and building Lasagne networks,
-``--explain``, the picture — asks here (:func:`find_kind`, :func:`kind_of`),
-so all of them see the same kinds.
+``--explain``, the picture — asks here (:func:`find_kind`, :func:`kind_of`,
+:func:`is_input`), so all of them see the same kinds.  Code asks a
+declaration's fields (``family``, ``arrays``, ``gpu_only``), never a class
+name: a kind of family ``input`` is an input whatever its class is called.
 """
 import contextlib
 import contextvars
@@ -30,8 +32,8 @@ from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
 from .layers.explain import FAMILY_EXPLAINERS, generic
 
 __all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "Registry", "kinds", "using", "find_kind",
-           "kind_of", "kinds_in_force", "supported_kinds", "register_kind", "unregister_kind",
-           "explainer_for", "unknown_cost", "class_keywords"]
+           "kind_of", "is_input", "kinds_in_force", "supported_kinds", "register_kind",
+           "unregister_kind", "explainer_for", "unknown_cost", "class_keywords"]
 
 #: Lasagne class name -> LayerKind: the built-in declarations, then registered ones
 #: (the process-wide layer, under every scope).
@@ -208,6 +210,13 @@ def kind_of(name, layer=None):
         "declare your own with lasagne_params.register_kind)"
         % (name, "; did you mean %s?" % " or ".join(hints) if hints else ""),
         layer=layer, field="kind", suggestions=hints)
+
+
+def is_input(name):
+    """True when class ``name``'s kind is of the ``input`` family: a network's data enters
+    there (it has no incoming layer).  False for a class without a kind."""
+    kind = find_kind(name)
+    return kind is not None and kind.family == "input"
 
 
 def kinds_in_force():

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
 from ...core.layers.base import INITIALIZERS
 from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
-from ...core.registry import find_kind
+from ...core.registry import find_kind, is_input
 from ...describe.keywords import LAYER_REFERENCES
 from ..bridges.compat import import_lasagne
 from ..bridges.master_only import missing_keyword, missing_name
@@ -206,7 +206,7 @@ def _constructor(lasagne, cls, spec, built, scope, where):
             args.setdefault(attr, init)
     kwargs = {}
     dtype = args.pop("dtype", None)
-    if spec.kind == "InputLayer" and dtype:
+    if is_input(spec.kind) and dtype:
         import theano
         kwargs["input_var"] = theano.tensor.TensorType(
             dtype, (False,) * len(args["shape"]))("%s.input" % spec.name)

@@ -192,9 +192,6 @@ def _hyper_params(layer, kind):
         args[arg] = _function_name(value) if _is_function(value) else plain(value)
     if kind is not None and kind.reader is not None:
         args.update((k, plain(v)) for k, v in kind.reader(layer).items())
-    if type(layer).__name__ == "InputLayer" and \
-            not str(layer.input_var.dtype).startswith("float"):
-        args["dtype"] = str(layer.input_var.dtype)
     return args
 
 

@@ -12,6 +12,7 @@ from .. import versions
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import free_cost
 from .conv import CONV_HYPER_PARAMS, conv_cost, convolution, nin_layout
+from .explain import max_pooling
 from .pool import pool_cost, pooling, spatial_pyramid, spatial_pyramid_cost
 
 __all__ = ["KINDS", "conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
@@ -175,7 +176,7 @@ KINDS = (
     LayerKind("MaxPool2DDNNLayer", max_pool2d_dnn, pool_cost, "pool",
               signature("incoming pool_size | stride pad ignore_border name"),
               hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
-              module="lasagne.layers.dnn"),
+              module="lasagne.layers.dnn", explain=max_pooling),
     LayerKind("Conv2DCCLayer", conv2d_cc, conv2d_cc_cost, "conv",
               signature("incoming num_filters filter_size | stride pad untie_biases W b "
                         "nonlinearity dimshuffle flip_filters partial_sum num_groups@master "
@@ -185,7 +186,7 @@ KINDS = (
     LayerKind("MaxPool2DCCLayer", max_pool2d_cc, max_pool2d_cc_cost, "pool",
               signature("incoming pool_size | stride ignore_border dimshuffle name"),
               hyper_params=("pool_size", "stride", "dimshuffle"), gpu_only=True,
-              module="lasagne.layers.cuda_convnet"),
+              module="lasagne.layers.cuda_convnet", explain=max_pooling),
     LayerKind("Conv3DDNNLayer", conv3d_dnn, conv_cost, "conv",
               signature(_GPU_CONV_KEYWORDS.replace("@master", "")),
               hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b"), gpu_only=True,
@@ -196,7 +197,7 @@ KINDS = (
     LayerKind("MaxPool3DDNNLayer", max_pool3d_dnn, pool_cost, "pool",
               signature("incoming pool_size | stride pad ignore_border name"),
               hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
-              module="lasagne.layers.dnn", since=_MASTER),
+              module="lasagne.layers.dnn", since=_MASTER, explain=max_pooling),
     LayerKind("SpatialPyramidPoolingDNNLayer", spatial_pyramid_dnn, spatial_pyramid_cost,
               "pool", signature("incoming | pool_dims mode name"),
               hyper_params=("pool_dims", "mode"), gpu_only=True, module="lasagne.layers.dnn",
