@@ -31,8 +31,8 @@ from .layers import BUILTIN_KINDS
 from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
 from .layers.explain import FAMILY_EXPLAINERS, generic
 
-__all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "Registry", "kinds", "using", "find_kind",
-           "kind_of", "is_input", "kinds_in_force", "supported_kinds", "register_kind",
+__all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "GPU_MODULES", "Registry", "kinds", "using",
+           "find_kind", "kind_of", "is_input", "kinds_in_force", "supported_kinds", "register_kind",
            "unregister_kind", "explainer_for", "unknown_cost", "class_keywords"]
 
 #: Lasagne class name -> LayerKind: the built-in declarations, then registered ones
@@ -43,6 +43,19 @@ ALIASES = {alias: kind.name for kind in BUILTIN_KINDS for alias in kind.aliases}
 #: The names declared by lasagne_params itself (they cannot be redeclared or unregistered).
 BUILTIN_NAMES = frozenset(KINDS) | frozenset(ALIASES)
 
+
+def _gpu_modules():
+    modules = {}
+    for kind in BUILTIN_KINDS:
+        if kind.gpu_only:
+            modules.setdefault(kind.module, []).append(kind)
+    return {module: tuple(kinds_) for module, kinds_ in modules.items()}
+
+
+#: Lasagne's GPU-only modules -> their built-in kinds, in the order each module's
+#: ``__all__`` lists the classes (``core/layers/gpu.py``): the CPU stand-ins serve these
+#: modules and export these classes (``backend/bridges``).
+GPU_MODULES = _gpu_modules()
 
 # The active scopes of this thread or task, outermost first.
 _ACTIVE = contextvars.ContextVar("lasagne_params_kinds", default=())
