@@ -8,6 +8,7 @@ recording what the rules read on random networks, and by a round trip through La
 """
 import ast
 import dataclasses
+import importlib.util
 import os
 
 import pytest
@@ -97,6 +98,23 @@ def test_code_asks_the_declaration_never_the_class_name():
             with open(path, encoding="utf-8") as fh:
                 found += ["%s:%d" % (rel, line) for line in _name_tests(ast.parse(fh.read()))]
     assert not found, found
+
+
+def test_the_kinds_page_is_generated_from_the_declarations():
+    """docs/kinds.md is what tools/make_kinds_doc.py writes from the declarations today: a
+    row for each of the 64 built-in classes, 14 of them GPU-only."""
+    spec = importlib.util.spec_from_file_location(
+        "make_kinds_doc", os.path.join(ROOT, "tools", "make_kinds_doc.py"))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    with open(os.path.join(ROOT, "docs", "kinds.md"), encoding="utf-8") as fh:
+        committed = fh.read()
+    assert committed == tool.kinds_doc(), (
+        "docs/kinds.md is out of date: run %s" % tool.COMMAND)
+    rows = [line.split("|")[1].split()[0] for line in committed.splitlines()
+            if line.startswith("| ") and not line.startswith("| class")]
+    assert sorted(rows) == sorted(name for name in KINDS if name in BUILTIN_NAMES)
+    assert len(rows) == 64 and committed.count(" | dnn | ") == 8
 
 
 def test_recurrent_layer_reads_its_units_from_the_hidden_layer():
