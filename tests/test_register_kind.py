@@ -244,3 +244,61 @@ def test_a_users_input_class_is_built_and_read_with_its_data_type(lasagne):
     comparison = lp.compare(specs, kinds=kinds)
     assert comparison.ok, lp.render(comparison)
     assert comparison.derived.total_params == 10 * 4 + (6 * 4 + 1) * 3
+
+
+# --------------------------------------- a class of one's own named like one of Lasagne's
+
+@pytest.fixture(scope="module")
+def own_dense(lasagne):
+    """A user's own ``DenseLayer``, without a bias (historical code has such classes), and
+    a network using it: Lasagne's rule would count (20+1)*5 where it holds 20*5."""
+    import theano.tensor as T
+
+    class DenseLayer(lasagne.layers.Layer):
+        def __init__(self, incoming, num_units, **kwargs):
+            super().__init__(incoming, **kwargs)
+            self.num_units = num_units
+            self.W = self.add_param(lasagne.init.GlorotUniform(),
+                                    (self.input_shape[1], num_units), name="W")
+
+        def get_output_shape_for(self, input_shape):
+            return (input_shape[0], self.num_units)
+
+        def get_output_for(self, input, **kwargs):
+            return T.dot(input, self.W)
+
+    layer = lasagne.layers.InputLayer((None, 20), name="in")
+    layer = DenseLayer(layer, 5, name="extra")
+    return DenseLayer, lasagne.layers.DenseLayer(layer, 3, name="out")
+
+
+def biasless_dense(context):
+    """``n*m`` parameters: W only."""
+    n, m = context.input_shape[1], context.positive_int("num_units")
+    return Result((context.input_shape[0], m), param_arrays=(
+        context.param_array("W", (n, m)),), param_formula="%d*%d" % (n, m))
+
+
+def test_a_users_class_named_like_lasagnes_is_not_derived_by_lasagnes_rule(own_dense):
+    """Built layers are matched to kinds by class identity: Lasagne's DenseLayer rule is not
+    applied to another class called DenseLayer (it was: a wrong total, exit 0)."""
+    cls, built = own_dense
+    qualified = "%s.DenseLayer" % cls.__module__
+    with pytest.raises(UnsupportedLayerError, match=r"no layer kind '%s' is declared; the "
+                       r"DenseLayer kind is declared for another class of that name"
+                       % qualified):
+        lp.derive(built)
+    comparison = lp.compare(built)           # Lasagne's figures for it, "not derived"
+    assert comparison.not_derived == ("extra",)
+    assert comparison.reported.layer("extra").kind == qualified
+    assert comparison.derived.layer("extra").params == 20 * 5            # Lasagne's
+    assert comparison.derived.layer("out").params == (5 + 1) * 3
+    with pytest.raises(ArgumentError, match="declare it under a name of its own"):
+        lp.register_kind(cls, biasless_dense, arrays=("W",))
+    kinds = lp.Registry()
+    kinds.register("BiaslessDenseLayer", biasless_dense, factory=cls, arrays=("W",),
+                   hyper_params=("num_units",))
+    report = lp.derive(built, kinds=kinds)
+    assert report.layer("extra").kind == "BiaslessDenseLayer"
+    assert report.total_params == 20 * 5 + (5 + 1) * 3
+    assert lp.compare(built, kinds=kinds).ok

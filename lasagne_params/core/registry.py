@@ -16,7 +16,7 @@ in layers, the innermost first:
 Everything that asks about a layer class — the derivation and cost walks,
 spec files and nolearn keywords, reading and building Lasagne networks,
 ``--explain``, the picture — asks here (:func:`find_kind`, :func:`kind_of`,
-:func:`is_input`), so all of them see the same kinds.  Code asks a
+:func:`is_input`, :func:`kind_of_class`), so all of them see the same kinds.  Code asks a
 declaration's fields (``family``, ``arrays``, ``gpu_only``), never a class
 name: a kind of family ``input`` is an input whatever its class is called.
 """
@@ -24,6 +24,7 @@ import contextlib
 import contextvars
 import dataclasses
 import inspect
+import sys
 
 from .cost_records import OpTerm
 from .errors import ArgumentError, UnsupportedLayerError, close_matches, did_you_mean
@@ -32,8 +33,9 @@ from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
 from .layers.explain import FAMILY_EXPLAINERS, generic
 
 __all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "GPU_MODULES", "Registry", "kinds", "using",
-           "find_kind", "kind_of", "is_input", "kinds_in_force", "supported_kinds", "register_kind",
-           "unregister_kind", "explainer_for", "unknown_cost", "class_keywords"]
+           "find_kind", "kind_of", "is_input", "kind_of_class", "kinds_in_force",
+           "supported_kinds", "register_kind", "unregister_kind", "explainer_for",
+           "unknown_cost", "class_keywords"]
 
 #: Lasagne class name -> LayerKind: the built-in declarations, then registered ones
 #: (the process-wide layer, under every scope).
@@ -216,8 +218,16 @@ def kind_of(name, layer=None):
     kind = find_kind(name)
     if kind is not None:
         return kind
+    short = name.rpartition(".")[2] if isinstance(name, str) else ""
+    if short != name and find_kind(short) is not None and not name.startswith("lasagne."):
+        # a user's class named like a built-in kind (kind_of_class names it module.Name)
+        raise UnsupportedLayerError(
+            "no layer kind %r is declared; the %s kind is declared for another class of "
+            "that name (declare this one with lasagne_params.register_kind('My%s', "
+            "factory=its class, ...))" % (name, short, short), layer=layer, field="kind")
     names = [n for kinds_, aliases in _tables() for n in list(kinds_) + list(aliases)]
-    hints = close_matches(name, names)
+    hints = close_matches(name, names) or ([short] if short != name and find_kind(short)
+                                           else [])
     raise UnsupportedLayerError(
         "no layer kind %r is declared%s (see lasagne_params.supported_kinds(); "
         "declare your own with lasagne_params.register_kind)"
@@ -230,6 +240,30 @@ def is_input(name):
     there (it has no incoming layer).  False for a class without a kind."""
     kind = find_kind(name)
     return kind is not None and kind.family == "input"
+
+
+def kind_of_class(cls):
+    """``(name, LayerKind or None)``: the kind in force for a layer class, and the name its
+    layers go by (a built layer's ``type(layer)``, a class given to a NeuralNet).
+
+    The kind declared with ``cls`` itself as its ``factory``, if any.  Else the kind
+    named like ``cls``: a built-in kind only when ``cls`` is the very class it declares
+    (the object its ``module`` holds under that name: Lasagne's own, or a GPU class's CPU
+    stand-in); a user's kind by its name (the file declaring it may have imported the class
+    apart from the network's copy of it).  A class of its own named like a built-in kind
+    (a user's ``BatchNormLayer`` without gamma) has none and goes by ``module.Name``:
+    deriving it fails, naming it, instead of applying Lasagne's rule to it.
+    """
+    for kinds_, _ in _tables():
+        for kind in kinds_.values():
+            if kind.factory is cls:
+                return kind.name, kind
+    kind = find_kind(cls.__name__)
+    if kind is None or kind.name not in BUILTIN_NAMES:
+        return cls.__name__, kind
+    if getattr(sys.modules.get(kind.module), kind.name, None) is cls:
+        return kind.name, kind
+    return "%s.%s" % (cls.__module__, cls.__name__), None
 
 
 def kinds_in_force():
@@ -300,7 +334,10 @@ def _check_free(kind, table, replace):
     """Refuse a name (or alias) built in, or held in ``table`` already unless ``replace``."""
     for name in (kind.name,) + tuple(kind.aliases):
         if name in BUILTIN_NAMES:
-            raise ArgumentError("%r is already declared" % (name,), field="name")
+            raise ArgumentError("%r is already declared%s" % (name, (
+                " (a class of your own named like Lasagne's: declare it under a name of "
+                "its own, register_kind('My%s', factory=YourClass, ...))" % name)
+                if kind.factory is not None else ""), field="name")
     if kind.name in table and not replace:
         raise ArgumentError("%r is already declared (pass replace=True to redeclare it)"
                             % (kind.name,), field="name")
