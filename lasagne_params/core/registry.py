@@ -169,7 +169,6 @@ def kinds(*declared, **named):
 
     Examples
     --------
-    >>> import dataclasses
     >>> from lasagne_params import LayerSpec, derive
     >>> net = [LayerSpec("in", "InputLayer", (), {"shape": (None, 20)}),
     ...        LayerSpec("wide", "WideDenseLayer", ("in",), {"num_units": 30})]
