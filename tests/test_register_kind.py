@@ -248,11 +248,11 @@ def test_a_users_input_class_is_built_and_read_with_its_data_type(lasagne):
 
 # --------------------------------------- a class of one's own named like one of Lasagne's
 
-@pytest.fixture(scope="module")
-def own_dense(lasagne):
-    """A user's own ``DenseLayer``, without a bias (historical code has such classes), and
-    a network using it: Lasagne's rule would count (20+1)*5 where it holds 20*5."""
+OWN_DENSE_FILE = textwrap.dedent('''
+    """A network with a DenseLayer of its own: no bias."""
+    import lasagne
     import theano.tensor as T
+
 
     class DenseLayer(lasagne.layers.Layer):
         def __init__(self, incoming, num_units, **kwargs):
@@ -267,9 +267,24 @@ def own_dense(lasagne):
         def get_output_for(self, input, **kwargs):
             return T.dot(input, self.W)
 
-    layer = lasagne.layers.InputLayer((None, 20), name="in")
-    layer = DenseLayer(layer, 5, name="extra")
-    return DenseLayer, lasagne.layers.DenseLayer(layer, 3, name="out")
+
+    net = lasagne.layers.InputLayer((None, 20), name="in")
+    net = DenseLayer(net, 5, name="extra")
+    net = lasagne.layers.DenseLayer(net, 3, name="out")
+''')
+
+
+@pytest.fixture(scope="module")
+def own_dense(lasagne, tmp_path_factory):
+    """A user's own ``DenseLayer``, without a bias (historical code has such classes), in
+    a file (path, module): Lasagne's rule would count (20+1)*5 where it holds 20*5."""
+    import importlib.util
+    path = tmp_path_factory.mktemp("own") / "own_model.py"
+    path.write_text(OWN_DENSE_FILE)
+    spec = importlib.util.spec_from_file_location("own_model", str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(path), module
 
 
 def biasless_dense(context):
@@ -282,8 +297,9 @@ def biasless_dense(context):
 def test_a_users_class_named_like_lasagnes_is_not_derived_by_lasagnes_rule(own_dense):
     """Built layers are matched to kinds by class identity: Lasagne's DenseLayer rule is not
     applied to another class called DenseLayer (it was: a wrong total, exit 0)."""
-    cls, built = own_dense
-    qualified = "%s.DenseLayer" % cls.__module__
+    _, module = own_dense
+    cls, built = module.DenseLayer, module.net
+    qualified = "own_model.DenseLayer"
     with pytest.raises(UnsupportedLayerError, match=r"no layer kind '%s' is declared; the "
                        r"DenseLayer kind is declared for another class of that name"
                        % qualified):
@@ -302,3 +318,17 @@ def test_a_users_class_named_like_lasagnes_is_not_derived_by_lasagnes_rule(own_d
     assert report.layer("extra").kind == "BiaslessDenseLayer"
     assert report.total_params == 20 * 5 + (5 + 1) * 3
     assert lp.compare(built, kinds=kinds).ok
+
+
+def test_a_class_declared_from_a_second_import_of_its_file_is_matched(own_dense):
+    """A target is imported apart from the module a declaration imported its class from
+    (a --kinds file's ``from model import DenseLayer``): two class objects, one file and
+    name, one kind.  The file's name stands for the class in the messages."""
+    path, module = own_dense
+    target = path + ":net"
+    with pytest.raises(UnsupportedLayerError, match="'own_model.DenseLayer' is declared"):
+        lp.derive(target)
+    kinds = lp.Registry()
+    kinds.register("BiaslessDenseLayer", biasless_dense, factory=module.DenseLayer,
+                   arrays=("W",), hyper_params=("num_units",))
+    assert lp.derive(target, kinds=kinds).total_params == 20 * 5 + (5 + 1) * 3

@@ -24,6 +24,7 @@ import contextlib
 import contextvars
 import dataclasses
 import inspect
+import os
 import sys
 
 from .cost_records import OpTerm
@@ -245,24 +246,41 @@ def kind_of_class(cls):
     """``(name, LayerKind or None)``: the kind in force for a layer class, and the name its
     layers go by (a built layer's ``type(layer)``, a class given to a NeuralNet).
 
-    The kind declared with ``cls`` itself as its ``factory``, if any.  Else the kind
-    named like ``cls``: a built-in kind only when ``cls`` is the very class it declares
-    (the object its ``module`` holds under that name: Lasagne's own, or a GPU class's CPU
-    stand-in); a user's kind by its name (the file declaring it may have imported the class
-    apart from the network's copy of it).  A class of its own named like a built-in kind
-    (a user's ``BatchNormLayer`` without gamma) has none and goes by ``module.Name``:
-    deriving it fails, naming it, instead of applying Lasagne's rule to it.
+    The kind declared with ``cls`` as its ``factory`` (the class itself, or the same class
+    of the same file imported twice: a ``--kinds`` file importing the target's module), if
+    any.  Else the kind named like ``cls``: a built-in kind only when ``cls`` is the very
+    class it declares (the object its ``module`` holds under that name: Lasagne's own, or
+    a GPU class's CPU stand-in); a user's kind by its name.  A class of its own named like
+    a built-in kind (a user's ``BatchNormLayer`` without gamma) has none and goes by
+    ``file.Name``: deriving it fails, naming it, instead of applying Lasagne's rule to it.
     """
     for kinds_, _ in _tables():
         for kind in kinds_.values():
-            if kind.factory is cls:
+            if kind.factory is not None and _same_class(kind.factory, cls):
                 return kind.name, kind
     kind = find_kind(cls.__name__)
     if kind is None or kind.name not in BUILTIN_NAMES:
         return cls.__name__, kind
     if getattr(sys.modules.get(kind.module), kind.name, None) is cls:
         return kind.name, kind
-    return "%s.%s" % (cls.__module__, cls.__name__), None
+    source = _source(cls)
+    where = os.path.splitext(os.path.basename(source))[0] if source else cls.__module__
+    return "%s.%s" % (where, cls.__name__), None
+
+
+def _source(cls):
+    """The file ``cls`` is defined in (its methods' code says; a target or a script is
+    imported under a module name of lasagne_params'), or None."""
+    found = next((f.__code__.co_filename for f in vars(cls).values()
+                  if hasattr(f, "__code__")), None)
+    return os.path.realpath(found) if found else None
+
+
+def _same_class(declared, cls):
+    """``cls`` is ``declared``, or the same class of the same file imported again."""
+    return declared is cls or (inspect.isclass(declared) and (
+        declared.__qualname__ == cls.__qualname__ and _source(cls) is not None
+        and _source(declared) == _source(cls)))
 
 
 def kinds_in_force():
