@@ -220,7 +220,7 @@ def kind_of(name, layer=None):
         return kind
     short = name.rpartition(".")[2] if isinstance(name, str) else ""
     if short != name and find_kind(short) is not None and not name.startswith("lasagne."):
-        # a user's class named like a built-in kind (kind_of_class names it module.Name)
+        # a user's class named like a built-in kind (kind_of_class names it file.Name)
         raise UnsupportedLayerError(
             "no layer kind %r is declared; the %s kind is declared for another class of "
             "that name (declare this one with lasagne_params.register_kind('My%s', "
