@@ -33,7 +33,7 @@ from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawErro
                           UserCodeError, UserExitError)
 from .core.layers.base import Cost, CostContext, LayerContext, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
-from .core.registry import register_kind, supported_kinds, unregister_kind
+from .core.registry import Registry, kinds, register_kind, supported_kinds, unregister_kind
 from .describe.spec import load_spec
 from .render import render
 from .run import run_script
@@ -74,7 +74,7 @@ __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert
            "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
            "load_mnist", "load_spec", "load_networks", "run_script", "python2",
-           "supported_kinds", "register_kind", "unregister_kind",
+           "supported_kinds", "register_kind", "unregister_kind", "kinds", "Registry",
            "LayerKind", "Signature", "LayerContext", "CostContext", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",
            "RuntimeCheck", "RuntimeMismatch", "CostReport", "LayerCost", "OpTerm",

@@ -4,6 +4,9 @@ A *network* is any of: a Lasagne output layer (or a list of them), a list
 of LayerSpecs, a spec file's path, or an object with ``to_specs()`` (a
 :class:`~lasagne_params.NeuralNet`).  ``derive`` imports Lasagne only for a
 Lasagne layer, and only through ``backend/``.
+
+Each entry point takes ``kinds=``, a :class:`~lasagne_params.Registry` of
+layer kinds declared for that call only (see ``core/registry.py``).
 """
 import os
 
@@ -13,6 +16,7 @@ from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
+from .core.registry import using
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
@@ -80,7 +84,7 @@ def _derived(specs, file, **options):
         raise exc.located(file=file) from None
 
 
-def derive(network, lasagne_version=None):
+def derive(network, lasagne_version=None, kinds=None):
     """Derive every layer's output shape and parameter counts from first principles.
 
     Parameters
@@ -95,6 +99,9 @@ def derive(network, lasagne_version=None):
         the network names (a spec file's ``"lasagne"``, a built network's
         Lasagne), else the installed Lasagne's, else master (see
         ``docs/lasagne-versions.md``).
+    kinds : Registry, optional
+        Layer kinds of your own for this call only, found before the ones
+        ``register_kind`` declared (``docs/custom-kinds.md``).
 
     Returns
     -------
@@ -110,11 +117,13 @@ def derive(network, lasagne_version=None):
     >>> report.layers[1].param_formula
     '(20+1)*50'
     """
-    specs, file, version = _describe(_loaded(network), lasagne_version)
-    return _derived(specs, file, version=version)
+    with using(kinds):
+        specs, file, version = _describe(_loaded(network), lasagne_version)
+        return _derived(specs, file, version=version)
 
 
-def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None):
+def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None,
+                 kinds=None):
     """Derive every layer's compute cost, memory and receptive field, with formulas.
 
     Parameters
@@ -126,6 +135,8 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
         of the InputLayers, else 1).  Per-layer figures are per example.
     floatx : {'float32', 'float64', 'float16'}
         Element type for the byte counts (Theano's ``floatX``).
+    kinds : Registry, optional
+        As for :func:`derive`.
 
     Returns
     -------
@@ -145,12 +156,13 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     5
     """
     from .core.costs import cost_report
-    specs, file, version = _describe(_loaded(network), lasagne_version)
-    return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
-                       floatx=floatx)
+    with using(kinds):
+        specs, file, version = _describe(_loaded(network), lasagne_version)
+        return cost_report(specs, _derived(specs, file, version=version),
+                           batch_size=batch_size, floatx=floatx)
 
 
-def build(network):
+def build(network, kinds=None):
     """Build a network description in Lasagne; return its output layer.
 
     Parameters
@@ -159,16 +171,19 @@ def build(network):
         Each layer's class is the one its kind declares (``lasagne.layers``
         for Lasagne's own); ``"nonlinearity": "rectify"`` is looked up in
         ``lasagne.nonlinearities``; ``{"shared": "a.W"}`` becomes layer a's W.
+    kinds : Registry, optional
+        As for :func:`derive`: a kind's ``factory`` builds its layers.
 
     Returns
     -------
     lasagne Layer, or a list of them when several layers feed no other.
     """
-    if hasattr(network, "initialize_layers"):
-        outputs = network.initialize_layers()
-    else:
-        specs, file, _ = _describe(network)
-        outputs = _built(specs, file)
+    with using(kinds):
+        if hasattr(network, "initialize_layers"):
+            outputs = network.initialize_layers()
+        else:
+            specs, file, _ = _describe(network)
+            outputs = _built(specs, file)
     return outputs[0] if len(outputs) == 1 else outputs
 
 
@@ -204,7 +219,7 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network, lasagne_version=None, max_build_bytes=None):
+def compare(network, lasagne_version=None, max_build_bytes=None, kinds=None):
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; a NeuralNet's own layers are used
@@ -223,7 +238,15 @@ def compare(network, lasagne_version=None, max_build_bytes=None):
     Lasagne built it): that row shows Lasagne's figures, marked "not
     derived" with the reason, and the layers after it are derived from
     Lasagne's output shape for it.
+
+    ``kinds`` (a Registry) declares layer kinds for this call only, as for
+    :func:`derive`.
     """
+    with using(kinds):
+        return _compare(network, lasagne_version, max_build_bytes)
+
+
+def _compare(network, lasagne_version, max_build_bytes):
     byte_limit(max_build_bytes, None, "max_build_bytes")    # a bad limit fails on any path
     network = _loaded(network)
     if _is_lasagne(network):
@@ -271,10 +294,10 @@ def _check_build(report, max_build_bytes):
     check_build(report, max_build_bytes)
 
 
-def assert_matches(network, max_build_bytes=None):
+def assert_matches(network, max_build_bytes=None, kinds=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
     from .render.compare import mismatch_line
-    result = compare(network, max_build_bytes=max_build_bytes)
+    result = compare(network, max_build_bytes=max_build_bytes, kinds=kinds)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
         lines += ["  %s: %s" % (name, result.derived.layer(name).note)
@@ -283,7 +306,7 @@ def assert_matches(network, max_build_bytes=None):
     return result
 
 
-def draw(network, path=None, fmt=None, layout="auto"):
+def draw(network, path=None, fmt=None, layout="auto", kinds=None):
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
@@ -294,15 +317,17 @@ def draw(network, path=None, fmt=None, layout="auto"):
     ``"graphviz"`` (its ``dot`` program), ``"builtin"`` (this package's own
     layered layout: SVG and PDF need nothing more, PNG needs matplotlib) or
     ``"auto"``, Graphviz when it is installed, else the built-in one.  See
-    :func:`lasagne_params.render.picture.draw`.
+    :func:`lasagne_params.render.picture.draw`.  ``kinds`` (a Registry)
+    declares layer kinds for this call only, as for :func:`derive`.
     """
     from .render.picture import chosen_layout, draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
     chosen_layout(layout)                     # so does a bad layout
     protect = []                              # never drawn over its own spec file
-    if not isinstance(network, (Report, CostReport)):
-        specs, file, version = _describe(_loaded(network))
-        network, protect = _derived(specs, file, version=version), [file]
-    return picture(network, layout) if path is None else \
-        draw_picture(network, path, fmt, protect=protect, layout=layout)
+    with using(kinds):
+        if not isinstance(network, (Report, CostReport)):
+            specs, file, version = _describe(_loaded(network))
+            network, protect = _derived(specs, file, version=version), [file]
+        return picture(network, layout) if path is None else \
+            draw_picture(network, path, fmt, protect=protect, layout=layout)

@@ -6,20 +6,25 @@ reads something the declaration does not list would see Lasagne's default instea
 network's value: a silently wrong figure.  These tests catch that, for every kind, by
 recording what the rules read on random networks, and by a round trip through Lasagne.
 """
+import ast
 import dataclasses
+import importlib.util
+import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import netgen
-from helpers import single_layer
+from helpers import ROOT, single_layer
 from layer_cases import CASES, MASTER_CASES
+import lasagne_params as lp
 from lasagne_params import LayerSpec, derive_costs
 from lasagne_params.core import versions
 from lasagne_params.core.costs import cost_report
 from lasagne_params.core.derive import derive_specs
 from lasagne_params.core.layers.base import FAMILIES, LayerKind, Signature
 from lasagne_params.core.layers.recurrent import GATE_PARAMS
-from lasagne_params.core.registry import KINDS, explainer_for
+from lasagne_params.core.registry import BUILTIN_NAMES, KINDS, explainer_for
 
 FUZZ = settings(deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -56,6 +61,58 @@ def test_every_declaration_is_complete():
                                             for p in GATE_PARAMS), (name, array)
         assert callable(explainer_for(kind)), name
         assert kind.module.startswith("lasagne.layers"), name
+
+
+
+
+def _name_tests(tree):
+    """Lines comparing a class name with a declared one (``kind == "InputLayer"``, ``in
+    ("DenseLayer", ...)``) or looking for a word in it (``"Max" in row.kind``)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left] + node.comparators
+        words = [n.value for side in sides for n in ast.walk(side)
+                 if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        named = any(isinstance(side, (ast.Attribute, ast.Name)) and (
+            getattr(side, "attr", None) or getattr(side, "id", "")).endswith("kind")
+            for side in node.comparators)
+        if set(words) & BUILTIN_NAMES or (named and words and isinstance(
+                node.ops[0], (ast.In, ast.NotIn))):
+            yield node.lineno
+
+
+def test_code_asks_the_declaration_never_the_class_name():
+    """No code tests a layer's class name: it asks the kind's fields (family, arrays,
+    explain...), so a user's own kind of the same family is treated alike."""
+    package = os.path.join(ROOT, "lasagne_params")
+    found = []
+    for folder, _, files in os.walk(package):
+        for name in files:
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, package)
+            if not name.endswith(".py"):
+                continue
+            with open(path, encoding="utf-8") as fh:
+                found += ["%s:%d" % (rel, line) for line in _name_tests(ast.parse(fh.read()))]
+    assert not found, found
+
+
+def test_the_kinds_page_is_generated_from_the_declarations():
+    """docs/kinds.md is what tools/make_kinds_doc.py writes from the declarations today: a
+    row for each of the 64 built-in classes, 14 of them GPU-only."""
+    spec = importlib.util.spec_from_file_location(
+        "make_kinds_doc", os.path.join(ROOT, "tools", "make_kinds_doc.py"))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    with open(os.path.join(ROOT, "docs", "kinds.md"), encoding="utf-8") as fh:
+        committed = fh.read()
+    assert committed == tool.kinds_doc(), (
+        "docs/kinds.md is out of date: run %s" % tool.COMMAND)
+    rows = [line.split("|")[1].split()[0] for line in committed.splitlines()
+            if line.startswith("| ") and not line.startswith("| class")]
+    assert sorted(rows) == sorted(name for name in KINDS if name in BUILTIN_NAMES)
+    assert len(rows) == 64 and committed.count(" | dnn | ") == 8
 
 
 def test_recurrent_layer_reads_its_units_from_the_hidden_layer():
@@ -162,3 +219,20 @@ def test_round_trip_through_lasagne_keeps_every_figure_and_cost(lasagne, data):
                                      b.param_formula, b.shape_formula), a.name
     for a, b in zip(mine.layers, theirs.layers):
         assert (a.ops, a.receptive_field) == (b.ops, b.receptive_field), a.name
+
+
+@pytest.mark.parametrize("kind, args, words", [
+    ("DilatedConv2DLayer", {"num_filters": 4, "filter_size": 3, "dilation": 2},
+     "convolves (dilated) the 3x9x9 output of in with 4 filters of 3x3"),
+    ("TransposedConv2DLayer", {"num_filters": 4, "filter_size": 3},
+     "transposes a convolution over the 3x9x9 output of in with 4 filters of 3x3"),
+    ("MaxPool2DLayer", {"pool_size": 3}, "keeps the largest value of each window"),
+    ("MaxPool2DDNNLayer", {"pool_size": 3}, "keeps the largest value of each window"),
+    ("Pool2DLayer", {"pool_size": 3, "mode": "average_inc_pad"},
+     "keeps one value of each window"),
+])
+def test_each_kind_is_explained_in_its_declared_words(kind, args, words):
+    """The words come from the declaration (``explain``), not from the class name."""
+    specs = single_layer(kind, args, [(None, 3, 9, 9)])
+    text = lp.render(lp.derive(specs, lasagne_version="master"), "explain")
+    assert "Layer 1, x (%s), %s" % (kind, words) in text

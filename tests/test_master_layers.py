@@ -211,6 +211,8 @@ def test_every_master_layer_class_has_a_kind(lasagne_master):
     assert set(KINDS) == cpu | gpu
     assert all(lp.core.registry.kind_of(alias).name == target
                for alias, target in aliases.items() if alias.endswith("Layer"))
+    assert gpu_aliases == {alias for kind in KINDS.values() if kind.gpu_only
+                           for alias in kind.aliases}          # bc01_to_c01b, c01b_to_bc01
     assert {k.name for k in KINDS.values() if k.since == versions.MASTER} == (cpu | gpu) - {
         name for name, kind in KINDS.items() if kind.since == versions.RELEASE}
 

@@ -184,3 +184,151 @@ def test_the_documented_example_runs(lasagne):
               os.path.join(ROOT, "examples", "custom_kind.py"), "--check")
     assert out.returncode == 0, out.stderr
     assert "  2  scale                    16x30x30    16              =     16" in out.stdout
+
+
+# ------------------------------------------------- a kind of the input family is an input
+
+INPUTS_SPEC = """\
+layers:
+- {name: a, kind: MyInputLayer, shape: [4, 20]}
+- {name: d, kind: DenseLayer, num_units: 5}
+- {name: b, kind: MyInputLayer, shape: [4, 3]}
+- {name: m, kind: ConcatLayer, incomings: [d, b]}
+"""
+
+
+def test_a_kind_of_the_input_family_is_an_input_everywhere(tmp_path):
+    """Nothing asks for the name InputLayer: a user's input kind takes no incoming layer
+    in spec files and derivations, and its batch is the costs' input."""
+    kinds = lp.Registry()
+    kinds.register("MyInputLayer", like="InputLayer")
+    path = tmp_path / "net.yaml"
+    path.write_text(INPUTS_SPEC)
+    report = lp.derive(str(path), kinds=kinds)
+    assert report.layer("b").incoming == ()                # not chained to d
+    assert report.layer("m").output_shape == (4, 5 + 3)
+    costs = lp.derive_costs(str(path), kinds=kinds)
+    assert costs.batch_size == 4                           # the inputs' declared batch
+    assert costs.input_bytes == 4 * (20 + 3) * 4           # batch x elements x float32
+    assert costs.activation_bytes == 4 * (5 + 8) * 4       # d and m, not the inputs
+    path.write_text(INPUTS_SPEC.replace("shape: [4, 3]", "shape: [4, 3], incoming: d"))
+    with pytest.raises(lp.SpecError, match="incoming: an input layer has no incoming layer"):
+        lp.derive(str(path), kinds=kinds)
+    path.write_text(INPUTS_SPEC.replace(", shape: [4, 3]", ""))
+    with pytest.raises(lp.SpecError, match="shape: missing input shape: give shape"):
+        lp.derive(str(path), kinds=kinds)
+    kinds.register("FeatureBiasLayer", bias_rule, arrays=("b",))   # family "special"
+    with pytest.raises(lp.SpecError, match="incoming: has no incoming layer"):
+        lp.derive([LayerSpec("x", "FeatureBiasLayer", (), {})], kinds=kinds)
+    assert lp.derive([LayerSpec("x", "MyInputLayer", (), {"shape": (None, 7)})],
+                     kinds=kinds).layer("x").output_shape == (None, 7)
+
+
+def test_a_users_input_class_is_built_and_read_with_its_data_type(lasagne):
+    """``dtype`` goes to the input variable a user's input class is built with, and is read
+    back from it (the InputLayer declaration's reader, which ``like`` copies)."""
+    class IndexInputLayer(lasagne.layers.InputLayer):
+        """Indices of words: an input of ints."""
+
+    kinds = lp.Registry()
+    kinds.register(IndexInputLayer, like="InputLayer")
+    specs = chain(("words", "IndexInputLayer", {"shape": (None, 6), "dtype": "int32"}),
+                  ("embed", "EmbeddingLayer", {"input_size": 10, "output_size": 4}),
+                  ("out", "DenseLayer", {"num_units": 3}))
+    built = lp.build(specs, kinds=kinds)
+    words = lasagne.layers.get_all_layers(built)[0]
+    assert isinstance(words, IndexInputLayer) and str(words.input_var.dtype) == "int32"
+    with lp.kinds(kinds):
+        from lasagne_params.backend.networks.read import specs_from_lasagne
+        assert specs_from_lasagne(built)[0].args == {"shape": (None, 6), "dtype": "int32"}
+    comparison = lp.compare(specs, kinds=kinds)
+    assert comparison.ok, lp.render(comparison)
+    assert comparison.derived.total_params == 10 * 4 + (6 * 4 + 1) * 3
+
+
+# --------------------------------------- a class of one's own named like one of Lasagne's
+
+OWN_DENSE_FILE = textwrap.dedent('''
+    """A network with a DenseLayer of its own: no bias."""
+    import lasagne
+    import theano.tensor as T
+
+
+    class DenseLayer(lasagne.layers.Layer):
+        def __init__(self, incoming, num_units, **kwargs):
+            super().__init__(incoming, **kwargs)
+            self.num_units = num_units
+            self.W = self.add_param(lasagne.init.GlorotUniform(),
+                                    (self.input_shape[1], num_units), name="W")
+
+        def get_output_shape_for(self, input_shape):
+            return (input_shape[0], self.num_units)
+
+        def get_output_for(self, input, **kwargs):
+            return T.dot(input, self.W)
+
+
+    net = lasagne.layers.InputLayer((None, 20), name="in")
+    net = DenseLayer(net, 5, name="extra")
+    net = lasagne.layers.DenseLayer(net, 3, name="out")
+''')
+
+
+@pytest.fixture(scope="module")
+def own_dense(lasagne, tmp_path_factory):
+    """A user's own ``DenseLayer``, without a bias (historical code has such classes), in
+    a file (path, module): Lasagne's rule would count (20+1)*5 where it holds 20*5."""
+    import importlib.util
+    path = tmp_path_factory.mktemp("own") / "own_model.py"
+    path.write_text(OWN_DENSE_FILE)
+    spec = importlib.util.spec_from_file_location("own_model", str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(path), module
+
+
+def biasless_dense(context):
+    """``n*m`` parameters: W only."""
+    n, m = context.input_shape[1], context.positive_int("num_units")
+    return Result((context.input_shape[0], m), param_arrays=(
+        context.param_array("W", (n, m)),), param_formula="%d*%d" % (n, m))
+
+
+def test_a_users_class_named_like_lasagnes_is_not_derived_by_lasagnes_rule(own_dense):
+    """Built layers are matched to kinds by class identity: Lasagne's DenseLayer rule is not
+    applied to another class called DenseLayer (it was: a wrong total, exit 0)."""
+    _, module = own_dense
+    cls, built = module.DenseLayer, module.net
+    qualified = "own_model.DenseLayer"
+    with pytest.raises(UnsupportedLayerError, match=r"no layer kind '%s' is declared; the "
+                       r"DenseLayer kind is declared for another class of that name"
+                       % qualified):
+        lp.derive(built)
+    comparison = lp.compare(built)           # Lasagne's figures for it, "not derived"
+    assert comparison.not_derived == ("extra",)
+    assert comparison.reported.layer("extra").kind == qualified
+    assert comparison.derived.layer("extra").params == 20 * 5            # Lasagne's
+    assert comparison.derived.layer("out").params == (5 + 1) * 3
+    with pytest.raises(ArgumentError, match="declare it under a name of its own"):
+        lp.register_kind(cls, biasless_dense, arrays=("W",))
+    kinds = lp.Registry()
+    kinds.register("BiaslessDenseLayer", biasless_dense, factory=cls, arrays=("W",),
+                   hyper_params=("num_units",))
+    report = lp.derive(built, kinds=kinds)
+    assert report.layer("extra").kind == "BiaslessDenseLayer"
+    assert report.total_params == 20 * 5 + (5 + 1) * 3
+    assert lp.compare(built, kinds=kinds).ok
+
+
+def test_a_class_declared_from_a_second_import_of_its_file_is_matched(own_dense):
+    """A target is imported apart from the module a declaration imported its class from
+    (a --kinds file's ``from model import DenseLayer``): two class objects, one file and
+    name, one kind.  The file's name stands for the class in the messages."""
+    path, module = own_dense
+    target = path + ":net"
+    with pytest.raises(UnsupportedLayerError, match="'own_model.DenseLayer' is declared"):
+        lp.derive(target)
+    kinds = lp.Registry()
+    kinds.register("BiaslessDenseLayer", biasless_dense, factory=module.DenseLayer,
+                   arrays=("W",), hyper_params=("num_units",))
+    assert lp.derive(target, kinds=kinds).total_params == 20 * 5 + (5 + 1) * 3

@@ -169,13 +169,3 @@ def test_spec_file_names_its_version(tmp_path):
     with pytest.raises(lp.SpecError) as info:
         lp.derive(str(path))
     assert info.value.field == "lasagne" and str(path) in str(info.value)
-
-
-def test_docs_kinds_lists_every_kind():
-    """docs/kinds.md (the reference table) has a row for every declared kind."""
-    import os
-    from helpers import ROOT
-    with open(os.path.join(ROOT, "docs", "kinds.md"), encoding="utf-8") as fh:
-        rows = {line.split("|")[1].split()[0] for line in fh if line.startswith("| ")
-                and not line.startswith("| class")}
-    assert rows == set(KINDS) - {n for n in KINDS if n not in lp.core.registry.BUILTIN_NAMES}

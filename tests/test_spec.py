@@ -106,7 +106,7 @@ BAD = [
                  {"kind": "DenseLayer", "num_unit": 3}]}, SpecError,
      "did you mean num_units?", "dense1", "num_unit"),
     ({"layers": [{"kind": "InputLayer", "shape": [None, 2], "incoming": "x"}]}, SpecError,
-     "an InputLayer has no incoming layer", "input0", "incoming"),
+     "an input layer has no incoming layer", "input0", "incoming"),
     ({"layers": [{"name": "a", "kind": "InputLayer", "shape": [None, 2]},
                  {"name": "a", "kind": "DenseLayer", "num_units": 1}]}, SpecError,
      "two layers have this name", "a", "name"),

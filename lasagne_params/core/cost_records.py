@@ -68,6 +68,7 @@ class LayerCost:
     ``None`` ("n/a") once a layer has mixed all positions (dense, flatten,
     reshape).  ``output_bytes`` and ``param_bytes`` use the report's
     ``floatx``; ``param_bytes`` counts this layer's own arrays, shared or not.
+    ``family`` is the family its kind declares (``"input"``: where data enters).
     """
 
     index: int
@@ -79,6 +80,7 @@ class LayerCost:
     params: int = 0
     param_bytes: int = 0
     receptive_field: Optional[Tuple[AxisReceptiveField, ...]] = None
+    family: str = ""
 
     def count(self, op):
         """Operations ``op`` (one of ``OPS``) per example; 0 if none."""
@@ -175,9 +177,9 @@ class CostReport:
 
     @property
     def input_bytes(self):
-        """torchinfo's "Input size": every InputLayer's batch of data."""
+        """torchinfo's "Input size": every input layer's batch of data."""
         return _times(self.batch_size, sum_known(
-            c.output_bytes for c in self.layers if c.kind == "InputLayer"))
+            c.output_bytes for c in self.layers if c.family == "input"))
 
     @property
     def forward_backward_bytes(self):
@@ -189,7 +191,7 @@ class CostReport:
     def activation_bytes(self):
         """Every non-input layer's output for the batch, once (not a torchinfo figure)."""
         return _times(self.batch_size, sum_known(
-            c.output_bytes for c in self.layers if c.kind != "InputLayer"))
+            c.output_bytes for c in self.layers if c.family != "input"))
 
     @property
     def param_bytes(self):

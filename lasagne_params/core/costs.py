@@ -12,14 +12,14 @@ from .derive import derive_specs, rule_errors
 from .errors import ArgumentError
 from .layers.base import CostContext
 from .records import shape_size
-from .registry import kind_of
+from .registry import is_input, kind_of
 
 __all__ = ["cost_report", "FLOATX_BYTES"]
 
 
 def _batch_size(batch_size, report):
     if batch_size is None:
-        declared = {r.output_shape[0] for r in report.layers if r.kind == "InputLayer"}
+        declared = {r.output_shape[0] for r in report.layers if is_input(r.kind)}
         return declared.pop() if len(declared) == 1 and None not in declared else 1
     if not axis.is_int(batch_size) or batch_size < 1:
         raise ArgumentError("expected a positive int, got %r" % (batch_size,),
@@ -69,12 +69,14 @@ def cost_report(specs, report=None, batch_size=None, floatx="float32"):
         context = CostContext(spec, [shapes[n] for n in spec.incoming], row,
                               [seen[n] for n in spec.incoming], cost_of=cost_report)
         with rule_errors(spec):
-            cost = kind_of(spec.kind, layer=spec.name).cost(context)
+            kind = kind_of(spec.kind, layer=spec.name)
+            cost = kind.cost(context)
         shapes[spec.name], seen[spec.name] = row.output_shape, cost.receptive_field
         dims = row.output_shape[1:]
         elements = None if any(d is None for d in dims) else shape_size(dims)
         layers.append(LayerCost(
-            index=row.index, name=row.name, kind=row.kind, ops=tuple(cost.ops),
+            index=row.index, name=row.name, kind=row.kind, family=kind.family,
+            ops=tuple(cost.ops),
             output_elements=elements,
             output_bytes=None if elements is None else elements * itemsize,
             params=row.params, param_bytes=row.params * itemsize,

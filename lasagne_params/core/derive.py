@@ -12,7 +12,7 @@ from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
 from .layers.base import LayerContext
 from .records import LayerRow, LayerSpec, Report
-from .registry import kind_of
+from .registry import is_input, kind_of
 from .text import DIGIT_LIMIT_MESSAGE, full_shape_text, product_text
 
 __all__ = ["derive_specs", "rule_errors", "MAX_NESTING"]
@@ -122,7 +122,7 @@ def _inputs(spec, index, shapes):
             raise SpecError("no earlier layer called %r" % (name,), layer=spec.name,
                             kind=spec.kind, field="incoming")
         inputs.append(shapes[name])
-    if not inputs and spec.kind != "InputLayer":
+    if not inputs and not is_input(spec.kind):
         raise SpecError("has no incoming layer", layer=spec.name, kind=spec.kind,
                         field="incoming")
     return inputs

@@ -5,7 +5,7 @@ spec files and nolearn's keywords are checked against them here, with a
 suggestion for a misspelt one.  Pure Python.
 """
 from ..core.errors import SpecError, did_you_mean
-from ..core.registry import KINDS
+from ..core.registry import find_kind
 
 __all__ = ["NONLINEARITIES", "MASTER_NONLINEARITIES", "LAYER_REFERENCES", "keywords_of",
            "check_keyword"]
@@ -25,7 +25,7 @@ LAYER_REFERENCES = ("mask_input", "layer", "localization_network")
 
 def keywords_of(kind):
     """The :class:`Signature` of Lasagne class ``kind``, or None if unknown or unchecked."""
-    declared = KINDS.get(kind) if isinstance(kind, str) else None
+    declared = find_kind(kind)
     return declared.keywords if declared is not None else None
 
 

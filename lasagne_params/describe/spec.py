@@ -59,7 +59,7 @@ from ..core.errors import LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
-from ..core.registry import KINDS, kind_of
+from ..core.registry import find_kind, is_input, kind_of
 from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
@@ -374,7 +374,7 @@ def _check_value(kind, key, value, layer, shown=None):
                             % (value, did_you_mean(kind_name(value), NONLINEARITIES, n=3),
                                ", ".join(NONLINEARITIES)),
                             layer=layer, kind=kind, field=shown or key)
-    if isinstance(value, dict) and key in getattr(KINDS.get(kind), "gates", ()):
+    if isinstance(value, dict) and key in getattr(find_kind(kind), "gates", ()):
         return                  # a Gate's options: each array is checked when derived
     if key in STATES and isinstance(value, dict) and set(value) == {"layer"}:
         if not isinstance(value["layer"], str):
@@ -417,15 +417,15 @@ class _Layer:
             raise SpecError("give incoming or incomings, not both",
                             field=self.shown("incomings"), **self.where())
         if keys:
-            if self.kind == "InputLayer":
-                raise SpecError("an InputLayer has no incoming layer",
+            if is_input(self.kind):
+                raise SpecError("an input layer has no incoming layer",
                                 field=self.shown(keys[0]), **self.where())
             self.incoming = _names(self.args.pop(keys[0]), self.name, self.shown(keys[0]))
 
     def check_required(self):
         for key in self.signature.required if self.signature else ():
             if key in self.signature.hyper_parameters and key not in self.args:
-                what = "input shape" if self.kind == "InputLayer" else "keyword"
+                what = "input shape" if is_input(self.kind) else "keyword"
                 raise SpecError("missing %s: give %s" % (what, self.shown(key)),
                                 field=self.shown(key), **self.where())
 
@@ -457,7 +457,7 @@ def _finish(layers):
         layer.check_required()
         incoming = layer.incoming
         if incoming is None:
-            incoming = () if layer.kind == "InputLayer" or previous is None else (previous,)
+            incoming = () if is_input(layer.kind) or previous is None else (previous,)
         for key in LAYER_REFERENCES:
             if isinstance(layer.args.get(key), str):
                 ref = layer.args.pop(key)

@@ -5,7 +5,7 @@ its family's; see ``core/layers/explain.py``); this module strings the
 paragraphs together and closes with the total.
 """
 from ..core.layers.explain import generic, sharing
-from ..core.registry import KINDS, explainer_for
+from ..core.registry import explainer_for, find_kind
 from ..core.text import shown
 from .answer import total_line
 
@@ -18,7 +18,7 @@ def render_explain(report):
     used = {name for row in report.layers for name in row.incoming}
     paragraphs = []
     for row in report.layers:
-        kind = KINDS.get(row.kind)
+        kind = find_kind(row.kind)
         explain = explainer_for(kind) if kind is not None else generic
         last = row.name not in used and row.index == len(report.layers) - 1
         inputs = [(name, shapes[name]) for name in row.incoming]

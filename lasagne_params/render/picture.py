@@ -33,6 +33,7 @@ from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, DrawError, did_you_mean
 from ..core.files import write_atomic
 from ..core.records import Report
+from ..core.registry import is_input
 from ..core.text import clipped, shown, thousands
 from .answer import equation, size_cell, total_line
 from .columns import receptive_field_text
@@ -72,11 +73,11 @@ def layer_lines(row, cost=None):
     ['conv', 'Conv2DLayer', '(28-(5-1))=24 -> 32x24x24', 'params (5*5*1+1)*32 = 832']
     """
     lines = [row.name, row.kind, size_cell(row)]
-    if row.kind != "InputLayer":
+    if not is_input(row.kind):
         lines.append("params " + equation(row.param_formula, row.params, 0, 0))
     if cost is not None and cost.macs:
         lines.append("MACs " + equation(cost.formula("mac"), cost.macs, 0, 0))
-    if cost is not None and row.kind != "InputLayer":
+    if cost is not None and not is_input(row.kind):
         lines.append("RF " + receptive_field_text(cost.receptive_field))
     return [_fit(line) for line in lines]
 
@@ -121,7 +122,7 @@ def contents(result):
     boxes, edges = [], []
     for i, row in enumerate(report.layers):
         cost = costs.layers[i] if costs is not None else None
-        fill = ("input" if row.kind == "InputLayer" else "weights" if row.params else "other")
+        fill = ("input" if is_input(row.kind) else "weights" if row.params else "other")
         boxes.append(("L%d" % row.index, layer_lines(row, cost), _FILL[fill]))
         edges.extend((index[name], i) for name in row.incoming)
     return boxes, edges, graph_label(report)

@@ -19,13 +19,14 @@ layer built from a stand-in.
 """
 import sys
 
+from ...core import registry
 from .ops import wrapped_spec
 
 __all__ = ["GPU_MODULES", "install_gpu_standins", "served", "standin_note",
            "StandinFinder"]
 
-#: The modules that may be served by CPU stand-ins.
-GPU_MODULES = ("lasagne.layers.dnn", "lasagne.layers.corrmm", "lasagne.layers.cuda_convnet")
+#: The modules that may be served by CPU stand-ins: the modules of the GPU-only kinds.
+GPU_MODULES = tuple(registry.GPU_MODULES)
 BRIDGE = "lasagne.layers.dnn/corrmm/cuda_convnet -> CPU stand-ins where they do not import"
 
 _served = {}        # module name -> why the real module did not import

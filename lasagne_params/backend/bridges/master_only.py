@@ -28,7 +28,7 @@ import re
 import sys
 
 from ...core import versions
-from ...core.registry import ALIASES, KINDS
+from ...core.registry import find_kind
 from ...describe.keywords import MASTER_NONLINEARITIES
 
 __all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword",
@@ -55,11 +55,6 @@ _ATTRIBUTE = re.compile(r"module '(lasagne[\w.]*)' has no attribute '(\w+)'")
 _KEYWORD = re.compile(r"(?:(\w+)\.)?__init__\(\) got an unexpected keyword argument '(\w+)'")
 
 
-def _kind(name):
-    """The declared kind of a class name or of one of its aliases, or None."""
-    return KINDS.get(ALIASES.get(name, name))
-
-
 def require_installed_classes(specs):
     """Raise the one line saying how to install master for the first layer of ``specs``
     whose class is master's and missing from the installed Lasagne.
@@ -73,7 +68,7 @@ def require_installed_classes(specs):
     from .compat import import_lasagne
     import_lasagne()
     for spec in specs:
-        kind = _kind(spec.kind)
+        kind = find_kind(spec.kind)
         if kind is None or kind.factory is not None:
             continue
         try:
@@ -96,7 +91,7 @@ def _installed_label():
 
 
 def _class_since(name):
-    kind = _kind(name)
+    kind = find_kind(name)
     return kind.since if kind is not None else None
 
 
@@ -140,7 +135,7 @@ def missing_keyword(cls, keyword):
     classes = cls.__mro__ if inspect.isclass(cls) else ()
     names = [c.__name__ for c in classes] or [cls]
     for name in names:
-        kind = _kind(name)
+        kind = find_kind(name)
         since = kind.keywords.since(keyword) if kind and kind.keywords else None
         if since != versions.MASTER:
             continue

@@ -43,6 +43,11 @@ filter) and had no ``num_groups``, and the modules had the empty bases
 pyramid and batch-normalization classes only where the CPU class they
 mirror exists.
 
+Which classes each module exports is read from the GPU kinds' declarations
+(``core/layers/gpu.py``, gathered as ``registry.GPU_MODULES``, in the order of
+the real module's ``__all__``): a GPU class is declared once.  Only what is
+no layer class (0.1's empty bases, master's ``batch_norm_dnn``) is listed here.
+
 Every class carries ``cpu_standin_for`` (``"lasagne.layers.dnn.Conv2DDNNLayer"``)
 so reports can say so.  Not the same: speed, and the attributes holding
 GPU ops (``corr_mm_op``, ``filter_acts_op``, ``pool_op``) are absent; the
@@ -61,6 +66,8 @@ from lasagne import init, nonlinearities
 from lasagne.layers import Conv2DLayer, Layer, Pool2DLayer
 from lasagne.layers.pool import pool_output_length
 from lasagne.utils import as_tuple
+
+from ...core.registry import GPU_MODULES
 
 __all__ = ["MODULES", "EXPORTS", "MASTER_CONVENTIONS"]
 
@@ -407,21 +414,24 @@ class NINLayer_c01b(*_bases("cuda_convnet")):
         return self.nonlinearity(out)
 
 
-def _present(*names):
-    return [name for name in names if name in globals()]
+#: What a GPU module exports besides its declared layer classes, where present here:
+#: (before them: 0.1's exported base class, after them: master's helper function).
+_BESIDES = {"lasagne.layers.dnn": ((), ("batch_norm_dnn",)),
+            "lasagne.layers.corrmm": (("MMLayer",), ()),
+            "lasagne.layers.cuda_convnet": (("CCLayer",), ())}
+
+
+def _exports(module):
+    """``module``'s ``__all__`` as the installed Lasagne has it: of its base class, the
+    GPU classes its kinds declare (each followed by its aliases) and its helper, the names
+    present here."""
+    before, after = _BESIDES[module]
+    declared = [name for kind in GPU_MODULES[module] for name in (kind.name,) + kind.aliases]
+    return [name for name in before + tuple(declared) + after if name in globals()]
 
 
 #: GPU module -> its ``__all__`` as the installed Lasagne has it (the names present here).
-EXPORTS = {
-    "lasagne.layers.dnn": _present(
-        "Pool2DDNNLayer", "MaxPool2DDNNLayer", "Pool3DDNNLayer", "MaxPool3DDNNLayer",
-        "Conv2DDNNLayer", "Conv3DDNNLayer", "SpatialPyramidPoolingDNNLayer",
-        "BatchNormDNNLayer", "batch_norm_dnn"),
-    "lasagne.layers.corrmm": _present("MMLayer", "Conv2DMMLayer"),
-    "lasagne.layers.cuda_convnet": _present(
-        "CCLayer", "Conv2DCCLayer", "MaxPool2DCCLayer", "ShuffleBC01ToC01BLayer",
-        "bc01_to_c01b", "ShuffleC01BToBC01Layer", "c01b_to_bc01", "NINLayer_c01b"),
-}
+EXPORTS = {module: _exports(module) for module in GPU_MODULES}
 #: GPU module -> every public name of its stand-in (``__all__`` and 0.1's ``DNNLayer``).
 MODULES = {}
 for _module, _names in EXPORTS.items():

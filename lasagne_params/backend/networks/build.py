@@ -11,7 +11,7 @@ from collections import OrderedDict
 from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
 from ...core.layers.base import INITIALIZERS
 from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
-from ...core.registry import KINDS
+from ...core.registry import find_kind, is_input
 from ...describe.keywords import LAYER_REFERENCES
 from ..bridges.compat import import_lasagne
 from ..bridges.master_only import missing_keyword, missing_name
@@ -60,7 +60,7 @@ def _state_variable(ndim):
 
 def _layer_class(lasagne, spec, classes, where):
     """The class to build ``spec`` with: the caller's for its name, the kind's, or Lasagne's."""
-    kind = KINDS.get(spec.kind)
+    kind = find_kind(spec.kind)
     cls = classes.get(spec.name) or (kind.factory if kind is not None else None)
     if cls is None:
         module_name = kind.module if kind is not None else "lasagne.layers"
@@ -194,7 +194,7 @@ def _wire(cls, spec, built, kwargs, where, states=()):
 def _constructor(lasagne, cls, spec, built, scope, where):
     """Keyword arguments for ``cls(**kwargs)``: inputs wired, names and arrays resolved."""
     registry, prefix, init = scope
-    kind = KINDS.get(spec.kind)
+    kind = find_kind(spec.kind)
 
     def resolve(value, key):
         value = _resolve(value, key, built, registry, where)
@@ -206,7 +206,7 @@ def _constructor(lasagne, cls, spec, built, scope, where):
             args.setdefault(attr, init)
     kwargs = {}
     dtype = args.pop("dtype", None)
-    if spec.kind == "InputLayer" and dtype:
+    if is_input(spec.kind) and dtype:
         import theano
         kwargs["input_var"] = theano.tensor.TensorType(
             dtype, (False,) * len(args["shape"]))("%s.input" % spec.name)
@@ -246,7 +246,7 @@ def _constructor(lasagne, cls, spec, built, scope, where):
 
 def _register(spec, layer, registry, prefix):
     """Record ``layer``'s arrays under their share keys; untag ``{"trainable": False}`` ones."""
-    kind = KINDS.get(spec.kind)
+    kind = find_kind(spec.kind)
     for attr in kind.arrays if kind else ():
         variable = getattr(layer, attr, None)
         if variable is not None:

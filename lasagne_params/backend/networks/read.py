@@ -11,6 +11,11 @@ arithmetic.
 the shapes of each layer's ``get_params()`` arrays, read with
 ``get_value(borrow=True)`` (no copies).
 
+A built layer's class is matched to its kind by identity
+(:func:`layer_kind`): a class of a user's own named like Lasagne's
+(``BatchNormLayer`` without gamma) is not derived by Lasagne's rule; its rows
+name it ``module.Name`` and deriving it fails, naming it.
+
 A layer built from a CPU stand-in of a GPU class (gpu_standins.py) keeps
 the GPU class's name and kind; both sides' rows say it was a stand-in
 (:func:`layer_note`: also for a network built from a spec file or a
@@ -23,11 +28,11 @@ from ...core.errors import ArgumentError
 from ...core.layers.normalization import BATCH_NORM_ARRAYS
 from ...core.layers.recurrent import STATES
 from ...core.records import LayerRow, LayerSpec, ParamArray, Report
-from ...core.registry import KINDS
+from ...core.registry import kind_of_class
 from ..bridges.compat import import_lasagne
 from ..bridges.gpu_standins import standin_note
 
-__all__ = ["is_lasagne_layer", "is_lasagne_network", "all_layers", "every_layer",
+__all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
            "network_version"]
@@ -112,9 +117,15 @@ def incoming_layers(layer):
     return [layer.input_layer] if getattr(layer, "input_layer", None) is not None else []
 
 
+def layer_kind(layer):
+    """``(name, LayerKind or None)`` of a built layer: its class's kind, by identity
+    (:func:`~lasagne_params.core.registry.kind_of_class`), and the name its rows give."""
+    return kind_of_class(type(layer))
+
+
 def subnetwork_outputs(layer):
     """The output layers of a layer's sub-networks (a CustomRecurrentLayer's input_to_hidden...)."""
-    kind = KINDS.get(type(layer).__name__)
+    _, kind = layer_kind(layer)
     return [getattr(layer, field) for field in (kind.subnetworks if kind is not None else ())
             if getattr(layer, field, None) is not None]
 
@@ -192,9 +203,6 @@ def _hyper_params(layer, kind):
         args[arg] = _function_name(value) if _is_function(value) else plain(value)
     if kind is not None and kind.reader is not None:
         args.update((k, plain(v)) for k, v in kind.reader(layer).items())
-    if type(layer).__name__ == "InputLayer" and \
-            not str(layer.input_var.dtype).startswith("float"):
-        args["dtype"] = str(layer.input_var.dtype)
     return args
 
 
@@ -215,7 +223,7 @@ def _specs(output_layer, owner, prefix):
     names = layer_names(layers)
     specs = []
     for layer in layers:
-        kind = KINDS.get(type(layer).__name__)
+        kind_name, kind = layer_kind(layer)
         name = names[layer]
         args = _hyper_params(layer, kind)
         for attr in kind.arrays if kind is not None else ():
@@ -247,7 +255,7 @@ def _specs(output_layer, owner, prefix):
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
-        specs.append(LayerSpec(name, type(layer).__name__,
+        specs.append(LayerSpec(name, kind_name,
                                tuple(names[i] for i in incoming_layers(layer)), args,
                                layer_note(layer)))
     return specs
@@ -282,7 +290,7 @@ def specs_from_lasagne(output_layer):
 
 def _param_labels(layer, prefix=""):
     """{id(array): name} from the attributes holding a layer's arrays (and its sub-networks')."""
-    kind = KINDS.get(type(layer).__name__)
+    _, kind = layer_kind(layer)
     labels = {}
     for attr in kind.arrays if kind is not None else ():
         variable = getattr(layer, attr, None)
@@ -337,7 +345,7 @@ def report_from_lasagne(output_layer, names=None):
                                      id(param) in regularizable, owner[id(param)]))
         formula = " + ".join("*".join(str(d) for d in a.shape) or "1" for a in arrays)
         rows.append(LayerRow(
-            index=index, name=names[layer], kind=type(layer).__name__,
+            index=index, name=names[layer], kind=layer_kind(layer)[0],
             output_shape=plain(tuple(layer.output_shape)),
             params=sum(a.size for a in arrays),
             trainable_params=sum(a.size for a in arrays if a.trainable),

@@ -76,7 +76,7 @@ def runtime_shapes(output_layer, batch):
         raise SpecError("shape %s does not fit the declared %s"
                         % ("x".join(map(str, batch.shape)), plain(declared)),
                         layer=layer_names(all_layers(output_layer))[layer],
-                        kind="InputLayer", field="batch")
+                        kind=type(layer).__name__, field="batch")
     return [tuple(int(d) for d in array.shape) for array in function(batch)]
 
 

@@ -5,7 +5,7 @@ from .. import axis
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from ..receptive import AxisReceptiveField
 
-__all__ = ["KINDS", "identity", "input_layer", "dropout", "local_response_norm",
+__all__ = ["KINDS", "identity", "input_layer", "input_dtype", "dropout", "local_response_norm",
            "elementwise_cost", "nonlinearity_cost", "free_cost"]
 
 
@@ -25,6 +25,13 @@ def input_layer(context: LayerContext) -> Result:
             raise context.error("dimensions must be positive ints or None, got %r" % (shape,),
                                 "shape")
     return Result(tuple(None if d is None else int(d) for d in shape))
+
+
+def input_dtype(layer):
+    """A built InputLayer's data type where it is not a float (``input_var``'s, e.g.
+    ``int32`` for an embedding's indices), so that a rebuild makes the same variable."""
+    dtype = str(layer.input_var.dtype)
+    return {} if dtype.startswith("float") else {"dtype": dtype}
 
 
 def dropout(context: LayerContext) -> Result:
@@ -85,7 +92,8 @@ def local_response_norm_cost(context: CostContext) -> Cost:
 
 KINDS = (
     LayerKind("InputLayer", input_layer, input_cost, "input",
-              signature("shape | input_var name"), hyper_params=("shape",)),
+              signature("shape | input_var name"), hyper_params=("shape",),
+              reader=input_dtype),
     LayerKind("DropoutLayer", dropout, elementwise_cost, "noise",
               signature("incoming | p rescale shared_axes@master name"),
               hyper_params=("p", "rescale", "shared_axes")),

@@ -10,8 +10,8 @@ recomputed here.
 from ..text import plural, shape_text, thousands
 
 __all__ = ["FAMILY_EXPLAINERS", "generic", "input_layer", "convolution",
-           "channels_first_convolution", "locally_connected", "pooling",
-           "dense", "same_shape", "sharing"]
+           "transposed_convolution", "dilated_convolution", "locally_connected", "pooling",
+           "max_pooling", "dense", "same_shape", "sharing"]
 
 
 def _size(shape):
@@ -61,13 +61,20 @@ def convolution(row, inputs, last):
                         "convolves")
 
 
-def channels_first_convolution(row, inputs, last):
-    """Transposed and dilated convolutions: W is (channels, filters, *window)."""
+def transposed_convolution(row, inputs, last):
+    """Transposed convolutions: W is (channels, filters, *window)."""
+    return _channels_first(row, inputs, last, "transposes a convolution over")
+
+
+def dilated_convolution(row, inputs, last):
+    """Dilated convolutions: W is (channels, filters, *window)."""
+    return _channels_first(row, inputs, last, "convolves (dilated)")
+
+
+def _channels_first(row, inputs, last, verb):
     weights = _array(row, "W")
     if weights is None or len(weights.shape) < 3:
         return generic(row, inputs, last)
-    verb = "transposes a convolution over" if "Transposed" in row.kind else \
-        "convolves (dilated)"
     return _convolution(row, inputs, weights, weights.shape[1], weights.shape[0], verb)
 
 
@@ -119,7 +126,16 @@ def _convolution(row, inputs, weights, filters, channels, verb):
 
 
 def pooling(row, inputs, last):
-    what = "the largest value" if "Max" in row.kind else "one value"
+    """Pooling that keeps one value of each window (the pool family's words)."""
+    return _pooling(row, inputs, "one value")
+
+
+def max_pooling(row, inputs, last):
+    """Max pooling: keeps the largest value of each window."""
+    return _pooling(row, inputs, "the largest value")
+
+
+def _pooling(row, inputs, what):
     if _derivation(row):
         shape = "%s windows %s, so the output is %s" % (_derivation(row), _along(row),
                                                        _size(row.output_shape))

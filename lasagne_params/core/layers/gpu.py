@@ -12,6 +12,9 @@ from .. import versions
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import free_cost
 from .conv import CONV_HYPER_PARAMS, conv_cost, convolution, nin_layout
+from .explain import max_pooling
+from .normalization import (BATCH_NORM_KEYWORDS, batch_norm_dnn, explain_batch_norm,
+                            normalization_cost)
 from .pool import pool_cost, pooling, spatial_pyramid, spatial_pyramid_cost
 
 __all__ = ["KINDS", "conv2d_mm", "conv2d_dnn", "conv2d_cc", "max_pool2d_cc", "pool2d_dnn",
@@ -161,21 +164,41 @@ _GPU_CONV_KEYWORDS = ("incoming num_filters filter_size | stride pad untie_biase
 _MASTER = versions.MASTER
 _DNN_POOL = "incoming pool_size | stride pad ignore_border mode name"
 
+#: The GPU-only classes, by module, each module's in the order its ``__all__`` lists them
+#: (the CPU stand-ins export them in this order; ``registry.GPU_MODULES`` groups them).
 KINDS = (
-    LayerKind("Conv2DMMLayer", conv2d_mm, gpu_conv_cost, "conv",
-              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
-              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.corrmm"),
-    LayerKind("Conv2DDNNLayer", conv2d_dnn, gpu_conv_cost, "conv",
-              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
-              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.dnn"),
-    LayerKind("Pool2DDNNLayer", pool2d_dnn, pool_cost, "pool",
-              signature("incoming pool_size | stride pad ignore_border mode name"),
+    LayerKind("Pool2DDNNLayer", pool2d_dnn, pool_cost, "pool", signature(_DNN_POOL),
               hyper_params=("pool_size", "stride", "pad", "mode"), gpu_only=True,
               module="lasagne.layers.dnn"),
     LayerKind("MaxPool2DDNNLayer", max_pool2d_dnn, pool_cost, "pool",
               signature("incoming pool_size | stride pad ignore_border name"),
               hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
-              module="lasagne.layers.dnn"),
+              module="lasagne.layers.dnn", explain=max_pooling),
+    LayerKind("Pool3DDNNLayer", pool3d_dnn, pool_cost, "pool", signature(_DNN_POOL),
+              hyper_params=("pool_size", "stride", "pad", "mode"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER),
+    LayerKind("MaxPool3DDNNLayer", max_pool3d_dnn, pool_cost, "pool",
+              signature("incoming pool_size | stride pad ignore_border name"),
+              hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER, explain=max_pooling),
+    LayerKind("Conv2DDNNLayer", conv2d_dnn, gpu_conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
+              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.dnn"),
+    LayerKind("Conv3DDNNLayer", conv3d_dnn, conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS.replace("@master", "")),
+              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b"), gpu_only=True,
+              module="lasagne.layers.dnn", since=_MASTER),
+    LayerKind("SpatialPyramidPoolingDNNLayer", spatial_pyramid_dnn, spatial_pyramid_cost,
+              "pool", signature("incoming | pool_dims mode name"),
+              hyper_params=("pool_dims", "mode"), gpu_only=True, module="lasagne.layers.dnn",
+              since=_MASTER),
+    LayerKind("BatchNormDNNLayer", batch_norm_dnn, normalization_cost, "normalization",
+              BATCH_NORM_KEYWORDS, hyper_params=("axes", "epsilon", "alpha"),
+              arrays=("beta", "gamma", "mean", "inv_std"), since=_MASTER,
+              gpu_only=True, module="lasagne.layers.dnn", explain=explain_batch_norm),
+    LayerKind("Conv2DMMLayer", conv2d_mm, gpu_conv_cost, "conv",
+              signature(_GPU_CONV_KEYWORDS), hyper_params=CONV_HYPER_PARAMS,
+              arrays=("W", "b"), gpu_only=True, module="lasagne.layers.corrmm"),
     LayerKind("Conv2DCCLayer", conv2d_cc, conv2d_cc_cost, "conv",
               signature("incoming num_filters filter_size | stride pad untie_biases W b "
                         "nonlinearity dimshuffle flip_filters partial_sum num_groups@master "
@@ -185,30 +208,15 @@ KINDS = (
     LayerKind("MaxPool2DCCLayer", max_pool2d_cc, max_pool2d_cc_cost, "pool",
               signature("incoming pool_size | stride ignore_border dimshuffle name"),
               hyper_params=("pool_size", "stride", "dimshuffle"), gpu_only=True,
-              module="lasagne.layers.cuda_convnet"),
-    LayerKind("Conv3DDNNLayer", conv3d_dnn, conv_cost, "conv",
-              signature(_GPU_CONV_KEYWORDS.replace("@master", "")),
-              hyper_params=CONV_HYPER_PARAMS, arrays=("W", "b"), gpu_only=True,
-              module="lasagne.layers.dnn", since=_MASTER),
-    LayerKind("Pool3DDNNLayer", pool3d_dnn, pool_cost, "pool", signature(_DNN_POOL),
-              hyper_params=("pool_size", "stride", "pad", "mode"), gpu_only=True,
-              module="lasagne.layers.dnn", since=_MASTER),
-    LayerKind("MaxPool3DDNNLayer", max_pool3d_dnn, pool_cost, "pool",
-              signature("incoming pool_size | stride pad ignore_border name"),
-              hyper_params=("pool_size", "stride", "pad"), gpu_only=True,
-              module="lasagne.layers.dnn", since=_MASTER),
-    LayerKind("SpatialPyramidPoolingDNNLayer", spatial_pyramid_dnn, spatial_pyramid_cost,
-              "pool", signature("incoming | pool_dims mode name"),
-              hyper_params=("pool_dims", "mode"), gpu_only=True, module="lasagne.layers.dnn",
-              since=_MASTER),
+              module="lasagne.layers.cuda_convnet", explain=max_pooling),
+    LayerKind("ShuffleBC01ToC01BLayer", bc01_to_c01b, free_cost, "shape",
+              signature("incoming | name"), gpu_only=True,
+              module="lasagne.layers.cuda_convnet", aliases=("bc01_to_c01b",)),
+    LayerKind("ShuffleC01BToBC01Layer", c01b_to_bc01, free_cost, "shape",
+              signature("incoming | name"), gpu_only=True,
+              module="lasagne.layers.cuda_convnet", aliases=("c01b_to_bc01",)),
     LayerKind("NINLayer_c01b", nin_c01b, nin_c01b_cost, "conv",
               signature("incoming num_units | untie_biases W b nonlinearity name"),
               hyper_params=("num_units", "untie_biases", "nonlinearity"), arrays=("W", "b"),
               gpu_only=True, module="lasagne.layers.cuda_convnet"),
-    LayerKind("ShuffleBC01ToC01BLayer", bc01_to_c01b, free_cost, "shape",
-              signature("incoming | name"), gpu_only=True,
-              module="lasagne.layers.cuda_convnet"),
-    LayerKind("ShuffleC01BToBC01Layer", c01b_to_bc01, free_cost, "shape",
-              signature("incoming | name"), gpu_only=True,
-              module="lasagne.layers.cuda_convnet"),
 )

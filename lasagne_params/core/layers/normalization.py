@@ -14,7 +14,8 @@ from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import identity
 
 __all__ = ["KINDS", "axes_of", "per_axis_shape", "batch_norm", "batch_norm_dnn",
-           "standardization", "BATCH_NORM_ARRAYS"]
+           "standardization", "normalization_cost", "explain_batch_norm", "BATCH_NORM_ARRAYS",
+           "BATCH_NORM_KEYWORDS"]
 
 #: BatchNormLayer's arrays in Lasagne's order: (name, trainable, regularizable).
 BATCH_NORM_ARRAYS = (("beta", True, False), ("gamma", True, True),
@@ -137,18 +138,16 @@ def explain_batch_norm(row, inputs, last):
     return text
 
 
-_BATCH_NORM = signature("incoming | axes epsilon alpha beta gamma mean inv_std name")
+#: BatchNormLayer's keywords (BatchNormDNNLayer's too, declared with the GPU classes).
+BATCH_NORM_KEYWORDS = signature("incoming | axes epsilon alpha beta gamma mean inv_std name")
 
 KINDS = (
-    LayerKind("BatchNormLayer", batch_norm, normalization_cost, "normalization", _BATCH_NORM,
+    LayerKind("BatchNormLayer", batch_norm, normalization_cost, "normalization",
+              BATCH_NORM_KEYWORDS,
               hyper_params=("axes", "epsilon", "alpha"),
               arrays=("beta", "gamma", "mean", "inv_std"), since=versions.MASTER,
               explain=explain_batch_norm),
     LayerKind("StandardizationLayer", standardization, normalization_cost, "normalization",
               signature("incoming | axes epsilon name"), hyper_params=("axes", "epsilon"),
               since=versions.MASTER),
-    LayerKind("BatchNormDNNLayer", batch_norm_dnn, normalization_cost, "normalization",
-              _BATCH_NORM, hyper_params=("axes", "epsilon", "alpha"),
-              arrays=("beta", "gamma", "mean", "inv_std"), since=versions.MASTER,
-              gpu_only=True, module="lasagne.layers.dnn", explain=explain_batch_norm),
 )

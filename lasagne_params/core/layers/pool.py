@@ -6,7 +6,7 @@ from ..text import axes_text, axis_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .basic import identity
 from .conv import LAYOUTS
-from .explain import generic
+from .explain import generic, max_pooling
 
 __all__ = ["KINDS", "pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_pool",
            "feature_wta", "global_pool", "pool_cost", "upscale", "spatial_pyramid",
@@ -288,17 +288,17 @@ _MASTER = versions.MASTER
 
 KINDS = (
     LayerKind("MaxPool1DLayer", max_pool1d, pool_cost, "pool", signature(_POOL_KEYWORDS),
-              hyper_params=_POOL),
+              hyper_params=_POOL, explain=max_pooling),
     LayerKind("Pool2DLayer", pool2d, pool_cost, "pool", signature(_MODE_KEYWORDS),
               hyper_params=_POOL + ("mode",)),
     LayerKind("MaxPool2DLayer", max_pool2d, pool_cost, "pool", signature(_POOL_KEYWORDS),
-              hyper_params=_POOL),
+              hyper_params=_POOL, explain=max_pooling),
     LayerKind("Pool1DLayer", pool1d, pool_cost, "pool", signature(_MODE_KEYWORDS),
               hyper_params=_POOL + ("mode",), since=_MASTER),
     LayerKind("Pool3DLayer", pool3d, pool_cost, "pool", signature(_MODE_KEYWORDS),
               hyper_params=_POOL + ("mode",), since=_MASTER),
     LayerKind("MaxPool3DLayer", max_pool3d, pool_cost, "pool", signature(_POOL_KEYWORDS),
-              hyper_params=_POOL, since=_MASTER),
+              hyper_params=_POOL, since=_MASTER, explain=max_pooling),
     LayerKind("Upscale1DLayer", upscale1d, upscale_cost, "pool", _UPSCALE,
               hyper_params=("scale_factor", "mode"), since=_MASTER, explain=generic),
     LayerKind("Upscale2DLayer", upscale2d, upscale_cost, "pool", _UPSCALE,

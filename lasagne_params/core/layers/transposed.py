@@ -13,7 +13,7 @@ from ..records import shape_size
 from ..text import axis_text, product_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
 from .conv import LAYOUTS, bias_arrays, conv_pads, groups
-from .explain import channels_first_convolution, locally_connected
+from .explain import dilated_convolution, locally_connected, transposed_convolution
 
 __all__ = ["KINDS", "transposed_conv2d", "transposed_conv3d", "dilated_conv2d",
            "locally_connected2d"]
@@ -167,7 +167,7 @@ _TRANSPOSED = dict(
     keywords=signature("incoming num_filters filter_size | stride crop untie_biases W b "
                        "nonlinearity flip_filters output_size num_groups name"),
     hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
-    since=versions.MASTER, explain=channels_first_convolution)
+    since=versions.MASTER, explain=transposed_convolution)
 
 KINDS = (
     LayerKind("TransposedConv2DLayer", transposed_conv2d, transposed_cost, "conv",
@@ -178,7 +178,7 @@ KINDS = (
               signature("incoming num_filters filter_size | dilation pad untie_biases W b "
                         "nonlinearity flip_filters num_groups name"),
               hyper_params=_HYPER + ("dilation", "pad"), arrays=("W", "b"),
-              since=versions.MASTER, explain=channels_first_convolution),
+              since=versions.MASTER, explain=dilated_convolution),
     LayerKind("LocallyConnected2DLayer", locally_connected2d, locally_connected_cost, "conv",
               signature("incoming num_filters filter_size | stride pad untie_biases W b "
                         "nonlinearity flip_filters channelwise convolution num_groups name"),
