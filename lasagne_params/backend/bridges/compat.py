@@ -69,6 +69,12 @@ what                              bridge
                                   ``sgemm_``); Theano runs its Python
                                   ``perform``.  ``T.batched_dot``, used by
                                   TPSTransformerLayer; see op_bridges.py.
+``lasagne.layers.Layer.__new__``  added (Layer has none): a layer of a class
+                                  that is not Lasagne's remembers the
+                                  arguments it was built with, beside it
+                                  (nothing stored on the layer), so that
+                                  its class can be derived from its own
+                                  code; see layer_calls.py.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -98,6 +104,7 @@ from typing import List
 
 from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
+from .layer_calls import install_layer_calls
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -440,6 +447,7 @@ def install_compat():
     _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
+    install_layer_calls(report)         # classes of your own: their constructors' arguments
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
