@@ -70,6 +70,15 @@ def _described(network):
                         field="network")
 
 
+def _own_code(network):
+    """{layer name: rule} deriving the layers of a built network whose class has no
+    declared kind from the class's own code; None for anything but a built network."""
+    if not _is_lasagne(network):
+        return None
+    from .backend.networks.class_code import class_code_rules
+    return class_code_rules(network)
+
+
 def _type_name(value):
     return "None" if value is None else (
         "an empty %s" % type(value).__name__ if isinstance(value, (list, tuple)) and not value
@@ -118,8 +127,9 @@ def derive(network, lasagne_version=None, kinds=None):
     '(20+1)*50'
     """
     with using(kinds):
-        specs, file, version = _describe(_loaded(network), lasagne_version)
-        return _derived(specs, file, version=version)
+        network = _loaded(network)
+        specs, file, version = _describe(network, lasagne_version)
+        return _derived(specs, file, version=version, own_code=_own_code(network))
 
 
 def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None,
@@ -233,11 +243,14 @@ def compare(network, lasagne_version=None, max_build_bytes=None, kinds=None):
     :mod:`lasagne_params.backend.networks.memory`): a LimitError is raised before
     Theano allocates anything; the shape-only build needs no such limit.
 
-    On a Lasagne network it never fails on a layer it cannot derive (a class
-    without a declared kind, or a configuration the rule rejects although
-    Lasagne built it): that row shows Lasagne's figures, marked "not
-    derived" with the reason, and the layers after it are derived from
-    Lasagne's output shape for it.
+    On a Lasagne network a layer whose class has no declared kind is derived
+    from the class's own code (its constructor and ``get_output_shape_for``
+    run again on the derived input shapes: docs/custom-kinds.md), and
+    compared like any other.  It never fails on a layer it cannot derive (a
+    class whose code cannot be run again, or a configuration the rule
+    rejects although Lasagne built it): that row shows Lasagne's figures,
+    marked "not derived" with the reason, and the layers after it are
+    derived from Lasagne's output shape for it.
 
     ``kinds`` (a Registry) declares layer kinds for this call only, as for
     :func:`derive`.
@@ -254,7 +267,7 @@ def _compare(network, lasagne_version, max_build_bytes):
         specs, _, version = _describe(network, lasagne_version)
         reported = report_from_lasagne(network)
         derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
-                               version=version)
+                               version=version, own_code=_own_code(network))
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
         derived = derive(network, lasagne_version)

@@ -35,7 +35,7 @@ from ..bridges.gpu_standins import standin_note
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
-           "network_version"]
+           "network_version", "array_keys"]
 
 
 def network_version():
@@ -252,6 +252,9 @@ def _specs(output_layer, owner, prefix):
             if tags is not None and "trainable" not in tags and not _untagged_by_rule(
                     kind, layer, attr):
                 args[attr] = dict(args.get(attr) or {}, trainable=False)   # untagged by hand
+        if kind is None:        # a class of the user's: a later layer may share its arrays
+            for param, label in _labelled_params(layer):
+                owner.setdefault(id(param), "%s%s.%s" % (prefix, name, label))
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
@@ -311,6 +314,30 @@ def _short(param_name, layer_name):
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
 
 
+def _labelled_params(layer):
+    """``[(array, label)]`` of a layer's ``get_params()``: the attribute holding it (a
+    declared kind's ``arrays``), else its name without the layer's (``W``)."""
+    labels = _param_labels(layer)
+    return [(param, labels.get(id(param)) or _short(param.name, layer.name))
+            for param in layer.get_params()]
+
+
+def array_keys(layers, names):
+    """{id(array): key} for every parameter array of ``layers`` (``get_all_layers``
+    order; ``names``: {layer: name}): its first holder's name and its label there,
+    ``conv.W``, with a ``'`` added while a key is taken (two unnamed arrays)."""
+    owner, taken = {}, set()
+    for layer in layers:
+        for param, label in _labelled_params(layer):
+            if id(param) not in owner:
+                key = "%s.%s" % (names[layer], label)
+                while key in taken:
+                    key += "'"
+                owner[id(param)] = key
+                taken.add(key)
+    return owner
+
+
 def report_from_lasagne(output_layer, names=None):
     """Lasagne's own figures: ``output_shape`` and borrowed shapes of ``get_params()``.
 
@@ -325,22 +352,14 @@ def report_from_lasagne(output_layer, names=None):
     layers = all_layers(output_layer)
     given = names or {}
     names = {layer: given.get(id(layer), name) for layer, name in layer_names(layers).items()}
-    owner, taken = {}, set()
+    owner = array_keys(layers, names)
     rows = []
     for index, layer in enumerate(layers):
-        labels = _param_labels(layer)
         trainable = {id(p) for p in layer.get_params(trainable=True)}
         regularizable = {id(p) for p in layer.get_params(regularizable=True)}
         arrays = []
-        for param in layer.get_params():
+        for param, label in _labelled_params(layer):
             shape = tuple(int(d) for d in param.get_value(borrow=True).shape)
-            label = labels.get(id(param)) or _short(param.name, layer.name)
-            if id(param) not in owner:
-                key = "%s.%s" % (names[layer], label)
-                while key in taken:
-                    key += "'"              # two arrays, one name (e.g. unnamed params)
-                owner[id(param)] = key
-                taken.add(key)
             arrays.append(ParamArray(label, shape, id(param) in trainable,
                                      id(param) in regularizable, owner[id(param)]))
         formula = " + ".join("*".join(str(d) for d in a.shape) or "1" for a in arrays)
