@@ -13,7 +13,7 @@ import os
 from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
 from .core.derive import derive_specs
-from .core.errors import ArgumentError, LasagneParamsError
+from .core.errors import ArgumentError, LasagneParamsError, UnsupportedLayerError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
 from .core.registry import using
@@ -250,7 +250,10 @@ def compare(network, lasagne_version=None, max_build_bytes=None, kinds=None):
     class whose code cannot be run again, or a configuration the rule
     rejects although Lasagne built it): that row shows Lasagne's figures,
     marked "not derived" with the reason, and the layers after it are
-    derived from Lasagne's output shape for it.
+    derived from Lasagne's output shape for it.  A NeuralNet holding a class
+    without a kind is compared the same way, from its built layers (built
+    first if need be, without the memory check, which needs every layer
+    derived).
 
     ``kinds`` (a Registry) declares layer kinds for this call only, as for
     :func:`derive`.
@@ -270,7 +273,12 @@ def _compare(network, lasagne_version, max_build_bytes):
                                version=version, own_code=_own_code(network))
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
-        derived = derive(network, lasagne_version)
+        try:
+            derived = derive(network, lasagne_version)
+        except UnsupportedLayerError:   # a class of the user's: its layers as built, read
+            outputs = network.output_layers()
+            return _compare(outputs[0] if len(outputs) == 1 else list(outputs),
+                            lasagne_version, max_build_bytes)
         if getattr(network, "_output_layers", None) is None:     # not built yet
             _check_build(derived, max_build_bytes)
         return _compare_built(derived, network.output_layers())

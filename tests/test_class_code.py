@@ -405,3 +405,36 @@ def test_a_declared_kind_still_wins(lasagne, own):
     halving = own.Halving(InputLayer((None, 40)), name="halving")
     row = lp.compare(halving, kinds=registry).derived.layer("halving")
     assert row.output_shape == (None, 20) and not row.note
+
+
+# ---------------------------------------------------------------- NeuralNet, by class
+
+
+def test_a_neuralnet_matches_its_classes_by_identity_and_keeps_nolearn_names(lasagne):
+    from lasagne import init
+    from lasagne.layers import DenseLayer, InputLayer, Layer
+
+    class BatchNormLayer(Layer):
+        """A 2015-style batch normalisation without gamma (not Lasagne's class)."""
+
+        def __init__(self, incoming, axes=(0,), **kwargs):
+            super(BatchNormLayer, self).__init__(incoming, **kwargs)
+            shape = [n for axis, n in enumerate(self.input_shape) if axis not in axes]
+            self.beta = self.add_param(init.Constant(0), shape, name="beta",
+                                       regularizable=False)
+            self.mean = self.add_param(init.Constant(0), shape, name="mean",
+                                       trainable=False, regularizable=False)
+
+    net = lp.NeuralNet(layers=[(InputLayer, {"shape": (None, 30)}),
+                               (DenseLayer, {"num_units": 20}), (BatchNormLayer, {}),
+                               (DenseLayer, {"num_units": 5})], max_epochs=1)
+    names = [spec.name for spec in net.to_specs()]
+    assert names == ["input0", "dense1", "batchnorm2", "dense3"]
+    with pytest.raises(lp.UnsupportedLayerError, match="BatchNormLayer"):
+        lp.derive(net)                       # never Lasagne's rule for it
+    comparison = lp.compare(net)
+    assert comparison.ok
+    row = comparison.derived.layer("batchnorm2")
+    assert (row.params, row.trainable_params) == (20 + 20, 20)
+    assert row.note.startswith(FROM_CODE)
+    assert [r.name for r in comparison.derived.layers] == names
