@@ -438,3 +438,46 @@ def test_a_neuralnet_matches_its_classes_by_identity_and_keeps_nolearn_names(las
     assert (row.params, row.trainable_params) == (20 + 20, 20)
     assert row.note.startswith(FROM_CODE)
     assert [r.name for r in comparison.derived.layers] == names
+
+
+# ---------------------------------------------------------------- sizes as expressions
+
+
+def test_a_reshape_to_a_theano_expression_is_none_as_in_lasagne(lasagne):
+    import theano.tensor as T
+    from lasagne.layers import DenseLayer, InputLayer, LSTMLayer, ReshapeLayer
+    x = T.tensor3("x")
+    lstm = LSTMLayer(InputLayer((None, 20, 8), input_var=x), 16, name="lstm")
+    flat = ReshapeLayer(lstm, (x.shape[0] * 20, 16), name="flat")
+    back = ReshapeLayer(DenseLayer(flat, 5, name="out"), (x.shape[0], 20, -1), name="back")
+    rows = _checked(back)
+    assert rows["flat"].output_shape == (None, 16)
+    assert rows["flat"].note.startswith("axis 0 is x.shape[0]*20: a Theano expression")
+    assert rows["back"].output_shape == (None, 20, None)       # -1 beside it: unknown too
+    assert rows["back"].note.startswith("axis 0 is x.shape[0]:")
+
+
+def test_a_spec_file_writes_an_expression_size_as_a_mapping(lasagne, tmp_path):
+    from helpers import write
+    path = write(tmp_path, "net.yaml", """\
+layers:
+  - {name: input, kind: InputLayer, shape: [null, 20, 8]}
+  - {name: flat, kind: ReshapeLayer, shape: [{expression: "x.shape[0]*20"}, 8]}
+  - {name: out, kind: DenseLayer, num_units: 5}
+""")
+    comparison = lp.compare(path)
+    assert comparison.ok
+    assert comparison.derived.layer("flat").output_shape == (None, 8)
+    assert comparison.derived.layer("out").params == (8 + 1) * 5
+
+
+def test_master_transposed_convolution_to_an_expression_size(lasagne_master):
+    import theano.tensor as T
+    from lasagne.layers import InputLayer, TransposedConv2DLayer
+    size = T.ivector("size")
+    layer = TransposedConv2DLayer(InputLayer((None, 3, 5, 5)), 4, 3, stride=2,
+                                  output_size=size, name="up")
+    row = _checked(layer)["up"]
+    assert row.output_shape == (None, 4, None, None)
+    assert row.params == 3 * 4 * 3 * 3 + 4
+    assert row.note.startswith("output_size is size: a Theano expression")

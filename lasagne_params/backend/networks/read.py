@@ -192,6 +192,51 @@ def expression_text(variable, source, keys):
     return "an expression (%s) of %s" % (type(op).__name__ if op else "constant", named)
 
 
+#: Theano's scalar operations -> (operator, precedence) in a size's text.
+_OPERATORS = {"Mul": ("*", 6), "Add": ("+", 5), "Sub": ("-", 5), "IntDiv": ("//", 6),
+              "Mod": ("%", 6), "TrueDiv": ("/", 6)}
+
+
+def _size_text(variable, depth=0):
+    """(text, precedence) of a Theano size expression: ``x.shape[0]*20``."""
+    owner = variable.owner
+    op = getattr(owner, "op", None)
+    data = getattr(variable, "data", None)
+    if owner is None and data is not None and getattr(data, "ndim", 1) == 0:
+        return str(data.item()), 9                                 # a constant
+    if owner is None:
+        return variable.name or "a Theano variable", 9
+    inputs = owner.inputs
+    if depth < 20 and type(op).__name__ == "Subtensor" and inputs[0].owner is not None \
+            and type(inputs[0].owner.op).__name__ == "Shape" and len(inputs) == 2 \
+            and getattr(inputs[1], "data", None) is not None:
+        return "%s.shape[%s]" % (_size_text(inputs[0].owner.inputs[0], depth + 1)[0],
+                                 inputs[1].data), 9
+    scalar = type(getattr(op, "scalar_op", None)).__name__
+    if depth < 20 and scalar in _OPERATORS and len(inputs) == 2:
+        symbol, precedence = _OPERATORS[scalar]
+        (left, lp), (right, rp) = (_size_text(i, depth + 1) for i in inputs)
+        left = "(%s)" % left if lp < precedence else left
+        right = "(%s)" % right if rp <= precedence and (rp < precedence or symbol != "*") \
+            else right
+        return "%s%s%s" % (left, symbol, right), precedence
+    if depth < 20 and scalar in ("Cast", "Identity") and len(inputs) == 1:
+        return _size_text(inputs[0], depth + 1)
+    from theano.printing import pprint
+    return " ".join(pprint(variable).split())[:120], 0
+
+
+def _sizes(value):
+    """A hyper-parameter with each Theano variable in it (a size given as an expression:
+    ``ReshapeLayer(l, (x.shape[0]*20, 16))``) as ``{"expression": its text}``."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_sizes(v) for v in value)
+    import theano
+    if isinstance(value, theano.Variable) and not _is_shared(value):
+        return {"expression": _size_text(value)[0]}
+    return value
+
+
 def _hyper_params(layer, kind):
     args = {}
     for entry in kind.hyper_params if kind is not None else ():
@@ -200,7 +245,7 @@ def _hyper_params(layer, kind):
             value = _attribute(layer, attr)
         except AttributeError:
             continue
-        args[arg] = _function_name(value) if _is_function(value) else plain(value)
+        args[arg] = _function_name(value) if _is_function(value) else _sizes(plain(value))
     if kind is not None and kind.reader is not None:
         args.update((k, plain(v)) for k, v in kind.reader(layer).items())
     return args
