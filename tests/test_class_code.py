@@ -343,6 +343,37 @@ def test_an_array_shared_with_an_earlier_layer_counts_once(lasagne, own):
     assert comparison.derived.total_params == 30 + (30 + 1) * 30
 
 
+def test_arrays_retagged_or_taken_over_from_an_inner_layer_count_as_lasagne_counts(lasagne):
+    from lasagne import init
+    from lasagne.layers import DenseLayer, InputLayer, Layer
+
+    class QuantizedDense(DenseLayer):
+        """Its weights tagged 'quantized' only (so not trainable), after DenseLayer's."""
+
+        def __init__(self, incoming, num_units, **kwargs):
+            super(QuantizedDense, self).__init__(incoming, num_units, **kwargs)
+            self.params[self.W] = set(["quantized"])
+
+    class Gated(Layer):
+        """A scale, and a gate: a dense layer built inside, its arrays made this layer's."""
+
+        def __init__(self, incoming, **kwargs):
+            super(Gated, self).__init__(incoming, **kwargs)
+            self.scale = self.add_param(init.Constant(1.), (1,), name="scale")
+            self.gate = DenseLayer(self.input_shape, self.input_shape[1])
+            self.params.update(self.gate.params)
+
+    quantized = QuantizedDense(InputLayer((None, 30)), 20, name="quantized")
+    rows = _checked(Gated(quantized, name="gated"))
+    row = rows["quantized"]
+    assert (row.params, row.trainable_params) == ((30 + 1) * 20, 20)
+    assert "W (30, num_units)" in row.note       # int(np.prod(...)) of 30: a plain 30
+    row = rows["gated"]           # scale (1,), then the gate's W (20, 20) and b (20,)
+    assert (row.params, row.trainable_params) == (1 + 20 * 20 + 20,) * 2
+    assert [a.name for a in row.param_arrays] == ["scale", "W", "b"]
+    assert [a.regularizable for a in row.param_arrays] == [True, True, False]
+
+
 def test_code_that_cannot_run_again_leaves_that_row_to_lasagne(lasagne, own, monkeypatch):
     from lasagne.layers import DenseLayer, InputLayer, Layer
     from lasagne_params.backend.networks import class_code

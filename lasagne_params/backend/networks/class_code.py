@@ -14,7 +14,9 @@ class's own constructor and ``get_output_shape_for`` again:
 * with ``add_param`` answered by a recorder: the name, shape and tags of
   each array are noted, no initializer is called and no shared variable
   made (the code gets a symbolic Theano variable of that shape back, or the
-  shared variable it passed in);
+  shared variable it passed in); the arrays are then read from the layer's
+  ``params`` as Lasagne's ``get_params`` would (an array the code retags or
+  removes, or a layer it builds inside and whose arrays it takes over);
 * twice: once on plain numbers (what the class computes for this input:
   the row's figures), and once on :mod:`~lasagne_params.core.symbolic`
   sizes, the input axes named ``in[1]`` (``in0[1]``, ``in1[1]`` for several
@@ -248,11 +250,26 @@ def _replaced(value, stand_ins, depth=0):
 
 
 class _Recorder:
-    """``add_param`` of the re-run object: notes each array, makes none."""
+    """``add_param`` of the re-run object, as Lasagne's but making no array.
 
-    def __init__(self, keys, layer_name):
-        self.keys, self.layer_name = keys, layer_name
-        self.arrays, self._seen, self._names = [], set(), set()
+    Like Lasagne's it registers what it returns in the layer's ``params``
+    with the tags that are true (so that code retagging or removing an
+    array afterwards, ``self.params[self.W] = set(["quantized"])``, is
+    followed); it returns a symbolic Theano variable of the shape, or the
+    shared variable it was given.  :meth:`arrays` reads ``params`` after the
+    run.
+    """
+
+    def __init__(self, layer, keys, layer_name):
+        self.layer, self.keys, self.layer_name = layer, keys, layer_name
+        self.made, self._names = {}, set()
+
+    def _label(self, name):
+        label = str(name)
+        while label in self._names:
+            label += "'"
+        self._names.add(label)
+        return label
 
     def add_param(self, spec, shape, name=None, **tags):
         import theano
@@ -268,23 +285,39 @@ class _Recorder:
                 tuple(given) != plain_shape(shape):
             raise _NotFollowed("add_param got an array of shape %r for shape %r"
                                % (given, plain_shape(shape)))
-        if isinstance(spec, theano.compile.SharedVariable):
-            if id(spec) in self._seen:
-                return spec               # Lasagne holds it once
-            self._seen.add(id(spec))
-        label = str(name)
-        while label in self._names:
-            label += "'"
-        self._names.add(label)
-        shared = self.keys.get(id(spec)) if isinstance(spec, theano.Variable) else None
-        if shared == "%s.%s" % (self.layer_name, label):
-            shared = None                 # its own array (a shared variable made for it)
-        self.arrays.append(CodeArray(label, shape, bool(tags.get("trainable", True)),
-                                     bool(tags.get("regularizable", True)), shared))
         if isinstance(spec, theano.Variable):
-            return spec
-        broadcastable = tuple(int(d) == 1 for d in plain_shape(shape))
-        return theano.tensor.TensorType(theano.config.floatX, broadcastable)(label)
+            variable = spec
+        else:
+            broadcastable = tuple(int(d) == 1 for d in plain_shape(shape))
+            variable = theano.tensor.TensorType(theano.config.floatX, broadcastable)(name)
+        if id(variable) not in self.made:
+            self.made[id(variable)] = (variable, self._label(name), shape)
+        tags = dict(tags)
+        tags.setdefault("trainable", True)
+        tags.setdefault("regularizable", True)
+        self.layer.params[variable] = set(tag for tag, value in tags.items() if value)
+        return variable
+
+    def arrays(self):
+        """CodeArrays of the layer's ``params`` after the run, in their order: made by
+        add_param (their shapes as the code gave them), or shared variables the code
+        registered itself (a layer built inside it: their shapes as numbers)."""
+        import theano
+        found = []
+        for variable, tags in getattr(self.layer, "params", {}).items():
+            if id(variable) in self.made:
+                _, label, shape = self.made[id(variable)]
+            elif isinstance(variable, theano.compile.SharedVariable):
+                label = self._label(variable.name)
+                shape = tuple(variable.get_value(borrow=True).shape)
+            else:
+                raise _NotFollowed("its constructor registers %r as an array" % (variable,))
+            shared = self.keys.get(id(variable))
+            if shared == "%s.%s" % (self.layer_name, label):
+                shared = None             # its own array (a shared variable made for it)
+            found.append(CodeArray(label, shape, "trainable" in tags,
+                                   "regularizable" in tags, shared))
+        return found
 
 
 def _run(cls, call, incomings, shapes, keys, name, tape):
@@ -303,13 +336,11 @@ def _run_once(cls, call, incomings, shapes, keys, name, tape):
     if tape is not None:
         args, kwargs = _named_arguments(cls, args, kwargs, tape)
     layer = fresh_layer(cls)
-    recorder = _Recorder(keys(), name)
+    recorder = _Recorder(layer, keys(), name)
     layer.add_param = recorder.add_param
     cls.__init__(layer, *args, **kwargs)
-    if getattr(layer, "params", None):    # arrays registered past add_param
-        raise _NotFollowed("its constructor registers arrays without self.add_param")
     output = tuple(layer.output_shape)
-    return recorder.arrays, output
+    return recorder.arrays(), output
 
 
 def _differs(plain, symbolic):
