@@ -374,6 +374,25 @@ def test_arrays_retagged_or_taken_over_from_an_inner_layer_count_as_lasagne_coun
     assert [a.regularizable for a in row.param_arrays] == [True, True, False]
 
 
+def test_what_code_does_to_a_layer_after_building_it_is_read_from_the_layer(lasagne, own):
+    from lasagne import init
+    from lasagne.layers import InputLayer
+    deconv = own.Deconv(InputLayer((None, 6, 7, 7)), 4, 5, name="deconv")
+    del deconv.params[deconv.b]                   # what Lasagne's batch_norm() does
+    deconv.b = None
+    frozen = own.WeightNormDense(deconv, 3, name="frozen")
+    frozen.params[frozen.V].discard("trainable")  # a layer frozen for fine-tuning
+    rows = _checked(frozen)
+    assert rows["deconv"].params == 6 * 4 * 5 * 5
+    assert rows["deconv"].note.endswith("; b removed after it was built")
+    assert rows["frozen"].trainable_params == 3 + 3
+    frozen.add_param(init.Constant(0.), (3,), name="late")
+    comparison = lp.compare(frozen)
+    assert comparison.not_derived == ("frozen",)
+    assert "holds late, which its constructor does not make" in \
+        comparison.derived.layer("frozen").note
+
+
 def test_code_that_cannot_run_again_leaves_that_row_to_lasagne(lasagne, own, monkeypatch):
     from lasagne.layers import DenseLayer, InputLayer, Layer
     from lasagne_params.backend.networks import class_code

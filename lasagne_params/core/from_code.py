@@ -57,13 +57,14 @@ def _names(shape, tape):
     return "(%s%s)" % (", ".join(texts), "," if len(texts) == 1 else "")
 
 
-def code_result(context, arrays, output, tape=None, numbers_because=""):
+def code_result(context, arrays, output, tape=None, numbers_because="", removed=()):
     """The :class:`~.layers.base.Result` of a layer whose class's code gave ``arrays``
     (CodeArrays) and ``output`` (its output shape).
 
     ``tape`` is the symbolic run's :class:`~.symbolic.Tape` (its sizes give
     the texts); ``None`` when only the plain run could be followed, whose
-    reason is ``numbers_because``.
+    reason is ``numbers_because``.  ``removed`` names the arrays the code
+    made that the layer no longer holds (``batch_norm`` removes a bias).
     """
     from .layers.base import Result
     params = []
@@ -89,4 +90,6 @@ def code_result(context, arrays, output, tape=None, numbers_because=""):
         note = "%s: %s" % (FROM_CODE, "; ".join(parts))
         if tape.comparisons:
             note += " (for the branch where %s)" % ", ".join(tape.comparisons[:3])
+    if removed:
+        note += "; %s removed after it was built" % ", ".join(removed)
     return Result(out, shape_formula, tuple(params), formula, note)

@@ -35,6 +35,7 @@ network is derived as before.  The rule raises only
 :class:`~lasagne_params.core.errors.UnsupportedLayerError`.
 """
 import contextlib
+import dataclasses
 import functools
 import inspect
 import io
@@ -48,7 +49,8 @@ from ...core.from_code import CodeArray, code_result, plain_shape
 from ...core.symbolic import Shape, Tape
 from ..bridges.compat import import_lasagne
 from ..bridges.layer_calls import constructor_call, fresh_layer
-from .read import all_layers, array_keys, incoming_layers, layer_kind, layer_names
+from .read import (all_layers, array_keys, incoming_layers, labelled_params, layer_kind,
+                   layer_names, short_name)
 
 __all__ = ["class_code_rules", "derive_from_code", "TIME_LIMIT"]
 
@@ -105,7 +107,7 @@ def derive_from_code(layer, keys, context):
                            % (len(incomings), len(shapes)))
     with _fenced():
         try:
-            arrays, output = _run(cls, call, incomings, shapes, keys, name, None)
+            arrays, output = _run(cls, call, incomings, shapes, keys, name, layer.name, None)
         except (KeyboardInterrupt, GeneratorExit):
             raise
         except BaseException as exc:
@@ -115,20 +117,52 @@ def derive_from_code(layer, keys, context):
         tape = Tape(LIBRARIES)
         try:
             symbolic = _run(cls, call, incomings, _symbolic_shapes(shapes, tape), keys, name,
-                            tape)
+                            layer.name, tape)
             why = _differs((arrays, output), symbolic)
         except (KeyboardInterrupt, GeneratorExit):
             raise
         except BaseException as exc:
             why = "on symbolic sizes: %s" % _reason(exc)
     try:
+        held = _held(layer)
+        arrays, removed = _as_held(arrays, held)
         if why:
-            return code_result(context, arrays, output, None, why)
-        return code_result(context, symbolic[0], symbolic[1], tape)
+            return code_result(context, arrays, output, None, why, removed)
+        return code_result(context, _as_held(symbolic[0], held)[0], symbolic[1], tape,
+                           removed=removed)
     except UnsupportedLayerError:
         raise
     except Exception as exc:          # a LayerRuleError (a bad share) or a bad shape
         raise _unsupported(context, _reason(exc)) from None
+
+
+def _held(layer):
+    """[(label, tags)] of the arrays the built layer holds now, labels made unique as the
+    recorder makes them."""
+    held, seen = [], set()
+    for param, label in labelled_params(layer):
+        while label in seen:
+            label += "'"
+        seen.add(label)
+        held.append((label, layer.params.get(param, set())))
+    return held
+
+
+def _as_held(arrays, held):
+    """The arrays of a run as the built layer holds them now: in its order, with its tags
+    (code after the constructor may retag an array: a frozen layer), without the ones it
+    no longer holds (``batch_norm`` removes a bias); (arrays, removed names).  An array
+    the constructor does not make (added later) cannot be derived."""
+    made = {array.name: array for array in arrays}
+    extra = [label for label, _ in held if label not in made]
+    if extra:
+        raise _NotFollowed("the layer holds %s, which its constructor does not make (added "
+                           "after it was built)" % ", ".join(extra))
+    kept = [dataclasses.replace(made[label], trainable="trainable" in tags,
+                                regularizable="regularizable" in tags)
+            for label, tags in held]
+    names = {label for label, _ in held}
+    return kept, tuple(array.name for array in arrays if array.name not in names)
 
 
 def _unsupported(context, why):
@@ -260,8 +294,9 @@ class _Recorder:
     run.
     """
 
-    def __init__(self, layer, keys, layer_name):
+    def __init__(self, layer, keys, layer_name, built_name):
         self.layer, self.keys, self.layer_name = layer, keys, layer_name
+        self.built_name = built_name
         self.made, self._names = {}, set()
 
     def _label(self, name):
@@ -290,8 +325,9 @@ class _Recorder:
         else:
             broadcastable = tuple(int(d) == 1 for d in plain_shape(shape))
             variable = theano.tensor.TensorType(theano.config.floatX, broadcastable)(name)
-        if id(variable) not in self.made:
-            self.made[id(variable)] = (variable, self._label(name), shape)
+        if id(variable) not in self.made:       # a shared variable goes by its own name
+            label = short_name(variable.name, self.built_name) if variable is spec else name
+            self.made[id(variable)] = (variable, self._label(label), shape)
         tags = dict(tags)
         tags.setdefault("trainable", True)
         tags.setdefault("regularizable", True)
@@ -308,7 +344,7 @@ class _Recorder:
             if id(variable) in self.made:
                 _, label, shape = self.made[id(variable)]
             elif isinstance(variable, theano.compile.SharedVariable):
-                label = self._label(variable.name)
+                label = self._label(short_name(variable.name, self.built_name))
                 shape = tuple(variable.get_value(borrow=True).shape)
             else:
                 raise _NotFollowed("its constructor registers %r as an array" % (variable,))
@@ -320,14 +356,14 @@ class _Recorder:
         return found
 
 
-def _run(cls, call, incomings, shapes, keys, name, tape):
+def _run(cls, call, incomings, shapes, keys, name, built_name, tape):
     """(CodeArrays, output shape) of one run of ``cls``'s code on ``shapes``, for the layer
     called ``name``; stopped after TIME_LIMIT seconds."""
     with _time_limit(TIME_LIMIT):
-        return _run_once(cls, call, incomings, shapes, keys, name, tape)
+        return _run_once(cls, call, incomings, shapes, keys, name, built_name, tape)
 
 
-def _run_once(cls, call, incomings, shapes, keys, name, tape):
+def _run_once(cls, call, incomings, shapes, keys, name, built_name, tape):
     args, kwargs = call
     StandIn = _stand_in_class()
     stand_ins = {id(layer): StandIn(layer, shape) for layer, shape in zip(incomings, shapes)}
@@ -336,7 +372,7 @@ def _run_once(cls, call, incomings, shapes, keys, name, tape):
     if tape is not None:
         args, kwargs = _named_arguments(cls, args, kwargs, tape)
     layer = fresh_layer(cls)
-    recorder = _Recorder(layer, keys(), name)
+    recorder = _Recorder(layer, keys(), name, built_name)
     layer.add_param = recorder.add_param
     cls.__init__(layer, *args, **kwargs)
     output = tuple(layer.output_shape)

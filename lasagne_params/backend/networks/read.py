@@ -35,7 +35,7 @@ from ..bridges.gpu_standins import standin_note
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
-           "network_version", "array_keys"]
+           "network_version", "array_keys", "labelled_params", "short_name"]
 
 
 def network_version():
@@ -298,7 +298,7 @@ def _specs(output_layer, owner, prefix):
                     kind, layer, attr):
                 args[attr] = dict(args.get(attr) or {}, trainable=False)   # untagged by hand
         if kind is None:        # a class of the user's: a later layer may share its arrays
-            for param, label in _labelled_params(layer):
+            for param, label in labelled_params(layer):
                 owner.setdefault(id(param), "%s%s.%s" % (prefix, name, label))
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
@@ -353,17 +353,18 @@ def _param_labels(layer, prefix=""):
     return labels
 
 
-def _short(param_name, layer_name):
+def short_name(param_name, layer_name):
+    """An array's name without its layer's (``dense.W`` of layer ``dense``: ``W``)."""
     name = str(param_name)
     prefix = "%s." % layer_name
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
 
 
-def _labelled_params(layer):
+def labelled_params(layer):
     """``[(array, label)]`` of a layer's ``get_params()``: the attribute holding it (a
     declared kind's ``arrays``), else its name without the layer's (``W``)."""
     labels = _param_labels(layer)
-    return [(param, labels.get(id(param)) or _short(param.name, layer.name))
+    return [(param, labels.get(id(param)) or short_name(param.name, layer.name))
             for param in layer.get_params()]
 
 
@@ -373,7 +374,7 @@ def array_keys(layers, names):
     ``conv.W``, with a ``'`` added while a key is taken (two unnamed arrays)."""
     owner, taken = {}, set()
     for layer in layers:
-        for param, label in _labelled_params(layer):
+        for param, label in labelled_params(layer):
             if id(param) not in owner:
                 key = "%s.%s" % (names[layer], label)
                 while key in taken:
@@ -403,7 +404,7 @@ def report_from_lasagne(output_layer, names=None):
         trainable = {id(p) for p in layer.get_params(trainable=True)}
         regularizable = {id(p) for p in layer.get_params(regularizable=True)}
         arrays = []
-        for param, label in _labelled_params(layer):
+        for param, label in labelled_params(layer):
             shape = tuple(int(d) for d in param.get_value(borrow=True).shape)
             arrays.append(ParamArray(label, shape, id(param) in trainable,
                                      id(param) in regularizable, owner[id(param)]))
