@@ -167,8 +167,10 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     """
     from .core.costs import cost_report
     with using(kinds):
-        specs, file, version = _describe(_loaded(network), lasagne_version)
-        return cost_report(specs, _derived(specs, file, version=version),
+        network = _loaded(network)
+        specs, file, version = _describe(network, lasagne_version)
+        return cost_report(specs, _derived(specs, file, version=version,
+                                           own_code=_own_code(network)),
                            batch_size=batch_size, floatx=floatx)
 
 
@@ -348,7 +350,9 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
     protect = []                              # never drawn over its own spec file
     with using(kinds):
         if not isinstance(network, (Report, CostReport)):
-            specs, file, version = _describe(_loaded(network))
-            network, protect = _derived(specs, file, version=version), [file]
+            network = _loaded(network)
+            specs, file, version = _describe(network)
+            network, protect = _derived(specs, file, version=version,
+                                        own_code=_own_code(network)), [file]
         return picture(network, layout) if path is None else \
             draw_picture(network, path, fmt, protect=protect, layout=layout)

@@ -310,6 +310,15 @@ def test_own_class_rows_are_the_same_from_derive_alone(lasagne, own):
     assert report.total_params == lp.from_lasagne(wn).total_params
 
 
+def test_own_class_rows_are_costed_as_unknown_and_drawn(lasagne, own):
+    from lasagne.layers import DenseLayer, InputLayer
+    out = DenseLayer(own.WeightNormDense(InputLayer((None, 20)), 6, name="wn"), 2, name="out")
+    costs = lp.derive_costs(out)
+    assert costs.layer("wn").macs is None and costs.layer("wn").family == "special"
+    assert costs.layer("out").macs == 6 * 2
+    assert lp.draw(out).svg.count("wn") >= 1
+
+
 def test_the_rerun_touches_neither_the_layer_nor_the_random_state(lasagne, own, capsys):
     import numpy as np
     from lasagne.layers import InputLayer

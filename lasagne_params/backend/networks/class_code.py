@@ -166,7 +166,8 @@ def _as_held(arrays, held):
 
 
 def _unsupported(context, why):
-    return UnsupportedLayerError("no layer kind is declared for its class, and %s" % why,
+    return UnsupportedLayerError("no layer kind %r is declared, and %s" % (context.spec.kind,
+                                                                           why),
                                  layer=context.spec.name, kind=context.spec.kind,
                                  field="kind")
 
