@@ -24,7 +24,7 @@ before that are not noted, and their rows say so.
 import sys
 import weakref
 
-from .ops import wrapped_spec
+from .ops import patched_spec
 
 __all__ = ["install_layer_calls", "constructor_call", "fresh_layer", "BRIDGE", "BASE"]
 
@@ -89,25 +89,11 @@ def _patch(module):
     return True
 
 
-class _PatchAfterExec:
-    """Loader: runs the real ``lasagne.layers.base``, then gives its Layer the ``__new__``."""
-
-    def __init__(self, real):
-        self.real = real
-
-    def create_module(self, spec):
-        return self.real.create_module(spec)
-
-    def exec_module(self, module):
-        self.real.exec_module(module)
-        _patch(module)
-
-
 class BaseFinder:
     """Meta-path finder for :data:`BASE`: the real module, its Layer then bridged."""
 
     def find_spec(self, name, path=None, target=None):
-        return wrapped_spec(name, path, _PatchAfterExec) if name == BASE else None
+        return patched_spec(name, path, _patch) if name == BASE else None
 
 
 def install_layer_calls(report):
