@@ -101,6 +101,9 @@ def derive(network, lasagne_version=None, kinds=None):
     network : lasagne Layer, list of Layers, list of LayerSpec, spec file, NeuralNet or target
         For a Lasagne network only the hyper-parameters are read; Lasagne's
         own shape inference and parameter arrays are never consulted.  A
+        layer whose class has no declared kind is derived from the class's
+        own code, run again on the derived input shapes
+        (docs/custom-kinds.md).  A
         target (``"model.py:build_model"``, ``"tutorial.ipynb:net0"``) is read
         as the command line reads it (docs/historical-code.md).
     lasagne_version : str, optional

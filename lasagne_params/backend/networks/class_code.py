@@ -113,7 +113,8 @@ def derive_from_code(layer, keys, context):
         except BaseException as exc:
             raise _unsupported(context, "its code fails on the derived input shape%s %s: %s"
                                % ("s" if len(shapes) > 1 else "",
-                                  ", ".join(map(_shape_text, shapes)), _reason(exc)))
+                                  ", ".join(map(_shape_text, shapes)), _reason(exc))) \
+                from None
         tape = Tape(LIBRARIES)
         try:
             symbolic = _run(cls, call, incomings, _symbolic_shapes(shapes, tape), keys, name,
@@ -184,11 +185,13 @@ def _reason(exc):
         return "it calls sys.exit(%r)" % (exc.code,)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = text if len(text) <= 160 else text[:150] + "..."
-    where = ""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if os.sep + "lasagne_params" + os.sep not in frame.filename:
-            where = " (%s, line %d)" % (os.path.basename(frame.filename), frame.lineno)
-            break
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if os.sep + "lasagne_params" + os.sep not in frame.filename]
+    users = [frame for frame in frames if not any(
+        "%s%s%s" % (os.sep, library, os.sep) in frame.filename for library in LIBRARIES)]
+    frame = (users or frames or [None])[-1]       # the user's file, else Lasagne's...
+    where = " (%s, line %d)" % (os.path.basename(frame.filename), frame.lineno) \
+        if frame is not None else ""
     if isinstance(exc, _NotFollowed):
         return text + where
     return "%s%s%s" % (type(exc).__name__, ": " + text if text else "", where)
