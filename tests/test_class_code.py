@@ -455,6 +455,18 @@ def test_a_layer_whose_call_was_not_noted_says_so(lasagne, own):
         lp.derive(wn)
 
 
+def test_only_calls_of_own_classes_are_noted_and_never_on_the_layer(lasagne, own):
+    import copy
+    from lasagne.layers import DenseLayer, InputLayer
+    from lasagne_params.backend.bridges.layer_calls import constructor_call
+    l_in = InputLayer((None, 20))
+    wn = own.WeightNormDense(l_in, 6, train_g=False, name="wn")
+    assert constructor_call(wn) == ((l_in, 6), {"train_g": False, "name": "wn"})
+    assert constructor_call(DenseLayer(l_in, 3)) is None and constructor_call(l_in) is None
+    assert constructor_call(copy.copy(wn)) is None                 # made without arguments
+    assert not any("call" in name for name in vars(wn))
+
+
 def test_a_declared_kind_still_wins(lasagne, own):
     from lasagne.layers import InputLayer
     from lasagne_params import Registry, Result

@@ -49,20 +49,19 @@ def _forget(key):
     return callback
 
 
-def _layer_new(cls, *args, **kwargs):
-    """``Layer.__new__``: ``object.__new__(cls)``, noting the call for classes of the user's."""
-    layer = super(_base(), cls).__new__(cls)
-    if (args or kwargs) and _noted(cls):    # without: a copy or an unpickled layer
-        try:
-            reference = weakref.ref(layer, _forget(id(layer)))
-        except TypeError:               # no weak references to this class
-            return layer
-        _CALLS[id(layer)] = (reference, args, dict(kwargs))
-    return layer
-
-
-def _base():
-    return sys.modules[BASE].Layer
+def _noting_new(base):
+    """``base.__new__`` (Lasagne's Layer): what comes after it in the class's MRO makes the
+    object (``object.__new__``), and the call is noted for classes of the user's."""
+    def __new__(cls, *args, **kwargs):
+        layer = super(base, cls).__new__(cls)
+        if (args or kwargs) and _noted(cls):    # without: a copy or an unpickled layer
+            try:
+                reference = weakref.ref(layer, _forget(id(layer)))
+            except TypeError:           # no weak references to this class
+                return layer
+            _CALLS[id(layer)] = (reference, args, dict(kwargs))
+        return layer
+    return __new__
 
 
 def constructor_call(layer):
@@ -74,18 +73,16 @@ def constructor_call(layer):
 
 
 def fresh_layer(cls):
-    """A new, uninitialised object of layer class ``cls`` (no ``__init__`` run), not noted."""
-    new = cls.__new__
-    if new is _layer_new or new is object.__new__:
-        return object.__new__(cls)
-    return new(cls)
+    """A new, uninitialised object of layer class ``cls`` (no ``__init__`` run), not noted
+    (a call without arguments never is)."""
+    return cls.__new__(cls)
 
 
 def _patch(module):
     layer = getattr(module, "Layer", None)
     if layer is None or layer.__dict__.get("__new__") is not None:
         return False
-    layer.__new__ = staticmethod(_layer_new)
+    layer.__new__ = staticmethod(_noting_new(layer))
     return True
 
 
