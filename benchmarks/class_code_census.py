@@ -3,7 +3,7 @@ formula, with numbers, or not at all.
 
     .venv-master/bin/python benchmarks/class_code_census.py \\
         --runner /work/wt-corpus/benchmarks/corpus.py [--corpus /work/corpus] \\
-        [--tool-python .venv-master/bin/python] [--only PATTERN] [--json census.json]
+        [--tool-python .venv-master/bin/python] [--only PATTERN,...] [--json census.json]
 
 The unseen-code corpus (``benchmarks/corpus.py`` and its manifest, branch ``corpus``;
 the repositories' files in ``--corpus``, never committed) names each network and how a
@@ -92,7 +92,8 @@ def main(argv=None):
     parser.add_argument("--corpus", default="/work/corpus")
     parser.add_argument("--mirrors", default="/work/.mirror")
     parser.add_argument("--tool-python", default=sys.executable)
-    parser.add_argument("--only")
+    parser.add_argument("--only", help="networks whose id, repository or path contains one "
+                        "of these comma-separated patterns")
     parser.add_argument("--timeout", type=int, default=180)
     parser.add_argument("--json")
     args = parser.parse_args(argv)
@@ -102,7 +103,8 @@ def main(argv=None):
                                            "corpus_manifest.json")))
     rows, classes, examples, skipped = [], {}, [], []
     for entry in manifest["networks"]:
-        if args.only and args.only not in entry["id"] + entry["repo"] + entry["path"]:
+        if args.only and not any(pattern in entry["id"] + entry["repo"] + entry["path"]
+                                 for pattern in args.only.split(",")):
             continue
         if runner.materialise(entry, args):
             skipped.append((entry["id"], "no snapshot"))
