@@ -91,13 +91,26 @@ def test_a_real_module_is_kept_and_one_raising_importerror_is_replaced(lasagne, 
     assert result["why"] == "ImportError: old module, broken" and result["search"]
 
 
-def test_nothing_is_served_without_its_package(lasagne):
+def test_a_record_is_served_only_where_its_packages_are_installed(lasagne, monkeypatch):
+    import importlib
+    LegacyModule = legacy_modules.LegacyModule
+    absent = LegacyModule("json.old_name", "json", ("no_such_package_here",), mirrors="json")
+    present = LegacyModule("json.older_name", "json", ("json",), mirrors="json")
+    monkeypatch.setattr(legacy_modules, "_served", {})          # served() stays as it was
+    for record in (absent, present):
+        monkeypatch.setitem(legacy_modules._BY_NAME, record.name, record)
     finder = legacy_modules.LegacyFinder()
-    assert finder.find_spec("lasagne.layers.conv") is None        # not a legacy name
-    record = legacy_modules.LegacyModule("nowhere.old", "nothing", ("no_such_package_here",),
-                                         mirrors="json")
-    assert not legacy_modules._installed("no_such_package_here")
-    assert record.name not in legacy_modules.NAMES
+    assert finder.find_spec("lasagne.layers.conv") is None          # not in the table
+    assert finder.find_spec(absent.name, json.__path__) is None
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(absent.name)
+    try:
+        served = importlib.import_module(present.name)
+        assert served.dumps is json.dumps
+        assert legacy_modules.served() == {present.name: "no such module"}
+    finally:
+        sys.modules.pop(present.name, None)
+        vars(json).pop("older_name", None)
 
 
 # ------------------------------------------------------------- theano.sandbox.cuda

@@ -69,6 +69,13 @@ what                              bridge
                                   ``sgemm_``); Theano runs its Python
                                   ``perform``.  ``T.batched_dot``, used by
                                   TPSTransformerLayer; see op_bridges.py.
+old module names                  ``theano.sandbox.cuda`` (no GPU), its
+(``theano.sandbox.cuda``,         ``dnn``/``basic_ops``..., the old shared
+``sklearn.cross_validation``...)  ``RandomStreams``, ``theano.scan_module``,
+                                  scikit-learn's ``cross_validation``,
+                                  ``grid_search``...: one declared table and
+                                  one finder (legacy_modules.py), each served
+                                  only where the real module does not import.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see

@@ -61,19 +61,20 @@ class LegacyModule:
         return "%s -> %s" % (self.name, self.replacement)
 
 
-#: The legacy modules, most imported first (repositories importing each, of 99 measured).
+#: The legacy modules, most imported first (by how many of 99 historical repositories import
+#: each: 21, 18 (the package or a submodule), 14, 12, 7, 3, 3, 2, 2, 2, 1, 1, 0, 0).
 LEGACY_MODULES = (
     LegacyModule("sklearn.cross_validation",
                  "adapters with the old signatures over sklearn.model_selection",
                  ("sklearn",), fill="legacy_sklearn:cross_validation"),
     LegacyModule("theano.sandbox.cuda", "a stand-in saying there is no GPU (cuda_available False)",
                  ("theano",), fill="legacy_theano:sandbox_cuda", package=True),
-    LegacyModule("theano.sandbox.cuda.basic_ops",
-                 "gpu_contiguous/host_from_gpu/gpu_from_host as CPU identities",
-                 ("theano",), fill="legacy_theano:basic_ops"),
     LegacyModule("theano.sandbox.cuda.dnn",
                  "dnn_available() False; dnn_conv/dnn_pool on the CPU",
                  ("theano",), fill="legacy_theano:cuda_dnn"),
+    LegacyModule("theano.sandbox.cuda.basic_ops",
+                 "gpu_contiguous/host_from_gpu/gpu_from_host as CPU identities",
+                 ("theano",), fill="legacy_theano:basic_ops"),
     LegacyModule("theano.tensor.shared_randomstreams",
                  "RandomStreams with the old methods over theano.tensor.random's RandomStream",
                  ("theano",), fill="legacy_theano:shared_randomstreams", parent_attribute=True),

@@ -164,7 +164,8 @@ class _Delegating(_OldIterator):
 
 
 class ShuffleSplit(_Delegating):
-    """The old ``ShuffleSplit(n, n_iter=10, test_size=0.1, train_size=None, random_state=None)``."""
+    """The old ``ShuffleSplit(n, n_iter=10, test_size=0.1, train_size=None,
+    random_state=None)``."""
 
     def __init__(self, n, n_iter=10, test_size=0.1, train_size=None, random_state=None):
         self.n, self.n_iter, self.test_size = n, n_iter, test_size
