@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers import LEGACY, ROOT, run_cli
+from helpers import LEGACY, ROOT, cli, run_cli, write
 from lasagne_params.backend.bridges import legacy_modules
 
 RECORDS = {record.name: record for record in legacy_modules.LEGACY_MODULES}
@@ -445,3 +445,16 @@ def test_a_script_choosing_cpu_layers_by_dnn_available_runs(capsys, lasagne):
     assert "all 6 layers agree" in out.stderr
     total = (3 * 3 * 1 + 1) * 16 + (16 * 5 * 5 + 1) * 32 + (32 + 1) * 2
     assert "{:,}".format(total).replace(",", "'") in out.stderr
+
+
+def test_a_script_whose_first_import_is_an_old_sklearn_name_runs(lasagne, tmp_path):
+    """The bridges come with the script's first import of a legacy name, before any Theano."""
+    pytest.importorskip("sklearn")
+    script = write(tmp_path, "split.py", textwrap.dedent("""\
+        from sklearn.cross_validation import KFold
+        from sklearn.grid_search import GridSearchCV
+        print([test.tolist() for _, test in KFold(5, n_folds=2)])
+    """))
+    done = cli("run", script)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[[0, 1, 2], [3, 4]]\n"          # 5 = 3 + 2
