@@ -28,7 +28,8 @@ RULES = {
     "describe": ({"core", "describe"}, {"yaml"}),
     "render": ({"core", "render"}, {"graphviz", "matplotlib"}),     # pictures, optional
     "backend": (set(), set()),                   # its __init__: a docstring only
-    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY),
+    # and scikit-learn, whose old modules the bridges serve (legacy_sklearn.py)
+    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY | {"sklearn"}),
     "backend.networks": ({"core", "describe", "backend.bridges", "backend.networks"}, HEAVY),
     "backend.training": ({"core", "render", "backend.bridges", "backend.networks",
                           "backend.training"}, HEAVY),

@@ -69,6 +69,13 @@ what                              bridge
                                   ``sgemm_``); Theano runs its Python
                                   ``perform``.  ``T.batched_dot``, used by
                                   TPSTransformerLayer; see op_bridges.py.
+old module names                  ``theano.sandbox.cuda`` (no GPU), its
+(``theano.sandbox.cuda``,         ``dnn``/``basic_ops``..., the old shared
+``sklearn.cross_validation``...)  ``RandomStreams``, ``theano.scan_module``,
+                                  scikit-learn's ``cross_validation``,
+                                  ``grid_search``...: one declared table and
+                                  one finder (legacy_modules.py), each served
+                                  only where the real module does not import.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -98,6 +105,7 @@ from typing import List
 
 from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
+from .legacy_modules import install_legacy_modules
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -440,6 +448,7 @@ def install_compat():
     _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
+    install_legacy_modules(report)      # old module names: theano.sandbox.cuda, sklearn's...
     from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
