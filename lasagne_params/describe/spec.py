@@ -636,16 +636,28 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     if not isinstance(more, dict):
         raise SpecError("expected a mapping, got %r" % (more,), field="more_params")
     splitter = _KeywordSplitter(layers)
-    for key, value in list(keywords.items()) + list(more.items()):
+    for key, value, extra in ([(k, v, False) for k, v in keywords.items()]
+                              + [(k, v, True) for k, v in more.items()]):
         if not isinstance(key, str):
             raise SpecError("keywords must be strings, got %r" % (key,))
         if key in NEURALNET_KEYWORDS or key.startswith(NEURALNET_PREFIXES):
             continue
         layer, arg = splitter.split(key)
+        if layer is None and extra:
+            # nolearn ignored more_params entries for layers the net lacks (grid searches
+            # share one dict between architectures); a misspelled layer is said
+            warnings.warn("more_params: %s names no layer of this network; ignored, as "
+                          "nolearn ignored it%s" % (key, did_you_mean(
+                              key, [layer.shown(a) for layer in layers for a in (
+                                  layer.signature.hyper_parameters if layer.signature
+                                  else ())])), stacklevel=2)
+            continue
         if layer is None:
             raise _unknown_keyword(key, layers)
         layer.args[arg] = value
     for layer in layers:
+        if "name" in layer.args:            # <layer>_name: nolearn passed it on as name=
+            layer.name = _check_name(layer.args.pop("name"), layer.name)
         layer.take_incoming()
         for key, value in list(layer.args.items()):
             sig = layer.signature

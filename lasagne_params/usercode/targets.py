@@ -17,7 +17,7 @@ output.
 import inspect
 import os
 
-from ..core.errors import ArgumentError, TargetError, did_you_mean
+from ..core.errors import ArgumentError, LasagneParamsError, TargetError, did_you_mean
 from .loading import import_file
 from .running import reported, running
 
@@ -201,7 +201,7 @@ def load_networks(target, keep_going=False):
                               "variable)%s" % ("; name a function that builds one: %s" % ", ".join(
                                   "%s:%s" % (path, f) for f in functions[:3])
                                   if functions else ""), file=path)
-        return found
+        return _described(found, path)
     value = _named_value(module, path, name)
     found = networks_of(value, "%s:%s" % (os.path.basename(path), name))
     if not found:
@@ -210,7 +210,19 @@ def load_networks(target, keep_going=False):
         raise TargetError("%s %s %s, expected %s" % (
             call, what, "None" if value is None else type(value).__name__, EXPECTED),
             file=path, field=name)
-    return found
+    return _described(found, path)
+
+
+def _described(targets, path):
+    """``targets``, each NeuralNet's keywords checked where its file is known (a NeuralNet
+    checks them only when initialised or described, as nolearn's did)."""
+    for target in targets:
+        if hasattr(target.network, "to_specs"):
+            try:
+                target.network.to_specs()
+            except LasagneParamsError as exc:
+                raise exc.located(file=path) from None
+    return targets
 
 
 def load_network(target):
