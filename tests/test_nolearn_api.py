@@ -12,14 +12,6 @@ import pytest
 from helpers import LEGACY, png_size
 
 
-@pytest.fixture(scope="module")
-def nolearn(lasagne):
-    import lasagne_params
-    lasagne_params.install_compat()
-    import nolearn.lasagne
-    return nolearn.lasagne
-
-
 @pytest.fixture
 def data():
     import numpy

@@ -20,14 +20,6 @@ import pytest
 from lasagne_params import SpecError
 
 
-@pytest.fixture(scope="module")
-def nolearn(lasagne):
-    import lasagne_params
-    lasagne_params.install_compat()
-    import nolearn.lasagne
-    return nolearn.lasagne
-
-
 @pytest.fixture
 def data():
     import numpy
@@ -293,3 +285,15 @@ def test_a_subclass_train_test_split_is_nolearns_legacy_split(nolearn):
     Legacy([], eval_size=0.4, max_epochs=0).train_loop(X, y)
     assert seen == [0.2, 0.4]
     assert nolearn.NeuralNet([], eval_size=0.3).train_split.eval_size == 0.3
+
+
+def test_a_spec_files_more_params_for_absent_layers_warn_too():
+    from lasagne_params.describe.spec import specs_from_nolearn
+    with pytest.warns(UserWarning, match="^more_params: hiden_num_units names no layer of this "
+                                         "network; ignored, as nolearn ignored it; did you "
+                                         "mean hidden_num_units\\?$"):
+        specs = specs_from_nolearn(
+            [("input", "InputLayer"), ("hidden", "DenseLayer")],
+            {"input_shape": (None, 3), "hidden_num_units": 2,
+             "more_params": {"hiden_num_units": 9}})
+    assert [spec.args.get("num_units") for spec in specs] == [None, 2]

@@ -50,7 +50,7 @@ from ...core.errors import (LasagneParamsError, LayerRuleError, SpecError, Train
 from ...core.files import atomic_file
 from ...core.registry import BUILTIN_NAMES, class_keywords
 from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
-                              specs_from_nolearn)
+                              layer_pair, specs_from_nolearn)
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -449,13 +449,7 @@ class NeuralNet:
         position); a ``<name>_name`` keyword renames it afterwards."""
         defs = []
         for index, layer_def in enumerate(self.layers):
-            if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
-                raise SpecError("expected a (name, LayerType) or (LayerType, {keywords}) "
-                                "pair, got %r" % (layer_def,), layer=index, field="layers")
-            if isinstance(layer_def[1], dict):
-                factory, keywords = layer_def[0], dict(layer_def[1])
-            else:
-                factory, keywords = layer_def[1], {"name": layer_def[0]}
+            factory, keywords = layer_pair(layer_def, index)
             name = keywords.pop("name", None) or default_name(_factory_name(factory), index)
             defs.append((factory, name, keywords))
         return defs
