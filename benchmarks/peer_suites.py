@@ -14,8 +14,8 @@ this package's stand-in), and pytest runs it in a fresh interpreter where
 :func:`lasagne_params.install_compat` has run first.  The suite runs with
 the fewest environment substitutions possible, each declared in
 :data:`SUBSTITUTIONS` with its reason; every failure is either matched to a
-declared environment cause (:data:`ENVIRONMENT`) or reported as
-*unexplained*, which makes the exit status 1.
+declared cause (:data:`KNOWN`: the environment's, or the stand-ins' by
+design) or reported as *unexplained*, which makes the exit status 1.
 
 Where the files come from (``--lasagne-master``, ``--lasagne-0.1``,
 ``--nolearn`` name them otherwise):
@@ -32,7 +32,7 @@ Where the files come from (``--lasagne-master``, ``--lasagne-0.1``,
 What it must never do: change an assertion (the only edits are the
 subscripts in :data:`SUBSTITUTIONS`, checked to match before they are
 made), write any of those files into this repository, or count a failure
-as the environment's without a declared reason.
+as known without a declared reason.
 
 This module is also the pytest plugin each suite runs with
 (``-p peer_suites``): the hooks at the end apply the substitutions of
@@ -93,7 +93,7 @@ LASAGNE_SUITES = ("lasagne-master", "lasagne-0.1")
 
 @dataclass(frozen=True)
 class Rewrite:
-    """One textual edit of a suite file (never an assertion): ``old`` must occur ``count`` times."""
+    """One textual edit of a suite file (never an assertion), ``old`` found ``count`` times."""
 
     path: str
     old: str
@@ -251,26 +251,75 @@ def substitutions_for(suite_name):
 # ------------------------------------------------- failures that are the environment's
 
 @dataclass(frozen=True)
-class EnvironmentCause:
-    """Tests that fail for a reason outside the bridges and stand-ins."""
+class KnownCause:
+    """Tests that fail for a reason outside what the bridges and stand-ins should do."""
 
-    suite: str
+    suites: Tuple[str, ...]
     tests: Tuple[str, ...]          # globs over "module.Class.test_name[params]"
     reason: str
+    kind: str = "environment"       # or "by design": the stand-ins do it on purpose
 
 
-ENVIRONMENT = ()
+_MOCKED_MERGE = ("lasagne.tests.layers.test_helper.TestGetOutput_MergeLayer.*",
+                 "lasagne.tests.layers.test_helper.TestGetOutputShape_MergeLayer.*")
+
+KNOWN = (
+    KnownCause(
+        LASAGNE_SUITES, _MOCKED_MERGE,
+        "the fixture makes Mock(MergeLayer(...)): Python 3.11's unittest.mock (and the mock "
+        "backport of today) reads every attribute of a spec object when the Mock is made, "
+        "which runs MergeLayer's output_shape property, and the base class's "
+        "get_output_shape_for raises NotImplementedError; the mock of 2015 did not read them"),
+    KnownCause(
+        LASAGNE_SUITES, ("lasagne.tests.layers.test_helper.TestGetOutput_InputLayer."
+                         "test_get_output_input_is_variable",),
+        "the test makes theano.Variable(\"myvariable\"), a string as the Variable's type; "
+        "Theano since 0.8 (and Theano-PyMC) checks test values with the type's filter, so "
+        "the Variable cannot be made"),
+    KnownCause(
+        LASAGNE_SUITES, ("lasagne.tests.layers.test_conv.TestConv2DDNNLayer."
+                         "test_import_without_gpu_or_cudnn_raises",),
+        "the test imports theano.sandbox.cuda (Theano's old GPU backend, removed from "
+        "Theano) to ask whether cuDNN is there"),
+    KnownCause(
+        LASAGNE_SUITES, ("lasagne.tests.layers.test_conv.TestConv2DCCLayer."
+                         "test_dimshuffle_false_get_output_for",),
+        "the test computes its expected output with pylearn2's cuda-convnet FilterActs "
+        "(pylearn2 is not installed, and its op needs a CUDA GPU)"),
+    KnownCause(
+        LASAGNE_SUITES, ("lasagne.layers.embedding.lasagne.layers.embedding.EmbeddingLayer",),
+        "the doctest's expected output is numpy's array printing before numpy 1.14 "
+        "(\"[  0.,   1., ...\"), which now prints \"[ 0.,  1., ...\"; the values agree"),
+    KnownCause(
+        LASAGNE_SUITES, ("lasagne.tests.layers.test_conv.TestConv2DMMLayer."
+                         "test_import_without_gpu_raises",
+                         "lasagne.tests.layers.test_conv.TestConv2DCCLayer."
+                         "test_import_without_gpu_raises"),
+        "the test asserts that without a GPU the GPU module cannot be imported; the CPU "
+        "stand-ins exist so that it can (docs/compatibility.md)", kind="by design"),
+    KnownCause(
+        ("nolearn-0.6.1",), ("tests.test_handlers.TestPrintLayerInfo."
+                             "test_print_layer_info_with_empty_shape",),
+        "the test puts a DenseLayer on a 1-dimensional input (shape (None,)), which Lasagne "
+        "master refuses since num_leading_axes (Lasagne PR #750, October 2016: \"leaving no "
+        "trailing axes for the dot product\"); nolearn 0.6.1 pinned Lasagne 8f4f9b2 "
+        "(January 2016), which flattened it"),
+)
 
 
-def environment_cause(suite_name, test_id):
-    for cause in ENVIRONMENT:
-        if cause.suite == suite_name and any(fnmatch.fnmatchcase(test_id, pattern)
-                                             for pattern in cause.tests):
+def known_cause(suite_name, test_id):
+    for cause in KNOWN:
+        if suite_name in cause.suites and any(fnmatch.fnmatchcase(test_id, pattern)
+                                              for pattern in cause.tests):
             return cause
     return None
 
 
 # ------------------------------------------------------------- getting the files
+
+class Unavailable(Exception):
+    """A suite's files cannot be had here (no tarball, no network, no mirror)."""
+
 
 def _extract_lasagne(archive, destination, with_tests):
     """Copy the ``lasagne/`` package of a Lasagne source archive into ``destination``,
@@ -290,7 +339,7 @@ def _extract_lasagne(archive, destination, with_tests):
             member.name = "/".join(parts[1:])
             members.append(member)
         if not members:
-            raise SystemExit("%s: no lasagne/ package inside" % archive)
+            raise Unavailable("%s: no lasagne/ package inside" % archive)
         tar.extractall(destination, members=members)
     with open(os.path.join(destination, "lasagne", "__init__.py"), encoding="utf-8") as handle:
         found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", handle.read(), re.MULTILINE)
@@ -313,9 +362,9 @@ def _lasagne_01_sdist(given):
                                "--no-binary", ":all:", "Lasagne==0.1", "-d", cache],
                               capture_output=True, text=True)
         if done.returncode != 0 or not os.path.exists(path):
-            raise SystemExit("Lasagne 0.1's sdist could not be downloaded (pip download "
-                             "Lasagne==0.1): %s" % (done.stderr.strip().splitlines() or
-                                                    ["no file"])[-1])
+            raise Unavailable("Lasagne 0.1's sdist could not be downloaded (pip download "
+                              "Lasagne==0.1): %s" % (done.stderr.strip().splitlines() or
+                                                     ["no file"])[-1])
     return path
 
 
@@ -332,9 +381,9 @@ def _copy_nolearn_tests(source, destination):
                               NOLEARN_RELEASE, "nolearn/lasagne/tests/"],
                              capture_output=True, text=True)
     if listing.returncode != 0:
-        raise SystemExit("%s: neither a folder holding nolearn/lasagne/tests nor a git "
-                         "directory of dnouri/nolearn with commit %s (%s)"
-                         % (source, NOLEARN_RELEASE[:7], listing.stderr.strip()))
+        raise Unavailable("%s: neither a folder holding nolearn/lasagne/tests nor a git "
+                          "directory of dnouri/nolearn with commit %s (%s)"
+                          % (source, NOLEARN_RELEASE[:7], listing.stderr.strip()))
     for path in listing.stdout.split():
         text = subprocess.run(["git", "--git-dir", source, "show",
                                "%s:%s" % (NOLEARN_RELEASE, path)],
@@ -352,8 +401,8 @@ def _apply_rewrites(suite, folder):
                 text = handle.read()
             found = text.count(rewrite.old)
             if found != rewrite.count:
-                raise SystemExit("%s: expected %d of %r, found %d (another version of the "
-                                 "suite?)" % (rewrite.path, rewrite.count, rewrite.old, found))
+                raise Unavailable("%s: expected %d of %r, found %d (another version of the "
+                              "suite?)" % (rewrite.path, rewrite.count, rewrite.old, found))
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text.replace(rewrite.old, rewrite.new))
 
@@ -362,7 +411,7 @@ def prepare(suite, folder, sources):
     """Lay out ``suite``'s files in ``folder``; return what they were taken from."""
     master = sources.get("lasagne-master") or MASTER_TARBALL
     if suite.lasagne == "master" and not os.path.exists(master):
-        raise SystemExit("Lasagne master's source not found: %s (--lasagne-master)" % master)
+        raise Unavailable("Lasagne master's source not found: %s (--lasagne-master)" % master)
     if suite.name == "lasagne-master":
         _extract_lasagne(master, folder, with_tests=True)
         origin = master
@@ -415,8 +464,8 @@ class SuiteResult:
             "failed": self.count("failed", "error"), "skipped": self.count("skipped"),
             "substitutions": [{"name": s.name, "reason": s.reason}
                               for s in substitutions_for(self.suite)],
-            "environment": [{"reason": reason, "tests": tests}
-                            for reason, tests in environment.items()],
+            "known": [{"kind": kind, "reason": reason, "tests": tests}
+                      for (kind, reason), tests in environment.items()],
             "unexplained": [{"cause": cause, "tests": tests}
                             for cause, tests in unexplained.items()],
         }
@@ -487,12 +536,12 @@ def run_suite(suite_name, sources=None, select=(), timeout=None, keep=None, mnis
 
 
 def grouped(result):
-    """({environment reason: [tests]}, {unexplained cause: [tests]}) of a suite's failures."""
+    """({(kind, reason): [tests]}, {unexplained cause: [tests]}) of a suite's failures."""
     environment, unexplained = {}, {}
     for outcome in result.failures():
-        cause = environment_cause(result.suite, outcome.test)
+        cause = known_cause(result.suite, outcome.test)
         if cause is not None:
-            environment.setdefault(cause.reason, []).append(outcome.test)
+            environment.setdefault((cause.kind, cause.reason), []).append(outcome.test)
         else:
             unexplained.setdefault(outcome.cause, []).append(outcome.test)
     return environment, unexplained
@@ -511,8 +560,8 @@ def render(results):
         lines.append("%s: from %s" % (result.suite, result.origin))
         for substitution in substitutions_for(result.suite):
             lines.append("  substituted: %s: %s" % (substitution.name, substitution.reason))
-        for reason, tests in environment.items():
-            lines.append("  environment (%d): %s" % (len(tests), reason))
+        for (kind, reason), tests in environment.items():
+            lines.append("  %s (%d): %s" % (kind, len(tests), reason))
             lines += ["      %s" % test for test in tests]
         for cause, tests in sorted(unexplained.items(), key=lambda item: -len(item[1])):
             lines.append("  UNEXPLAINED (%d): %s" % (len(tests), cause))
@@ -549,7 +598,11 @@ def main(argv=None):
         suite = next(s for s in SUITES if s.name == name)
         select = [suite.tests] + (["-k", args.keyword] if args.keyword else [])
         print("running %s ..." % name, file=sys.stderr, flush=True)
-        results.append(run_suite(name, sources, select, keep=args.keep, mnist=args.mnist))
+        try:
+            results.append(run_suite(name, sources, select, keep=args.keep, mnist=args.mnist))
+        except Unavailable as exc:
+            print("%s: not run: %s" % (name, exc), file=sys.stderr)
+            return 2
     print(render(results))
     if args.json:
         with open(args.json, "w") as handle:
