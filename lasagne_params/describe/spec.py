@@ -51,6 +51,7 @@ module imports no Theano, Lasagne or numpy.
 """
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -65,7 +66,8 @@ from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
 __all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
-           "order_specs", "default_name", "kind_name", "check_kind", "NEURALNET_KEYWORDS",
+           "order_specs", "default_name", "kind_name", "check_kind", "layer_pair",
+           "NEURALNET_KEYWORDS",
            "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES", "MAX_DEPTH"]
 
 # nolearn 0.6.1's NeuralNet(...) keywords other than <layer>_<arg>.
@@ -599,6 +601,17 @@ def _unknown_keyword(key, layers):
                      "of this network%s" % did_you_mean(key, valid), field=key)
 
 
+def layer_pair(layer_def, index):
+    """One of nolearn's layer definitions as ``(factory, keywords)``: ``(name, LayerType)``
+    gives ``{"name": name}``, ``(LayerType, {keywords})`` a copy of the keywords."""
+    if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
+        raise SpecError("expected a (name, LayerType) or (LayerType, {keywords}) pair, "
+                        "got %r" % (layer_def,), layer=index, field="layers")
+    if isinstance(layer_def[1], dict):
+        return layer_def[0], dict(layer_def[1])
+    return layer_def[1], {"name": layer_def[0]}
+
+
 def specs_from_nolearn(layer_defs, keywords, resolve=None):
     """LayerSpecs from nolearn's ``NeuralNet(layers=..., **keywords)``.
 
@@ -622,13 +635,7 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     resolve = resolve or (lambda kind, layer: (check_kind(kind, layer), None))
     layers = []
     for index, layer_def in enumerate(layer_defs):
-        if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
-            raise SpecError("expected a (name, LayerType) or (LayerType, {keywords}) pair, "
-                            "got %r" % (layer_def,), layer=index, field="layers")
-        if isinstance(layer_def[1], dict):
-            factory, args = layer_def[0], dict(layer_def[1])
-        else:
-            factory, args = layer_def[1], {"name": layer_def[0]}
+        factory, args = layer_pair(layer_def, index)
         kind, sig = resolve(factory, args.get("name", index))
         name = _check_name(args.pop("name", default_name(kind, index)), index)
         layers.append(_Layer(name, kind, args, sig, prefix=name + "_"))
@@ -636,16 +643,28 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     if not isinstance(more, dict):
         raise SpecError("expected a mapping, got %r" % (more,), field="more_params")
     splitter = _KeywordSplitter(layers)
-    for key, value in list(keywords.items()) + list(more.items()):
+    for key, value, extra in ([(k, v, False) for k, v in keywords.items()]
+                              + [(k, v, True) for k, v in more.items()]):
         if not isinstance(key, str):
             raise SpecError("keywords must be strings, got %r" % (key,))
         if key in NEURALNET_KEYWORDS or key.startswith(NEURALNET_PREFIXES):
             continue
         layer, arg = splitter.split(key)
+        if layer is None and extra:
+            # nolearn ignored more_params entries for layers the net lacks (grid searches
+            # share one dict between architectures); a misspelled layer is said
+            warnings.warn("more_params: %s names no layer of this network; ignored, as "
+                          "nolearn ignored it%s" % (key, did_you_mean(
+                              key, [layer.shown(a) for layer in layers for a in (
+                                  layer.signature.hyper_parameters if layer.signature
+                                  else ())])), stacklevel=2)
+            continue
         if layer is None:
             raise _unknown_keyword(key, layers)
         layer.args[arg] = value
     for layer in layers:
+        if "name" in layer.args:            # <layer>_name: nolearn passed it on as name=
+            layer.name = _check_name(layer.args.pop("name"), layer.name)
         layer.take_incoming()
         for key, value in list(layer.args.items()):
             sig = layer.signature

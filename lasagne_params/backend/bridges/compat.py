@@ -41,7 +41,9 @@ what                              bridge
                                   Lasagne master's ``collect_shared_vars``
                                   uses it, so every ``get_params``,
                                   ``get_all_params``, ``count_params`` and
-                                  update.
+                                  update.  ``is_same_graph`` likewise over
+                                  ``theano.graph.toolbox`` (Lasagne's own
+                                  tests compare graphs with it).
 ``pkg_resources``                 only where setuptools no longer ships it
                                   (setuptools >= 81), and only for the import
                                   in ``lasagne/__init__`` (which asks it for
@@ -330,16 +332,31 @@ def _graph_inputs(variables, blockers=None):
     return list(graph_inputs(variables, blockers))
 
 
-def _bridge_graph_inputs(report):
+def _is_same_graph():
+    from theano.graph.toolbox import is_same_graph
+    return is_same_graph
+
+
+#: ``theano.gof.graph`` names Theano 1.0 had: name -> (where it is now, a function
+#: giving it).  ``inputs`` serves Lasagne master; ``is_same_graph`` Lasagne's own tests
+#: (``test_objectives``) and code comparing graphs as they did.
+GOF_GRAPH = (
+    ("inputs", "theano.graph.basic.graph_inputs", lambda: _graph_inputs),
+    ("is_same_graph", "theano.graph.toolbox.is_same_graph", _is_same_graph),
+)
+
+
+def _bridge_graph_names(report):
     import theano
-    graph = getattr(getattr(theano, "gof", None), "graph", None)
-    if graph is not None and hasattr(graph, "inputs"):
-        report.present.append("theano.gof.graph.inputs")
-        return
-    gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
-    graph = _namespace(gof, "theano.gof.graph", "theano.gof.graph over theano.graph.basic")
-    graph.inputs = _graph_inputs
-    report.applied.append("theano.gof.graph.inputs -> theano.graph.basic.graph_inputs")
+    for name, now, value in GOF_GRAPH:
+        graph = getattr(getattr(theano, "gof", None), "graph", None)
+        if graph is not None and hasattr(graph, name):
+            report.present.append("theano.gof.graph." + name)
+            continue
+        gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
+        graph = _namespace(gof, "theano.gof.graph", "theano.gof.graph over theano.graph")
+        setattr(graph, name, value())
+        report.applied.append("theano.gof.graph.%s -> %s" % (name, now))
 
 
 # The historical modules that import pkg_resources, and what they use of it.
@@ -445,7 +462,7 @@ def install_compat():
     _bridge_downsample(report)
     _bridge_gof(report)
     _bridge_variable(report)
-    _bridge_graph_inputs(report)
+    _bridge_graph_names(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
     install_legacy_modules(report)      # old module names: theano.sandbox.cuda, sklearn's...

