@@ -90,7 +90,7 @@ def test_modules_installed_under_the_scripts_folder_are_not_its_siblings(tmp_pat
     installed.mkdir(parents=True)
     (installed / "probe_installed.py").write_text("VALUE = 1\n")
     (tmp_path / "probe_sibling.py").write_text("VALUE = 2\n")
-    finder = hooks._SiblingFinder(str(tmp_path))
+    finder = hooks._UserModuleFinder()
     saved = list(sys.path)
     sys.path[:0] = [str(tmp_path), str(installed)]
     try:

@@ -5,8 +5,8 @@ a builder called for it, a ``--kinds`` file, a script under ``run`` — runs
 inside :func:`running`, which sets up what ``python FILE.py`` would see and
 puts everything back afterwards:
 
-* the file's folder first on ``sys.path`` (it imports its siblings, which
-  may be Python 2: :mod:`lasagne_params.usercode.hooks`), ``sys.argv``, and
+* the file's folder first on ``sys.path`` (it imports its siblings; the
+  user's modules may be Python 2: :mod:`lasagne_params.usercode.hooks`), ``sys.argv``, and
   the working folder restored when the code changed it (``os.chdir`` at the
   top of old scripts);
 * the compatibility bridges installed just before its first ``import
@@ -33,7 +33,7 @@ import sys
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
                            UserExitError)
 from ..core.optional import install_advice
-from .hooks import tolerant_imports
+from .hooks import installed_path, tolerant_imports
 from .sources import forced_python2
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
@@ -42,6 +42,13 @@ __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where",
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
 PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unichr", "long",
                  "file", "execfile", "cmp", "buffer", "reload", "intern", "apply", "coerce")
+
+#: Attributes Python 2's objects had and Python 3's have not (``d.has_key(k)``,
+#: ``d.iteritems()``, ``gen.next()``, ``f.func_name``): an AttributeError for one says
+#: the file is Python 2.
+PYTHON2_ATTRIBUTES = ("has_key", "iteritems", "itervalues", "iterkeys", "viewitems",
+                      "viewkeys", "viewvalues", "next", "xreadlines", "im_func", "im_self",
+                      "im_class", "func_name", "func_code", "func_defaults", "func_globals")
 
 #: The hint of a module-level failure that ``--keep-going`` would step over.
 KEEP_GOING_HINT = " (--keep-going runs the rest of the file without the statements that fail)"
@@ -64,7 +71,7 @@ def running(path, argv=None, prints="stderr"):
         with contextlib.ExitStack() as stack:
             if prints == "stderr":
                 stack.enter_context(contextlib.redirect_stdout(sys.stderr))
-            stack.enter_context(tolerant_imports(folder))
+            stack.enter_context(tolerant_imports())
             stack.enter_context(_exits_as_system_exit())
             yield
     finally:
@@ -134,6 +141,8 @@ def _python2_advice(exc):
                 "integer: --python2")
     if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
         return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    if isinstance(exc, AttributeError) and getattr(exc, "name", None) in PYTHON2_ATTRIBUTES:
+        return ".%s is Python 2's: --python2 reads the file as Python 2" % exc.name
     importer = _implicit_relative_import(exc)
     if importer:
         return ("%s imports %s as Python 2 did, from its own package (an implicit relative "
@@ -161,14 +170,39 @@ def _implicit_relative_import(exc):
 
 
 def where(exc, path):
-    """`` (line N)``: the last line of ``path`` the traceback passed through, or ``""``."""
-    line, tb = None, exc.__traceback__
+    """`` (line N)``: the last line of ``path`` the traceback passed through, and where the
+    failure is when that is deeper in another file of the user's (`` (line 32;
+    data_transforms.py line 79)``), or ``""``."""
+    line, deepest, tb = None, None, exc.__traceback__
     target = os.path.abspath(path)
     while tb is not None:
-        if os.path.abspath(tb.tb_frame.f_code.co_filename) == target:
-            line = tb.tb_lineno
+        frame_file = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if frame_file == target:
+            line, deepest = tb.tb_lineno, None
+        elif line is not None and _users(frame_file):
+            deepest = (frame_file, tb.tb_lineno)
         tb = tb.tb_next
-    return " (line %d)" % line if line is not None else ""
+    if line is None:
+        return ""
+    if deepest is None:
+        return " (line %d)" % line
+    return " (line %d; %s line %d)" % (line, _relative(deepest[0], target), deepest[1])
+
+
+def _users(path):
+    """True for a file of the user's: neither installed nor this package's own."""
+    return os.path.isfile(path) and not installed_path(path) and \
+        not path.startswith(_PACKAGE + os.sep)
+
+
+def _relative(path, target):
+    """``path`` as seen from the target's folder when below it, else as it is."""
+    relative = os.path.relpath(path, os.path.dirname(target))
+    return path if relative.startswith(os.pardir) else relative
+
+
+#: This package's own folder (its frames are not the user's).
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @contextlib.contextmanager

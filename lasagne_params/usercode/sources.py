@@ -226,18 +226,17 @@ def notebook_cells(data, path):
     ``pass``; a cell magic (``%%time``) comments its whole cell out.  Each
     source starts with as many blank lines as the cells before it take, so
     line numbers are those of the cells joined (:func:`notebook_source`).
+    Both notebook formats of the period are read: nbformat 4 (``cells``,
+    ``source``) and nbformat 3 (``worksheets[].cells``, ``input``).
     """
-    import json
-    try:
-        cells = json.loads(data)["cells"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SyntaxError("not a Jupyter notebook (%s)" % exc) from None
     sources, line = [], 0
-    for cell in cells:
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+    for cell in _code_cells(data):
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list) and all(isinstance(text, str) for text in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise SyntaxError("not a Jupyter notebook (a code cell's source is %s)"
+                              % type(source).__name__)
         lines = source.splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
             lines = ["# " + text for text in lines]
@@ -246,6 +245,20 @@ def notebook_cells(data, path):
         sources.append("\n" * line + "\n".join(lines) + "\n")
         line += len(lines) + 1
     return sources
+
+
+def _code_cells(data):
+    """The code cells of a notebook's JSON (nbformat 3 or 4), as dicts."""
+    import json
+    try:
+        notebook = json.loads(data)
+        sheets = notebook["worksheets"] if "worksheets" in notebook else [notebook]
+        cells = [cell for sheet in sheets for cell in sheet["cells"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SyntaxError("not a Jupyter notebook (%s)" % exc) from None
+    if not all(isinstance(cell, dict) for cell in cells):
+        raise SyntaxError("not a Jupyter notebook (a cell is not an object)")
+    return [cell for cell in cells if cell.get("cell_type") == "code"]
 
 
 def notebook_source(data, path):
