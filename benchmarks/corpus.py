@@ -58,9 +58,10 @@ CLASSES = [
     ("holds", "exit 0, every layer derived and equal to Lasagne, totals equal to the ground truth"),
     ("silently wrong", "exit 0 (ok), but the total, the trainable total or the number of "
                        "layers differs from the ground truth"),
-    ("not derived", "exit 0, some layers not derived (a class the tool does not know), "
-                    "totals equal to the ground truth"),
-    ("mismatch", "exit 1: the tool says its derivation and Lasagne's figures differ"),
+    ("not derived", "exit 1 only because some layers are not derived (a class the tool does "
+                    "not know; Lasagne's figures shown), totals equal to the ground truth"),
+    ("mismatch", "exit 1: a derived figure differs from Lasagne's, or the totals differ from "
+                 "the ground truth"),
     ("refused", "exit 2 with a one-line reason"),
     ("internal error", "a traceback, another exit status, or output that is not the JSON"),
     ("timeout", "the tool did not finish in time"),
@@ -214,22 +215,68 @@ def truth(entry, path, name, args):
     return result
 
 
-def union(networks):
-    """(total, trainable, layer count) over several networks the tool printed, each array and
-    layer counted once (by its key and name)."""
-    arrays, layers = {}, set()
-    for network in networks:
-        for index, layer in enumerate(network["derived"]["layers"]):
-            layers.add(layer["name"] or (network.get("network"), index))
-            for array in layer.get("param_arrays", []):
-                arrays[array.get("key") or (layer["name"], array["name"])] = array
-    total = sum(a["size"] for a in arrays.values())
-    trainable = sum(a["size"] for a in arrays.values() if a.get("trainable"))
-    return total, trainable, len(layers)
+def figures_of(networks):
+    """Sorted [total, trainable, layers] of each network the tool printed (one per output)."""
+    return sorted([n["derived"]["total_params"], n["derived"]["trainable_params"],
+                   len(n["derived"]["layers"])] for n in networks)
 
 
-def reason_class(line):
-    for pattern, name in REASONS:
+def short(line, args):
+    """A line without the corpus folder and the virtual environment's path."""
+    line = line.replace(args.corpus + os.sep, "")
+    return re.sub(r"\(/[^()]*site-packages/[^()]*\)", "", line).strip()
+
+
+def missing_module(module, entry, args):
+    """The class of a module that does not import: a Theano or library name since removed,
+    one of the repository's own modules not found, or a package not installed."""
+    top = module.split(".")[0]
+    root = os.path.join(args.corpus, entry["repo"].replace("/", "+"))
+    own = any(os.path.exists(os.path.join(folder, top + ".py")) or
+              os.path.isdir(os.path.join(folder, top))
+              for folder, dirs, _ in os.walk(root) for _ in [dirs.sort()])
+    if top in ("theano", "lasagne", "scipy", "sklearn", "numpy") and "." in module:
+        return "a module removed from %s since: %s (not bridged)" % (top, module)
+    if own:
+        return "a module of the repository itself not found (Python 2 implicit relative " \
+               "import, or a folder the tool does not search)"
+    return "a third-party package not installed: %s" % top
+
+
+def reason_class(line, entry, args):
+    """The class of a refusal's one-line reason (what the summary groups by)."""
+    rules = [
+        (r"No module named '([\w.]+)'", lambda m: "does not import: " + missing_module(
+            m.group(1), entry, args)),
+        (r"cannot import name '(\w+)' from '([\w.]+)'", lambda m: "does not import: "
+         "a name removed from a library since: %s.%s (not bridged)" % (m.group(2), m.group(1))),
+        (r"module '([\w.]+)' has no attribute '(\w+)'",
+         lambda m: "does not import: a name removed from a library since: %s.%s (not bridged)"
+         % (m.group(1), m.group(2))),
+        (r"Missing parentheses in call to 'print'|invalid syntax", lambda m:
+         "SyntaxError: a Python 2 module the tool does not translate (outside the file's folder,"
+         " or loaded by imp.load_source/exec)"),
+        (r"__future__ imports must occur", "SyntaxError: notebook cell with a __future__ import "
+         "after other statements"),
+        (r"float.*--python2", "TypeError float (Python 2 division) -> --python2"),
+        (r"has_key|iteritems|xrange|unicode|basestring|izip", "Python 2 semantics without a hint "
+         "(dict.has_key, ...)"),
+        (r"has no function or variable", "has no function or variable by that name (the "
+         "statement defining it failed and was skipped, or it is inside a function or "
+         "__main__ block)"),
+        (r"is list, expected|is tuple, expected|is dict, expected",
+         "the value is an empty list or dict where the tool stops reading (grown later)"),
+        (r", expected ", "the value is not a network"),
+        (r"no layer kind '(\w+)' is declared", lambda m: "a custom class in a nolearn layers "
+         "list is refused (%s), not shown as not derived" % m.group(1)),
+        (r"FileNotFoundError|No such file or directory", "a data file is missing"),
+        (r"needs argument", "function needs arguments"),
+        (r"ran sys.exit", "the module calls sys.exit"),
+        (r"is in Lasagne master", "master-only name"),
+        (r"unknown keyword", "unknown keyword"),
+        (r"(\w+Error)", lambda m: "other: %s" % m.group(1)),
+    ]
+    for pattern, name in rules:
         match = re.search(pattern, line)
         if match:
             return name(match) if callable(name) else name
@@ -241,13 +288,26 @@ def error_line(err):
     return lines[-1].split("lasagne-params: error:", 1)[1].strip() if lines else ""
 
 
-def tool(entry, path, name, python, args):
-    """The tool's answer and its class: a dict for the tables."""
+def not_derived_rows(networks):
+    """[{name, kind, note}] of every layer the tool did not derive."""
+    found = []
+    for network in networks:
+        for layer in network["derived"]["layers"]:
+            if not layer.get("derived", True):
+                note = (layer.get("note") or "").replace("not derived: ", "")
+                found.append({"name": layer["name"], "kind": layer["kind"],
+                              "note": note.split(";")[0][:120]})
+    return found
+
+
+def tool(entry, path, name, python, args, extra=()):
+    """The tool's answer: a dict for the tables (``class`` when no ground truth is needed)."""
     command = [python, "-m", "lasagne_params", "show", "%s:%s" % (path, name), "--check",
-               "--format", "json"] + options(entry)
+               "--format", "json"] + options(entry) + list(extra)
     status, out, err, seconds = run(command, os.path.dirname(path), args.timeout,
                                     entry.get("pythonpath", ()))
-    answer = {"status": status, "seconds": round(seconds, 1), "line": error_line(err)}
+    answer = {"status": status, "seconds": round(seconds, 1),
+              "line": short(error_line(err), args)}
     if status == "timeout":
         answer["class"] = "timeout"
         return answer
@@ -255,12 +315,12 @@ def tool(entry, path, name, python, args):
                 if re.match(r"lasagne-params: (error: )?internal error", l)]
     if status not in (0, 1, 2) or internal or "Traceback (most recent call last)" in err:
         answer["class"] = "internal error"
-        answer["line"] = (internal or [l for l in err.splitlines() if l.strip()]
-                          or ["exit status %s, no output" % status])[-1][:300]
+        answer["line"] = short((internal or [l for l in err.splitlines() if l.strip()]
+                                or ["exit status %s, no output" % status])[-1][:300], args)
         return answer
     if status == 2:
         answer["class"] = "refused"
-        answer["reason"] = reason_class(answer["line"])
+        answer["reason"] = reason_class(answer["line"], entry, args)
         return answer
     try:
         data = json.loads(out)
@@ -271,35 +331,92 @@ def tool(entry, path, name, python, args):
     networks = data if isinstance(data, list) else [data]
     answer["networks"] = len(networks)
     answer["ok"] = all(n.get("ok") for n in networks)
-    if len(networks) == 1:
-        derived = networks[0]["derived"]
-        answer["total"], answer["trainable"] = derived["total_params"], derived["trainable_params"]
-        answer["layers"] = len(derived["layers"])
-    else:
-        answer["total"], answer["trainable"], answer["layers"] = union(networks)
-    answer["not_derived"] = sorted({row.get("kind") or row.get("name") or str(row)
-                                    if isinstance(row, dict) else str(row)
-                                    for n in networks for row in n.get("not_derived", [])})
-    answer["mismatches"] = [m if isinstance(m, str) else
-                            "%s %s" % (m.get("layer", ""), m.get("field", ""))
+    answer["per_output"] = figures_of(networks)
+    answer["total"], answer["trainable"], answer["layers"] = [
+        sum(f[i] for f in answer["per_output"]) for i in range(3)]
+    answer["not_derived"] = not_derived_rows(networks)
+    answer["mismatches"] = ["%s (%s) %s" % (m.get("layer", ""), m.get("kind", ""),
+                                            m.get("field", "")) if isinstance(m, dict) else str(m)
                             for n in networks for m in n.get("mismatches", [])][:5]
     return answer
 
 
 def classify(answer, ground):
-    """The answer's class given the ground truth (a tool answer alone is classed in tool())."""
+    """The answer's class given the ground truth (refusals and errors are classed in tool()).
+
+    The tool's figures are compared output by output: each network it printed against the
+    ground truth's figures for one output layer (total, trainable, number of layers)."""
     if "class" in answer:
         return answer["class"]
-    same = (answer["total"], answer["trainable"], answer["layers"]) == \
-        (ground["total"], ground["trainable"], len(ground["layers"]))
-    if answer["status"] == 1 or not answer["ok"] and not answer["not_derived"]:
-        return "mismatch" if same or answer["status"] == 1 else "silently wrong"
-    if not same:
-        return "silently wrong"
-    return "not derived" if answer["not_derived"] else "holds"
+    same = answer["per_output"] == ground["per_output"]
+    if answer["status"] == 0:
+        return "holds" if same else "silently wrong"
+    if answer["mismatches"] or not same:
+        return "mismatch"
+    return "not derived" if answer["not_derived"] else "mismatch"
+
+
+def reason_of(row, args):
+    """What the summary groups a row by, within its class."""
+    answer = row.get("tool") or {}
+    if row["class"] == "environment":
+        return "ground truth: " + environment_reason(row.get("truth", {}).get("reason", "")
+                                                     or row.get("line", ""))
+    if row["class"] == "not derived":
+        kinds = sorted({"%s (%s)" % (d["kind"], "stock class: " + d["note"]
+                                     if d["kind"] in STOCK else "the file's own class")
+                        for d in answer["not_derived"]})
+        return ", ".join(kinds)
+    if row["class"] == "mismatch":
+        return "; ".join(answer.get("mismatches") or
+                         ["not derived: " + ", ".join(sorted({d["kind"]
+                                                             for d in answer["not_derived"]}))
+                          + "; totals differ"])
+    if row["class"] == "silently wrong":
+        return "ours %s, Lasagne %s" % figures_text(row)
+    return answer.get("reason") or row.get("line", "")
+
+
+def environment_reason(text):
+    """The class of the reason the ground truth could not be had."""
+    for pattern, name in [
+            (r"partial network.*(FileNotFoundError|URLError|OSError|No such file)",
+             "the network's sizes come from a data file or download that is not here"),
+            (r"partial network.*NameError: name '(\w+)'",
+             "the network's sizes come from a value the file computes from its data"),
+            (r"border_mode|Pool3Layer|shuffle_row_elements",
+             "written for a Lasagne or Theano older than 0.1 / Theano-PyMC"),
+            (r"timeout", "timeout"),
+            (r"FileNotFoundError|No such file", "a data or settings file is missing"),
+            (r"not a network", "the value is no network"),
+            (r"(\w+Error)", None)]:
+        match = re.search(pattern, text)
+        if match:
+            return name or "other: " + match.group(1)
+    return "other"
+
+
+#: Lasagne's own layer classes (a "not derived" stock class is a gap in the tool's rules).
+STOCK = {"ReshapeLayer", "InputLayer", "DenseLayer", "Conv2DLayer", "ExpressionLayer",
+         "ElemwiseMergeLayer", "SliceLayer", "NonlinearityLayer", "ConcatLayer",
+         "CustomRecurrentLayer", "LSTMLayer", "GRULayer", "EmbeddingLayer", "BatchNormLayer",
+         "DimshuffleLayer", "FlattenLayer", "PadLayer", "Upscale2DLayer", "Pool2DLayer",
+         "MaxPool2DLayer", "TransposedConv2DLayer", "DilatedConv2DLayer", "InverseLayer"}
+
+
+def hinted_option(answer, entry):
+    """The option a refusal's line advises (a user's next try), if not already given."""
+    if answer.get("class") != "refused":
+        return None
+    for option in ("--keep-going", "--python2"):
+        if option in answer.get("line", "") and option not in options(entry):
+            return option
+    return None
 
 
 def measure(entry, args):
+    """One network: materialise, ground truth, the tool (again with the option its refusal
+    advises, as a user would), the class."""
     row = {"id": entry["id"], "repo": entry["repo"], "path": entry["path"],
            "target": entry.get("target") or "driver", "kind": entry.get("kind", ""),
            "options": " ".join(options(entry))}
@@ -318,23 +435,40 @@ def measure(entry, args):
     row["tool"] = answer
     if not ground.get("ok"):
         row["class"] = "environment"
-        row["line"] = "ground truth: %s" % ground.get("reason")
-    else:
-        row["class"] = classify(answer, ground)
-        row["line"] = answer.get("line", "")
+        row["line"] = "ground truth: %s" % short(ground.get("reason", ""), args)
+        return row
+    row["class"] = classify(answer, ground)
+    row["line"] = answer.get("line", "") if row["class"] in (
+        "refused", "internal error", "timeout") else ""
+    hint = hinted_option(answer, entry)
+    if hint:
+        again = tool(entry, path, name, args.tool_python, args, extra=[hint])
+        row["after_hint"] = {"option": hint, "class": classify(again, ground),
+                             "line": again.get("line", ""), "tool": again}
     if args.also_01:
         other = tool(entry, path, name, args.also_01, args)
-        row["lasagne01"] = other["class"] if "class" in other or not ground.get("ok") \
-            else classify(other, ground)
+        row["lasagne01"] = classify(other, ground)
     return row
 
 
+def measure_safely(entry, args):
+    """measure(), a failure of this program itself recorded on the row, not raised."""
+    try:
+        return measure(entry, args)
+    except Exception as exc:
+        return {"id": entry["id"], "repo": entry["repo"], "path": entry["path"],
+                "target": entry.get("target") or "driver", "class": "internal error",
+                "line": "corpus.py itself failed: %s: %s" % (type(exc).__name__, exc)}
+
+
 def figures_text(row):
+    """(ours, Lasagne's) as total/trainable/layers, one triple per output, or '-'."""
     ground, answer = row.get("truth") or {}, row.get("tool") or {}
-    ours = "%s/%s/%s" % (answer.get("total"), answer.get("trainable"), answer.get("layers")) \
-        if "total" in answer else "-"
-    theirs = "%s/%s/%s" % (ground["total"], ground["trainable"], len(ground["layers"])) \
-        if ground.get("ok") else "-"
+
+    def text(per_output):
+        return " + ".join("%s/%s/%s" % tuple(f) for f in per_output)
+    ours = text(answer["per_output"]) if "per_output" in answer else "-"
+    theirs = text(ground["per_output"]) if ground.get("ok") else "-"
     return ours, theirs
 
 
@@ -343,41 +477,52 @@ def report(rows, args):
     for row in rows:
         counts[row["class"]] += 1
     truthful = [r for r in rows if r["class"] != "environment"]
-    repos = len({r["repo"] for r in rows})
     print("\n%d networks from %d repositories (%d with a ground truth)\n" % (
-        len(rows), repos, len(truthful)))
+        len(rows), len({r["repo"] for r in rows}), len(truthful)))
     print("%-16s %5s  %s" % ("class", "count", "meaning"))
     for name, meaning in CLASSES:
         print("%-16s %5d  %s" % (name, counts[name], meaning))
     if truthful:
         print("\nholding: %d of %d networks with a ground truth (%.0f%%)" % (
             counts["holds"], len(truthful), 100.0 * counts["holds"] / len(truthful)))
+    hinted = [r for r in rows if "after_hint" in r]
+    if hinted:
+        after = {}
+        for row in hinted:
+            key = "%s -> %s" % (row["after_hint"]["option"], row["after_hint"]["class"])
+            after[key] = after.get(key, 0) + 1
+        print("refused with advice (%d), tried again with the advised option: %s" % (
+            len(hinted), ", ".join("%s: %d" % kv for kv in sorted(after.items()))))
     reasons = {}
     for row in rows:
-        if row["class"] in ("refused", "environment", "internal error", "mismatch",
-                            "not derived", "timeout"):
-            key = "%s: %s" % (row["class"], row.get("tool", {}).get("reason")
-                              or reason_class(row.get("line", "")) if row["class"] != "not derived"
-                              else ", ".join(row["tool"]["not_derived"][:4]))
+        if row["class"] != "holds":
+            key = (row["class"], reason_of(row, args))
             reasons[key] = reasons.get(key, 0) + 1
-    print("\nreasons:")
-    for key, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-        print("  %3d  %s" % (count, key))
+    print("\nreasons, by class:")
+    for (name, reason), count in sorted(reasons.items(),
+                                        key=lambda kv: ([c for c, _ in CLASSES].index(kv[0][0]),
+                                                        -kv[1], kv[0][1])):
+        print("  %3d  %-15s %s" % (count, name, reason[:200]))
     wrong = [r for r in rows if r["class"] == "silently wrong"]
     if wrong:
-        print("\nSILENTLY WRONG (exit 0, figures differ from Lasagne's own; ours vs Lasagne's "
-              "total/trainable/layers):")
+        print("\nSILENTLY WRONG (exit 0, figures differ from Lasagne's own; total/trainable/"
+              "layers, one triple per output):")
         for row in wrong:
             ours, theirs = figures_text(row)
             print("  !! %s  %s:%s  ours %s  Lasagne %s" % (
                 row["id"], row["path"], row["target"], ours, theirs))
-    print("\n%-44s %-15s %-22s %-22s %s" % ("network", "class", "ours t/tr/layers",
-                                            "Lasagne t/tr/layers", "line"))
+    print("\n%-40s %-15s %-24s %-24s %s" % ("network", "class", "ours t/tr/layers",
+                                            "Lasagne t/tr/layers", "line or reason"))
     for row in rows:
         ours, theirs = figures_text(row)
-        extra = " [0.1: %s]" % row["lasagne01"] if "lasagne01" in row else ""
-        print("%-44s %-15s %-22s %-22s %s%s" % (row["id"][:44], row["class"], ours, theirs,
-                                                 (row.get("line") or "")[:160], extra))
+        extra = ""
+        if "after_hint" in row:
+            extra += " [with %s: %s]" % (row["after_hint"]["option"], row["after_hint"]["class"])
+        if "lasagne01" in row:
+            extra += " [0.1: %s]" % row["lasagne01"]
+        detail = row.get("line") or (reason_of(row, args) if row["class"] != "holds" else "")
+        print("%-40s %-15s %-24s %-24s %s%s" % (row["id"][:40], row["class"], ours[:24],
+                                                 theirs[:24], detail[:170], extra))
 
 
 def main(argv=None):
@@ -401,6 +546,10 @@ def main(argv=None):
     parser.add_argument("--json", help="write every row as JSON to this file")
     args = parser.parse_args(argv)
     args.corpus = os.path.abspath(args.corpus)
+    for option in ("master_python", "tool_python", "also_01"):   # they run from other folders
+        value = getattr(args, option)
+        if value and os.sep in value:
+            setattr(args, option, os.path.abspath(value))
     with open(args.manifest) as f:
         entries = json.load(f)["networks"]
     if args.only:
@@ -410,7 +559,7 @@ def main(argv=None):
     for entry in entries:
         materialise(entry, args)
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futures = {pool.submit(measure, e, args): i for i, e in enumerate(entries)}
+        futures = {pool.submit(measure_safely, e, args): i for i, e in enumerate(entries)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]
             rows[i] = future.result()

@@ -314,7 +314,9 @@ def figures(value, output_layer=None):
                     fed.add(id(incoming))
         outputs = [l for l in pool if id(l) not in fed]
     every = get_all_layers(outputs)
-    return {"ok": True, "lasagne": lasagne.__version__,
+    per_output = sorted([int(count_params(out)), int(count_params(out, trainable=True)),
+                         len(get_all_layers(out))] for out in outputs)
+    return {"ok": True, "lasagne": lasagne.__version__, "per_output": per_output,
             "total": int(count_params(outputs)),
             "trainable": int(count_params(outputs, trainable=True)),
             "outputs": len(outputs),
