@@ -59,7 +59,8 @@ STAND_INS = ("theano.sandbox.cuda", "theano.tensor.shared_randomstreams", "thean
              "gzip_utils", "progressbar", "dicom", "SimpleITK", "sklearn.cross_validation",
              "sklearn.externals.joblib", "theano.sandbox.cuda.basic_ops", "theano.sandbox.cuda.var",
              "theano.sandbox.cuda.blas", "theano.sandbox.cuda.fftconv", "pycuda", "scikits",
-             "mpl_toolkits", "IPython", "blz", "pydot", "bcolz", "sklearn.externals", "fuel", "lasagnekit")
+             "mpl_toolkits", "IPython", "blz", "pydot", "bcolz", "sklearn.externals", "fuel",
+             "lasagnekit")
 
 
 class StandIn(types.ModuleType):
@@ -212,7 +213,8 @@ def trees_of(path, file_trees):
         with open(path, "rb") as f:
             data = json.loads(f.read().decode("utf-8"))
         if "cells" not in data and data.get("worksheets"):
-            cells = [{"cell_type": c.get("cell_type"), "source": c.get("input", c.get("source", ""))}
+            cells = [{"cell_type": c.get("cell_type"),
+                      "source": c.get("input", c.get("source", ""))}
                      for w in data["worksheets"] for c in w.get("cells", [])]
             with tempfile.NamedTemporaryFile("w", suffix=".ipynb", delete=False) as f:
                 json.dump({"cells": cells, "nbformat": 4}, f)
