@@ -39,7 +39,7 @@ It compiles no Theano function (unless ``--compile``, for a builder that
 compiles before it returns its layers): ``theano.function`` raises instead,
 so a script's training step fails and is skipped.  From lasagne_params it
 uses ``install_compat`` (Lasagne does not import on Python 3.11 without it),
-``lasagne_params.sources`` (Python 2 translation, notebook cells) and the
+``lasagne_params.usercode.sources`` (Python 2 translation, notebook cells) and the
 NeuralNet that historical scripts import as ``nolearn.lasagne``.
 """
 import argparse
@@ -125,7 +125,7 @@ def stand_in_removed_names():
         module.RandomStreams = MRG_RandomStreams
         sys.modules[module.__name__] = theano.tensor.shared_randomstreams = module
     import imp
-    from lasagne_params.sources import compile_file
+    from lasagne_params.usercode.sources import compile_file
 
     def load_source(name, path, file=None):
         module = types.ModuleType(name)
@@ -185,7 +185,7 @@ def run_file(path):
     """Run the file (a notebook's cells) statement by statement, as its own module, each
     statement that raises skipped: (the module, [(statement, exception)])."""
     import ast
-    from lasagne_params.sources import compile_tree, file_trees, statement_trees
+    from lasagne_params.usercode.sources import compile_tree, file_trees, statement_trees
     module = types.ModuleType("_corpus_truth_module")
     module.__file__ = path
     sys.modules[module.__name__] = module
@@ -346,18 +346,16 @@ def main(argv=None):
         import theano
         if not args.compile:
             theano.function = _no_compile
-        from lasagne_params.sources import python2
+        from lasagne_params.usercode.sources import python2
         sys.meta_path.append(StandInFinder())
         stand_in_removed_names()
         root = repository_root(args.file)
         sys.path.extend(package_folders(root))
-        from lasagne_params.sources import tolerant_imports
+        from lasagne_params.usercode.hooks import tolerant_imports
         context = python2() if args.python2 else contextlib.nullcontext()
         with contextlib.ExitStack() as stack:
             stack.enter_context(context)
-            for folder in [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                                    if p]:
-                stack.enter_context(tolerant_imports(folder))
+            stack.enter_context(tolerant_imports())     # every module of the user's
             stack.enter_context(contextlib.redirect_stdout(sys.stderr))
             module, skipped = run_file(os.path.abspath(args.file))
             for statement, exc in skipped:
