@@ -37,7 +37,7 @@ from .core.registry import Registry, kinds, register_kind, supported_kinds, unre
 from .describe.spec import load_spec
 from .render import render
 from .run import run_script
-from .usercode import load_networks, python2
+from .usercode import load_networks, python2, stub_missing
 
 #: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
 #: the command line's spec-file path stay quick: name -> submodule.
@@ -73,7 +73,7 @@ _register_notebook()            # HTML tables in Jupyter; a no-op outside IPytho
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
-           "load_mnist", "load_spec", "load_networks", "run_script", "python2",
+           "load_mnist", "load_spec", "load_networks", "run_script", "python2", "stub_missing",
            "supported_kinds", "register_kind", "unregister_kind", "kinds", "Registry",
            "LayerKind", "Signature", "LayerContext", "CostContext", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",

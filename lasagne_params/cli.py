@@ -278,6 +278,10 @@ def _parser(argv=None):
         "read the Python files as Python 2 even where they compile as Python 3: "
         "translated in memory, and / divides integers to an integer as Python 2 did "
         "(a file that does not compile as Python 3 is read so without it)"))
+    python2.add_argument("--stub-missing", action="store_true", help=(
+        "serve inert stand-ins for the modules the Python files import that are not "
+        "installed (a script's data loading: h5py, cv2...); a value from one raises where "
+        "the network would use it"))
     net = _Parser(add_help=False)
     net.add_argument("network", nargs="?", help=(
         "SPEC.json, SPEC.yaml, path/to/module.py:NAME (a function without arguments or a "
@@ -459,13 +463,17 @@ def _silence_stdout():
         pass
 
 
-def _python2_scope(args):
-    """``--python2``: users' files read as Python 2 while the command runs (imported only
-    then: the spec-file path stays quick)."""
-    if not getattr(args, "python2", False):
-        return contextlib.nullcontext()
-    from .usercode import python2
-    return python2()
+def _user_code_scope(args):
+    """``--python2`` and ``--stub-missing``: how users' files are read while the command
+    runs (imported only then: the spec-file path stays quick)."""
+    scope = contextlib.ExitStack()
+    if getattr(args, "python2", False):
+        from .usercode import python2
+        scope.enter_context(python2())
+    if getattr(args, "stub_missing", False):
+        from .usercode import stub_missing
+        scope.enter_context(stub_missing())
+    return scope
 
 
 def main(argv=None):
@@ -478,7 +486,7 @@ def main(argv=None):
     debug = getattr(args, "debug", False)
     out = _Output(sys.stdout)
     try:
-        with _python2_scope(args):
+        with _user_code_scope(args):
             status = COMMANDS[args.command](args, out)
         out.flush()
         return status

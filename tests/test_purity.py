@@ -29,7 +29,7 @@ RULES = {
     "render": ({"core", "render"}, {"graphviz", "matplotlib"}),     # pictures, optional
     "backend": (set(), set()),                   # its __init__: a docstring only
     # and scikit-learn, whose old modules the bridges serve (legacy_sklearn.py)
-    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY | {"sklearn"}),
+    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY | {"sklearn", "PIL"}),
     "backend.networks": ({"core", "describe", "backend.bridges", "backend.networks"}, HEAVY),
     "backend.training": ({"core", "render", "backend.bridges", "backend.networks",
                           "backend.training"}, HEAVY),

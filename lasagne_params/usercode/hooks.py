@@ -33,8 +33,8 @@ import warnings
 
 from .sources import compile_source, forced_python2
 
-__all__ = ["tolerant_imports", "installed", "installed_path", "PYTHON2_MODULES", "load_source",
-           "execfile"]
+__all__ = ["tolerant_imports", "installed", "installed_path", "users_file", "PYTHON2_MODULES",
+           "load_source", "execfile"]
 
 
 class _TolerantLoader(importlib.machinery.SourceFileLoader):
@@ -82,6 +82,17 @@ def installed_path(origin):
     origin = os.path.realpath(origin)
     return any(part in INSTALLED for part in origin.split(os.sep)) or \
         origin.startswith(_prefixes())
+
+
+#: This package's own folder: its files are never the user's.
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def users_file(path):
+    """True for a file of the user's: a real file, neither installed nor this package's."""
+    path = os.path.abspath(path)
+    return os.path.isfile(path) and not installed_path(path) and \
+        not path.startswith(PACKAGE + os.sep)
 
 
 def installed(name, origin):

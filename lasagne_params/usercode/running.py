@@ -13,6 +13,8 @@ puts everything back afterwards:
   theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
 * its prints on stderr (a target: the command's own output stays clean) or
   on its own stdout (a script under ``run``);
+* with ``--stub-missing``, modules that are not installed served as inert
+  stand-ins (:mod:`lasagne_params.usercode.stubs`);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
   the spot: a module that ends that way is reported like one calling
   ``sys.exit`` (``check`` never passes with no output), and ``run`` still
@@ -33,8 +35,9 @@ import sys
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
                            UserExitError)
 from ..core.optional import install_advice
-from .hooks import installed_path, tolerant_imports
+from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
+from .stubs import NEVER, MissingModuleFinder, stubbing
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
@@ -73,12 +76,24 @@ def running(path, argv=None, prints="stderr"):
                 stack.enter_context(contextlib.redirect_stdout(sys.stderr))
             stack.enter_context(tolerant_imports())
             stack.enter_context(_exits_as_system_exit())
+            if stubbing():
+                stack.enter_context(_last_on_meta_path(MissingModuleFinder()))
             yield
     finally:
         sys.path[:] = saved_path
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
+
+
+@contextlib.contextmanager
+def _last_on_meta_path(finder):
+    sys.meta_path.append(finder)
+    try:
+        yield
+    finally:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
 
 
 def _exit_now(status=0):
@@ -113,8 +128,17 @@ def failure_line(exc):
 
 
 def _advice(exc):
-    """A missing package's extra, or ``--python2`` for a Python 2 failure, or ``""``."""
-    return install_advice(exc) or _python2_advice(exc)
+    """A missing package's extra, ``--python2`` for a Python 2 failure, ``--stub-missing``
+    for a package that is not installed, or ``""``."""
+    return install_advice(exc) or _python2_advice(exc) or _stub_advice(exc)
+
+
+def _stub_advice(exc):
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not name or stubbing() or name.partition(".")[0] in NEVER:
+        return ""
+    return ("%s is not installed: install it, or --stub-missing serves an inert stand-in "
+            "for a module that only loads data" % name.partition(".")[0])
 
 
 def hint_for(exc, otherwise=""):
@@ -179,7 +203,7 @@ def where(exc, path):
         frame_file = os.path.abspath(tb.tb_frame.f_code.co_filename)
         if frame_file == target:
             line, deepest = tb.tb_lineno, None
-        elif line is not None and _users(frame_file):
+        elif line is not None and users_file(frame_file):
             deepest = (frame_file, tb.tb_lineno)
         tb = tb.tb_next
     if line is None:
@@ -189,20 +213,11 @@ def where(exc, path):
     return " (line %d; %s line %d)" % (line, _relative(deepest[0], target), deepest[1])
 
 
-def _users(path):
-    """True for a file of the user's: neither installed nor this package's own."""
-    return os.path.isfile(path) and not installed_path(path) and \
-        not path.startswith(_PACKAGE + os.sep)
-
-
 def _relative(path, target):
     """``path`` as seen from the target's folder when below it, else as it is."""
     relative = os.path.relpath(path, os.path.dirname(target))
     return path if relative.startswith(os.pardir) else relative
 
-
-#: This package's own folder (its frames are not the user's).
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @contextlib.contextmanager
