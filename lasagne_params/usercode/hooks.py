@@ -22,7 +22,6 @@ import contextlib
 import functools
 import importlib
 import importlib.machinery
-import importlib.metadata
 import importlib.util
 import io
 import os
@@ -71,6 +70,7 @@ def _prefixes():
 @functools.lru_cache(maxsize=1)
 def _distributed():
     """The top-level names installed distributions provide (editable installs included)."""
+    import importlib.metadata       # email, zipfile...: only once user code imports a module
     try:
         return frozenset(importlib.metadata.packages_distributions())
     except Exception:           # a broken distribution's metadata: ask the paths alone
