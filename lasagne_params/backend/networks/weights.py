@@ -267,7 +267,8 @@ def _what(value):
     import numpy
     if isinstance(value, numpy.ndarray):
         return "an array of Python objects"
-    return "a %s" % type(value).__name__
+    name = type(value).__name__
+    return "%s %s" % ("an" if name[:1] in "aeiou" else "a", name)
 
 
 def _layout(path, loaded, layout=None):
