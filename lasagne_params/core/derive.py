@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
+from .guard import call_rule
 from .layers.base import LayerContext
 from .records import LayerRow, LayerSpec, Report
 from .registry import kind_of
@@ -185,8 +186,8 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
             kind = kind_of(spec.kind, layer=spec.name)
             with rule_errors(spec):
                 check_version(spec, kind, version)
-                result = kind.rule(LayerContext(spec, inputs, key_prefix, subnet, version,
-                                                kind.defaults_for(version)))
+                result = call_rule(kind, LayerContext(spec, inputs, key_prefix, subnet,
+                                                      version, kind.defaults_for(version)))
             arrays = _check_shared(spec, result.param_arrays, seen, key_prefix)
             row = _row(index, spec, kind, result, arrays)
         except LasagneParamsError as exc:

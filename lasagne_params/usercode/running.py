@@ -32,6 +32,7 @@ import sys
 
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
                            UserExitError)
+from ..core.guard import exits_raise
 from ..core.optional import install_advice
 from .hooks import tolerant_imports
 from .sources import forced_python2
@@ -65,32 +66,13 @@ def running(path, argv=None, prints="stderr"):
             if prints == "stderr":
                 stack.enter_context(contextlib.redirect_stdout(sys.stderr))
             stack.enter_context(tolerant_imports(folder))
-            stack.enter_context(_exits_as_system_exit())
+            stack.enter_context(exits_raise())
             yield
     finally:
         sys.path[:] = saved_path
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
-
-
-def _exit_now(status=0):
-    """``os._exit`` while user code runs: ``SystemExit(status)``, which the caller sees."""
-    raise SystemExit(status)
-
-
-@contextlib.contextmanager
-def _exits_as_system_exit():
-    """``os._exit`` (and ``posix._exit``, the same function) raise SystemExit meanwhile."""
-    owners = [module for module in (os, sys.modules.get("posix")) if module is not None]
-    saved = [(owner, owner._exit) for owner in owners]
-    for owner in owners:
-        owner._exit = _exit_now
-    try:
-        yield
-    finally:
-        for owner, original in saved:
-            owner._exit = original
 
 
 def _explained(exc):

@@ -199,6 +199,10 @@ class LayerKind:
     reader : callable, optional
         ``reader(layer) -> {keyword: value}``: hyper-parameters a built layer
         keeps where ``hyper_params`` cannot say (plain attribute reads only).
+    declared_in : str, optional
+        The file that declared a user's kind (``register_kind``'s caller);
+        ``None`` for the built-in kinds.  A user kind's functions are called
+        through :mod:`lasagne_params.core.guard`.
     """
 
     name: str
@@ -218,6 +222,7 @@ class LayerKind:
     version_defaults: Tuple[Tuple[str, str, object], ...] = ()
     aliases: Tuple[str, ...] = ()
     reader: Optional[Callable] = None
+    declared_in: Optional[str] = None
 
     def defaults_for(self, version):
         """{keyword: default} of the defaults that depend on the version."""
