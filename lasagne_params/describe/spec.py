@@ -60,7 +60,7 @@ from ..core.files import read_text
 from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
 from ..core.registry import KINDS, kind_of
-from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
+from ..core.text import DIGIT_LIMIT_MESSAGE, TooManyDigits, clipped, input_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
@@ -117,11 +117,13 @@ def _parse_json(text, path):
         raise SpecError("malformed JSON: %s is not a JSON number" % name, file=path)
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=json_int,
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=input_int,
                           parse_constant=no_constant)
     except json.JSONDecodeError as exc:
         raise SpecError("malformed JSON at line %d, column %d: %s"
                         % (exc.lineno, exc.colno, exc.msg), file=path) from None
+    except TooManyDigits as exc:
+        raise SpecError(str(exc), file=path) from None
     except RecursionError:
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
 
