@@ -38,6 +38,7 @@ from .hooks import tolerant_imports
 from .sources import forced_python2
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
+           "syntax_line",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
@@ -175,12 +176,17 @@ def reported(path, doing, failed, hint=""):
     except KeyboardInterrupt:
         raise Interrupted("interrupted (Ctrl-C) while %s" % doing, file=path) from None
     except SyntaxError as exc:
-        raise UserCodeError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
+        raise UserCodeError("%s: SyntaxError: %s%s" % (failed, exc.msg, syntax_line(exc)),
                             exception="SyntaxError", file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
         raise UserCodeError("%s%s: %s%s" % (failed, where(exc, path), failure_line(exc),
                                            hint_for(exc, hint)),
                             exception=type(exc).__name__, file=path) from exc
+
+
+def syntax_line(exc):
+    """`` (line N)`` of a SyntaxError, or ``""`` when it has no line (a malformed notebook)."""
+    return " (line %d)" % exc.lineno if exc.lineno is not None else ""
 
 
 def require_file(path):

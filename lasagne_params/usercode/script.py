@@ -34,7 +34,7 @@ import traceback
 import types
 
 from ..core.errors import LasagneParamsError, UserCodeError
-from .running import advice, require_file, running
+from .running import advice, require_file, running, syntax_line
 from .sources import compile_file
 from .targets import module_networks
 
@@ -104,7 +104,7 @@ def execute_script(path, args=()):
     try:
         code = compile_file(path)
     except SyntaxError as exc:
-        raise UserCodeError("SyntaxError: %s (line %s)" % (exc.msg, exc.lineno),
+        raise UserCodeError("SyntaxError: %s%s" % (exc.msg, syntax_line(exc)),
                             exception="SyntaxError", file=path) from None
     module = types.ModuleType("__main__")
     module.__file__ = path
