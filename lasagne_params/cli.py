@@ -92,7 +92,8 @@ def _inputs(args):
         if os.path.splitext(path)[1].lower() not in PARSERS:
             path = split_target(path)[0]                # module.py:NAME
         files.append(path)
-    return [f for f in files if f]
+    from .usercode.running import imported_files
+    return [f for f in files if f] + imported_files()
 
 
 class _ReaderGone(Exception):
@@ -502,6 +503,20 @@ def _silence_stdout():
         pass
 
 
+#: The command-line paths used after user code has run (the files written, the files
+#: compared with): made absolute first, so that a module calling os.chdir cannot move
+#: them (the working folder is also restored after user code, usercode/running.py).
+_LATER_PATHS = ("output", "against", "weights", "report")
+
+
+def _absolute_paths(args):
+    for name in _LATER_PATHS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value and value != "-":
+            trailing = value.endswith(("/", os.sep))
+            setattr(args, name, os.path.abspath(value) + (os.sep if trailing else ""))
+
+
 def _python2_scope(args):
     """``--python2``: users' files read as Python 2 while the command runs (imported only
     then: the spec-file path stays quick)."""
@@ -520,6 +535,7 @@ def main(argv=None):
         parser.error("give one network: %sSPEC.json, SPEC.yaml, path/to/module.py:function "
                      "or --zoo NAME" % ("--against " if args.command in AGAINST_COMMANDS
                                         else ""))
+    _absolute_paths(args)
     debug = getattr(args, "debug", False)
     out = _Output(sys.stdout)
     try:

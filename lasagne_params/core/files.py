@@ -141,10 +141,11 @@ def atomic_file(path, protect=()):
     'hello'
     """
     path = os.fspath(path)
-    for other in protect:
-        if other is not None and same_file(path, other):
-            raise OutputError("is an input of this command; refusing to overwrite it "
-                              "(write the output to another file)", file=path)
+    if path.endswith((os.sep, "/")):
+        raise OutputError("names a folder (it ends with %s); give the file to write in it, "
+                          "such as %snet.params.json; nothing written" % (os.sep, path),
+                          file=path)
+    _check_not_input(path, protect)
     try:
         info = os.stat(path)                # through symbolic links
     except FileNotFoundError:
@@ -199,6 +200,25 @@ def atomic_file(path, protect=()):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _check_not_input(path, protect):
+    """Refuse ``path`` when it is one of the files ``protect`` lists (links and hard links
+    followed): one stat of the target, then one of each listed file."""
+    try:
+        target = os.stat(path)
+    except (OSError, ValueError):
+        return                          # no such file yet: it overwrites nothing
+    for other in protect:
+        if other is None:
+            continue
+        try:
+            info = os.stat(other)
+        except (OSError, ValueError):
+            continue
+        if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
+            raise OutputError("is an input of this command; refusing to overwrite it "
+                              "(write the output to another file)", file=path)
 
 
 def _open_special(path):

@@ -38,7 +38,7 @@ from .hooks import tolerant_imports
 from .sources import forced_python2
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
-           "syntax_line",
+           "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
@@ -182,6 +182,18 @@ def reported(path, doing, failed, hint=""):
         raise UserCodeError("%s%s: %s%s" % (failed, where(exc, path), failure_line(exc),
                                            hint_for(exc, hint)),
                             exception=type(exc).__name__, file=path) from exc
+
+
+def imported_files():
+    """The files of every module imported so far (the user's code and what it imported):
+    a command writes over none of them (``run --report helper.py script.py`` where the
+    script imports helper is refused)."""
+    files = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            files.append(path)
+    return files
 
 
 def syntax_line(exc):
