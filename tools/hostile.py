@@ -92,7 +92,7 @@ def cases():
     spec("yaml billion laughs", "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
          "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
          "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-         "layers: *f\n", ".yaml", stderr="more than")
+         "layers: *f\n", ".yaml", stderr="more values than the file has characters")
     spec("yaml python tag", "!!python/object/apply:os.system ['echo PWNED']\n", ".yaml")
     spec("yaml python name", "layers: !!python/name:os.system\n", ".yaml")
     spec("yaml binary", "layers: !!binary aGVsbG8=\n", ".yaml")
