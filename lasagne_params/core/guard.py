@@ -18,7 +18,9 @@ goes through :func:`call_user`:
   or a negative number; ``None`` only for an axis of unknown length), its
   arrays are :class:`ParamArray` of positive int sizes; a cost is a
   :class:`Cost` of :class:`OpTerm` counts (non-negative ints or ``None``);
-  an explanation is a list of strings.
+  an explanation is a list of strings; and it must leave ``sys.stdout`` and
+  ``sys.stderr`` as they were (a rule closing them is named, rather than the
+  command failing later to print).
 
 Ctrl-C stays Ctrl-C.  Built-in kinds are called directly: an exception
 there is a bug of this package, and is reported as one.
@@ -122,6 +124,7 @@ def call_user(kind, what, function, layer, check, *args):
     ``"explanation"``) for ``layer``: its failures and wrong results as one
     LayerRuleError (see the module's docstring)."""
     where = dict(layer=layer, kind=kind.name, file=kind.declared_in)
+    streams = (sys.stdout, sys.stderr)
     try:
         with exits_raise():
             value = function(*args)
@@ -135,10 +138,19 @@ def call_user(kind, what, function, layer, check, *args):
     except BaseException as exc:        # the user's function may fail in any way
         raise LayerRuleError("its %s raised %s: %s" % (what, type(exc).__name__, exc),
                              **where) from exc
-    problem = check(value)
+    problem = _streams_problem(streams) or check(value)
     if problem:
         raise LayerRuleError("its %s %s" % (what, problem), **where)
     return value
+
+
+def _streams_problem(before):
+    """What the call did to standard output or error (closed or replaced them), or None."""
+    for name, stream, earlier in (("sys.stdout", sys.stdout, before[0]),
+                                  ("sys.stderr", sys.stderr, before[1])):
+        if stream is not earlier or getattr(stream, "closed", False):
+            return "closed or replaced %s" % name
+    return None
 
 
 def call_rule(kind, context):
