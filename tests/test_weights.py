@@ -297,3 +297,12 @@ def test_object_arrays_in_an_npz_are_not_unpickled(tmp_path):
     numpy.savez(path, numpy.array([{"a": 1}], dtype=object))
     with pytest.raises(lp.SpecError, match="holds Python objects"):
         lp.check_weights(LAYERS_YAML, path)
+
+
+def test_an_array_for_a_layer_without_parameters_is_named(tmp_path):
+    values = nolearn_values(question_arrays())
+    values["maxpool1"] = [numpy.zeros(3)]
+    path = write_bytes(tmp_path, "nolearn.pkl", pickle.dumps(values))
+    check = lp.check_weights(LAYERS_YAML, path)
+    assert check.divergence == ("layer 'maxpool1' (MaxPool2DLayer): the file has an array (3) "
+                                "this layer does not hold")

@@ -28,7 +28,7 @@ the file lacks) for a named one.
 Pure Python; the reading is ``backend/networks/weights.py``, the table
 ``render/weights.py``.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Tuple
 
 __all__ = ["WeightsRow", "WeightsCheck", "check_weights", "lasagne_order", "STATUSES"]
@@ -218,6 +218,9 @@ def _divergence(rows, named):
                     "b=None?" % (_where(row), _text(row.expected),
                                  _text(_next_found(rows, index))))
         if row.status == "extra":
+            if row.layer is not None and row.kind is not None:
+                return ("layer %r (%s): the file has an array (%s) this layer does not hold"
+                        % (row.layer, row.kind, _text(row.found)))
             if row.layer is not None:
                 return ("layer %r: the file has arrays for this layer and the network "
                         "has no layer of that name (an extra layer in the file)" % row.layer)
@@ -267,7 +270,9 @@ def _named_rows(report, named):
         if found is None:
             rows.extend(WeightsRow(*entry, None, "missing") for entry in expected)
             continue
-        rows.extend(_line_up(expected, list(found)))
+        rows.extend(line if line.layer is not None else replace(line, layer=row.name,
+                                                                kind=row.kind)
+                    for line in _line_up(expected, list(found)))
         for entry, got in zip(expected, found):       # nolearn zips, and skips a mismatch
             if entry[3] != got:
                 says.append("Could not load parameters to layer '%s' because shapes did not "
