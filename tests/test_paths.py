@@ -63,3 +63,16 @@ def test_an_output_naming_a_folder_is_refused(tmp_path):
         assert_one_error_line(done, "names a folder (it ends with /); give the file to write "
                                     "in it")
     assert os.listdir(tmp_path) == []
+
+
+def test_user_code_closing_its_streams_takes_no_error_line_with_it(tmp_path):
+    """A module or script that closes sys.stdout (its view of it) leaves the command's
+    own output and error line whole."""
+    (tmp_path / "closer.py").write_text("import sys\nsys.stdout.close()\nsys.stderr.close()\n"
+                                        "net = 5\n")
+    done = cli_process("show", str(tmp_path / "closer.py") + ":net")
+    assert_one_error_line(done, "closer.py: net: net is int")
+    done = cli_process("run", "--report", "-", str(tmp_path / "closer.py"), text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n"
+    assert "closer.py built no Lasagne network" in done.stderr

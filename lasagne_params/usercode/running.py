@@ -12,7 +12,9 @@ puts everything back afterwards:
 * the compatibility bridges installed just before its first ``import
   theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
 * its prints on stderr (a target: the command's own output stays clean) or
-  on its own stdout (a script under ``run``);
+  on its own stdout (a script under ``run``), through views of the streams
+  that code can close without closing the command's own (``sys.stdout.close()``
+  in a script takes no error line with it);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
   the spot: a module that ends that way is reported like one calling
   ``sys.exit`` (``check`` never passes with no output), and ``run`` still
@@ -64,8 +66,7 @@ def running(path, argv=None, prints="stderr"):
     bridge_on_first_import()      # the bridges come with its first Theano/Lasagne/nolearn import
     try:
         with contextlib.ExitStack() as stack:
-            if prints == "stderr":
-                stack.enter_context(contextlib.redirect_stdout(sys.stderr))
+            stack.enter_context(_streams_kept_open(prints))
             stack.enter_context(tolerant_imports(folder))
             stack.enter_context(exits_raise())
             yield
@@ -74,6 +75,55 @@ def running(path, argv=None, prints="stderr"):
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
+
+
+class _KeptOpen:
+    """A standard stream as user code sees it: everything goes to ``stream``, but
+    ``close()`` closes only this view (later writes raise ValueError, as on a closed
+    file), so that code closing ``sys.stdout`` cannot take the command's own output
+    or error line with it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._closed = False
+
+    @property
+    def closed(self):
+        return self._closed or getattr(self._stream, "closed", False)
+
+    def close(self):
+        self._closed = True
+
+    def _open(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed file.")
+        return self._stream
+
+    def write(self, text):
+        return self._open().write(text)
+
+    def writelines(self, lines):
+        return self._open().writelines(lines)
+
+    def flush(self):
+        return self._open().flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _streams_kept_open(prints):
+    """``sys.stdout`` and ``sys.stderr`` as :class:`_KeptOpen` views while user code
+    runs (stdout onto stderr when ``prints`` is ``"stderr"``); the streams put back
+    after."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _KeptOpen(sys.stderr if prints == "stderr" else sys.stdout)
+    sys.stderr = _KeptOpen(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _explained(exc):

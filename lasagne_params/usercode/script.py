@@ -28,6 +28,7 @@ hint every command gives for that failure
 A network whose layers all belong to another one found (``get_output`` of
 a hidden layer, to look at features) is part of that one, not another.
 """
+import contextlib
 import os
 import sys
 import traceback
@@ -118,7 +119,8 @@ def execute_script(path, args=()):
             status = _execute(code, module, path)
     finally:
         sys.modules["__main__"] = saved_main
-    sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
     return status, recorder, module
 
 
