@@ -73,7 +73,8 @@ from .notebook import register as _register_notebook  # noqa: E402
 _register_notebook()            # HTML tables in Jupyter; a no-op outside IPython
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
-           "draw", "render", "check_weights", "WeightsCheck", "WeightsRow", "install_compat", "robust_mode", "robust_default_mode",
+           "draw", "render", "check_weights", "WeightsCheck", "WeightsRow",
+           "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
            "load_mnist", "load_spec", "load_networks", "run_script", "python2",
            "supported_kinds", "register_kind", "unregister_kind",

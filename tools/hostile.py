@@ -336,7 +336,8 @@ def cases():
     # A spec's cross-check builds shape-only arrays and allocates no weights, so no build
     # limit applies (docs/reliability.md): 10**10 parameters are checked, not refused.
     out.append(("memory build limit", {"net.json": json.dumps(layer_list(inp((None, 100000)), dense(100000)))},
-                ["show", "{d}/net.json", "--check"], {"status": 0, "stdout": "all 2 layers agree"}))
+                ["show", "{d}/net.json", "--check"],
+                {"status": 0, "stdout": "all 2 layers agree"}))
     out.append(("memory build limit small", {}, ["show", QUESTION_YAML, "--check", "--max-build-bytes", "1000"],
                 {"status": 0}))
     out.append(("bad max-build-bytes", {}, ["show", QUESTION_YAML, "--check", "--max-build-bytes", "lots"],
