@@ -24,7 +24,8 @@ Importing this package imports neither Theano nor Lasagne; only
 ``derive`` on a Lasagne layer, ``NeuralNet.initialize`` and ``Trainer``'s
 training and prediction do, through ``install_compat``.
 """
-from .api import assert_matches, build, compare, derive, derive_costs, draw, from_lasagne
+from .api import (assert_matches, build, check_weights, compare, derive, derive_costs, draw,
+                  from_lasagne)
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
 from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawError,
@@ -34,6 +35,7 @@ from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawErro
 from .core.layers.base import Cost, CostContext, LayerContext, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
 from .core.registry import Registry, kinds, register_kind, supported_kinds, unregister_kind
+from .core.weights import WeightsCheck, WeightsRow
 from .describe.spec import load_spec
 from .render import render
 from .run import run_script
@@ -71,7 +73,8 @@ from .notebook import register as _register_notebook  # noqa: E402
 _register_notebook()            # HTML tables in Jupyter; a no-op outside IPython
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
-           "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
+           "draw", "render", "check_weights", "WeightsCheck", "WeightsRow",
+           "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
            "load_mnist", "load_spec", "load_networks", "run_script", "python2", "stub_missing",
            "supported_kinds", "register_kind", "unregister_kind", "kinds", "Registry",

@@ -331,3 +331,48 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
             network, protect = _derived(specs, file, version=version), [file]
         return picture(network, layout) if path is None else \
             draw_picture(network, path, fmt, protect=protect, layout=layout)
+
+
+def check_weights(network, path, trusted=False, max_bytes=None, lasagne_version=None):
+    """Does the weights file ``path`` fit ``network``?  Layer by layer, without a build.
+
+    Each parameter array's shape is derived from the hyper-parameters and set
+    beside the file's array (matched by layer name in nolearn's files, by
+    position in Lasagne's ``get_all_params`` order in flat ones); the first
+    divergence is named (a missing bias, a transposed or ``c01b``-ordered
+    array, another class count, an extra or missing layer), with what
+    Lasagne's ``set_all_param_values`` (or nolearn's ``load_params_from``)
+    would have said.  The file is read as data: a pickle may hold numpy
+    arrays and plain containers only, unless ``trusted`` (see
+    ``docs/security.md``).
+
+    Returns
+    -------
+    WeightsCheck
+        ``.ok`` when it fits; ``render(check)`` is its table,
+        ``render(check, "json")`` its JSON.
+
+    Raises
+    ------
+    LasagneParamsError
+        The network is malformed, or the file cannot be read as weights
+        (naming the file, and the global a pickle asked for).
+    """
+    from .backend.networks.weights import LAYOUTS, read_weights
+    from .core.weights import check_weights as check
+    report = derive(network, lasagne_version)
+    limit = byte_limit(max_bytes, None, "max_bytes")
+    weights = read_weights(path, trusted=trusted, max_bytes=limit)
+    if weights.named is not None:
+        shapes = [(name, [a.shape for a in arrays]) for name, arrays in weights.named]
+    else:
+        shapes = [a.shape for a in weights.flat]
+    return check(report, shapes, file=os.fspath(path), layout=weights.layout,
+                 layout_text=LAYOUTS[weights.layout], network=_network_name(network))
+
+
+def _network_name(network):
+    """How the weights table names the network: its file or target, else its type."""
+    if isinstance(network, (str, os.PathLike)):
+        return os.fspath(network)
+    return _type_name(network)

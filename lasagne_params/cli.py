@@ -7,6 +7,7 @@
     lasagne-params snapshot NET -o net.params.json
     lasagne-params check NET --against net.params.json
     lasagne-params run [--report FILE.json] [--no-report] [--strict] SCRIPT [ARGS...]
+    lasagne-params weights FILE --against NET [--format text|json] [--trusted]
 
 NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
 (a function called without arguments, or a module-level variable, giving a
@@ -35,6 +36,7 @@ the command's own input.  See docs/reliability.md.
 """
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 
@@ -90,7 +92,8 @@ def _inputs(args):
         if os.path.splitext(path)[1].lower() not in PARSERS:
             path = split_target(path)[0]                # module.py:NAME
         files.append(path)
-    return [f for f in files if f]
+    from .usercode.running import imported_files
+    return [f for f in files if f] + imported_files()
 
 
 class _ReaderGone(Exception):
@@ -255,11 +258,33 @@ def _run_parser(sub, parents):
                      help="the script's own arguments")
 
 
+def _weights_parser(sub, parents):
+    weights = sub.add_parser("weights", parents=parents, help=(
+        "does a weights file (nolearn's, Recipes', np.savez's, a pickled list) fit a "
+        "network? exit 1 when it does not"), description=(
+        "Sets each array of FILE beside the shape the network's hyper-parameters give it "
+        "(no build) and names the first difference, with what Lasagne's "
+        "set_all_param_values or nolearn's load_params_from would have said.  A pickle "
+        "is read as data (numpy arrays and plain containers only) unless --trusted."))
+    weights.add_argument("weights", metavar="FILE", help="the weights file (.npz or a pickle)")
+    weights.add_argument("--against", dest="network", metavar="NET", help=(
+        "the network: SPEC.json, SPEC.yaml, path/to/module.py:NAME (or --zoo NAME)"))
+    weights.add_argument("--format", default="text", choices=("text", "json"))
+    weights.add_argument("--trusted", action="store_true", help=(
+        "unpickle the file in full, running whatever it asks for: only for a file you "
+        "made yourself"))
+    weights.add_argument("--max-weights-bytes", type=_byte_count, metavar="N", help=(
+        "refuse a weights file (or .npz arrays inflating to) more than N bytes "
+        "(default 1GiB)"))
+
+
 #: command -> function adding its subparser, in the order ``--help`` lists them.
 SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_parser,
-              "check": _check_parser, "run": _run_parser}
+              "check": _check_parser, "run": _run_parser, "weights": _weights_parser}
 #: The commands that take a network (NET, --zoo, --kinds, --output-layer).
 NETWORK_COMMANDS = ("show", "draw", "snapshot", "check")
+#: The commands that take a network's options but name it with --against.
+AGAINST_COMMANDS = ("weights",)
 
 
 def _parser(argv=None):
@@ -286,6 +311,22 @@ def _parser(argv=None):
     net.add_argument("network", nargs="?", help=(
         "SPEC.json, SPEC.yaml, path/to/module.py:NAME (a function without arguments or a "
         "variable) or path/to/module.py (every network it defines)"))
+    options = _network_options(_Parser(add_help=False))
+    parser = _Parser(prog="lasagne-params", parents=[common], description=(
+        "Each Lasagne layer's output shape and learnable parameters, derived."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    named = words[0] if words and words[0] in SUBPARSERS else None
+    for command, add in SUBPARSERS.items():
+        if named in (None, command):
+            add(sub, [common, net, options, python2] if command in NETWORK_COMMANDS
+                else [common, options, python2] if command in AGAINST_COMMANDS
+                else [common, python2])
+    return parser
+
+
+def _network_options(net):
+    """The options of the commands that take a network, besides the network itself."""
     net.add_argument("--output-layer", metavar="NAME", help=(
         "of several networks (outputs), the one whose output is NAME (a dict key or a "
         "layer's name); any layer's name makes it the output"))
@@ -302,16 +343,7 @@ def _parser(argv=None):
         "lasagne_params.register_kind (may be repeated)"))
     net.add_argument("--max-input-bytes", type=_byte_count, metavar="N", help=(
         "refuse spec and snapshot files larger than N bytes (default 16MiB)"))
-    parser = _Parser(prog="lasagne-params", parents=[common], description=(
-        "Each Lasagne layer's output shape and learnable parameters, derived."))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
-    named = words[0] if words and words[0] in SUBPARSERS else None
-    for command, add in SUBPARSERS.items():
-        if named in (None, command):
-            add(sub, [common, net, python2] if command in NETWORK_COMMANDS
-                else [common, python2])
-    return parser
+    return net
 
 
 def _cost_options(args):
@@ -438,12 +470,24 @@ def _run(args, out):
                       text_report=not args.no_report, strict=args.strict)
 
 
+def _weights(args, out):
+    from .api import check_weights
+    network = resolve_one(args)
+    checked = check_weights(network, args.weights, trusted=args.trusted,
+                            max_bytes=args.max_weights_bytes, lasagne_version=args.lasagne)
+    if args.network is not None:
+        checked = dataclasses.replace(checked, network=args.network)
+    out.write(render_json(checked) if args.format == "json" else render(checked))
+    return 0 if checked.ok else 1
+
+
 COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check,
-            "run": _run}
+            "run": _run, "weights": _weights}
 
 
 # Library argument names -> the options that set them, for errors naming a limit.
-_OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes"}
+_OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes",
+            "max_weights_bytes": "--max-weights-bytes"}
 
 
 def _say(line, prefix="lasagne-params: error: "):
@@ -463,6 +507,20 @@ def _silence_stdout():
         pass
 
 
+#: The command-line paths used after user code has run (the files written, the files
+#: compared with): made absolute first, so that a module calling os.chdir cannot move
+#: them (the working folder is also restored after user code, usercode/running.py).
+_LATER_PATHS = ("output", "against", "weights", "report")
+
+
+def _absolute_paths(args):
+    for name in _LATER_PATHS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value and value != "-":
+            trailing = value.endswith(("/", os.sep))
+            setattr(args, name, os.path.abspath(value) + (os.sep if trailing else ""))
+
+
 def _user_code_scope(args):
     """``--python2`` and ``--stub-missing``: how users' files are read while the command
     runs (imported only then: the spec-file path stays quick)."""
@@ -480,9 +538,12 @@ def main(argv=None):
     """Run the command line; return the exit status."""
     parser = _parser(argv)
     args = parser.parse_args(argv)
-    if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
-        parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
-                     "or --zoo NAME")
+    if args.command in NETWORK_COMMANDS + AGAINST_COMMANDS and (
+            args.network is None) == (args.zoo is None):
+        parser.error("give one network: %sSPEC.json, SPEC.yaml, path/to/module.py:function "
+                     "or --zoo NAME" % ("--against " if args.command in AGAINST_COMMANDS
+                                        else ""))
+    _absolute_paths(args)
     debug = getattr(args, "debug", False)
     out = _Output(sys.stdout)
     try:

@@ -16,6 +16,7 @@ from .core.errors import LasagneParamsError
 from .core.files import write_atomic
 from .core.text import json_text
 from .usercode import execute_script, networks_built
+from .usercode.running import imported_files
 
 __all__ = ["run_script"]
 
@@ -84,7 +85,8 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
         sys.stderr.write(_report_text(found, results, os.path.basename(path)))
         sys.stderr.flush()
     if report is not None:
-        _write_report(report, _report_data(found, results), protect=[path])
+        _write_report(report, _report_data(found, results),
+                      protect=[path] + imported_files())
     if strict and status == 0 and any(c is None or not c.ok for c, _ in results):
         return 1
     return status

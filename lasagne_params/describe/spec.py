@@ -56,12 +56,12 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..core import versions
-from ..core.errors import LasagneParamsError, SpecError, did_you_mean
+from ..core.errors import ArgumentError, LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
 from ..core.registry import find_kind, is_input, kind_of
-from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
+from ..core.text import DIGIT_LIMIT_MESSAGE, TooManyDigits, clipped, input_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
@@ -119,11 +119,13 @@ def _parse_json(text, path):
         raise SpecError("malformed JSON: %s is not a JSON number" % name, file=path)
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=json_int,
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=input_int,
                           parse_constant=no_constant)
     except json.JSONDecodeError as exc:
         raise SpecError("malformed JSON at line %d, column %d: %s"
                         % (exc.lineno, exc.colno, exc.msg), file=path) from None
+    except TooManyDigits as exc:
+        raise SpecError(str(exc), file=path) from None
     except RecursionError:
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
 
@@ -243,12 +245,16 @@ def load_spec(path, max_bytes=None):
 
 def _load(path, max_bytes=None):
     """(LayerSpecs, Lasagne version or None) of a spec file."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise ArgumentError("expected the path of a spec file, got %r" % (path,), field="path")
     path = os.fspath(path)
     parser = PARSERS.get(os.path.splitext(path)[1].lower())
     if parser is None:
         raise SpecError("expected a .json, .yaml or .yml spec file", file=path)
-    data = parser(read_text(path, max_bytes), path)
-    return parse_spec(data, file=path), spec_version(data, file=path)
+    text = read_text(path, max_bytes)
+    data = parser(text, path)
+    return (parse_spec(data, file=path, max_values=max(MAX_VALUES, len(text))),
+            spec_version(data, file=path))
 
 
 def spec_version(data, file=None):
@@ -266,14 +272,15 @@ def spec_version(data, file=None):
 def _plain(value, where, budget=None, depth=0, path=()):
     """JSON-like data only (YAML may also give dates, bytes, sets); lists stay lists.
 
-    At most ``MAX_VALUES`` values (YAML aliases can make a short file stand
+    At most ``budget[0]`` values (YAML aliases can make a short file stand
     for an enormous structure) nested at most ``MAX_DEPTH`` deep; a YAML
     anchor that contains itself is refused.
     """
     budget = [MAX_VALUES] if budget is None else budget
     budget[0] -= 1
     if budget[0] < 0:
-        raise SpecError("more than %d values; refusing to expand it" % MAX_VALUES, **where)
+        raise SpecError("more values than the file has characters (YAML aliases expanding "
+                        "it); refusing to expand it", **where)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if not isinstance(value, (list, tuple, dict)):
@@ -298,13 +305,16 @@ def _arg_value(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def parse_spec(data, file=None):
+def parse_spec(data, file=None, max_values=MAX_VALUES):
     """LayerSpecs from the parsed content of a spec file (either form).
 
-    See :func:`load_spec`; ``file`` only names the source in errors.
+    See :func:`load_spec`; ``file`` only names the source in errors;
+    ``max_values`` caps the values (a file read passes the larger of
+    :data:`MAX_VALUES` and its number of characters: only YAML aliases make
+    more values than characters).
     """
     where = {"file": file}
-    data = _plain(data, where)
+    data = _plain(data, where, [max_values])
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError("expected a mapping with a 'layers' list, got %s"
                         % _describe(data), field="layers", **where)

@@ -12,6 +12,7 @@ from ..core.compare import Comparison
 from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
 from ..core.records import Report
+from ..core.weights import WeightsCheck
 from ..core.text import printable_lines
 from .answer import render_answer
 from .columns import render_columns
@@ -22,10 +23,11 @@ from .json import render_json
 from .markdown import render_markdown
 from .nolearn import render_nolearn
 from .runtime import render_runtime
+from .weights import render_weights
 
 __all__ = ["FORMATS", "REPORT_FORMATS", "render", "render_answer", "render_nolearn", "render_json",
            "render_markdown", "render_csv", "render_explain", "render_columns",
-           "render_comparison", "render_runtime", "render_changes"]
+           "render_comparison", "render_runtime", "render_changes", "render_weights"]
 
 FORMATS = {
     "answer": render_answer,
@@ -47,6 +49,7 @@ def _tables():
     rendering a Report does not import it (the command line's start-up).
     """
     yield Comparison, render_comparison
+    yield WeightsCheck, render_weights
     runtime = sys.modules.get("lasagne_params.core.runtime_check")
     if runtime is not None:
         yield runtime.RuntimeCheck, render_runtime
@@ -73,7 +76,8 @@ def render(result, fmt=None, **options):
                             % (fmt, did_you_mean(fmt, FORMATS), ", ".join(sorted(FORMATS))),
                             field="fmt")
     if not isinstance(result, (Report, CostReport) + tuple(cls for cls, _ in _tables())):
-        raise ArgumentError("expected a Report, CostReport, Comparison or RuntimeCheck "
+        raise ArgumentError("expected a Report, CostReport, Comparison, RuntimeCheck or "
+                            "WeightsCheck "
                             "(derive a network first), got %s" % type(result).__name__,
                             field="result")
     if fmt == "json":

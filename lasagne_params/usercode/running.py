@@ -12,7 +12,9 @@ puts everything back afterwards:
 * the compatibility bridges installed just before its first ``import
   theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
 * its prints on stderr (a target: the command's own output stays clean) or
-  on its own stdout (a script under ``run``);
+  on its own stdout (a script under ``run``), through views of the streams
+  that code can close without closing the command's own (``sys.stdout.close()``
+  in a script takes no error line with it);
 * with ``--stub-missing``, modules that are not installed served as inert
   stand-ins (:mod:`lasagne_params.usercode.stubs`);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
@@ -34,12 +36,14 @@ import sys
 
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
                            UserExitError)
+from ..core.guard import exits_raise
 from ..core.optional import install_advice
 from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
 from .stubs import NEVER, MissingModuleFinder, stubbing
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
+           "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
@@ -72,10 +76,9 @@ def running(path, argv=None, prints="stderr"):
     bridge_on_first_import()      # the bridges come with its first Theano/Lasagne/nolearn import
     try:
         with contextlib.ExitStack() as stack:
-            if prints == "stderr":
-                stack.enter_context(contextlib.redirect_stdout(sys.stderr))
+            stack.enter_context(_streams_kept_open(prints))
             stack.enter_context(tolerant_imports())
-            stack.enter_context(_exits_as_system_exit())
+            stack.enter_context(exits_raise())
             if stubbing():
                 stack.enter_context(_last_on_meta_path(MissingModuleFinder()))
             yield
@@ -96,23 +99,53 @@ def _last_on_meta_path(finder):
             sys.meta_path.remove(finder)
 
 
-def _exit_now(status=0):
-    """``os._exit`` while user code runs: ``SystemExit(status)``, which the caller sees."""
-    raise SystemExit(status)
+class _KeptOpen:
+    """A standard stream as user code sees it: everything goes to ``stream``, but
+    ``close()`` closes only this view (later writes raise ValueError, as on a closed
+    file), so that code closing ``sys.stdout`` cannot take the command's own output
+    or error line with it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._closed = False
+
+    @property
+    def closed(self):
+        return self._closed or getattr(self._stream, "closed", False)
+
+    def close(self):
+        self._closed = True
+
+    def _open(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed file.")
+        return self._stream
+
+    def write(self, text):
+        return self._open().write(text)
+
+    def writelines(self, lines):
+        return self._open().writelines(lines)
+
+    def flush(self):
+        return self._open().flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 @contextlib.contextmanager
-def _exits_as_system_exit():
-    """``os._exit`` (and ``posix._exit``, the same function) raise SystemExit meanwhile."""
-    owners = [module for module in (os, sys.modules.get("posix")) if module is not None]
-    saved = [(owner, owner._exit) for owner in owners]
-    for owner in owners:
-        owner._exit = _exit_now
+def _streams_kept_open(prints):
+    """``sys.stdout`` and ``sys.stderr`` as :class:`_KeptOpen` views while user code
+    runs (stdout onto stderr when ``prints`` is ``"stderr"``); the streams put back
+    after."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _KeptOpen(sys.stderr if prints == "stderr" else sys.stdout)
+    sys.stderr = _KeptOpen(sys.stderr)
     try:
         yield
     finally:
-        for owner, original in saved:
-            owner._exit = original
+        sys.stdout, sys.stderr = saved
 
 
 def _explained(exc):
@@ -242,12 +275,29 @@ def reported(path, doing, failed, hint=""):
     except KeyboardInterrupt:
         raise Interrupted("interrupted (Ctrl-C) while %s" % doing, file=path) from None
     except SyntaxError as exc:
-        raise UserCodeError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
+        raise UserCodeError("%s: SyntaxError: %s%s" % (failed, exc.msg, syntax_line(exc)),
                             exception="SyntaxError", file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
         raise UserCodeError("%s%s: %s%s" % (failed, where(exc, path), failure_line(exc),
                                            hint_for(exc, hint)),
                             exception=type(exc).__name__, file=path) from exc
+
+
+def imported_files():
+    """The files of every module imported so far (the user's code and what it imported):
+    a command writes over none of them (``run --report helper.py script.py`` where the
+    script imports helper is refused)."""
+    files = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            files.append(path)
+    return files
+
+
+def syntax_line(exc):
+    """`` (line N)`` of a SyntaxError, or ``""`` when it has no line (a malformed notebook)."""
+    return " (line %d)" % exc.lineno if exc.lineno is not None else ""
 
 
 def require_file(path):

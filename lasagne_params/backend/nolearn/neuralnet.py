@@ -32,8 +32,9 @@ Differences from nolearn 0.6.1, on purpose (see docs/historical-code.md):
 * the epoch table is printed before the ``on_epoch_finished`` callbacks run
   (nolearn after them: an early stop lost the last line), without colours;
 * ``save_params_to`` writes a numpy ``.npz`` file (no pickle);
-  ``load_params_from`` reads it, nolearn's pickled files, another NeuralNet
-  or ``get_all_params_values()``;
+  ``load_params_from`` reads it, nolearn's pickled files (as data: numpy
+  arrays and plain containers only, unless ``trusted=True``), another
+  NeuralNet or ``get_all_params_values()``;
 * errors are this package's one-line errors (a ValueError naming the layer
   and keyword), where nolearn raised a TypeError from the layer's class;
 * ``get_output(layer, X)`` computes the deterministic output (dropout off),
@@ -52,6 +53,7 @@ from ...core.registry import BUILTIN_NAMES, class_keywords
 from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
                               layer_pair, specs_from_nolearn)
 from ..networks.first_use import network_used
+from ..networks.weights import LAYOUTS
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -831,16 +833,19 @@ class NeuralNet:
         with atomic_file(path) as handle:     # a failed write leaves the old file whole
             numpy.savez(handle, **arrays)
 
-    def load_params_from(self, source):
+    def load_params_from(self, source, *, trusted=False):
         """Set parameters by layer name, as nolearn did; layers whose shapes differ are skipped.
 
         ``source`` is a file written by :meth:`save_params_to` or by nolearn
         (a pickle of ``get_all_params_values()``), another NeuralNet, or such
-        a mapping.  With ``verbose`` each layer's outcome is printed as
-        nolearn printed it; a layer skipped is always said on stderr.
+        a mapping.  A file is read as data (numpy arrays and plain containers;
+        :mod:`lasagne_params.backend.networks.weights`): a pickle asking for
+        anything else is refused unless ``trusted``.  With ``verbose`` each
+        layer's outcome is printed as nolearn printed it; a layer skipped is
+        always said on stderr.
         """
         self.output_layers()
-        values = self._values_from(source)
+        values = self._values_from(source, trusted)
         for name, arrays in values.items():
             layer = self.layers_.get(name)
             if layer is None:
@@ -858,41 +863,21 @@ class NeuralNet:
                     print(message, file=sys.stdout if self.verbose else sys.stderr)
         return self
 
-    def _values_from(self, source):
-        import os
+    def _values_from(self, source, trusted=False):
         if isinstance(source, NeuralNet):
             return source.get_all_params_values()
         if isinstance(source, dict):
             return source
-        path = os.fspath(source)
-        import zipfile
-        if zipfile.is_zipfile(path):
-            import numpy
-            values = OrderedDict()
-            with numpy.load(path, allow_pickle=False) as archive:
-                for key in archive.files:
-                    name, _, position = key.rpartition(":")
-                    if not name or not position.isdigit():
-                        raise TrainingError("expected arrays named <layer>:<position>, got %r"
-                                            % key, file=path)
-                    values.setdefault(name, []).append((int(position), archive[key]))
-            return OrderedDict((name, [array for _, array in sorted(pairs, key=lambda p: p[0])])
-                               for name, pairs in values.items())
-        import pickle
+        from ..networks.weights import read_weights
         try:
-            with open(path, "rb") as handle:
-                loaded = pickle.load(handle)     # nolearn's own format: the user's file
-        except OSError as exc:
-            raise TrainingError("cannot read: %s" % (exc.strerror or exc), file=path) from None
-        except Exception as exc:
-            raise TrainingError("neither an .npz file nor nolearn's pickled parameters "
-                                "(%s)" % type(exc).__name__, file=path) from None
-        if isinstance(loaded, NeuralNet):
-            return loaded.get_all_params_values()
-        if not isinstance(loaded, dict):
-            raise TrainingError("expected nolearn's {layer name: [arrays]}, got %s"
-                                % type(loaded).__name__, file=path)
-        return loaded
+            weights = read_weights(source, trusted=trusted)
+        except SpecError as exc:
+            raise TrainingError(exc.message, file=exc.file) from None
+        if weights.named is None:
+            raise TrainingError("expected nolearn's {layer name: [arrays]}, got %s (%s)"
+                                % (weights.layout, LAYOUTS[weights.layout]),
+                                file=weights.path)
+        return weights.by_name()
 
     @property
     def train_history_(self):

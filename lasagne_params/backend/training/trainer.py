@@ -47,13 +47,15 @@ when the user has not chosen).
 Parameters are saved as a numpy ``.npz`` file holding one array per
 parameter, ``arr_0``, ``arr_1``, ... in Lasagne's ``get_all_params`` order
 (what ``lasagne.layers.get_all_param_values`` returns), written without
-pickle and read with ``allow_pickle=False``.
+pickle; they are read as data (``allow_pickle=False``, and pickled weights
+files through the restricted reader of
+:mod:`lasagne_params.backend.networks.weights`).
 """
 import math
 import sys
 import time
 
-from ...core.errors import ArgumentError, TrainingError, did_you_mean
+from ...core.errors import ArgumentError, SpecError, TrainingError, did_you_mean
 from ...core.files import atomic_file
 from ...render.training import epoch_lines
 from ..bridges.compat import import_lasagne
@@ -625,28 +627,30 @@ class Trainer:
         with atomic_file(path) as f:        # a failed write leaves the old file whole
             numpy.savez(f, *values)
 
-    def load_params_from(self, source):
-        """Set every parameter from a ``.npz`` file written by :meth:`save_params_to`,
-        or from a list of arrays in ``get_all_params`` order.
+    def load_params_from(self, source, *, trusted=False):
+        """Set every parameter from a weights file or a list of arrays in
+        ``get_all_params`` order.
+
+        A file is one :meth:`save_params_to` wrote (``arr_0``, ``arr_1``, ...),
+        ``np.savez(f, *get_all_param_values(net))``, Lasagne Recipes'
+        ``{'param values': [...]}`` pickle or a pickled list of arrays, read
+        as data (:mod:`lasagne_params.backend.networks.weights`): a pickle
+        asking for anything but numpy arrays and plain containers is refused
+        unless ``trusted``.
 
         Raises
         ------
         TrainingError
-            If the number of arrays or any array's shape differs from the
-            network's, naming the parameter; nothing is changed then.
+            If the file cannot be read as weights, or the number of arrays or
+            any array's shape differs from the network's, naming the
+            parameter; nothing is changed then.
         """
         import numpy
         import os
         origin = None
         if isinstance(source, (str, bytes, os.PathLike)):
             origin = os.fspath(source)
-            with numpy.load(origin, allow_pickle=False) as archive:
-                names = ["arr_%d" % i for i in range(len(archive.files))]
-                if sorted(archive.files) != sorted(names):
-                    raise TrainingError("expected arrays arr_0 .. arr_%d, got %s"
-                                        % (len(names) - 1, ", ".join(sorted(archive.files))),
-                                        file=origin)
-                values = [archive[name] for name in names]
+            values = list(_flat_weights(origin, trusted))
         else:
             values = [numpy.asarray(v) for v in source]
         params = self._params()
@@ -697,6 +701,23 @@ def r_squared(truth, estimate):
     if len(scores) == 1:
         return float(scores[0])
     return float(numpy.average(scores, weights=spread) if spread.any() else scores.mean())
+
+
+def _flat_weights(path, trusted):
+    """The arrays of a flat weights file, in ``get_all_params`` order."""
+    from ..networks.weights import LAYOUTS, read_weights
+    try:
+        weights = read_weights(path, trusted=trusted)
+    except SpecError as exc:
+        raise TrainingError(exc.message, file=exc.file) from None
+    if weights.layout == "npz":
+        raise TrainingError("expected arrays arr_0 .. arr_%d, got %s"
+                            % (len(weights.keys) - 1, ", ".join(sorted(weights.keys))),
+                            file=path)
+    if weights.flat is None:
+        raise TrainingError("holds arrays by layer name (%s); NeuralNet.load_params_from "
+                            "reads it" % LAYOUTS[weights.layout], file=path)
+    return weights.flat
 
 
 def _mean(value):
