@@ -40,19 +40,13 @@ import sys
 
 from .core.cost_records import FLOATX_BYTES
 from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
-from .core.text import json_int, json_text, printable_lines
-from .render import render, render_json
+from .core.text import printable_lines
+from .render import DEFAULT_FORMAT, FORMATS, render
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
 from .targets import resolve, resolve_one
 from .usercode import split_target
 
 __all__ = ["main"]
-
-TEXT_FORMATS = ("answer", "nolearn", "markdown")
-FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
-# The formats that carry costs: the chosen-columns table (in place of the answer's) and JSON.
-COST_FORMATS = ("answer", "json")
-
 
 def _terminal_columns():
     """The terminal's width as ``shutil.get_terminal_size`` finds it (COLUMNS, stdout, 80)."""
@@ -186,9 +180,11 @@ def _lasagne_version(text):
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
-def _show_parser(sub, parents):
+def _show_parser(sub, parents, formats):
     show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
-    show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
+    show.add_argument("--format", default=DEFAULT_FORMAT,
+                      choices=[f.name for f in formats.values() if f.offered])
+    show.set_defaults(formats=formats)
     show.add_argument("--check", action="store_true",
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
     show.add_argument("--max-build-bytes", type=_byte_count, metavar="N", help=(
@@ -262,8 +258,9 @@ SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_
 NETWORK_COMMANDS = ("show", "draw", "snapshot", "check")
 
 
-def _parser(argv=None):
+def _parser(argv=None, formats=FORMATS):
     """The argument parser; with ``argv`` naming a command, only that command's part.
+    ``show --format`` offers the ``formats`` that say so.
 
     Building argparse parsers is most of the command line's own start-up time
     (each one looks up translations and terminal size), so a command line
@@ -306,88 +303,88 @@ def _parser(argv=None):
     for command, add in SUBPARSERS.items():
         if named in (None, command):
             add(sub, [common, net, python2] if command in NETWORK_COMMANDS
-                else [common, python2])
+                else [common, python2], *([formats] if command == "show" else []))
     return parser
 
 
-def _cost_options(args):
+def _cost_options(args, fmt):
     """Whether ``show`` derives costs; its cost options checked against its format."""
     wanted = args.costs or args.columns is not None
     given = [flag for flag, value in (("--batch-size", args.batch_size),
                                       ("--floatx", args.floatx)) if value is not None]
     if given and not wanted:
         raise ArgumentError("goes with --columns or --costs", field=given[0])
-    if wanted and args.format not in COST_FORMATS:
-        raise ArgumentError("goes with the default table or --format json, not %s"
-                            % args.format,
+    if wanted and fmt.costs is None:
+        carriers = ["the default table" if f.name == DEFAULT_FORMAT else "--format " + f.name
+                    for f in args.formats.values() if f.offered and f.costs is not None]
+        raise ArgumentError("goes with %s, not %s" % (" or ".join(carriers), fmt.name),
                             field="--columns" if args.columns is not None else "--costs")
     return wanted
 
 
-def _show_one(network, args, out):
-    """Show one network; return (exit status, JSON data or None)."""
+def _show_one(network, args, fmt, out):
+    """Show one network; return (exit status, its document if ``fmt`` collects several
+    networks into one, else None: then everything is written)."""
     from .api import compare, derive, derive_costs
-    with_costs = _cost_options(args)
     version = args.lasagne
     comparison = compare(network, version, args.max_build_bytes) if args.check else None
     costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
-                         lasagne_version=version) if with_costs else None
+                         lasagne_version=version) if _cost_options(args, fmt) else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
         report = derive(network, version)
-    if args.format == "json":
-        if comparison is not None:
-            return (0 if comparison.ok else 1), render_json(comparison, costs=costs)
-        return 0, render_json(costs if costs is not None else report)
-    if costs is not None:
-        out.write(render(costs, "columns", columns=args.columns or DEFAULT_COLUMNS))
+    status = 0 if comparison is None or comparison.ok else 1
+    if comparison is not None and fmt.takes(comparison):
+        document, comparison = fmt.render(comparison, costs=costs), None   # it holds both
+    elif costs is not None:
+        shown_as = args.formats[fmt.costs]
+        options = {name: getattr(args, name) for name in shown_as.command_line_options
+                   if getattr(args, name) is not None}
+        document = shown_as.render(costs, **options)
     else:
-        out.write(render(report, args.format))
+        document = fmt.render(report)
+    if fmt.collect is not None:
+        return status, document
+    out.write(document)
     if args.explain:
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
-        text = render(comparison)
-        if args.format == "markdown":
-            text = "```\n%s```\n" % text
-        (sys.stderr if args.format == "csv" else out).write("\n" + text)
-    return (0 if comparison is None or comparison.ok else 1), None
+        stream = sys.stderr if fmt.comparison_stream == "stderr" else out
+        stream.write("\n" + fmt.verbatim % render(comparison))
+    return status, None
 
 
 def _show(args, out):
-    """One network as before; several (``FILE.py``, several outputs) one after another.
-
-    With ``--format json`` several networks make a JSON list, each object
-    with a ``"network"`` key naming it.
-    """
-    import json
-    if args.explain and args.format not in TEXT_FORMATS:
-        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
-                            field="--explain")
-    _cost_options(args)
+    """One network as before; several (``FILE.py``, several outputs) one after another,
+    as the format says (each under a heading, or collected into one document)."""
+    fmt = args.formats[args.format]
+    if args.explain and not fmt.text:
+        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(
+            f.name for f in args.formats.values() if f.offered and f.text), field="--explain")
+    _cost_options(args, fmt)
     targets = resolve(args)
     if len(targets) == 1:
-        status, data = _show_one(targets[0].network, args, out)
-        if data is not None:
-            out.write(data)
+        status, document = _show_one(targets[0].network, args, fmt, out)
+        if document is not None:
+            out.write(document)
         return status
-    if args.format == "csv":
-        raise ArgumentError("%s gives %d networks and CSV holds one table; choose one with "
-                            "--output-layer NAME or FILE.py:NAME" % (args.network, len(targets)),
-                            field="--format")
-    statuses, listed = [], []
+    if fmt.heading is None and fmt.collect is None:
+        raise ArgumentError("%s gives %d networks and --format %s holds one; choose one with "
+                            "--output-layer NAME or FILE.py:NAME"
+                            % (args.network, len(targets), fmt.name), field="--format")
+    statuses, collected = [], []
     for index, target in enumerate(targets):
-        if args.format != "json":
-            heading = ("### %s\n\n" if args.format == "markdown" else "== %s ==\n")
-            out.write(("\n" if index else "") + heading % target.label)
-        status, data = _show_one(target.network, args, out)
+        if fmt.heading is not None:
+            out.write(("\n" if index else "") + fmt.heading % target.label)
+        status, document = _show_one(target.network, args, fmt, out)
         statuses.append(status)
-        if data is not None:
-            listed.append(dict(network=target.label, **json.loads(data, parse_int=json_int)))
-    if args.format == "json":
-        out.write(json_text(listed, indent=2) + "\n")
+        if document is not None:
+            collected.append((target.label, document))
+    if fmt.collect is not None:
+        out.write(fmt.collect(collected))
     return max(statuses)
 
 
@@ -468,9 +465,13 @@ def _python2_scope(args):
     return python2()
 
 
-def main(argv=None):
-    """Run the command line; return the exit status."""
-    parser = _parser(argv)
+def main(argv=None, formats=FORMATS):
+    """Run the command line; return the exit status.
+
+    ``formats`` (name -> :class:`~lasagne_params.render.Format`) are the output
+    formats this run knows, :data:`lasagne_params.render.FORMATS` unless given.
+    """
+    parser = _parser(argv, formats)
     args = parser.parse_args(argv)
     if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
