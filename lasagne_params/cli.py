@@ -22,6 +22,11 @@ script unchanged (see :mod:`lasagne_params.run`).
 memory and receptive field too: the chosen-columns table, or with
 ``--format json`` the JSON's ``costs`` section.
 
+``--format`` offers the output formats declared in
+:mod:`lasagne_params.render.formats`; ``show`` asks their records what goes
+with what (``--explain``, costs, several networks, where ``--check``'s table
+goes), never a format's name.
+
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
 input, a limit reached or an output that cannot be written, reported as one
 line naming the file, layer and field (``--debug`` shows the traceback);
@@ -38,46 +43,25 @@ import contextlib
 import os
 import sys
 
+from .api import compare, derive, derive_costs
 from .core.cost_records import FLOATX_BYTES
 from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
-from .core.text import printable_lines
+from .core.text import printable_lines, shown, thousands
+from .core.versions import canonical
+from .describe.snapshot import diff_snapshot, read_snapshot, write_snapshot
+from .describe.spec import PARSERS
 from .render import DEFAULT_FORMAT, FORMATS, render
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
+from .render.compare import render_changes
+from .run import run_script
 from .targets import resolve, resolve_one
-from .usercode import split_target
+from .usercode import python2, split_target
 
 __all__ = ["main"]
-
-def _terminal_columns():
-    """The terminal's width as ``shutil.get_terminal_size`` finds it (COLUMNS, stdout, 80)."""
-    try:
-        columns = int(os.environ.get("COLUMNS", 0))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, the width found without importing ``shutil``.
-
-    argparse makes a formatter for every ``add_argument`` and each one asks
-    ``shutil`` for the terminal size; importing ``shutil`` (with ``bz2`` and
-    ``lzma``) was a tenth of ``show SPEC``'s start-up.
-    """
-
-    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
-        super().__init__(prog, indent_increment, max_help_position,
-                         _terminal_columns() - 2 if width is None else width)
 
 
 def _inputs(args):
     """The files this command reads (never to be written over)."""
-    from .describe.spec import PARSERS
     files = list(args.kinds or ()) + [getattr(args, "against", None)]
     if args.network is not None:
         path = args.network
@@ -130,10 +114,6 @@ class _Output:
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, exit status 2, like every other bad input."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
     def error(self, message):
         self.exit(2, "%s: error: %s (see --help)\n" % (self.prog, message))
 
@@ -173,7 +153,6 @@ def _byte_count(text):
 
 
 def _lasagne_version(text):
-    from .core.versions import canonical
     try:
         return canonical(text)
     except ArgumentError as exc:
@@ -251,27 +230,17 @@ def _run_parser(sub, parents):
                      help="the script's own arguments")
 
 
-#: command -> function adding its subparser, in the order ``--help`` lists them.
-SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_parser,
-              "check": _check_parser, "run": _run_parser}
 #: The commands that take a network (NET, --zoo, --kinds, --output-layer).
 NETWORK_COMMANDS = ("show", "draw", "snapshot", "check")
 
 
-def _parser(argv=None, formats=FORMATS):
-    """The argument parser; with ``argv`` naming a command, only that command's part.
-    ``show --format`` offers the ``formats`` that say so.
-
-    Building argparse parsers is most of the command line's own start-up time
-    (each one looks up translations and terminal size), so a command line
-    that names its command gets just that subparser: it parses exactly as
-    the full parser would.  Without one (``--help``, a typo) all are built.
-    """
+def _parser(formats=FORMATS):
+    """The argument parser; ``show --format`` offers the ``formats`` that say so."""
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks")
-    python2 = _Parser(add_help=False)
-    python2.add_argument("--python2", action="store_true", help=(
+    python2_option = _Parser(add_help=False)
+    python2_option.add_argument("--python2", action="store_true", help=(
         "read the Python files as Python 2 even where they compile as Python 3: "
         "translated in memory, and / divides integers to an integer as Python 2 did "
         "(a file that does not compile as Python 3 is read so without it)"))
@@ -298,12 +267,12 @@ def _parser(argv=None, formats=FORMATS):
     parser = _Parser(prog="lasagne-params", parents=[common], description=(
         "Each Lasagne layer's output shape and learnable parameters, derived."))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
-    named = words[0] if words and words[0] in SUBPARSERS else None
-    for command, add in SUBPARSERS.items():
-        if named in (None, command):
-            add(sub, [common, net, python2] if command in NETWORK_COMMANDS
-                else [common, python2], *([formats] if command == "show" else []))
+    network = [common, net, python2_option]
+    _show_parser(sub, network, formats)              # in the order --help lists them
+    _draw_parser(sub, network)
+    _snapshot_parser(sub, network)
+    _check_parser(sub, network)
+    _run_parser(sub, [common, python2_option])
     return parser
 
 
@@ -325,7 +294,6 @@ def _cost_options(args, fmt):
 def _show_one(network, args, fmt, out):
     """Show one network; return (exit status, its document if ``fmt`` collects several
     networks into one, else None: then everything is written)."""
-    from .api import compare, derive, derive_costs
     version = args.lasagne
     comparison = compare(network, version, args.max_build_bytes) if args.check else None
     costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
@@ -389,14 +357,11 @@ def _show(args, out):
 
 
 def _wrote(path, report):
-    from .core.text import shown, thousands
     return "wrote %s: %s layers, %s parameters\n" % (shown(path), thousands(len(report.layers)),
                                                      thousands(report.total_params))
 
 
 def _snapshot(args, out):
-    from .api import derive
-    from .describe.snapshot import write_snapshot
     report = derive(resolve_one(args), args.lasagne)
     write_snapshot(report, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, report))
@@ -404,7 +369,7 @@ def _snapshot(args, out):
 
 
 def _draw(args, out):
-    from .api import derive, derive_costs
+    # Imported here: it costs show SPEC's start-up a clear share (docs/performance.md).
     from .render.picture import draw as draw_picture, file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve_one(args)
@@ -416,9 +381,6 @@ def _draw(args, out):
 
 
 def _check(args, out):
-    from .api import derive
-    from .render.compare import render_changes
-    from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against, args.max_input_bytes)
     changes = diff_snapshot(recorded, derive(resolve_one(args), args.lasagne))
     out.write(render_changes(changes, args.against))
@@ -426,7 +388,6 @@ def _check(args, out):
 
 
 def _run(args, out):
-    from .run import run_script
     return run_script(args.script, args.args, report=args.report,
                       text_report=not args.no_report, strict=args.strict)
 
@@ -457,11 +418,9 @@ def _silence_stdout():
 
 
 def _python2_scope(args):
-    """``--python2``: users' files read as Python 2 while the command runs (imported only
-    then: the spec-file path stays quick)."""
+    """``--python2``: users' files read as Python 2 while the command runs."""
     if not getattr(args, "python2", False):
         return contextlib.nullcontext()
-    from .usercode import python2
     return python2()
 
 
@@ -471,7 +430,7 @@ def main(argv=None, formats=FORMATS):
     ``formats`` (name -> :class:`~lasagne_params.render.Format`) are the output
     formats this run knows, :data:`lasagne_params.render.FORMATS` unless given.
     """
-    parser = _parser(argv, formats)
+    parser = _parser(formats)
     args = parser.parse_args(argv)
     if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
         parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
