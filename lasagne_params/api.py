@@ -9,10 +9,14 @@ import os
 
 from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
+from .core.costs import cost_report
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
+from .describe.spec import read_spec_file
+from .render.compare import mismatch_line
+from .usercode import load_network, split_target
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
@@ -30,7 +34,6 @@ def _loaded(network):
     """``network``, or for a Python target (``"FILE.py:NAME"``, ``"FILE.ipynb:NAME"``) the
     one network it names, read as the command line reads it (:mod:`lasagne_params.usercode`)."""
     if isinstance(network, (str, os.PathLike)):
-        from .usercode import load_network, split_target
         path = os.fspath(network)
         if split_target(path)[0].lower().endswith((".py", ".ipynb")):
             return load_network(path)
@@ -53,7 +56,6 @@ def _described(network):
             isinstance(s, LayerSpec) for s in network):
         return list(network), None, None
     if isinstance(network, (str, os.PathLike)):
-        from .describe.spec import read_spec_file
         network = read_spec_file(network)
     if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
         return network.to_specs(), network.path, getattr(network, "version", None)
@@ -144,7 +146,6 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     >>> conv.receptive_field[0].size
     5
     """
-    from .core.costs import cost_report
     specs, file, version = _describe(_loaded(network), lasagne_version)
     return cost_report(specs, _derived(specs, file, version=version), batch_size=batch_size,
                        floatx=floatx)
@@ -273,7 +274,6 @@ def _check_build(report, max_build_bytes):
 
 def assert_matches(network, max_build_bytes=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
-    from .render.compare import mismatch_line
     result = compare(network, max_build_bytes=max_build_bytes)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
@@ -296,6 +296,7 @@ def draw(network, path=None, fmt=None, layout="auto"):
     ``"auto"``, Graphviz when it is installed, else the built-in one.  See
     :func:`lasagne_params.render.picture.draw`.
     """
+    # Imported here: it costs show SPEC's start-up a clear share (docs/performance.md).
     from .render.picture import chosen_layout, draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving

@@ -98,6 +98,7 @@ from typing import List
 
 from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
+from .gpu_standins import install_gpu_standins
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -440,7 +441,6 @@ def install_compat():
     _bridge_graph_inputs(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
-    from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
     bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/bridges/openmp.py

@@ -10,6 +10,8 @@ it has fired; it never changes what the import returns.
 """
 import sys
 
+from .compat import install_compat
+
 __all__ = ["bridge_on_first_import", "after_bridges"]
 
 _WATCHED = ("theano", "lasagne", "nolearn")   # nolearn: the bridges serve its stand-in
@@ -44,7 +46,6 @@ class _BridgeOnImport:
         if name.partition(".")[0] not in _WATCHED:
             return None
         remove_hook()
-        from .compat import install_compat
         install_compat()
         while _AFTER:
             _AFTER.pop(0)()
@@ -72,7 +73,6 @@ def remove_hook():
 def bridge_on_first_import():
     """Arrange for the bridges before the first import of Theano or Lasagne (idempotent)."""
     if any(name in sys.modules for name in _WATCHED):
-        from .compat import install_compat
         install_compat()
     elif _hook() is None:
         sys.meta_path.insert(0, _BridgeOnImport())

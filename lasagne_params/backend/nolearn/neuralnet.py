@@ -39,11 +39,18 @@ import inspect
 import sys
 from collections import OrderedDict
 
+from ...core.compare import in_order
 from ...core.errors import SpecError, TrainingError
 from ...core.files import atomic_file
 from ...core.registry import BUILTIN_NAMES, class_keywords
 from ...describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
+from ...render import render_nolearn
+from ..bridges.compat import import_lasagne
+from ..networks.build import build_layers, named_function
 from ..networks.first_use import network_used
+from ..networks.read import all_layers, is_lasagne_network, report_from_lasagne, specs_from_lasagne
+from ..networks.recording import network_built
+from ..training.trainer import Trainer, split_indices
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -159,7 +166,6 @@ class TrainSplit(_Seeded):
         self.seed = seed
 
     def __call__(self, X, y, net):
-        from ..training.trainer import split_indices
         if self.shuffle:
             _shuffle_together([X, y] if y is not None else [X], self.random)
         n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
@@ -177,7 +183,6 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
     ``objective_l1``/``objective_l2``) weight Lasagne's L1/L2 penalties of
     every layer's regularizable parameters.
     """
-    from ..bridges.compat import import_lasagne
     lasagne = import_lasagne()
     aggregate = aggregate or lasagne.objectives.aggregate
     output = lasagne.layers.get_output(layers[-1], deterministic=deterministic,
@@ -195,7 +200,6 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
 
 def grad_scale(layer, scale):
     """Scale the gradients of ``layer``'s trainable parameters by ``scale``; return the layer."""
-    from ..bridges.compat import import_lasagne
     floatX = import_lasagne().utils.floatX
     for param in layer.get_params(trainable=True):
         param.tag.grad_scale = floatX(scale)
@@ -360,7 +364,6 @@ class NeuralNet:
     # -- description (no Lasagne needed) --------------------------------
 
     def _prebuilt(self):
-        from ..networks.read import is_lasagne_network
         return is_lasagne_network(list(self.layers))
 
     def _keywords(self):
@@ -396,7 +399,6 @@ class NeuralNet:
             if layer_keywords:
                 raise SpecError("layer keywords cannot be used when 'layers' is a built "
                                 "Lasagne network", field=layer_keywords[0])
-            from ..networks.read import specs_from_lasagne
             return specs_from_lasagne(list(self.layers))
         if not self.layers:
             raise SpecError("expected a list of (name, LayerClass) pairs, got %r"
@@ -426,10 +428,7 @@ class NeuralNet:
         """
         if layers is not None:
             self.set_params(layers=layers)
-        from ..networks.build import build_layers
-        from ..networks.recording import network_built
         if self._prebuilt():
-            from ..networks.read import all_layers
             self.layers_ = Layers()
             for output in self.layers:
                 for index, layer in enumerate(all_layers(output)):
@@ -461,9 +460,6 @@ class NeuralNet:
 
     def layer_info(self):
         """nolearn's ``PrintLayerInfo`` text from the built layers (Lasagne's own figures)."""
-        from ...core.compare import in_order
-        from ...render import render_nolearn
-        from ..networks.read import report_from_lasagne
         outputs = self.output_layers()
         names = {id(layer): name for name, layer in self.layers_.items()}
         report = report_from_lasagne(outputs, names=names)
@@ -473,7 +469,6 @@ class NeuralNet:
         return self.layers_.values()
 
     def get_all_params(self, **tags):
-        from ..bridges.compat import import_lasagne
         return import_lasagne().layers.get_all_params(self.output_layers(), **tags)
 
     def get_all_params_values(self):
@@ -494,8 +489,6 @@ class NeuralNet:
         return found
 
     def _loss(self, target, **options):
-        from ..networks.build import named_function
-        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         keywords = self._get_params_for("objective")
         loss_function = keywords.get("loss_function")
@@ -522,8 +515,6 @@ class NeuralNet:
         if self._trainer is not None:
             return self._trainer
         self.initialize()
-        from ..networks.build import named_function
-        from ..training.trainer import Trainer
         update = self.update if self.update is not None else "nesterov_momentum"
         if isinstance(update, str):
             update = named_function("update", update)
@@ -596,7 +587,6 @@ class NeuralNet:
         """The output of ``layer`` (or the layer called so) for ``X``, batch by batch."""
         import numpy
         import theano
-        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         if isinstance(layer, str):
             layer = self.layers_[layer]

@@ -56,6 +56,7 @@ from ...render.training import epoch_lines
 from ..bridges.compat import import_lasagne
 from ..bridges.robust_mode import robust_mode
 from ..networks.runtime import input_layers
+from .speed import compile_scope, training_mode
 
 __all__ = ["Trainer", "split_indices", "Progress"]
 
@@ -304,7 +305,6 @@ class Trainer:
         """
         if self._functions is not None:
             return self._functions
-        from .speed import compile_scope, training_mode
         if not speed:
             self._functions = self._build_functions(profile, robust_mode())
             return self._functions
