@@ -49,12 +49,15 @@ def test_perf_smoke(lasagne):
     assert built["total"] == 217706 and built["arrays"] == 8
     assert built["copies"] == 0                   # from_lasagne/compare copy no array
     assert figures["cli"]["show_s"] > figures["cli"]["pass_s"] > 0
+    assert set(figures["cli"]["choices"]) == set(perf.START_UP_CHOICES) == {"metadata",
+                                                                            "picture"}
     check = figures["check"]
     assert check["question"]["wall_s"] > 0 and check["vgg16"]["wall_s"] > 0
     # the cross-check never allocates VGG-16's weights (553 MB even in float32)
     assert check["vgg16"]["rss"] < check["question"]["rss"] + 138357544 * 4 // 10
     text = perf.render(figures)
     assert "| VGG-16 | 24 | 138,357,544 |" in text and "`python -c pass`" in text
+    assert "* lasagne_params.render.picture imported by drawing only: " in text
     assert "| VGG-16 (`--zoo vgg16`) | 138,357,544 |" in text
 
 

@@ -22,8 +22,8 @@ from .nolearn import render_nolearn
 from .runtime import render_runtime
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMAT", "REPORT_FORMATS", "render", "render_answer",
-           "render_nolearn", "render_json", "render_markdown", "render_csv", "render_explain", "render_columns",
-           "render_comparison", "render_runtime", "render_changes"]
+           "render_nolearn", "render_json", "render_markdown", "render_csv", "render_explain",
+           "render_columns", "render_comparison", "render_runtime", "render_changes"]
 
 REPORT_FORMATS = tuple(name for name, f in FORMATS.items() if Report in f.renders)
 

@@ -8,8 +8,8 @@ together, where ``--check``'s table goes.  :func:`lasagne_params.render` and
 the command line ask these fields; neither tests a format's name.  Adding a
 format is one record here (and its tests; docs/cli.md lists the files).
 
-This module declares; it never renders by itself, and imports the core and
-the renderers only.
+This module declares the formats; the renderers it names do the writing.  It
+imports the core and the renderers only.
 """
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
