@@ -12,11 +12,16 @@ import os
 
 from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
+from .core.costs import cost_report
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
+from .core.weights import check_weights as check_shapes
 from .core.registry import using
+from .describe.spec import read_spec_file
+from .render.compare import mismatch_line
+from .usercode import load_network, split_target
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
@@ -34,7 +39,6 @@ def _loaded(network):
     """``network``, or for a Python target (``"FILE.py:NAME"``, ``"FILE.ipynb:NAME"``) the
     one network it names, read as the command line reads it (:mod:`lasagne_params.usercode`)."""
     if isinstance(network, (str, os.PathLike)):
-        from .usercode import load_network, split_target
         path = os.fspath(network)
         if split_target(path)[0].lower().endswith((".py", ".ipynb")):
             return load_network(path)
@@ -57,7 +61,6 @@ def _described(network):
             isinstance(s, LayerSpec) for s in network):
         return list(network), None, None
     if isinstance(network, (str, os.PathLike)):
-        from .describe.spec import read_spec_file
         network = read_spec_file(network)
     if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
         return network.to_specs(), network.path, getattr(network, "version", None)
@@ -155,7 +158,6 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     >>> conv.receptive_field[0].size
     5
     """
-    from .core.costs import cost_report
     with using(kinds):
         specs, file, version = _describe(_loaded(network), lasagne_version)
         return cost_report(specs, _derived(specs, file, version=version),
@@ -296,7 +298,6 @@ def _check_build(report, max_build_bytes):
 
 def assert_matches(network, max_build_bytes=None, kinds=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
-    from .render.compare import mismatch_line
     result = compare(network, max_build_bytes=max_build_bytes, kinds=kinds)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
@@ -320,6 +321,7 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
     :func:`lasagne_params.render.picture.draw`.  ``kinds`` (a Registry)
     declares layer kinds for this call only, as for :func:`derive`.
     """
+    # Imported here: it costs show SPEC's start-up a clear share (docs/performance.md).
     from .render.picture import chosen_layout, draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
@@ -359,7 +361,6 @@ def check_weights(network, path, trusted=False, max_bytes=None, lasagne_version=
         (naming the file, and the global a pickle asked for).
     """
     from .backend.networks.weights import LAYOUTS, read_weights
-    from .core.weights import check_weights as check
     report = derive(network, lasagne_version)
     limit = byte_limit(max_bytes, None, "max_bytes")
     weights = read_weights(path, trusted=trusted, max_bytes=limit)
@@ -367,7 +368,7 @@ def check_weights(network, path, trusted=False, max_bytes=None, lasagne_version=
         shapes = [(name, [a.shape for a in arrays]) for name, arrays in weights.named]
     else:
         shapes = [a.shape for a in weights.flat]
-    return check(report, shapes, file=os.fspath(path), layout=weights.layout,
+    return check_shapes(report, shapes, file=os.fspath(path), layout=weights.layout,
                  layout_text=LAYOUTS[weights.layout], network=_network_name(network))
 
 

@@ -12,9 +12,11 @@ succeeded but a network disagrees with Lasagne or was not derived.
 import os
 import sys
 
+from .api import compare
 from .core.errors import LasagneParamsError
 from .core.files import write_atomic
 from .core.text import json_text
+from .render import render
 from .usercode import execute_script, networks_built
 from .usercode.running import imported_files
 
@@ -23,7 +25,6 @@ __all__ = ["run_script"]
 
 def _compare(found):
     """(Comparison or None, error line or None) for one network."""
-    from .api import compare
     try:
         return compare(found.network), None
     except LasagneParamsError as exc:
@@ -31,7 +32,6 @@ def _compare(found):
 
 
 def _report_text(found, results, script):
-    from .render import render
     if not found:
         return "lasagne-params run: %s built no Lasagne network\n" % script
     lines = ["lasagne-params run: %d network%s built by %s\n" % (

@@ -11,6 +11,7 @@ import pytest
 from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_TABLE, ROOT, SEED
 import lasagne_params as lp
 from lasagne_params import NeuralNet, SpecError
+from lasagne_params.backend.nolearn import neuralnet
 
 EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
 QUESTION_INFO = ("# Neural Network with 217706 learnable parameters\n\n"
@@ -178,8 +179,7 @@ class RecordingTrainer:
 
 def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
     import numpy as np
-    from lasagne_params.backend.training import trainer as training
-    monkeypatch.setattr(training, "Trainer", RecordingTrainer)
+    monkeypatch.setattr(neuralnet, "Trainer", RecordingTrainer)
     monkeypatch.syspath_prepend(os.path.join(ROOT, "tests", "data"))
     import nets
     net = nets.question_neuralnet()
@@ -208,8 +208,7 @@ def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
 
 
 def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
-    from lasagne_params.backend.training import trainer as training
-    monkeypatch.setattr(training, "Trainer", RecordingTrainer)
+    monkeypatch.setattr(neuralnet, "Trainer", RecordingTrainer)
     from lasagne.updates import momentum
     net = NeuralNet(layers=[("input", "InputLayer"), ("out", "DenseLayer")],
                     input_shape=(None, 4), out_num_units=2, update=momentum,

@@ -9,6 +9,8 @@ does) nor import Theano or Lasagne.
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
+from .errors import SpecError, UnknownLayerError, did_you_mean
+
 __all__ = ["LayerSpec", "ParamArray", "LayerRow", "Report", "shape_size", "Shape"]
 
 Shape = Tuple[Optional[int], ...]
@@ -43,7 +45,6 @@ class LayerSpec:
     note: str = ""
 
     def __post_init__(self):
-        from .errors import SpecError
         where = dict(layer=self.name if isinstance(self.name, str) else None)
         if not isinstance(self.name, str):
             raise SpecError("expected a layer name (str), got %r" % (self.name,), field="name")
@@ -192,7 +193,6 @@ class Report:
         for row in self.layers:
             if row.name == name:
                 return row
-        from .errors import UnknownLayerError, did_you_mean
         raise UnknownLayerError("no layer called %r%s" % (name, did_you_mean(
             name, [row.name for row in self.layers])), field="name")
 

@@ -109,6 +109,7 @@ from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
 from .legacy_modules import install_legacy_modules
 from .legacy_names import install_legacy_names
+from .gpu_standins import install_gpu_standins
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -468,7 +469,6 @@ def install_compat():
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
     install_legacy_modules(report)      # old module names: theano.sandbox.cuda, sklearn's...
     install_legacy_names(report)        # old names in modules still there: theano.Op, imread
-    from .gpu_standins import install_gpu_standins
     install_gpu_standins(report)
     install_nolearn(report)
     bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/bridges/openmp.py

@@ -11,6 +11,7 @@ it has fired; it never changes what the import returns.
 """
 import sys
 
+from .compat import install_compat
 from .legacy_modules import NAMES as LEGACY_NAMES, LegacyFinder
 
 __all__ = ["bridge_on_first_import", "after_bridges"]
@@ -48,7 +49,6 @@ class _BridgeOnImport:
         if name.partition(".")[0] not in _WATCHED and name not in LEGACY_NAMES:
             return None
         remove_hook()
-        from .compat import install_compat
         install_compat()
         while _AFTER:
             _AFTER.pop(0)()
@@ -78,7 +78,6 @@ def remove_hook():
 def bridge_on_first_import():
     """Arrange for the bridges before the first import of Theano or Lasagne (idempotent)."""
     if any(name in sys.modules for name in _WATCHED):
-        from .compat import install_compat
         install_compat()
     elif _hook() is None:
         sys.meta_path.insert(0, _BridgeOnImport())

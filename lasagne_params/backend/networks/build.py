@@ -9,6 +9,7 @@ import inspect
 from collections import OrderedDict
 
 from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
+from ...core.expressions import ExpressionError, is_opaque, parse_expression
 from ...core.layers.base import INITIALIZERS
 from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
 from ...core.registry import find_kind, is_input
@@ -116,7 +117,6 @@ def _expression(variable, ref, text, key, where):
     :mod:`lasagne_params.core.expressions` parses, ``REF.T``,
     ``REF.dimshuffle(1, 0, ...)`` and chains of them; any other text is refused,
     never evaluated."""
-    from ...core.expressions import ExpressionError, is_opaque, parse_expression
     try:
         if is_opaque(text):
             raise ExpressionError("")

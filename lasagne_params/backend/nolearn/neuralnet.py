@@ -46,14 +46,24 @@ import sys
 import warnings
 from collections import OrderedDict
 
+from ...core.compare import in_order
 from ...core.errors import (LasagneParamsError, LayerRuleError, SpecError, TrainingError,
-                             did_you_mean)
+                            did_you_mean)
 from ...core.files import atomic_file
 from ...core.registry import BUILTIN_NAMES, class_keywords
 from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
                               layer_pair, specs_from_nolearn)
+from ...render import render_nolearn
+from ..bridges.compat import import_lasagne
+from ..networks.build import build_layers, named_function
 from ..networks.first_use import network_used
-from ..networks.weights import LAYOUTS
+from ..networks.read import (all_layers, is_lasagne_network, report_from_lasagne,
+                             specs_from_lasagne)
+from ..networks.recording import network_built
+from ..networks.weights import LAYOUTS, read_weights
+from ..training.trainer import Trainer, r_squared, sample_count, split_indices
+from .handlers import PrintLayerInfo
+
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -169,7 +179,6 @@ class TrainSplit(_Seeded):
         self.seed = seed
 
     def __call__(self, X, y, net):
-        from ..training.trainer import split_indices
         if self.shuffle:
             _shuffle_together([X, y] if y is not None else [X], self.random)
         n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
@@ -188,7 +197,6 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
     every layer's regularizable parameters.  The output comes from this
     module's :func:`get_output` (nolearn's tests replace it).
     """
-    from ..bridges.compat import import_lasagne
     lasagne = import_lasagne()
     aggregate = aggregate or lasagne.objectives.aggregate
     output = get_output(layers[-1], deterministic=deterministic, **(get_output_kw or {}))
@@ -205,7 +213,6 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
 
 def grad_scale(layer, scale):
     """Scale the gradients of ``layer``'s trainable parameters by ``scale``; return the layer."""
-    from ..bridges.compat import import_lasagne
     floatX = import_lasagne().utils.floatX
     for param in layer.get_params(trainable=True):
         param.tag.grad_scale = floatX(scale)
@@ -258,7 +265,6 @@ def _locate(factory, name):
     if not isinstance(factory, str):
         return factory
     import pydoc
-    from ..bridges.compat import import_lasagne
     import_lasagne()
     found = pydoc.locate(factory if "." in factory else "lasagne.layers." + factory)
     if found is None:
@@ -296,7 +302,6 @@ def _as_list(value):
 def _is_input_factory(factory):
     """nolearn's test: an InputLayer class (or anything with it in ``__bases__``) takes
     no incoming layer."""
-    from ..bridges.compat import import_lasagne
     if isinstance(factory, functools.partial):
         factory = factory.func
     try:
@@ -314,7 +319,6 @@ def _respelled(key, names):
 
 def get_output(layer_or_layers, inputs=None, **kwargs):
     """Lasagne's ``get_output`` (nolearn.lasagne.base imported it under this name)."""
-    from ..bridges.compat import import_lasagne
     return import_lasagne().layers.get_output(layer_or_layers, inputs, **kwargs)
 
 
@@ -443,7 +447,6 @@ class NeuralNet:
     # -- the layers as given (no Lasagne needed) --------------------------
 
     def _prebuilt(self):
-        from ..networks.read import is_lasagne_network
         return is_lasagne_network(list(self.layers))
 
     def _layer_defs(self):
@@ -460,7 +463,6 @@ class NeuralNet:
     def _layer_names(self):
         """The layers' names: as the built ``layers_`` will hold them, and as given."""
         if self._prebuilt():
-            from ..networks.read import all_layers
             names = []
             for output in self.layers:
                 for index, layer in enumerate(all_layers(output)):
@@ -506,7 +508,6 @@ class NeuralNet:
 
     def _specs(self):
         if self._prebuilt():
-            from ..networks.read import specs_from_lasagne
             return specs_from_lasagne(list(self.layers))
         if not self.layers:
             raise SpecError("expected a list of (name, LayerClass) pairs, got %r"
@@ -533,12 +534,10 @@ class NeuralNet:
         """
         if layers is not None:
             self.set_params(layers=layers)
-        from ..networks.recording import network_built
         self.layers_ = Layers()
         if self._prebuilt():
             self._output_layers = self._take_built()
         elif self._described():
-            from ..networks.build import build_layers
             self.layers_ = Layers(build_layers(self._specs(), self._classes()))
             self._output_layers = [self.layers_[-1]]
         else:
@@ -547,7 +546,6 @@ class NeuralNet:
         return self._output_layers
 
     def _take_built(self):
-        from ..networks.read import all_layers
         for output in self.layers:
             for index, layer in enumerate(all_layers(output)):
                 if any(layer is known for known in self.layers_.values()):
@@ -562,7 +560,6 @@ class NeuralNet:
 
     def _described(self):
         """True when every layer is given as a Lasagne layer class or a class name."""
-        from ..bridges.compat import import_lasagne
         base = import_lasagne().layers.Layer
         return all(isinstance(factory, str)
                    or (inspect.isclass(factory) and issubclass(factory, base))
@@ -642,22 +639,18 @@ class NeuralNet:
 
     def layer_report(self):
         """The built layers as a Report, in ``layers_`` order (Lasagne's own figures)."""
-        from ...core.compare import in_order
-        from ..networks.read import report_from_lasagne
         outputs = self.output_layers()
         names = {id(layer): name for name, layer in self.layers_.items()}
         return in_order(report_from_lasagne(outputs, names=names), self.layers_.keys())
 
     def layer_info(self):
         """nolearn's ``PrintLayerInfo`` text (greeting and table) from the built layers."""
-        from ...render import render_nolearn
         return render_nolearn(self.layer_report())
 
     def get_all_layers(self):
         return self.layers_.values()
 
     def get_all_params(self, **tags):
-        from ..bridges.compat import import_lasagne
         return import_lasagne().layers.get_all_params(self.output_layers(), **tags)
 
     def get_all_params_values(self):
@@ -673,8 +666,6 @@ class NeuralNet:
         return self._given(prefix)
 
     def _loss(self, target, **options):
-        from ..networks.build import named_function
-        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         keywords = self._get_params_for("objective")
         loss_function = keywords.get("loss_function")
@@ -705,8 +696,6 @@ class NeuralNet:
         """
         if self._trainer is not None:
             return self._trainer
-        from ..networks.build import named_function
-        from ..training.trainer import Trainer
         update = self.update if self.update is not None else "nesterov_momentum"
         if isinstance(update, str):
             update = named_function("update", update)
@@ -731,7 +720,6 @@ class NeuralNet:
 
     def _callbacks(self):
         """The ``on_*`` lists; with ``verbose``, nolearn's PrintLayerInfo starts training."""
-        from .handlers import PrintLayerInfo
         callbacks = {name: _as_list(getattr(self, name)) for name in CALLBACKS}
         if self.verbose:
             callbacks["on_training_started"].insert(0, PrintLayerInfo())
@@ -740,7 +728,6 @@ class NeuralNet:
     def _check_good_input(self, X, y=None):
         """nolearn's check before training: X's arrays and y of one length; a regression
         target of one dimension made a column.  Returns X and y (the objects given)."""
-        from ..training.trainer import sample_count
         sample_count(X, y)
         if self.regression and y is not None and getattr(y, "ndim", None) == 1:
             y = y.reshape(-1, 1)
@@ -801,7 +788,6 @@ class NeuralNet:
         searches, are reproduced with its order (docs/historical-code.md).
         """
         import numpy
-        from ..training.trainer import r_squared
         predicted = self.predict(X)
         if self.regression:
             return r_squared(predicted, y)
@@ -868,7 +854,6 @@ class NeuralNet:
             return source.get_all_params_values()
         if isinstance(source, dict):
             return source
-        from ..networks.weights import read_weights
         try:
             weights = read_weights(source, trusted=trusted)
         except SpecError as exc:

@@ -18,6 +18,7 @@ Importing this module imports neither Lasagne nor numpy.
 """
 from ...core.text import clipped, shown
 from ...render.table import LONGEST_CELL, simple_table
+from ..bridges.compat import import_lasagne
 
 __all__ = ["is_conv2d", "is_maxpool2d", "get_real_filter", "get_receptive_field",
            "get_conv_infos", "ansi"]
@@ -45,7 +46,6 @@ MAXPOOL2D = (("lasagne.layers", "MaxPool2DLayer"),
 
 def _classes(names):
     import importlib
-    from ..bridges.compat import import_lasagne
     import_lasagne()
     found = []
     for module, name in names:
@@ -57,7 +57,6 @@ def _classes(names):
 
 
 def _any_of(layers, names):
-    from ..bridges.compat import import_lasagne
     classes = _classes(names)
     if isinstance(layers, import_lasagne().layers.Layer):
         return isinstance(layers, classes)

@@ -61,6 +61,8 @@ from ...render.training import epoch_lines
 from ..bridges.compat import import_lasagne
 from ..bridges.robust_mode import robust_mode
 from ..networks.runtime import input_layers
+from ..networks.weights import LAYOUTS, read_weights
+from .speed import compile_scope, training_mode
 
 __all__ = ["Trainer", "split_indices", "Progress", "sample_count", "r_squared"]
 
@@ -317,7 +319,6 @@ class Trainer:
     @staticmethod
     def _compiled(build, speed=True):
         """``build(mode)``, which compiles, in the Trainer's Theano mode and flags."""
-        from .speed import compile_scope, training_mode
         if not speed:
             return build(robust_mode())
         with compile_scope():
@@ -705,7 +706,6 @@ def r_squared(truth, estimate):
 
 def _flat_weights(path, trusted):
     """The arrays of a flat weights file, in ``get_all_params`` order."""
-    from ..networks.weights import LAYOUTS, read_weights
     try:
         weights = read_weights(path, trusted=trusted)
     except SpecError as exc:
