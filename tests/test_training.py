@@ -146,6 +146,7 @@ def test_fit_again_continues_without_recompiling(lasagne, digits, monkeypatch):
                       update_params={"learning_rate": 0.1}, batch_size=100, max_epochs=1,
                       random_state=0, print_fn=lines.append)
     trainer.fit(digits.X[:200], digits.y[:200])
+    assert trainer.predict(digits.X[:3]).shape == (3,)       # compiles predict, once
 
     def no_compiling(*args, **kwargs):
         raise AssertionError("compiled again")
@@ -208,6 +209,36 @@ def test_bad_training_data(lasagne, digits):
     with pytest.raises(ArgumentError, match=r"^batch_size: expected a positive int"):
         Trainer(None, update=None, update_params={}, batch_size=0)
     assert trainer.train_history_ == []
+
+
+def test_each_function_is_compiled_on_first_use(lasagne, monkeypatch):
+    """fit compiles the train step (and the validation when it holds samples out);
+    predict compiles the predict function; _compile() all three, each once."""
+    import numpy
+    import theano
+    from lasagne import layers
+    compiled = []
+    real = theano.function
+
+    def recording(inputs, outputs, updates=None, **kwargs):
+        compiled.append("train" if updates else "predict" if len(inputs) == 1 else "valid")
+        return real(inputs, outputs, updates=updates, **kwargs)
+
+    monkeypatch.setattr(theano, "function", recording)
+    net = layers.DenseLayer(layers.InputLayer((None, 2)), 2,
+                            nonlinearity=lasagne.nonlinearities.softmax)
+    X = numpy.random.RandomState(0).rand(20, 2)
+    y = numpy.arange(20) % 2
+    trainer = Trainer(net, update=lasagne.updates.sgd, update_params={"learning_rate": 0.1},
+                      max_epochs=1, train_split=0, verbose=0)
+    trainer.fit(X, y)
+    assert compiled == ["train"] and math.isnan(trainer.train_history_[0]["valid_loss"])
+    assert trainer.predict(X).shape == (20,)
+    assert compiled == ["train", "predict"]
+    assert len(trainer._compile()) == 3 and compiled == ["train", "predict", "valid"]
+    trainer._compile()
+    trainer.fit(X, y)
+    assert len(compiled) == 3                                   # never twice
 
 
 @pytest.mark.slow

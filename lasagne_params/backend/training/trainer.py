@@ -34,18 +34,20 @@ passes its own through them, so the stand-in for ``nolearn.lasagne`` trains
 with this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
-are compiled once per Trainer, on first use, and reused for every batch and
-epoch, without the two Theano optimizations that fail on some Lasagne
-networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
-truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
-``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
-when the user has not chosen).
+are compiled once per Trainer, each on first use (``fit`` needs the first
+two, ``predict`` the third), and reused for every batch and epoch, without
+the two Theano optimizations that fail on some Lasagne networks
+(:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
+truncated recurrent gradients with a mask).  Data is cast to
+``theano.config.floatX`` (labels to int32); set ``THEANO_FLAGS=floatX=float32``
+for speed (``examples/mnist_cnn.py`` does when the user has not chosen).
 
 Parameters are saved as a numpy ``.npz`` file holding one array per
 parameter, ``arr_0``, ``arr_1``, ... in Lasagne's ``get_all_params`` order
 (what ``lasagne.layers.get_all_param_values`` returns), written without
 pickle and read with ``allow_pickle=False``.
 """
+import contextlib
 import math
 import sys
 import time
@@ -57,7 +59,10 @@ from ..bridges.compat import import_lasagne
 from ..bridges.robust_mode import robust_mode
 from ..networks.runtime import input_layers
 
-__all__ = ["Trainer", "split_indices", "Progress"]
+__all__ = ["Trainer", "split_indices", "Progress", "FUNCTIONS"]
+
+#: The Trainer's compiled functions, in the order ``Trainer._compile`` returns them.
+FUNCTIONS = ("train", "valid", "predict")
 
 
 def split_indices(y, train_split, stratify=True):
@@ -261,13 +266,14 @@ class Trainer:
         self.owner = owner
         self.train_history_ = []
         self._functions = None
+        self._compiler = None
         self._random = None
         self._header_printed = False
 
     def __getstate__(self):
         """Pickled without the compiled functions (compiled again on first use)."""
         state = dict(self.__dict__)
-        state["_functions"] = None
+        state["_functions"] = state["_compiler"] = None
         return state
 
     @property
@@ -287,7 +293,7 @@ class Trainer:
         return input_layers(self.output_layers)
 
     def _compile(self, profile=False, speed=True):
-        """Compile (once) the train step, the validation and the predict functions.
+        """The train step, the validation and the predict functions, each compiled once.
 
         Returns the three functions: ``train(X, y) -> [loss, scores...]``
         (applies the updates), ``validate(X, y) -> [loss, accuracy,
@@ -300,20 +306,40 @@ class Trainer:
         instead (the benchmark's and the tests' reference).  Both leave out
         the optimizations :func:`~lasagne_params.backend.bridges.robust_mode.robust_mode`
         names (they never finish compiling, or compute wrong shapes, on some
-        Lasagne networks).
+        Lasagne networks).  ``fit`` and ``predict`` compile only the
+        functions they call, on first use (:meth:`_function`).
         """
-        if self._functions is not None:
-            return self._functions
-        from .speed import compile_scope, training_mode
-        if not speed:
-            self._functions = self._build_functions(profile, robust_mode())
-            return self._functions
-        with compile_scope():
-            self._functions = self._build_functions(profile, training_mode(robust_mode()))
-        return self._functions
+        return tuple(self._function(name, profile, speed) for name in FUNCTIONS)
 
-    def _build_functions(self, profile, mode):
-        """The three functions, compiled in Theano ``mode``."""
+    def _function(self, name, profile=False, speed=True):
+        """The compiled function ``name`` (one of :data:`FUNCTIONS`), compiled on first use.
+
+        The graphs of all three are built once, with the first function
+        compiled; ``profile`` and ``speed`` (see :meth:`_compile`) are those
+        of that first call.  ``fit`` compiles the train step, and the
+        validation when it holds samples out; the predict function waits for
+        ``predict``, ``score`` or a custom score.
+        """
+        if self._functions is None:
+            self._functions = {}
+        if name in self._functions:
+            return self._functions[name]
+        import theano
+        from .speed import compile_scope, training_mode
+        if self._compiler is None:
+            mode = training_mode(robust_mode()) if speed else robust_mode()
+            with compile_scope() if speed else contextlib.nullcontext():
+                self._compiler = (self._build_graphs(), mode, profile, speed)
+        graphs, mode, profile, speed = self._compiler
+        inputs, outputs, updates = graphs[name]
+        with compile_scope() if speed else contextlib.nullcontext():
+            self._functions[name] = theano.function(
+                inputs, outputs, updates=updates, mode=mode, allow_input_downcast=True,
+                on_unused_input="ignore", profile=profile or None)
+        return self._functions[name]
+
+    def _build_graphs(self):
+        """{name: (inputs, outputs, updates)} of the three functions (symbolic, not compiled)."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
@@ -346,18 +372,15 @@ class Trainer:
             if scale != 1:
                 grads[index] = grads[index] * scale
         updates = self.update(grads, params, **self.update_params)
-        options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None, mode=mode)
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
-        return (
-            theano.function(with_y, [train_loss] + [f(shown, target)
-                                                   for _, f in self.scores_train],
-                            updates=updates, **options),
-            theano.function(with_y, [eval_loss, accuracy] + [f(shown, target)
-                                                            for _, f in self.scores_valid],
-                            **options),
-            theano.function(xs, predictions, **options))
+        return {
+            "train": (with_y, [train_loss] + [f(shown, target) for _, f in self.scores_train],
+                      updates),
+            "valid": (with_y, [eval_loss, accuracy] + [f(shown, target)
+                                                       for _, f in self.scores_valid], None),
+            "predict": (xs, predictions, None),
+        }
 
     # ------------------------------------------------------------------
     # data
@@ -456,7 +479,7 @@ class Trainer:
         import numpy
         X = self._check_X(X)
         y = self._check_y(X, y)
-        functions = self._compile()
+        self._function("train")
         X_train, X_valid, y_train, y_valid = self._split(X, y)
         if self._random is None:
             self._random = numpy.random.RandomState(self.random_state)
@@ -466,7 +489,7 @@ class Trainer:
         try:
             self._call("on_training_started")
             for _ in range(self.max_epochs if epochs is None else int(epochs)):
-                if not self._epoch(functions, X_train, y_train, X_valid, y_valid, progress):
+                if not self._epoch(X_train, y_train, X_valid, y_valid, progress):
                     break
             self._call("on_training_finished")
         except KeyboardInterrupt:
@@ -476,9 +499,9 @@ class Trainer:
                 progress.clear()
         return self
 
-    def _epoch(self, functions, X_train, y_train, X_valid, y_valid, progress):
+    def _epoch(self, X_train, y_train, X_valid, y_valid, progress):
         """One epoch; False when an ``on_epoch_finished`` callback stops training."""
-        train_fn, eval_fn, predict_fn = functions
+        train_fn = self._function("train")
         epoch = len(self.train_history_) + 1
         start = time.perf_counter()
         iterate = self.iterate_train or self._shuffled
@@ -498,10 +521,11 @@ class Trainer:
         for Xb, yb in (self.iterate_test or self._in_order)(X_valid, y_valid):
             if not _length(Xb):
                 continue
-            valid_out.append([float(_mean(v)) for v in _apply(eval_fn, Xb, yb)])
+            valid_out.append([float(_mean(v))
+                              for v in _apply(self._function("valid"), Xb, yb)])
             valid_sizes.append(_length(Xb))
             if self.custom_scores:
-                predicted = _apply(predict_fn, Xb)
+                predicted = _apply(self._function("predict"), Xb)
                 predicted = predicted[0] if len(predicted) == 1 else predicted
                 for values, (_, function) in zip(custom, self.custom_scores):
                     values.append(function(yb, predicted))
@@ -550,7 +574,7 @@ class Trainer:
         """
         import numpy
         X = self._check_X(X)
-        _, _, predict_fn = self._compile()
+        predict_fn = self._function("predict")
         parts = [_apply(predict_fn, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
         output = tuple(numpy.vstack(column) for column in zip(*parts))
         return output if len(output) > 1 else output[0]
