@@ -106,9 +106,10 @@ def _elemwise_max_pool(node):
         return None
     rows, cols = window
     lead = (slice(None),) * (x.ndim - 2)
-    covered = x[lead + (slice(None, x.shape[-2] // rows * rows),
-                        slice(None, x.shape[-1] // cols * cols))]
-    parts = [covered[lead + (slice(i, None, rows), slice(j, None, cols))]
+    height, width = x.shape[-2] // rows * rows, x.shape[-1] // cols * cols
+    # one slice per window position, up to the last whole window (no slice of a slice,
+    # which Theano's local_subtensor_merge would spend seconds merging back into one)
+    parts = [x[lead + (slice(i, height, rows), slice(j, width, cols))]
              for i in range(rows) for j in range(cols)]
     while len(parts) > 1:
         parts = [T.maximum(a, b) for a, b in zip(parts[::2], parts[1::2])] + (
