@@ -41,7 +41,6 @@ def trained(lasagne, digits):
     return trainer, lines
 
 
-@pytest.mark.slow
 def test_loss_decreases(trained):
     trainer, _ = trained
     history = trainer.train_history_
@@ -59,7 +58,6 @@ def test_loss_decreases(trained):
     assert all(round(h["valid_accuracy"] * 60, 6).is_integer() for h in history)
 
 
-@pytest.mark.slow
 def test_epoch_table_is_nolearns(trained):
     """The printed lines are nolearn's PrintLog table: tabulate on the same row."""
     from collections import OrderedDict
@@ -81,7 +79,6 @@ def test_epoch_table_is_nolearns(trained):
     assert render_history(trainer.train_history_) == "\n".join(lines) + "\n"
 
 
-@pytest.mark.slow
 def test_predict_and_score(trained, digits):
     import numpy
     trainer, _ = trained
@@ -98,7 +95,6 @@ def test_predict_and_score(trained, digits):
     assert 0.3 < score <= 1
 
 
-@pytest.mark.slow
 def test_params_round_trip(trained, digits, tmp_path):
     import numpy
     trainer, _ = trained
@@ -120,7 +116,6 @@ def test_params_round_trip(trained, digits, tmp_path):
     numpy.testing.assert_array_equal(trainer.predict_proba(X), before)
 
 
-@pytest.mark.slow
 def test_params_that_do_not_fit(trained, tmp_path):
     import numpy
     trainer, _ = trained
@@ -138,7 +133,6 @@ def test_params_that_do_not_fit(trained, tmp_path):
         trainer.load_params_from(other)
 
 
-@pytest.mark.slow
 def test_fit_again_continues_without_recompiling(lasagne, digits, monkeypatch):
     import theano
     lines = []
@@ -241,7 +235,6 @@ def test_each_function_is_compiled_on_first_use(lasagne, monkeypatch):
     assert len(compiled) == 3                                   # never twice
 
 
-@pytest.mark.slow
 def test_regression(lasagne):
     """Squared error, no accuracy column, score is R^2: y = 2*x0 - x1 + 0.5 learnt."""
     import numpy
