@@ -78,6 +78,10 @@ old module names                  ``theano.sandbox.cuda`` (no GPU), its
                                   ``grid_search``...: one declared table and
                                   one finder (legacy_modules.py), each served
                                   only where the real module does not import.
+C module cache keys              an op whose ``__props__`` is empty (Dot22,
+                                  the softmax ops, Alloc, ...) no longer makes
+                                  its module unversioned, compiled again in
+                                  every process: see cache_keys.py.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -107,9 +111,10 @@ from typing import List
 
 from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
+from .cache_keys import bridge_empty_props_versioning
+from .gpu_standins import install_gpu_standins
 from .legacy_modules import install_legacy_modules
 from .legacy_names import install_legacy_names
-from .gpu_standins import install_gpu_standins
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -472,6 +477,7 @@ def install_compat():
     install_gpu_standins(report)
     install_nolearn(report)
     bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/bridges/openmp.py
+    bridge_empty_props_versioning(report)   # C modules cached: see backend/bridges/cache_keys.py
     return report
 
 

@@ -35,14 +35,15 @@ passes its own through them, splits with its own ``train_split`` and calls
 this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
-are compiled once per Trainer, on first use, and reused for every batch and
-epoch; ``outputs(X, layers)`` (nolearn's ``get_output``) compiles any other
-layers' outputs the same way, and for the network's outputs is the predict
-function itself, without the two Theano optimizations that fail on some Lasagne
-networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
-truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
-``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
-when the user has not chosen).
+are compiled once per Trainer, each on first use (``fit`` needs the first
+two, ``predict`` the third), and reused for every batch and epoch;
+``outputs(X, layers)`` (nolearn's ``get_output``) compiles any other layers'
+outputs the same way, and for the network's outputs is the predict function
+itself; all without the two Theano optimizations that fail on some Lasagne
+networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer
+gradients, truncated recurrent gradients with a mask).  Data is cast to
+``theano.config.floatX`` (labels to int32); set ``THEANO_FLAGS=floatX=float32``
+for speed (``examples/mnist_cnn.py`` does when the user has not chosen).
 
 Parameters are saved as a numpy ``.npz`` file holding one array per
 parameter, ``arr_0``, ``arr_1``, ... in Lasagne's ``get_all_params`` order
@@ -51,6 +52,7 @@ pickle; they are read as data (``allow_pickle=False``, and pickled weights
 files through the restricted reader of
 :mod:`lasagne_params.backend.networks.weights`).
 """
+import contextlib
 import math
 import sys
 import time
@@ -64,7 +66,10 @@ from ..networks.runtime import input_layers
 from ..networks.weights import LAYOUTS, read_weights
 from .speed import compile_scope, training_mode
 
-__all__ = ["Trainer", "split_indices", "Progress", "sample_count", "r_squared"]
+__all__ = ["Trainer", "split_indices", "Progress", "sample_count", "r_squared", "FUNCTIONS"]
+
+#: The Trainer's compiled functions, in the order ``Trainer._compile`` returns them.
+FUNCTIONS = ("train", "valid", "predict")
 
 
 def split_indices(y, train_split, stratify=True):
@@ -266,6 +271,7 @@ class Trainer:
         self.owner = owner
         self.train_history_ = []
         self._functions = None
+        self._compiler = None
         self._outputs = {}
         self._random = None
         self._header_printed = False
@@ -273,7 +279,7 @@ class Trainer:
     def __getstate__(self):
         """Pickled without the compiled functions (compiled again on first use)."""
         state = dict(self.__dict__)
-        state["_functions"] = None
+        state["_functions"] = state["_compiler"] = None
         state["_outputs"] = {}
         return state
 
@@ -309,43 +315,65 @@ class Trainer:
         instead (the benchmark's and the tests' reference).  Both leave out
         the optimizations :func:`~lasagne_params.backend.bridges.robust_mode.robust_mode`
         names (they never finish compiling, or compute wrong shapes, on some
-        Lasagne networks).
+        Lasagne networks).  ``fit`` and ``predict`` compile only the functions
+        they call, on first use (:meth:`_function`).
+        """
+        return tuple(self._function(name, profile, speed) for name in FUNCTIONS)
+
+    def _function(self, name, profile=False, speed=True):
+        """The compiled function ``name`` (one of :data:`FUNCTIONS`), compiled on first use.
+
+        The graphs of all three are built once, with the first function
+        compiled; ``profile`` and ``speed`` (see :meth:`_compile`) are those
+        of that first call.  ``fit`` compiles the train step, and the
+        validation when it holds samples out; the predict function waits for
+        ``predict``, ``score`` or a custom score.
         """
         if self._functions is None:
-            self._functions = self._compiled(
-                lambda mode: self._build_functions(profile, mode), speed)
-        return self._functions
+            self._functions = {}
+        if name not in self._functions:
+            if self._compiler is None:
+                mode = training_mode(robust_mode()) if speed else robust_mode()
+                with compile_scope() if speed else contextlib.nullcontext():
+                    self._compiler = (self._build_graphs(), mode, profile, speed)
+            graphs, mode, profile, speed = self._compiler
+            self._functions[name] = self._compiled(graphs[name], mode, profile, speed)
+        return self._functions[name]
 
     @staticmethod
-    def _compiled(build, speed=True):
-        """``build(mode)``, which compiles, in the Trainer's Theano mode and flags."""
-        if not speed:
-            return build(robust_mode())
-        with compile_scope():
-            return build(training_mode(robust_mode()))
+    def _compiled(graph, mode, profile=False, speed=True):
+        """``(inputs, outputs, updates)`` compiled in ``mode``, under the Trainer's flags."""
+        import theano
+        inputs, outputs, updates = graph
+        with compile_scope() if speed else contextlib.nullcontext():
+            return theano.function(inputs, outputs, updates=updates, mode=mode,
+                                   allow_input_downcast=True, on_unused_input="ignore",
+                                   profile=profile or None)
 
     def _output_function(self, layers):
         """``X -> [output of each layer]``, compiled once; for the network's own outputs
-        it is the predict function of :meth:`_compile` itself."""
+        it is the predict function itself (the two agree to the last bit)."""
         key = tuple(id(layer) for layer in layers)
         if key == tuple(id(layer) for layer in self.output_layers):
-            return self._compile()[2]
+            return self._function("predict")
         if key not in self._outputs:
-            self._outputs[key] = self._compiled(
-                lambda mode: self._predict_function(layers, mode))
+            self._function("predict")           # the mode and flags the others have
+            _, mode, profile, speed = self._compiler
+            self._outputs[key] = self._compiled(self._predict_graph(layers), mode,
+                                                profile, speed)
         return self._outputs[key]
 
-    def _predict_function(self, layers, mode, profile=False):
-        """The deterministic outputs of ``layers``, from the network's InputLayers."""
+    def _predict_graph(self, layers):
+        """``(inputs, outputs, None)``: the deterministic outputs of ``layers``, from the
+        network's InputLayers."""
         lasagne = import_lasagne()
         import theano
         outputs = lasagne.layers.get_output(list(layers), deterministic=True)
         xs = [theano.In(layer.input_var, name=layer.name) for layer in self._inputs()]
-        return theano.function(xs, outputs, allow_input_downcast=True,
-                               on_unused_input="ignore", profile=profile or None, mode=mode)
+        return xs, outputs, None
 
-    def _build_functions(self, profile, mode):
-        """The three functions, compiled in Theano ``mode``."""
+    def _build_graphs(self):
+        """{name: (inputs, outputs, updates)} of the three functions (symbolic, not compiled)."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
@@ -377,18 +405,15 @@ class Trainer:
             if scale != 1:
                 grads[index] = grads[index] * scale
         updates = self.update(grads, params, **self.update_params)
-        options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None, mode=mode)
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
-        return (
-            theano.function(with_y, [train_loss] + [f(predictions, target)
-                                                   for _, f in self.scores_train],
-                            updates=updates, **options),
-            theano.function(with_y, [eval_loss, accuracy] + [f(predictions, target)
-                                                            for _, f in self.scores_valid],
-                            **options),
-            self._predict_function(outputs, mode, profile))
+        return {
+            "train": (with_y, [train_loss] + [f(predictions, target)
+                                              for _, f in self.scores_train], updates),
+            "valid": (with_y, [eval_loss, accuracy] + [f(predictions, target)
+                                                       for _, f in self.scores_valid], None),
+            "predict": self._predict_graph(outputs),
+        }
 
     # ------------------------------------------------------------------
     # data
@@ -498,7 +523,7 @@ class Trainer:
         try:
             self._call("on_training_started")
             for _ in range(self.max_epochs if epochs is None else int(epochs)):
-                if not self._epoch(self._compile(), X_train, y_train, X_valid, y_valid,
+                if not self._epoch(X_train, y_train, X_valid, y_valid,
                                    progress):
                     break
             self._call("on_training_finished")
@@ -509,9 +534,9 @@ class Trainer:
                 progress.clear()
         return self
 
-    def _epoch(self, functions, X_train, y_train, X_valid, y_valid, progress):
+    def _epoch(self, X_train, y_train, X_valid, y_valid, progress):
         """One epoch; False when an ``on_epoch_finished`` callback stops training."""
-        train_fn, eval_fn, predict_fn = functions
+        train_fn = self._function("train")
         epoch = len(self.train_history_) + 1
         start = time.perf_counter()
         iterate = self.iterate_train or self._shuffled
@@ -531,10 +556,11 @@ class Trainer:
         for Xb, yb in (self.iterate_test or self._in_order)(X_valid, y_valid):
             if not _length(Xb):
                 continue
-            valid_out.append([float(_mean(v)) for v in _apply(eval_fn, Xb, yb)])
+            valid_out.append([float(_mean(v))
+                              for v in _apply(self._function("valid"), Xb, yb)])
             valid_sizes.append(_length(Xb))
             if self.custom_scores:
-                predicted = _apply(predict_fn, Xb)
+                predicted = _apply(self._function("predict"), Xb)
                 predicted = predicted[0] if len(predicted) == 1 else predicted
                 for values, (_, function) in zip(custom, self.custom_scores):
                     values.append(function(yb, predicted))
