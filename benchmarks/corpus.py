@@ -34,7 +34,8 @@ this program
 3. runs ``lasagne-params show FILE:NAME --check --format json`` with the
    manifest's options under ``--tool-python``, in a subprocess with a
    timeout, from the file's folder -- and, when the refusal advises
-   ``--keep-going`` or ``--python2``, once more with it (up to two), as a
+   ``--keep-going``, ``--python2`` or ``--stub-missing``, once more with it
+   (each at most once), as a
    user would; ``--also-01`` runs it under Lasagne 0.1 too, for a column;
 4. classifies the network (``CLASSES`` below) and prints a summary table, a
    table of every network, every silently wrong one loudly, and ``--json``.
@@ -397,11 +398,15 @@ STOCK = {"ReshapeLayer", "InputLayer", "DenseLayer", "Conv2DLayer", "ExpressionL
          "MaxPool2DLayer", "TransposedConv2DLayer", "DilatedConv2DLayer", "InverseLayer"}
 
 
+#: The options a refusal's line may advise, each tried as a user would.
+ADVISED = ("--keep-going", "--python2", "--stub-missing")
+
+
 def hinted_option(answer, entry, given=()):
     """The option a refusal's line advises (a user's next try), if not already given."""
     if answer.get("class") != "refused":
         return None
-    for option in ("--keep-going", "--python2"):
+    for option in ADVISED:
         if option in answer.get("line", "") and option not in options(entry) + list(given):
             return option
     return None
@@ -434,7 +439,7 @@ def measure(entry, args):
     row["line"] = answer.get("line", "") if row["class"] in (
         "refused", "internal error", "timeout") else ""
     advised, again = [], answer
-    while len(advised) < 2:        # the advice of the refusal, then of the next one
+    while len(advised) < len(ADVISED):     # the refusal's advice, then the next one's
         hint = hinted_option(again, entry, advised)
         if not hint:
             break

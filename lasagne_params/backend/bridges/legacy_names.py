@@ -36,7 +36,8 @@ class LegacyName:
 _THEANO_GRAPH = (("Op", "theano.graph.op:Op"), ("Apply", "theano.graph.basic:Apply"),
                  ("Constant", "theano.graph.basic:Constant"),
                  ("Type", "theano.graph.type:Type"))
-_SCIPY_IMAGES = ("imread", "imsave", "imresize", "toimage", "bytescale", "fromimage")
+_SCIPY_IMAGES = ("imread", "imsave", "imresize", "imshow", "toimage", "bytescale",
+                 "fromimage")
 
 LEGACY_NAMES = tuple(
     [LegacyName(owner, name, source) for owner in ("theano", "theano.gof")

@@ -13,7 +13,7 @@ installed (matplotlib brings it).
 import numpy as np
 from PIL import Image
 
-__all__ = ["imread", "imsave", "imresize", "toimage", "bytescale", "fromimage"]
+__all__ = ["imread", "imsave", "imresize", "imshow", "toimage", "bytescale", "fromimage"]
 
 #: The old ``interp`` names -> Pillow's resampling filters.
 RESAMPLING = {"nearest": Image.NEAREST, "lanczos": Image.LANCZOS, "bilinear": Image.BILINEAR,
@@ -79,3 +79,10 @@ def imresize(arr, size, interp="bilinear", mode=None):
     else:
         height, width = size[0], size[1]
     return fromimage(image.resize((int(width), int(height)), resample=RESAMPLING[interp]))
+
+
+def imshow(arr):
+    """Showed the image in an external viewer; here nothing is shown (one warning, once):
+    scripts call it to look at their data, and the network does not depend on it."""
+    import warnings
+    warnings.warn("scipy.misc.imshow (removed in SciPy 1.2): nothing shown", stacklevel=2)
