@@ -20,7 +20,9 @@ also writes it to a file):
   counting any ``get_value`` call that copies;
 * process wall time of ``lasagne-params show SPEC --format json`` against
   ``python -c pass``, interleaved, with the package's bytecode compiled
-  first (as ``pip install`` leaves it);
+  first (as ``pip install`` leaves it); and, in the same rounds, the same
+  command with each start-up choice undone (:data:`START_UP_CHOICES`), so
+  that what each buys is a difference of interleaved medians;
 * ``lasagne-params show --zoo vgg16 --check`` against the question's
   network's ``show SPEC --check``, interleaved in fresh processes: wall time
   and peak RSS (the cross-check builds with shape-only arrays, so VGG-16's
@@ -325,14 +327,40 @@ def compile_bytecode():
         compileall.compile_dir(os.path.join(ROOT, "lasagne_params"), quiet=2)
 
 
+#: What ``show SPEC`` keeps out of its start-up, each undone by code run before the
+#: command (docs/performance.md): name -> (what it is, the code undoing it).
+START_UP_CHOICES = {
+    "metadata": ("the installed Lasagne's version read from its .dist-info, not through "
+                 "importlib.metadata",
+                 "from importlib import metadata\n"
+                 "from lasagne_params.core import versions\n"
+                 "def installed():\n"
+                 "    try:\n"
+                 "        return versions.canonical(metadata.version('Lasagne'))\n"
+                 "    except metadata.PackageNotFoundError:\n"
+                 "        return None\n"
+                 "versions.installed = installed\n"),
+    "picture": ("lasagne_params.render.picture imported by drawing only",
+                "import lasagne_params.render.picture\n"),
+}
+_MAIN = "import sys\nfrom lasagne_params.cli import main\nsys.exit(main())\n"
+
+
 def measure_cli(repeats):
-    """``show SPEC --format json`` against ``python -c pass``, side by side."""
+    """``show SPEC --format json`` against ``python -c pass``, side by side; and the
+    same command run by ``python -c`` as it is and with each START_UP_CHOICES undone."""
     compile_bytecode()
-    figures = side_by_side({"show": cli_command() + ["show", SPEC_FILE, "--format", "json"],
-                            "pass": [sys.executable, "-c", "pass"]}, repeats)
+    show = ["show", SPEC_FILE, "--format", "json"]
+    commands = {"show": cli_command() + show, "pass": [sys.executable, "-c", "pass"],
+                "main": [sys.executable, "-c", _MAIN] + show}
+    for name, (_, undo) in START_UP_CHOICES.items():
+        commands["undone " + name] = [sys.executable, "-c", undo + _MAIN] + show
+    figures = side_by_side(commands, repeats)
     return {"show_s": figures["show"]["wall_s"], "pass_s": figures["pass"]["wall_s"],
             "show_spread": figures["show"]["wall_spread"],
-            "pass_spread": figures["pass"]["wall_spread"]}
+            "pass_spread": figures["pass"]["wall_spread"],
+            "choices": {name: figures["undone " + name]["wall_s"] - figures["main"]["wall_s"]
+                        for name in START_UP_CHOICES}}
 
 
 def measure_check(repeats):
@@ -436,6 +464,12 @@ def render(figures):
                   fmt_time(cli["show_spread"][1]), fmt_time(cli["pass_s"]),
                   fmt_time(cli["pass_spread"][0]), fmt_time(cli["pass_spread"][1]),
                   ratio, CLI_LIMIT, verdict(ratio <= CLI_LIMIT)), ""]
+    lines += ["What each start-up choice buys (the command with it undone, minus as it is; "
+              "in units of `python -c pass`):", ""]
+    lines += ["* %s: %s (%.2f×)" % (START_UP_CHOICES[name][0], fmt_time(saved),
+                                   saved / cli["pass_s"])
+              for name, saved in cli["choices"].items()]
+    lines.append("")
     check = figures.get("check")
     if check:
         q, v = check["question"], check["vgg16"]

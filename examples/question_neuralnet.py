@@ -7,12 +7,13 @@ text, character for character (``tests/test_neuralnet.py`` checks that).
 
     python examples/question_neuralnet.py
 
-prints nolearn's layer information exactly as the question shows it.  The
-network is also a target for the command line::
+prints nolearn's layer information exactly as the question shows it (with
+``PrintLayerInfo``, as nolearn's CNN tutorial did; ``net.fit`` prints it
+when training starts).  The network is also a target for the command line::
 
     lasagne-params show examples/question_neuralnet.py:network --check
 """
-from lasagne_params.nolearn import NeuralNet
+from lasagne_params.nolearn import NeuralNet, PrintLayerInfo
 import lasagne
 from lasagne import layers
 from lasagne.updates import momentum
@@ -70,3 +71,4 @@ def network():
 
 if __name__ == "__main__":
     net.initialize()
+    PrintLayerInfo()(net)

@@ -22,9 +22,20 @@ The package is in parts, each importing only those below it:
 Importing this package imports neither Theano nor Lasagne; only
 ``build``/``from_lasagne``/``compare``/``assert_matches``/``verify_runtime``,
 ``derive`` on a Lasagne layer, ``NeuralNet.initialize`` and ``Trainer``'s
-training and prediction do, through ``install_compat``.
+training and prediction do, through ``install_compat``.  One lazy boundary
+keeps it so: the rest of the package imports the Theano side (``backend/``,
+``lasagne_params.nolearn``) only inside functions, and this module's
+``_LAZY`` names its public classes and functions; inside it, Theano, Lasagne
+and numpy are imported inside functions (``import_lasagne()``), or at the top
+of the three modules that every other imports inside functions.  All other
+imports of the package's own modules are at their module's top, the
+picture's excepted (``tests/test_purity.py``; docs/performance.md measures
+both choices that keep ``show SPEC`` quick).
 """
-from .api import assert_matches, build, compare, derive, derive_costs, draw, from_lasagne
+import importlib
+
+from .api import (assert_matches, build, check_weights, compare, derive, derive_costs, draw,
+                  from_lasagne)
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
 from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawError,
@@ -34,19 +45,22 @@ from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawErro
 from .core.layers.base import Cost, CostContext, LayerContext, LayerKind, Result, Signature
 from .core.records import LayerRow, LayerSpec, ParamArray, Report
 from .core.registry import Registry, kinds, register_kind, supported_kinds, unregister_kind
+from .core.runtime_check import RuntimeCheck, RuntimeMismatch
+from .core.weights import WeightsCheck, WeightsRow
 from .describe.spec import load_spec
+from .notebook import register as _register_notebook
 from .render import render
 from .run import run_script
-from .usercode import load_networks, python2
+from .usercode import load_networks, python2, stub_missing
 
-#: Names imported on first use (PEP 562), so that ``import lasagne_params`` and
-#: the command line's spec-file path stay quick: name -> submodule.
+#: The Theano side's public names, imported on first use (PEP 562): the one lazy
+#: boundary, so that ``import lasagne_params`` imports no Theano, Lasagne or numpy
+#: (``tests/test_purity.py``): name -> submodule of ``backend/``.
 _LAZY = {"install_compat": "backend.bridges.compat",
          "NeuralNet": "backend.nolearn.neuralnet",
          "verify_runtime": "backend.networks.runtime",
          "Trainer": "backend.training.trainer",
          "load_mnist": "backend.training.datasets",
-         "RuntimeCheck": "core.runtime_check", "RuntimeMismatch": "core.runtime_check",
          "robust_mode": "backend.bridges.robust_mode",
          "robust_default_mode": "backend.bridges.robust_mode"}
 
@@ -54,7 +68,6 @@ _LAZY = {"install_compat": "backend.bridges.compat",
 def __getattr__(name):
     if name not in _LAZY:
         raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    import importlib
     value = getattr(importlib.import_module("." + _LAZY[name], __name__), name)
     globals()[name] = value
     return value
@@ -66,14 +79,13 @@ def __dir__():
 
 __version__ = "0.2.0"
 
-from .notebook import register as _register_notebook  # noqa: E402
-
 _register_notebook()            # HTML tables in Jupyter; a no-op outside IPython
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
-           "draw", "render", "install_compat", "robust_mode", "robust_default_mode",
+           "draw", "render", "check_weights", "WeightsCheck", "WeightsRow",
+           "install_compat", "robust_mode", "robust_default_mode",
            "verify_runtime", "NeuralNet", "Trainer",
-           "load_mnist", "load_spec", "load_networks", "run_script", "python2",
+           "load_mnist", "load_spec", "load_networks", "run_script", "python2", "stub_missing",
            "supported_kinds", "register_kind", "unregister_kind", "kinds", "Registry",
            "LayerKind", "Signature", "LayerContext", "CostContext", "Result", "Cost",
            "Report", "LayerRow", "LayerSpec", "ParamArray", "Comparison", "Mismatch",

@@ -12,11 +12,16 @@ import os
 
 from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
+from .core.costs import cost_report
 from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError, UnsupportedLayerError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
+from .core.weights import check_weights as check_shapes
 from .core.registry import using
+from .describe.spec import read_spec_file
+from .render.compare import mismatch_line
+from .usercode import load_network, split_target
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
@@ -34,7 +39,6 @@ def _loaded(network):
     """``network``, or for a Python target (``"FILE.py:NAME"``, ``"FILE.ipynb:NAME"``) the
     one network it names, read as the command line reads it (:mod:`lasagne_params.usercode`)."""
     if isinstance(network, (str, os.PathLike)):
-        from .usercode import load_network, split_target
         path = os.fspath(network)
         if split_target(path)[0].lower().endswith((".py", ".ipynb")):
             return load_network(path)
@@ -57,7 +61,6 @@ def _described(network):
             isinstance(s, LayerSpec) for s in network):
         return list(network), None, None
     if isinstance(network, (str, os.PathLike)):
-        from .describe.spec import read_spec_file
         network = read_spec_file(network)
     if hasattr(network, "path") and hasattr(network, "to_specs"):      # a SpecFile
         return network.to_specs(), network.path, getattr(network, "version", None)
@@ -168,7 +171,6 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     >>> conv.receptive_field[0].size
     5
     """
-    from .core.costs import cost_report
     with using(kinds):
         network = _loaded(network)
         specs, file, version = _describe(network, lasagne_version)
@@ -322,7 +324,6 @@ def _check_build(report, max_build_bytes):
 
 def assert_matches(network, max_build_bytes=None, kinds=None):
     """Raise AssertionError listing each disagreement and each layer not derived."""
-    from .render.compare import mismatch_line
     result = compare(network, max_build_bytes=max_build_bytes, kinds=kinds)
     if not result.ok:
         lines = ["  " + mismatch_line(m) for m in result.mismatches]
@@ -346,6 +347,7 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
     :func:`lasagne_params.render.picture.draw`.  ``kinds`` (a Registry)
     declares layer kinds for this call only, as for :func:`derive`.
     """
+    # Imported here: it costs show SPEC's start-up a clear share (docs/performance.md).
     from .render.picture import chosen_layout, draw as draw_picture, file_format, picture
     if path is not None:
         file_format(path, fmt)                # a bad extension fails before any deriving
@@ -359,3 +361,47 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
                                         own_code=_own_code(network)), [file]
         return picture(network, layout) if path is None else \
             draw_picture(network, path, fmt, protect=protect, layout=layout)
+
+
+def check_weights(network, path, trusted=False, max_bytes=None, lasagne_version=None):
+    """Does the weights file ``path`` fit ``network``?  Layer by layer, without a build.
+
+    Each parameter array's shape is derived from the hyper-parameters and set
+    beside the file's array (matched by layer name in nolearn's files, by
+    position in Lasagne's ``get_all_params`` order in flat ones); the first
+    divergence is named (a missing bias, a transposed or ``c01b``-ordered
+    array, another class count, an extra or missing layer), with what
+    Lasagne's ``set_all_param_values`` (or nolearn's ``load_params_from``)
+    would have said.  The file is read as data: a pickle may hold numpy
+    arrays and plain containers only, unless ``trusted`` (see
+    ``docs/security.md``).
+
+    Returns
+    -------
+    WeightsCheck
+        ``.ok`` when it fits; ``render(check)`` is its table,
+        ``render(check, "json")`` its JSON.
+
+    Raises
+    ------
+    LasagneParamsError
+        The network is malformed, or the file cannot be read as weights
+        (naming the file, and the global a pickle asked for).
+    """
+    from .backend.networks.weights import LAYOUTS, read_weights
+    report = derive(network, lasagne_version)
+    limit = byte_limit(max_bytes, None, "max_bytes")
+    weights = read_weights(path, trusted=trusted, max_bytes=limit)
+    if weights.named is not None:
+        shapes = [(name, [a.shape for a in arrays]) for name, arrays in weights.named]
+    else:
+        shapes = [a.shape for a in weights.flat]
+    return check_shapes(report, shapes, file=os.fspath(path), layout=weights.layout,
+                 layout_text=LAYOUTS[weights.layout], network=_network_name(network))
+
+
+def _network_name(network):
+    """How the weights table names the network: its file or target, else its type."""
+    if isinstance(network, (str, os.PathLike)):
+        return os.fspath(network)
+    return _type_name(network)

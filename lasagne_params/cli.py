@@ -7,6 +7,7 @@
     lasagne-params snapshot NET -o net.params.json
     lasagne-params check NET --against net.params.json
     lasagne-params run [--report FILE.json] [--no-report] [--strict] SCRIPT [ARGS...]
+    lasagne-params weights FILE --against NET [--format text|json] [--trusted]
 
 NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
 (a function called without arguments, or a module-level variable, giving a
@@ -22,6 +23,11 @@ script unchanged (see :mod:`lasagne_params.run`).
 memory and receptive field too: the chosen-columns table, or with
 ``--format json`` the JSON's ``costs`` section.
 
+``--format`` offers the output formats declared in
+:mod:`lasagne_params.render.formats`; ``show`` asks their records what goes
+with what (``--explain``, costs, several networks, where ``--check``'s table
+goes), never a format's name.
+
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
 input, a limit reached or an output that cannot be written, reported as one
 line naming the file, layer and field (``--debug`` shows the traceback);
@@ -35,62 +41,37 @@ the command's own input.  See docs/reliability.md.
 """
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 
+from .api import check_weights, compare, derive, derive_costs
 from .core.cost_records import FLOATX_BYTES
 from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
-from .core.text import json_int, json_text, printable_lines
-from .render import render, render_json
+from .core.text import printable_lines, shown, thousands
+from .core.versions import canonical
+from .describe.snapshot import diff_snapshot, read_snapshot, write_snapshot
+from .describe.spec import PARSERS
+from .render import DEFAULT_FORMAT, FORMATS, render, render_json
 from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
+from .render.compare import render_changes
+from .run import run_script
 from .targets import resolve, resolve_one
-from .usercode import split_target
+from .usercode import python2, split_target, stub_missing
+from .usercode.running import imported_files
 
 __all__ = ["main"]
-
-TEXT_FORMATS = ("answer", "nolearn", "markdown")
-FORMAT_CHOICES = TEXT_FORMATS + ("json", "csv")
-# The formats that carry costs: the chosen-columns table (in place of the answer's) and JSON.
-COST_FORMATS = ("answer", "json")
-
-
-def _terminal_columns():
-    """The terminal's width as ``shutil.get_terminal_size`` finds it (COLUMNS, stdout, 80)."""
-    try:
-        columns = int(os.environ.get("COLUMNS", 0))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, the width found without importing ``shutil``.
-
-    argparse makes a formatter for every ``add_argument`` and each one asks
-    ``shutil`` for the terminal size; importing ``shutil`` (with ``bz2`` and
-    ``lzma``) was a tenth of ``show SPEC``'s start-up.
-    """
-
-    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
-        super().__init__(prog, indent_increment, max_help_position,
-                         _terminal_columns() - 2 if width is None else width)
 
 
 def _inputs(args):
     """The files this command reads (never to be written over)."""
-    from .describe.spec import PARSERS
     files = list(args.kinds or ()) + [getattr(args, "against", None)]
     if args.network is not None:
         path = args.network
         if os.path.splitext(path)[1].lower() not in PARSERS:
             path = split_target(path)[0]                # module.py:NAME
         files.append(path)
-    return [f for f in files if f]
+    return [f for f in files if f] + imported_files()
 
 
 class _ReaderGone(Exception):
@@ -136,10 +117,6 @@ class _Output:
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, exit status 2, like every other bad input."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
     def error(self, message):
         self.exit(2, "%s: error: %s (see --help)\n" % (self.prog, message))
 
@@ -179,16 +156,17 @@ def _byte_count(text):
 
 
 def _lasagne_version(text):
-    from .core.versions import canonical
     try:
         return canonical(text)
     except ArgumentError as exc:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
-def _show_parser(sub, parents):
+def _show_parser(sub, parents, formats):
     show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
-    show.add_argument("--format", default="answer", choices=FORMAT_CHOICES)
+    show.add_argument("--format", default=DEFAULT_FORMAT,
+                      choices=[f.name for f in formats.values() if f.offered])
+    show.set_defaults(formats=formats)
     show.add_argument("--check", action="store_true",
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
     show.add_argument("--max-build-bytes", type=_byte_count, metavar="N", help=(
@@ -255,33 +233,65 @@ def _run_parser(sub, parents):
                      help="the script's own arguments")
 
 
-#: command -> function adding its subparser, in the order ``--help`` lists them.
-SUBPARSERS = {"show": _show_parser, "draw": _draw_parser, "snapshot": _snapshot_parser,
-              "check": _check_parser, "run": _run_parser}
+def _weights_parser(sub, parents):
+    weights = sub.add_parser("weights", parents=parents, help=(
+        "does a weights file (nolearn's, Recipes', np.savez's, a pickled list) fit a "
+        "network? exit 1 when it does not"), description=(
+        "Sets each array of FILE beside the shape the network's hyper-parameters give it "
+        "(no build) and names the first difference, with what Lasagne's "
+        "set_all_param_values or nolearn's load_params_from would have said.  A pickle "
+        "is read as data (numpy arrays and plain containers only) unless --trusted."))
+    weights.add_argument("weights", metavar="FILE", help="the weights file (.npz or a pickle)")
+    weights.add_argument("--against", dest="network", metavar="NET", help=(
+        "the network: SPEC.json, SPEC.yaml, path/to/module.py:NAME (or --zoo NAME)"))
+    weights.add_argument("--format", default="text", choices=("text", "json"))
+    weights.add_argument("--trusted", action="store_true", help=(
+        "unpickle the file in full, running whatever it asks for: only for a file you "
+        "made yourself"))
+    weights.add_argument("--max-weights-bytes", type=_byte_count, metavar="N", help=(
+        "refuse a weights file (or .npz arrays inflating to) more than N bytes "
+        "(default 1GiB)"))
+
 #: The commands that take a network (NET, --zoo, --kinds, --output-layer).
 NETWORK_COMMANDS = ("show", "draw", "snapshot", "check")
+#: The commands that take a network's options but name it with --against.
+AGAINST_COMMANDS = ("weights",)
 
 
-def _parser(argv=None):
-    """The argument parser; with ``argv`` naming a command, only that command's part.
-
-    Building argparse parsers is most of the command line's own start-up time
-    (each one looks up translations and terminal size), so a command line
-    that names its command gets just that subparser: it parses exactly as
-    the full parser would.  Without one (``--help``, a typo) all are built.
-    """
+def _parser(formats=FORMATS):
+    """The argument parser; ``show --format`` offers the ``formats`` that say so."""
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks")
-    python2 = _Parser(add_help=False)
-    python2.add_argument("--python2", action="store_true", help=(
+    user_code = _Parser(add_help=False)
+    user_code.add_argument("--python2", action="store_true", help=(
         "read the Python files as Python 2 even where they compile as Python 3: "
         "translated in memory, and / divides integers to an integer as Python 2 did "
         "(a file that does not compile as Python 3 is read so without it)"))
+    user_code.add_argument("--stub-missing", action="store_true", help=(
+        "serve inert stand-ins for the modules the Python files import that are not "
+        "installed (a script's data loading: h5py, cv2...); a value from one raises where "
+        "the network would use it"))
     net = _Parser(add_help=False)
     net.add_argument("network", nargs="?", help=(
         "SPEC.json, SPEC.yaml, path/to/module.py:NAME (a function without arguments or a "
         "variable) or path/to/module.py (every network it defines)"))
+    options = _network_options(_Parser(add_help=False))
+    parser = _Parser(prog="lasagne-params", parents=[common], description=(
+        "Each Lasagne layer's output shape and learnable parameters, derived."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    network = [common, net, options, user_code]
+    _show_parser(sub, network, formats)              # in the order --help lists them
+    _draw_parser(sub, network)
+    _snapshot_parser(sub, network)
+    _check_parser(sub, network)
+    _run_parser(sub, [common, user_code])
+    _weights_parser(sub, [common, options, user_code])
+    return parser
+
+
+def _network_options(net):
+    """The options of the commands that take a network, besides the network itself."""
     net.add_argument("--output-layer", metavar="NAME", help=(
         "of several networks (outputs), the one whose output is NAME (a dict key or a "
         "layer's name); any layer's name makes it the output"))
@@ -298,108 +308,95 @@ def _parser(argv=None):
         "lasagne_params.register_kind (may be repeated)"))
     net.add_argument("--max-input-bytes", type=_byte_count, metavar="N", help=(
         "refuse spec and snapshot files larger than N bytes (default 16MiB)"))
-    parser = _Parser(prog="lasagne-params", parents=[common], description=(
-        "Each Lasagne layer's output shape and learnable parameters, derived."))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
-    named = words[0] if words and words[0] in SUBPARSERS else None
-    for command, add in SUBPARSERS.items():
-        if named in (None, command):
-            add(sub, [common, net, python2] if command in NETWORK_COMMANDS
-                else [common, python2])
-    return parser
+    return net
 
 
-def _cost_options(args):
+def _cost_options(args, fmt):
     """Whether ``show`` derives costs; its cost options checked against its format."""
     wanted = args.costs or args.columns is not None
     given = [flag for flag, value in (("--batch-size", args.batch_size),
                                       ("--floatx", args.floatx)) if value is not None]
     if given and not wanted:
         raise ArgumentError("goes with --columns or --costs", field=given[0])
-    if wanted and args.format not in COST_FORMATS:
-        raise ArgumentError("goes with the default table or --format json, not %s"
-                            % args.format,
+    if wanted and fmt.costs is None:
+        carriers = ["the default table" if f.name == DEFAULT_FORMAT else "--format " + f.name
+                    for f in args.formats.values() if f.offered and f.costs is not None]
+        raise ArgumentError("goes with %s, not %s" % (" or ".join(carriers), fmt.name),
                             field="--columns" if args.columns is not None else "--costs")
     return wanted
 
 
-def _show_one(network, args, out):
-    """Show one network; return (exit status, JSON data or None)."""
-    from .api import compare, derive, derive_costs
-    with_costs = _cost_options(args)
+def _show_one(network, args, fmt, out):
+    """Show one network; return (exit status, its document if ``fmt`` collects several
+    networks into one, else None: then everything is written)."""
     version = args.lasagne
     comparison = compare(network, version, args.max_build_bytes) if args.check else None
     costs = derive_costs(network, batch_size=args.batch_size, floatx=args.floatx or "float32",
-                         lasagne_version=version) if with_costs else None
+                         lasagne_version=version) if _cost_options(args, fmt) else None
     if costs is not None:
         report = costs.report
     elif comparison is not None:
         report = comparison.derived
     else:
         report = derive(network, version)
-    if args.format == "json":
-        if comparison is not None:
-            return (0 if comparison.ok else 1), render_json(comparison, costs=costs)
-        return 0, render_json(costs if costs is not None else report)
-    if costs is not None:
-        out.write(render(costs, "columns", columns=args.columns or DEFAULT_COLUMNS))
+    status = 0 if comparison is None or comparison.ok else 1
+    if comparison is not None and fmt.takes(comparison):
+        document, comparison = fmt.render(comparison, costs=costs), None   # it holds both
+    elif costs is not None:
+        shown_as = args.formats[fmt.costs]
+        options = {name: getattr(args, name) for name in shown_as.command_line_options
+                   if getattr(args, name) is not None}
+        document = shown_as.render(costs, **options)
     else:
-        out.write(render(report, args.format))
+        document = fmt.render(report)
+    if fmt.collect is not None:
+        return status, document
+    out.write(document)
     if args.explain:
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
-        text = render(comparison)
-        if args.format == "markdown":
-            text = "```\n%s```\n" % text
-        (sys.stderr if args.format == "csv" else out).write("\n" + text)
-    return (0 if comparison is None or comparison.ok else 1), None
+        stream = sys.stderr if fmt.comparison_stream == "stderr" else out
+        stream.write("\n" + fmt.verbatim % render(comparison))
+    return status, None
 
 
 def _show(args, out):
-    """One network as before; several (``FILE.py``, several outputs) one after another.
-
-    With ``--format json`` several networks make a JSON list, each object
-    with a ``"network"`` key naming it.
-    """
-    import json
-    if args.explain and args.format not in TEXT_FORMATS:
-        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(TEXT_FORMATS),
-                            field="--explain")
-    _cost_options(args)
+    """One network as before; several (``FILE.py``, several outputs) one after another,
+    as the format says (each under a heading, or collected into one document)."""
+    fmt = args.formats[args.format]
+    if args.explain and not fmt.text:
+        raise ArgumentError("--explain goes with a text format (%s)" % ", ".join(
+            f.name for f in args.formats.values() if f.offered and f.text), field="--explain")
+    _cost_options(args, fmt)
     targets = resolve(args)
     if len(targets) == 1:
-        status, data = _show_one(targets[0].network, args, out)
-        if data is not None:
-            out.write(data)
+        status, document = _show_one(targets[0].network, args, fmt, out)
+        if document is not None:
+            out.write(document)
         return status
-    if args.format == "csv":
-        raise ArgumentError("%s gives %d networks and CSV holds one table; choose one with "
-                            "--output-layer NAME or FILE.py:NAME" % (args.network, len(targets)),
-                            field="--format")
-    statuses, listed = [], []
+    if fmt.heading is None and fmt.collect is None:
+        raise ArgumentError("%s gives %d networks and --format %s holds one; choose one with "
+                            "--output-layer NAME or FILE.py:NAME"
+                            % (args.network, len(targets), fmt.name), field="--format")
+    statuses, collected = [], []
     for index, target in enumerate(targets):
-        if args.format != "json":
-            heading = ("### %s\n\n" if args.format == "markdown" else "== %s ==\n")
-            out.write(("\n" if index else "") + heading % target.label)
-        status, data = _show_one(target.network, args, out)
+        if fmt.heading is not None:
+            out.write(("\n" if index else "") + fmt.heading % target.label)
+        status, document = _show_one(target.network, args, fmt, out)
         statuses.append(status)
-        if data is not None:
-            listed.append(dict(network=target.label, **json.loads(data, parse_int=json_int)))
-    if args.format == "json":
-        out.write(json_text(listed, indent=2) + "\n")
+        if document is not None:
+            collected.append((target.label, document))
+    if fmt.collect is not None:
+        out.write(fmt.collect(collected))
     return max(statuses)
 
 
 def _wrote(path, report):
-    from .core.text import shown, thousands
     return "wrote %s: %s layers, %s parameters\n" % (shown(path), thousands(len(report.layers)),
                                                      thousands(report.total_params))
 
 
 def _snapshot(args, out):
-    from .api import derive
-    from .describe.snapshot import write_snapshot
     report = derive(resolve_one(args), args.lasagne)
     write_snapshot(report, args.output, protect=_inputs(args))
     out.write(_wrote(args.output, report))
@@ -407,7 +404,7 @@ def _snapshot(args, out):
 
 
 def _draw(args, out):
-    from .api import derive, derive_costs
+    # Imported here: it costs show SPEC's start-up a clear share (docs/performance.md).
     from .render.picture import draw as draw_picture, file_format
     file_format(args.output)                  # a bad extension fails before any loading
     network = resolve_one(args)
@@ -419,9 +416,6 @@ def _draw(args, out):
 
 
 def _check(args, out):
-    from .api import derive
-    from .render.compare import render_changes
-    from .describe.snapshot import diff_snapshot, read_snapshot
     recorded = read_snapshot(args.against, args.max_input_bytes)
     changes = diff_snapshot(recorded, derive(resolve_one(args), args.lasagne))
     out.write(render_changes(changes, args.against))
@@ -429,17 +423,27 @@ def _check(args, out):
 
 
 def _run(args, out):
-    from .run import run_script
     return run_script(args.script, args.args, report=args.report,
                       text_report=not args.no_report, strict=args.strict)
 
 
+def _weights(args, out):
+    network = resolve_one(args)
+    checked = check_weights(network, args.weights, trusted=args.trusted,
+                            max_bytes=args.max_weights_bytes, lasagne_version=args.lasagne)
+    if args.network is not None:
+        checked = dataclasses.replace(checked, network=args.network)
+    out.write(render_json(checked) if args.format == "json" else render(checked))
+    return 0 if checked.ok else 1
+
+
 COMMANDS = {"show": _show, "draw": _draw, "snapshot": _snapshot, "check": _check,
-            "run": _run}
+            "run": _run, "weights": _weights}
 
 
 # Library argument names -> the options that set them, for errors naming a limit.
-_OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes"}
+_OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-build-bytes",
+            "max_weights_bytes": "--max-weights-bytes"}
 
 
 def _say(line, prefix="lasagne-params: error: "):
@@ -459,26 +463,49 @@ def _silence_stdout():
         pass
 
 
-def _python2_scope(args):
-    """``--python2``: users' files read as Python 2 while the command runs (imported only
-    then: the spec-file path stays quick)."""
-    if not getattr(args, "python2", False):
-        return contextlib.nullcontext()
-    from .usercode import python2
-    return python2()
+#: The command-line paths used after user code has run (the files written, the files
+#: compared with): made absolute first, so that a module calling os.chdir cannot move
+#: them (the working folder is also restored after user code, usercode/running.py).
+_LATER_PATHS = ("output", "against", "weights", "report")
 
 
-def main(argv=None):
-    """Run the command line; return the exit status."""
-    parser = _parser(argv)
+def _absolute_paths(args):
+    for name in _LATER_PATHS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value and value != "-":
+            trailing = value.endswith(("/", os.sep))
+            setattr(args, name, os.path.abspath(value) + (os.sep if trailing else ""))
+
+
+def _user_code_scope(args):
+    """``--python2`` and ``--stub-missing``: how users' files are read while the command
+    runs."""
+    scope = contextlib.ExitStack()
+    if getattr(args, "python2", False):
+        scope.enter_context(python2())
+    if getattr(args, "stub_missing", False):
+        scope.enter_context(stub_missing())
+    return scope
+
+
+def main(argv=None, formats=FORMATS):
+    """Run the command line; return the exit status.
+
+    ``formats`` (name -> :class:`~lasagne_params.render.Format`) are the output
+    formats this run knows, :data:`lasagne_params.render.FORMATS` unless given.
+    """
+    parser = _parser(formats)
     args = parser.parse_args(argv)
-    if args.command in NETWORK_COMMANDS and (args.network is None) == (args.zoo is None):
-        parser.error("give one network: SPEC.json, SPEC.yaml, path/to/module.py:function "
-                     "or --zoo NAME")
+    if args.command in NETWORK_COMMANDS + AGAINST_COMMANDS and (
+            args.network is None) == (args.zoo is None):
+        parser.error("give one network: %sSPEC.json, SPEC.yaml, path/to/module.py:function "
+                     "or --zoo NAME" % ("--against " if args.command in AGAINST_COMMANDS
+                                        else ""))
+    _absolute_paths(args)
     debug = getattr(args, "debug", False)
     out = _Output(sys.stdout)
     try:
-        with _python2_scope(args):
+        with _user_code_scope(args):
             status = COMMANDS[args.command](args, out)
         out.flush()
         return status

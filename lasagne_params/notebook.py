@@ -10,6 +10,8 @@ is never imported by this package.
 """
 import sys
 
+from .render.html import HTML_TYPES, render_html
+
 __all__ = ["register"]
 
 
@@ -25,7 +27,6 @@ def register(shell=None):
     formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
     if not formatters or "text/html" not in formatters:
         return False
-    from .render.html import HTML_TYPES, render_html
     for cls, _ in HTML_TYPES:
         formatters["text/html"].for_type(cls, render_html)
     return True

@@ -12,17 +12,19 @@ succeeded but a network disagrees with Lasagne or was not derived.
 import os
 import sys
 
+from .api import compare
 from .core.errors import LasagneParamsError
 from .core.files import write_atomic
 from .core.text import json_text
+from .render import render
 from .usercode import execute_script, networks_built
+from .usercode.running import imported_files
 
 __all__ = ["run_script"]
 
 
 def _compare(found):
     """(Comparison or None, error line or None) for one network."""
-    from .api import compare
     try:
         return compare(found.network), None
     except LasagneParamsError as exc:
@@ -30,7 +32,6 @@ def _compare(found):
 
 
 def _report_text(found, results, script):
-    from .render import render
     if not found:
         return "lasagne-params run: %s built no Lasagne network\n" % script
     lines = ["lasagne-params run: %d network%s built by %s\n" % (
@@ -84,7 +85,8 @@ def run_script(path, args=(), report=None, text_report=True, strict=False):
         sys.stderr.write(_report_text(found, results, os.path.basename(path)))
         sys.stderr.flush()
     if report is not None:
-        _write_report(report, _report_data(found, results), protect=[path])
+        _write_report(report, _report_data(found, results),
+                      protect=[path] + imported_files())
     if strict and status == 0 and any(c is None or not c.ok for c, _ in results):
         return 1
     return status

@@ -10,7 +10,9 @@ import importlib
 import os
 
 from .core.errors import ArgumentError, LasagneParamsError, TargetError, did_you_mean
-from .describe.spec import PARSERS
+from .core.versions import MASTER
+from .describe.spec import PARSERS, read_spec_file
+from .describe.zoo import MASTER_ONLY
 from .usercode import Target, load_kinds, load_networks, pick
 
 __all__ = ["resolve", "resolve_one", "zoo_network"]
@@ -57,12 +59,9 @@ def resolve(args):
     output = getattr(args, "output_layer", None)
     if args.zoo is not None:
         targets = [Target(args.zoo, zoo_network(args.zoo))]
-        from .describe.zoo import MASTER_ONLY
         if getattr(args, "lasagne", None) is None and args.zoo in MASTER_ONLY:
-            from .core.versions import MASTER
             args.lasagne = MASTER          # the zoo's master networks derive for master
     elif os.path.splitext(args.network)[1].lower() in PARSERS:
-        from .describe.spec import read_spec_file
         targets = [Target(args.network, read_spec_file(
             args.network, getattr(args, "max_input_bytes", None)))]
     else:

@@ -58,6 +58,15 @@ def lasagne_release():
 
 
 @pytest.fixture(scope="session")
+def nolearn(lasagne):
+    """``nolearn.lasagne``: the stand-in the bridges serve (no real nolearn is installed)."""
+    import lasagne_params
+    lasagne_params.install_compat()
+    import nolearn.lasagne
+    return nolearn.lasagne
+
+
+@pytest.fixture(scope="session")
 def question_net(lasagne):
     import mnist_cnn
     return mnist_cnn.build_network()

@@ -283,3 +283,109 @@ def write_json(tmp_path, name, data):
     path = tmp_path / name
     path.write_text(json.dumps(data))
     return str(path)
+
+
+# ---------------------------------------------------------------- Python 2 pickles
+
+def python2_pickle(value):
+    """``value`` pickled as Python 2's cPickle wrote it with protocol 2 (nolearn's
+    ``save_params_to``): byte strings as Python 2 ``str`` (SHORT_BINSTRING /
+    BINSTRING, read back as latin-1), numpy arrays as Python 2's numpy reduced them
+    (``numpy.core.multiarray._reconstruct`` and a state tuple holding the raw
+    bytes as a ``str``), OrderedDicts as ``OrderedDict([[key, value], ...])``.
+
+    Written opcode by opcode (``pickle``'s names for them), since Python 3 cannot
+    write a Python 2 ``str``."""
+    import collections
+    import pickle
+    import struct
+
+    import numpy
+
+    out = [pickle.PROTO + b"\x02"]
+
+    def text(data):                     # a Python 2 str: bytes the reader decodes
+        data = data.encode("latin-1") if isinstance(data, str) else data
+        if len(data) < 256:
+            out.append(pickle.SHORT_BINSTRING + bytes([len(data)]) + data)
+        else:
+            out.append(pickle.BINSTRING + struct.pack("<i", len(data)) + data)
+
+    def glob(module, name):
+        out.append(pickle.GLOBAL + module.encode() + b"\n" + name.encode() + b"\n")
+
+    def tuple_of(items):
+        out.append(pickle.MARK)
+        for item in items:
+            emit(item)
+        out.append(pickle.TUPLE)
+
+    def dtype(value):
+        glob("numpy", "dtype")
+        tuple_of([value.str[1:], 0, 1])                     # dtype('f4', 0, 1)
+        out.append(pickle.REDUCE)
+        tuple_of([3, value.str[0], None, None, None, -1, -1, 0])
+        out.append(pickle.BUILD)
+
+    def emit(item):
+        if item is None:
+            out.append(pickle.NONE)
+        elif isinstance(item, bool):
+            out.append(pickle.NEWTRUE if item else pickle.NEWFALSE)
+        elif isinstance(item, int):
+            out.append(pickle.BININT + struct.pack("<i", item))
+        elif isinstance(item, (str, bytes)):
+            text(item)
+        elif isinstance(item, numpy.dtype):
+            dtype(item)
+        elif isinstance(item, numpy.ndarray):
+            glob("numpy.core.multiarray", "_reconstruct")
+            out.append(pickle.MARK)
+            glob("numpy", "ndarray")
+            tuple_of([0])
+            text("b")
+            out.append(pickle.TUPLE + pickle.REDUCE)
+            out.append(pickle.MARK)
+            emit(1)
+            tuple_of(list(item.shape))
+            dtype(item.dtype)
+            out.append(pickle.NEWFALSE)
+            text(numpy.ascontiguousarray(item).tobytes())
+            out.append(pickle.TUPLE + pickle.BUILD)
+        elif isinstance(item, tuple):
+            tuple_of(item)
+        elif isinstance(item, collections.OrderedDict):
+            glob("collections", "OrderedDict")
+            out.append(pickle.MARK)
+            emit([[key, value] for key, value in item.items()])
+            out.append(pickle.TUPLE + pickle.REDUCE)
+        elif isinstance(item, list):
+            out.append(pickle.EMPTY_LIST + pickle.MARK)
+            for element in item:
+                emit(element)
+            out.append(pickle.APPENDS)
+        elif isinstance(item, dict):
+            out.append(pickle.EMPTY_DICT + pickle.MARK)
+            for key, element in item.items():
+                emit(key)
+                emit(element)
+            out.append(pickle.SETITEMS)
+        else:
+            raise TypeError("python2_pickle writes no %s" % type(item).__name__)
+
+    emit(value)
+    out.append(pickle.STOP)
+    return b"".join(out)
+
+
+def gadget_pickle(module, name, *args):
+    """A pickle whose loading calls ``module.name(*args)`` (a ``__reduce__`` gadget),
+    inside a list of arrays as a weights file would hold it."""
+    import pickle
+    import struct
+    call = (pickle.GLOBAL + module.encode() + b"\n" + name.encode() + b"\n" + pickle.MARK
+            + b"".join(pickle.BINUNICODE + struct.pack("<I", len(a.encode())) + a.encode()
+                       for a in args)
+            + pickle.TUPLE + pickle.REDUCE)
+    return (pickle.PROTO + b"\x02" + pickle.EMPTY_LIST + pickle.MARK + call + pickle.APPENDS
+            + pickle.STOP)

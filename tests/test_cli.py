@@ -300,17 +300,3 @@ def test_check_in_markdown_fences_the_comparison(lasagne):
     assert out.returncode == 0
     assert out.stdout.endswith("all 7 layers agree\n```\n")
     assert "**Total:** 832 + 9'248 + 205'056 + 2'570 = 217'706\n\n```\n  #  name" in out.stdout
-
-
-def test_only_the_named_commands_parser_is_built_and_it_parses_the_same(capsys):
-    from lasagne_params.cli import _parser, main
-    full = _parser(["--help"])
-    for argv in (["--debug", "show", NOLEARN_JSON, "--format", "json", "--costs"],
-                 ["snapshot", NOLEARN_JSON, "-o", "x.json"],
-                 ["check", "--zoo", "vgg16", "--against", "show"]):
-        one = _parser(argv)
-        choices = one._subparsers._group_actions[0].choices
-        assert list(choices) == [argv[1] if argv[0] == "--debug" else argv[0]]
-        assert vars(one.parse_args(argv)) == vars(full.parse_args(argv))
-    assert main(["--debug", "show", NOLEARN_JSON, "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["total_params"] == 217706

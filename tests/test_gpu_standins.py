@@ -92,6 +92,45 @@ def test_each_module_exports_the_real_names_and_signatures(gpu, name):
         assert cls.__module__ == name
 
 
+def module_level_names(tree):
+    """Every public name the module binds at its top level (imports, assignments, classes,
+    functions), also inside its top-level ``if``/``try`` blocks."""
+    names = set()
+
+    def walk(body):
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names.update(n.id for t in node.targets for n in ast.walk(t)
+                             if isinstance(n, ast.Name))
+            elif isinstance(node, ast.If):
+                walk(node.body)
+                walk(node.orelse)
+            elif isinstance(node, ast.Try):
+                for block in [node.body, node.orelse, node.finalbody] + [
+                        h.body for h in node.handlers]:
+                    walk(block)
+    walk(tree.body)
+    return sorted(name for name in names if not name.startswith("_"))
+
+
+@pytest.mark.parametrize("name", gpu_standins.GPU_MODULES)
+def test_each_module_binds_every_module_level_name_of_the_real_one(gpu, name):
+    """``from lasagne.layers.dnn import as_tuple`` and ``dnn.dnn_conv`` work as on a GPU."""
+    import importlib
+    module = importlib.import_module(name)
+    real = module_level_names(real_source(name))
+    assert {"as_tuple", "conv_output_length", "theano"} <= set(real)     # the walk sees them
+    assert [n for n in real if not hasattr(module, n)] == []
+    assert module.as_tuple(3, 2) == (3, 3)
+    assert getattr(module, "gpu_enabled", False) is False
+    if name.endswith(".dnn"):
+        assert module.dnn.dnn_available() is False and callable(module.dnn.dnn_conv)
+
+
 def correlate(x, w, pad, stride):
     """numpy cross-correlation of (N, C, H, W) with (F, C, fh, fw): the GPU default."""
     x = np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))

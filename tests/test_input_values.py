@@ -222,7 +222,9 @@ def test_errors_escape_what_they_quote():
 NOT_NETWORKS = [None, 5, 2.5, True, "", [], (), {}, [None], object(), b"layers"]
 
 
-@pytest.mark.parametrize("value", NOT_NETWORKS, ids=repr)
+# ids the same in every process (pytest-xdist's workers must collect the same tests)
+@pytest.mark.parametrize("value", NOT_NETWORKS,
+                         ids=["object()" if type(v) is object else repr(v) for v in NOT_NETWORKS])
 def test_every_entry_point_refuses_a_non_network(value, tmp_path):
     from lasagne_params.testing import assert_params, assert_snapshot
     entry_points = [derive, derive_costs, lp.build, lp.compare, lp.assert_matches,

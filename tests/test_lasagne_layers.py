@@ -279,9 +279,9 @@ def test_recurrent_runtime_shapes(lasagne, recurrent_net):
 ])
 def test_build_names_a_missing_class(lasagne, kind, message, monkeypatch):
     from lasagne_params.backend.networks.build import build_layers
-    from lasagne_params.backend.bridges import gpu_standins
+    from lasagne_params.backend.bridges import compat, gpu_standins
     # without the CPU stand-ins (gpu_standins.py) a GPU module does not import here
-    monkeypatch.setattr(gpu_standins, "install_gpu_standins", lambda report: None)
+    monkeypatch.setattr(compat, "install_gpu_standins", lambda report: None)
     monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path
                                            if not isinstance(f, gpu_standins.StandinFinder)])
     monkeypatch.delitem(sys.modules, "lasagne.layers.dnn", raising=False)

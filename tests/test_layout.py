@@ -337,18 +337,20 @@ def test_the_layout_imports_the_standard_library_only():
 
 def test_a_long_chain_lays_out_in_linear_time():
     """10,000 layers in a row: no sweeps (nothing crosses), no dummies; the time per box
-    stays flat from 1,000 to 10,000 (a quadratic step would multiply it by 10)."""
+    stays flat from 1,000 to 10,000 (a quadratic step would multiply it by 10; the bound
+    of 5 leaves room for a loaded machine's cache and collector effects, 3.3x seen at load
+    8 on 2 cores)."""
     def per_box(n):
         sizes = [(100 + 10 * (i % 7), 60) for i in range(n)]
         edges = [(i, i + 1) for i in range(n - 1)]
         best = float("inf")
-        for _ in range(2):
+        for _ in range(3):
             start = time.perf_counter()
             placed = layout.layered(sizes, edges)
             best = min(best, time.perf_counter() - start)
         assert placed.crossings == 0 and len(placed.orders) == n
         return best / n
-    assert per_box(10000) < 3 * per_box(1000)
+    assert per_box(10000) < 5 * per_box(1000)
 
 
 def test_cli_draws_with_no_dot_on_path(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from helpers import QUESTION_NAMES, QUESTION_PARAMS, QUESTION_TABLE, ROOT, SEED
 import lasagne_params as lp
 from lasagne_params import NeuralNet, SpecError
+from lasagne_params.backend.nolearn import neuralnet
 
 EXAMPLE = os.path.join(ROOT, "examples", "question_neuralnet.py")
 QUESTION_INFO = ("# Neural Network with 217706 learnable parameters\n\n"
@@ -47,7 +48,10 @@ def test_question_call_runs_as_written_with_the_lasagne_params_import(lasagne, c
     assert (net.update_learning_rate, net.update_momentum, net.max_epochs) == (0.01, 0.9, 10)
     assert lp.derive(net).total_params == 217706
     net.initialize()
-    net.initialize()                                     # builds and prints once
+    net.initialize()                                     # builds once, prints nothing
+    assert capsys.readouterr().out == ""
+    from lasagne_params.nolearn import PrintLayerInfo
+    PrintLayerInfo()(net)                                # as nolearn's tutorial printed it
     assert capsys.readouterr().out == QUESTION_INFO
     assert list(net.layers_) == QUESTION_NAMES
     assert net.layers_[1] is net.layers_["conv2d1"]      # nolearn's Layers: by position too
@@ -104,9 +108,10 @@ def test_custom_layer_classes_are_built_and_checked_by_their_signature(lasagne):
                     s_num_units=2, s_scale=3.0)
     net.initialize_layers()
     assert isinstance(net.layers_["s"], Scaled) and net.layers_["s"].scale == 3.0
-    with pytest.raises(SpecError, match=r"did you mean s_scale\?"):
-        NeuralNet(layers=[("in", layers.InputLayer), ("s", Scaled)], in_shape=(None, 3),
-                  s_num_units=2, s_scael=3.0)
+    misspelled = NeuralNet(layers=[("in", layers.InputLayer), ("s", Scaled)],
+                           in_shape=(None, 3), s_num_units=2, s_scael=3.0)
+    with pytest.raises(SpecError, match=r"did you mean s_scale\?"):     # when built, as nolearn
+        misspelled.initialize_layers()
 
 
 def test_prebuilt_lasagne_layers(lasagne, question_net):
@@ -115,27 +120,40 @@ def test_prebuilt_lasagne_layers(lasagne, question_net):
     assert list(net.layers_) == QUESTION_NAMES
     assert lp.derive(net).total_params == 217706
     with pytest.raises(SpecError, match="layer keywords cannot be used"):
-        NeuralNet(layers=question_net, dense_num_units=3)
+        NeuralNet(layers=question_net, dense_num_units=3).initialize_layers()
 
 
 @pytest.mark.parametrize("kwargs, message, field", [
-    (dict(conv2d1_num_filter=32), "did you mean conv2d1_num_filters?", "conv2d1_num_filter"),
-    (dict(conv2d3_num_filters=32), "did you mean conv2d1_num_filters?", "conv2d3_num_filters"),
-    (dict(max_epoch=3), "did you mean max_epochs?", "max_epoch"),
-    (dict(loss=object()), "use objective_loss_function", "loss"),
+    (dict(conv2d1_num_filter=32),
+     "conv2d1_num_filter: unknown keyword; did you mean conv2d1_num_filters?",
+     "conv2d1_num_filter"),
+    (dict(conv2d3_num_filters=32),
+     "Unused kwarg: conv2d3_num_filters; did you mean conv2d1_num_filters?", None),
+    (dict(max_epoch=3), "Unused kwarg: max_epoch; did you mean max_epochs?", None),
 ])
 def test_unknown_keywords_suggest_the_closest(kwargs, message, field):
+    """Checked when the network is built or derived, as nolearn checked them (its
+    initialize); nolearn's words for a keyword naming no layer."""
     layers = [("input", "InputLayer"), ("conv2d1", "Conv2DLayer"), ("out", "DenseLayer")]
     base = dict(input_shape=(None, 1, 8, 8), conv2d1_num_filters=2, conv2d1_filter_size=3,
                 out_num_units=2)
-    with pytest.raises(SpecError) as info:
-        NeuralNet(layers=layers, **dict(base, **kwargs))
-    assert message in str(info.value) and info.value.field == field
+    net = NeuralNet(layers=layers, **dict(base, **kwargs))
+    for check in (net.to_specs, net.initialize):
+        with pytest.raises(SpecError) as info:
+            check()
+        assert message in str(info.value) and info.value.field == field
+
+
+def test_removed_keywords_are_refused_when_made():
+    with pytest.raises(SpecError, match="loss: was removed in nolearn; use "
+                                        "objective_loss_function"):
+        NeuralNet(layers=[("input", "InputLayer")], loss=object())
 
 
 def test_unknown_layer_type_name():
+    net = NeuralNet(layers=[("input", "InputLayer"), ("c", "Conv2dLayer")])
     with pytest.raises(lp.UnsupportedLayerError, match="did you mean Conv2DLayer"):
-        NeuralNet(layers=[("input", "InputLayer"), ("c", "Conv2dLayer")])
+        lp.derive(net)
 
 
 class RecordingTrainer:
@@ -149,8 +167,8 @@ class RecordingTrainer:
         self.train_history_ = []
         RecordingTrainer.made.append(self)
 
-    def fit(self, X, y, epochs=None):
-        self.calls.append(("fit", X, y))
+    def train(self, X_train, X_valid, y_train, y_valid, epochs=None):
+        self.calls.append(("train", len(X_train), len(X_valid), list(y_train), list(y_valid)))
         self.train_history_.append({"epoch": 1})
         return self
 
@@ -160,14 +178,15 @@ class RecordingTrainer:
 
 
 def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training.trainer",
-                        types.SimpleNamespace(Trainer=RecordingTrainer))
+    import numpy as np
+    monkeypatch.setattr(neuralnet, "Trainer", RecordingTrainer)
     monkeypatch.syspath_prepend(os.path.join(ROOT, "tests", "data"))
     import nets
     net = nets.question_neuralnet()
-    assert net.fit("X", "y") is net
+    X, y = np.zeros((10, 1, 28, 28), "float32"), np.array([0, 1] * 5, "int32")
+    assert net.fit(X, y) is net
     trainer = RecordingTrainer.made[-1]
-    assert trainer.output_layer is net.layers_["output"]
+    assert trainer.output_layer() is net.layers_["output"]      # built when first needed
     assert trainer.kwargs["update"] is lasagne.updates.nesterov_momentum   # nolearn's default
     assert trainer.kwargs["update_params"] == {}
     assert (trainer.kwargs["max_epochs"], trainer.kwargs["batch_size"],
@@ -178,13 +197,18 @@ def test_keywords_reach_the_trainer(lasagne, monkeypatch, capsys):
     import theano.tensor as T
     assert trainer.kwargs["target_type"] is T.ivector
     assert net.predict("Z") == "labels" and net.train_history_ == [{"epoch": 1}]
-    assert trainer.calls == [("fit", "X", "y"), ("predict", "Z")]
-    assert capsys.readouterr().out == QUESTION_INFO           # printed by initialize()
+    # TrainSplit(0.2): the first of 5 stratified folds, the first sample of each class
+    assert trainer.calls == [("train", 8, 2, [0, 1, 0, 1, 0, 1, 0, 1], [0, 1]),
+                             ("predict", "Z")]
+    assert capsys.readouterr().out == ""                      # nothing printed yet
+    started = trainer.callbacks["on_training_started"]
+    assert [type(handler).__name__ for handler in started] == ["PrintLayerInfo"]   # verbose
+    started[0](net, [])
+    assert capsys.readouterr().out == QUESTION_INFO           # when training starts
 
 
 def test_question_keywords_reach_the_trainer(lasagne, monkeypatch):
-    monkeypatch.setitem(sys.modules, "lasagne_params.backend.training.trainer",
-                        types.SimpleNamespace(Trainer=RecordingTrainer))
+    monkeypatch.setattr(neuralnet, "Trainer", RecordingTrainer)
     from lasagne.updates import momentum
     net = NeuralNet(layers=[("input", "InputLayer"), ("out", "DenseLayer")],
                     input_shape=(None, 4), out_num_units=2, update=momentum,

@@ -12,14 +12,6 @@ import pytest
 from helpers import LEGACY, png_size
 
 
-@pytest.fixture(scope="module")
-def nolearn(lasagne):
-    import lasagne_params
-    lasagne_params.install_compat()
-    import nolearn.lasagne
-    return nolearn.lasagne
-
-
 @pytest.fixture
 def data():
     import numpy
@@ -155,7 +147,7 @@ def test_batch_iterator_subclass_transform_and_train_split(nolearn, data):
 def test_scores_and_custom_scores_reach_history_and_log(nolearn, data, capsys):
     X, y = data
     net = small(nolearn, max_epochs=1, verbose=1,
-                scores_valid=[("max out", lambda out, target: out.max())],
+                scores_valid=[("max out", lambda outs, target: outs[0].max())],  # a list
                 custom_scores=[("n right", lambda yb, proba: float((proba.argmax(1) == yb)
                                                                  .sum()))])
     net.fit(X, y)

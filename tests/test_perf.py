@@ -49,12 +49,15 @@ def test_perf_smoke(lasagne):
     assert built["total"] == 217706 and built["arrays"] == 8
     assert built["copies"] == 0                   # from_lasagne/compare copy no array
     assert figures["cli"]["show_s"] > figures["cli"]["pass_s"] > 0
+    assert set(figures["cli"]["choices"]) == set(perf.START_UP_CHOICES) == {"metadata",
+                                                                            "picture"}
     check = figures["check"]
     assert check["question"]["wall_s"] > 0 and check["vgg16"]["wall_s"] > 0
     # the cross-check never allocates VGG-16's weights (553 MB even in float32)
     assert check["vgg16"]["rss"] < check["question"]["rss"] + 138357544 * 4 // 10
     text = perf.render(figures)
     assert "| VGG-16 | 24 | 138,357,544 |" in text and "`python -c pass`" in text
+    assert "* lasagne_params.render.picture imported by drawing only: " in text
     assert "| VGG-16 (`--zoo vgg16`) | 138,357,544 |" in text
 
 
@@ -91,9 +94,9 @@ def test_installed_lasagne_version_is_what_importlib_metadata_reads(lasagne):
 
 
 def test_show_spec_start_up_imports_only_what_it_needs():
-    """show SPEC --format json: no Theano/numpy, and none of the standard library's heavy
-    modules it used to pull in (shutil via argparse's formatter, importlib.metadata's
-    email/zipfile/socket via the installed Lasagne's version)."""
+    """show SPEC --format json: no Theano/numpy, nor what the two start-up choices kept
+    (docs/performance.md) leave out: importlib.metadata (the installed Lasagne's version
+    read from its .dist-info) and the picture's modules (imported by drawing only)."""
     code = ("import sys, io; from lasagne_params.cli import main; out = sys.stdout; "
             "sys.stdout = io.StringIO(); main(['show', %r, '--format', 'json']); "
             "sys.stdout = out; print(' '.join(sorted(sys.modules)))" % perf.SPEC_FILE)
@@ -102,6 +105,5 @@ def test_show_spec_start_up_imports_only_what_it_needs():
     assert out.returncode == 0, out.stderr
     loaded = set(out.stdout.split())
     assert "lasagne_params.core.derive" in loaded
-    assert not loaded & {"theano", "numpy", "lasagne", "shutil", "importlib.metadata",
-                         "zipfile", "email", "socket", "lasagne_params.core.costs",
-                         "lasagne_params.core.runtime_check"}
+    assert not loaded & {"theano", "numpy", "lasagne", "importlib.metadata",
+                         "lasagne_params.render.picture", "subprocess"}

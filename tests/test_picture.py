@@ -215,7 +215,7 @@ def test_file_format():
 
 def test_the_command_line_offers_the_same_layouts():
     from lasagne_params.cli import _parser
-    draw_command = _parser(["draw"])._subparsers._group_actions[0].choices["draw"]
+    draw_command = _parser()._subparsers._group_actions[0].choices["draw"]
     layout_option = next(a for a in draw_command._actions if a.dest == "layout")
     assert tuple(layout_option.choices) == picture.LAYOUTS and layout_option.default == "auto"
 

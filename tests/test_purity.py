@@ -6,7 +6,9 @@ core (and their optional YAML / Graphviz / matplotlib packages, imported inside
 the function that needs them), never each other;
 ``backend`` is the only part that imports Theano, Lasagne or numpy; the
 facade (top-level modules) may import anything.  No part imports the
-facade, so no import goes upward and there is no circle.
+facade, so no import goes upward and there is no circle.  One lazy boundary stands in
+front of the Theano side: the rest imports it inside functions only, and every other
+import of the package's own modules is at the top of its module.
 """
 import ast
 import json
@@ -28,7 +30,8 @@ RULES = {
     "describe": ({"core", "describe"}, {"yaml"}),
     "render": ({"core", "render"}, {"graphviz", "matplotlib"}),     # pictures, optional
     "backend": (set(), set()),                   # its __init__: a docstring only
-    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY),
+    # and scikit-learn, whose old modules the bridges serve (legacy_sklearn.py)
+    "backend.bridges": ({"core", "describe", "backend.bridges"}, HEAVY | {"sklearn", "PIL"}),
     "backend.networks": ({"core", "describe", "backend.bridges", "backend.networks"}, HEAVY),
     "backend.training": ({"core", "render", "backend.bridges", "backend.networks",
                           "backend.training"}, HEAVY),
@@ -111,6 +114,113 @@ def _target_part(name):
     if part == "backend" and name.count(".") >= 2:
         part = part_of(name.rsplit(".", 1)[0] + "." + name.rsplit(".", 1)[1])
     return part
+
+
+#: The Theano side: what the rest reaches only from inside functions (the one lazy
+#: boundary: ``api``'s and ``usercode``'s functions, ``lasagne_params._LAZY``).
+#: ``lasagne_params.nolearn`` belongs to it: importing it installs the bridges.
+def on_theano_side(module):
+    return part_of(module) in THEANO_SIDE or module == "lasagne_params.nolearn"
+
+
+#: Modules imported only inside functions although they are pure, each for what it
+#: would cost ``show SPEC``'s start-up (docs/performance.md measures it).
+START_UP = {"lasagne_params.render.picture":
+            "shutil, subprocess and the built-in layout: only drawing needs them"}
+
+
+def own_imports(module, path, known):
+    """(imported module, line, inside a function) for each import of the package's own
+    modules in ``path``; ``from X import name`` names X.name where that is one of the
+    ``known`` modules.  Look-ups by a computed name (``_LAZY``) are not imports here."""
+    package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
+    found = []
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                       ast.Lambda))
+            if isinstance(child, ast.Import):
+                found.extend((a.name, child.lineno, inside) for a in child.names
+                             if a.name.split(".")[0] == "lasagne_params")
+            elif isinstance(child, ast.ImportFrom):
+                base = _absolute(child.module, package, child.level)
+                if base.split(".")[0] == "lasagne_params":
+                    found.extend(("%s.%s" % (base, a.name) if "%s.%s" % (base, a.name) in known
+                                  else base, child.lineno, inside) for a in child.names)
+            visit(child, inside)
+
+    visit(ast.parse(open(path, encoding="utf-8").read()), False)
+    return found
+
+
+def heavy_at_top(path):
+    """True when ``path`` imports Theano, Lasagne, numpy or scipy outside any function."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    functions = {id(n) for f in ast.walk(tree)
+                 if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 for n in ast.walk(f) if n is not f}
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
+             and id(n) not in functions for a in n.names]
+    names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+              and not n.level and id(n) not in functions]
+    return any(name.split(".")[0] in HEAVY for name in names)
+
+
+def boundary_breaks(paths):
+    """Where the modules ``paths`` ({module: file}) break the one lazy boundary.
+
+    Outside the Theano side, its modules are imported inside functions only; a module
+    importing Theano, Lasagne or numpy at its top is imported inside functions only, by
+    anyone; so is each of START_UP.  Every other import of the package's own modules is
+    at its importer's top.
+    """
+    lazy_everywhere = {m for m, path in paths.items() if heavy_at_top(path)} | set(START_UP)
+    broken = []
+    for module, path in paths.items():
+        for target, line, in_function in own_imports(module, path, set(paths)):
+            lazy = target in lazy_everywhere or (
+                on_theano_side(target) and not on_theano_side(module))
+            if lazy and not in_function:
+                broken.append("%s:%d imports %s at its top" % (module, line, target))
+            elif in_function and not lazy:
+                broken.append("%s:%d imports %s inside a function" % (module, line, target))
+    return broken
+
+
+def test_one_lazy_boundary_in_front_of_the_theano_side():
+    """``import lasagne_params`` and ``show SPEC`` reach Theano only through functions:
+    the facade's and usercode's imports of backend/ are inside functions, and so are all
+    imports of the modules that import Theano, Lasagne or numpy at their top."""
+    paths = dict(modules())
+    assert {m for m, path in paths.items() if heavy_at_top(path)} == {
+        "lasagne_params.backend.bridges.legacy_scipy",      # served by name, when needed
+        "lasagne_params.backend.bridges.legacy_sklearn",
+        "lasagne_params.backend.bridges.legacy_theano",
+        "lasagne_params.backend.bridges.standin_layers",
+        "lasagne_params.backend.networks.shape_only",
+        "lasagne_params.backend.training.datasets"}
+    assert boundary_breaks(paths) == []
+
+
+def test_the_boundary_check_sees_both_directions(tmp_path):
+    files = {"lasagne_params.api": "from .backend.networks import read\n"
+                                   "def f():\n    from .backend.networks import arrays\n",
+             "lasagne_params.render.text": "def f():\n    from ..core import axis\n"
+                                           "    from .picture import draw\n",
+             "lasagne_params.backend.networks.read": "from . import arrays\n",
+             "lasagne_params.backend.networks.arrays": "import numpy\n",
+             "lasagne_params.core.axis": "", "lasagne_params.render.picture": ""}
+    paths = {}
+    for module, text in files.items():
+        paths[module] = str(tmp_path / (module + ".py"))
+        open(paths[module], "w").write(text)
+    assert boundary_breaks(paths) == [
+        "lasagne_params.api:1 imports lasagne_params.backend.networks.read at its top",
+        "lasagne_params.render.text:2 imports lasagne_params.core.axis inside a function",
+        "lasagne_params.backend.networks.read:1 imports "
+        "lasagne_params.backend.networks.arrays at its top"]
+    assert on_theano_side("lasagne_params.nolearn") and not on_theano_side("lasagne_params.api")
 
 
 def test_every_module_belongs_to_a_part():

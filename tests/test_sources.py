@@ -69,7 +69,7 @@ def test_sibling_modules_may_be_python2_and_no_bytecode_is_written(tmp_path, cap
     (tmp_path / "new_helper.py").write_text("VALUE = 3\n")
     sys.path.insert(0, str(tmp_path))
     try:
-        with tolerant_imports(str(tmp_path)):
+        with tolerant_imports():
             import old_helper
             import new_helper
         assert (old_helper.VALUE, new_helper.VALUE) == (8, 3)
@@ -87,7 +87,7 @@ def test_sibling_modules_may_be_python2_and_no_bytecode_is_written(tmp_path, cap
 def test_python2_module_names_while_user_code_runs(tmp_path):
     import io
     import pickle
-    with tolerant_imports(str(tmp_path)):
+    with tolerant_imports():
         import cPickle
         from StringIO import StringIO
         assert cPickle is pickle and StringIO is io.StringIO
@@ -141,7 +141,7 @@ def test_python2_scope_reaches_sibling_modules(tmp_path, capsys):
     (tmp_path / "sizes.py").write_text("HALF = 9 / 2\n")
     sys.path.insert(0, str(tmp_path))
     try:
-        with python2(), tolerant_imports(str(tmp_path)):
+        with python2(), tolerant_imports():
             import sizes
         assert sizes.HALF == 4
     finally:
@@ -285,3 +285,53 @@ def test_a_package_with_python2_implicit_relative_imports(capsys, lasagne, tmp_p
     assert json.loads(out.stdout)["total_params"] == (6 + 1) * 4
     for name in ("mypkg", "mypkg.model", "mypkg.sizes"):
         sys.modules.pop(name, None)
+
+
+def test_python2_modules_outside_the_scripts_folder_are_the_users_too(capsys, lasagne,
+                                                                      tmp_path):
+    """A script adds ../lib to sys.path (dsb3, voxnet): those Python 2 modules are the
+    user's, translated as siblings are; a failure deep in one names its file and line."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "old_sizes.py").write_text("HIDDEN = 9\nprint 'sizes'\n")
+    (tmp_path / "lib" / "transforms.py").write_text(
+        "def width(table):\n    return table.has_key('w') and table['w']\n")
+    (tmp_path / "project").mkdir()
+    script = tmp_path / "project" / "model.py"
+    script.write_text(
+        "import sys, os\n"
+        "sys.path.append(os.path.join(os.path.dirname(__file__), '..', 'lib'))\n"
+        "import old_sizes, transforms\n"
+        "from lasagne.layers import InputLayer, DenseLayer\n"
+        "net = DenseLayer(InputLayer((None, 2)), old_sizes.HIDDEN)\n"
+        "width = transforms.width({'w': 3})\n")
+    for name in ("old_sizes", "transforms"):
+        sys.modules.pop(name, None)
+    out = run_cli(capsys, "show", "%s:width" % script)
+    assert out.returncode == 2
+    lib = os.path.join(str(tmp_path / "project"), os.pardir, "lib", "transforms.py")
+    assert out.stderr.rstrip().endswith(
+        "does not import (line 6; %s line 2): AttributeError: 'dict' object has no attribute "
+        "'has_key' (.has_key is Python 2's: --python2 reads the file as Python 2)"
+        % os.path.abspath(lib))                   # outside the script's folder: in full
+    for name in ("old_sizes", "transforms"):
+        sys.modules.pop(name, None)
+    out = run_cli(capsys, "show", "%s:net" % script, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (2 + 1) * 9
+    assert "old_sizes.py is Python 2; translated" in out.stderr
+    for name in ("old_sizes", "transforms"):
+        sys.modules.pop(name, None)
+
+
+def test_an_nbformat_3_notebook_is_read(capsys, lasagne, tmp_path):
+    notebook = tmp_path / "old.ipynb"
+    notebook.write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+                                    "worksheets": [{"cells": [
+                                        {"cell_type": "markdown", "source": ["# title"]},
+                                        {"cell_type": "code", "language": "python",
+                                         "input": ["from lasagne import layers\n",
+                                                   "net = layers.DenseLayer("
+                                                   "layers.InputLayer((None, 3)), 5)"]}]}]}))
+    out = run_cli(capsys, "show", "%s:net" % notebook, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (3 + 1) * 5

@@ -164,8 +164,17 @@ def test_yaml_alias_bombs_are_refused(tmp_path):
     lines += ["a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)) for i in range(1, 8)]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\nlayers: [*a7]\n")
-    with pytest.raises(SpecError, match="more than 100000 values"):
+    with pytest.raises(SpecError, match="more values than the file has characters"):
         load_spec(str(path))
+
+
+def test_a_json_spec_of_20000_layers_is_not_taken_for_an_alias_bomb(tmp_path):
+    """issue 20: 20,000 layers hold about 120,000 values, all written out (no alias)."""
+    layers = [{"name": "in", "kind": "InputLayer", "shape": [None, 3]}] + [
+        {"name": "d%d" % i, "kind": "DenseLayer", "num_units": 3} for i in range(20000)]
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps({"layers": layers}))
+    assert len(load_spec(str(path))) == 20001
 
 
 def test_missing_pyyaml_is_a_clear_error(tmp_path, monkeypatch):

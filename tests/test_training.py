@@ -41,7 +41,6 @@ def trained(lasagne, digits):
     return trainer, lines
 
 
-@pytest.mark.slow
 def test_loss_decreases(trained):
     trainer, _ = trained
     history = trainer.train_history_
@@ -59,7 +58,6 @@ def test_loss_decreases(trained):
     assert all(round(h["valid_accuracy"] * 60, 6).is_integer() for h in history)
 
 
-@pytest.mark.slow
 def test_epoch_table_is_nolearns(trained):
     """The printed lines are nolearn's PrintLog table: tabulate on the same row."""
     from collections import OrderedDict
@@ -81,7 +79,6 @@ def test_epoch_table_is_nolearns(trained):
     assert render_history(trainer.train_history_) == "\n".join(lines) + "\n"
 
 
-@pytest.mark.slow
 def test_predict_and_score(trained, digits):
     import numpy
     trainer, _ = trained
@@ -98,7 +95,6 @@ def test_predict_and_score(trained, digits):
     assert 0.3 < score <= 1
 
 
-@pytest.mark.slow
 def test_params_round_trip(trained, digits, tmp_path):
     import numpy
     trainer, _ = trained
@@ -120,7 +116,6 @@ def test_params_round_trip(trained, digits, tmp_path):
     numpy.testing.assert_array_equal(trainer.predict_proba(X), before)
 
 
-@pytest.mark.slow
 def test_params_that_do_not_fit(trained, tmp_path):
     import numpy
     trainer, _ = trained
@@ -138,7 +133,6 @@ def test_params_that_do_not_fit(trained, tmp_path):
         trainer.load_params_from(other)
 
 
-@pytest.mark.slow
 def test_fit_again_continues_without_recompiling(lasagne, digits, monkeypatch):
     import theano
     lines = []
@@ -146,6 +140,7 @@ def test_fit_again_continues_without_recompiling(lasagne, digits, monkeypatch):
                       update_params={"learning_rate": 0.1}, batch_size=100, max_epochs=1,
                       random_state=0, print_fn=lines.append)
     trainer.fit(digits.X[:200], digits.y[:200])
+    assert trainer.predict(digits.X[:3]).shape == (3,)       # compiles predict, once
 
     def no_compiling(*args, **kwargs):
         raise AssertionError("compiled again")
@@ -210,7 +205,36 @@ def test_bad_training_data(lasagne, digits):
     assert trainer.train_history_ == []
 
 
-@pytest.mark.slow
+def test_each_function_is_compiled_on_first_use(lasagne, monkeypatch):
+    """fit compiles the train step (and the validation when it holds samples out);
+    predict compiles the predict function; _compile() all three, each once."""
+    import numpy
+    import theano
+    from lasagne import layers
+    compiled = []
+    real = theano.function
+
+    def recording(inputs, outputs, updates=None, **kwargs):
+        compiled.append("train" if updates else "predict" if len(inputs) == 1 else "valid")
+        return real(inputs, outputs, updates=updates, **kwargs)
+
+    monkeypatch.setattr(theano, "function", recording)
+    net = layers.DenseLayer(layers.InputLayer((None, 2)), 2,
+                            nonlinearity=lasagne.nonlinearities.softmax)
+    X = numpy.random.RandomState(0).rand(20, 2)
+    y = numpy.arange(20) % 2
+    trainer = Trainer(net, update=lasagne.updates.sgd, update_params={"learning_rate": 0.1},
+                      max_epochs=1, train_split=0, verbose=0)
+    trainer.fit(X, y)
+    assert compiled == ["train"] and math.isnan(trainer.train_history_[0]["valid_loss"])
+    assert trainer.predict(X).shape == (20,)
+    assert compiled == ["train", "predict"]
+    assert len(trainer._compile()) == 3 and compiled == ["train", "predict", "valid"]
+    trainer._compile()
+    trainer.fit(X, y)
+    assert len(compiled) == 3                                   # never twice
+
+
 def test_regression(lasagne):
     """Squared error, no accuracy column, score is R^2: y = 2*x0 - x1 + 0.5 learnt."""
     import numpy

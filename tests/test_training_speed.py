@@ -2,7 +2,8 @@
 
 Each change of ``backend/training/speed.py`` and ``backend/bridges/openmp.py`` is compared
 with Theano's default compilation of the same graph: the max-pool rewrites,
-the Python thunks of shape ops and ``allow_gc=False`` bit for bit; a real
+the Python thunks of shape ops and one-element arithmetic, ``allow_gc=False``,
+no debug information and the precompiled headers bit for bit; a real
 BLAS (another float32 summation order) within float32 rounding; Theano's
 OpenMP (bridged) bit for bit.
 """
@@ -59,6 +60,9 @@ def test_max_pool_rewrites_and_allow_gc_are_bit_for_bit(lasagne, small_net):
     assert not {"Pool", "MaxPoolGrad"} & ops
     # shape and view ops run by their Python implementations (no C module each)
     assert "PythonThunk" in ops and not {"Shape_i", "Reshape", "DimShuffle"} & ops
+    # and so do element-wise ops on one-element tensors (the loss's mean: a sum / a count)
+    assert not [n for n in fast.maker.fgraph.toposort() if type(n.op).__name__ == "Elemwise"
+                and all(all(v.broadcastable) for v in n.inputs + n.outputs)]
     assert not fast.maker.linker.allow_gc
     got = fast(*_batch())
     assert len(got) == 2 + 6
@@ -91,7 +95,8 @@ def test_bundled_blas_stays_within_float32_rounding(lasagne, small_net):
         function = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
     if "blas__ldflags" not in flags:
         pytest.skip("no OpenBLAS in scipy's wheel here: nothing changed")
-    assert "openblas" in flags["blas__ldflags"] and set(flags) == {"blas__ldflags"}
+    assert "openblas" in flags["blas__ldflags"]
+    assert set(flags) == {"blas__ldflags", "gcc__cxxflags"}
     assert theano.config.blas__ldflags == ""                       # restored
     corr = [n.op for n in function.maker.fgraph.toposort()
             if type(n.op).__name__.startswith("CorrMM")]
@@ -99,6 +104,36 @@ def test_bundled_blas_stays_within_float32_rounding(lasagne, small_net):
     got = function(*_batch())
     for a, b in zip(plain, got):
         np.testing.assert_allclose(b, a, rtol=RTOL, atol=RTOL * np.abs(a).max())
+
+
+def test_no_debug_information_and_precompiled_headers_change_no_result(lasagne, small_net):
+    """-g0 and the precompiled headers of compile_flags(): g++ uses the headers for a
+    module compiled with Theano's options, and the functions compute the same bits."""
+    import os
+    import subprocess
+    import theano
+    from theano.link.c.cmodule import GCC_compiler, std_include_dirs
+    from lasagne_params.backend.training.speed import (
+        THEANO_BASE_FLAGS, compile_flags, training_mode)
+    flags = compile_flags()
+    cxxflags = flags["gcc__cxxflags"]
+    assert cxxflags.split()[:1] == ["-g0"] and cxxflags.split()[1] == "-include"
+    header = cxxflags.split()[2]
+    assert os.path.exists(header + ".gch")
+    with theano.config.change_flags(gcc__cxxflags=cxxflags):
+        command = (["g++", "-fsyntax-only", "-Winvalid-pch", "-H"] + list(THEANO_BASE_FLAGS)
+                   + GCC_compiler.compile_args() + ["-I" + d for d in std_include_dirs()])
+    done = subprocess.run(command + ["-x", "c++", "-"], input="#include <Python.h>\n",
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "! " + header + ".gch" in done.stderr          # "!": the valid precompiled form
+    assert "invalid" not in done.stderr and "not used" not in done.stderr
+    with theano.config.change_flags(**{k: v for k, v in flags.items() if k != "gcc__cxxflags"}):
+        before = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
+    with theano.config.change_flags(**flags):
+        after = theano.function(*_loss_and_grads(lasagne, small_net), mode=training_mode())
+    for a, b in zip(before(*_batch()), after(*_batch())):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_trainer_steps_match_theanos_default_compilation(lasagne, small_net):

@@ -90,7 +90,7 @@ def test_modules_installed_under_the_scripts_folder_are_not_its_siblings(tmp_pat
     installed.mkdir(parents=True)
     (installed / "probe_installed.py").write_text("VALUE = 1\n")
     (tmp_path / "probe_sibling.py").write_text("VALUE = 2\n")
-    finder = hooks._SiblingFinder(str(tmp_path))
+    finder = hooks._UserModuleFinder()
     saved = list(sys.path)
     sys.path[:0] = [str(tmp_path), str(installed)]
     try:
@@ -175,3 +175,37 @@ def test_run_reports_a_script_ending_with_os_exit_and_keeps_its_status(tmp_path)
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 4
     assert "1 network built by script.py" in done.stderr and "agree" in done.stderr
+
+
+def test_stub_missing_serves_data_only_modules_and_never_invents_a_size(tmp_path, capsys):
+    """A script imports packages that only load its data; --stub-missing stands in for them
+    (one note each), and a size taken from them fails loudly instead of being made up."""
+    path = write(tmp_path, "model.py",
+                 "import h5py_gone\nfrom cv2_gone.util import resize\n"
+                 "from lasagne.layers import InputLayer, DenseLayer\n"
+                 "data = h5py_gone.File('train.h5')['X'][:] / 255.\n"
+                 "net = DenseLayer(InputLayer((None, 4)), 3)\n"
+                 "wide = DenseLayer(InputLayer((None, data.shape[1])), 3)\n")
+    refused = run_cli(capsys, "show", path + ":net")
+    assert refused.returncode == 2
+    assert ("h5py_gone is not installed: install it, or --stub-missing serves an inert "
+            "stand-in for a module that only loads data)") in refused.stderr
+    shown = run_cli(capsys, "show", path + ":net", "--stub-missing", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["total_params"] == (4 + 1) * 3
+    assert "note: h5py_gone is not installed: an inert stand-in serves it" in shown.stderr
+    assert "note: cv2_gone is not installed" in shown.stderr
+    wide = run_cli(capsys, "show", path + ":wide", "--stub-missing")
+    assert wide.returncode == 2
+    assert "comes from a module that is not installed (--stub-missing stood in for it)" \
+        in wide.stderr
+    for name in [n for n in sys.modules if n.startswith(("h5py_gone", "cv2_gone"))]:
+        del sys.modules[name]
+
+
+def test_inert_values_refuse_every_use_as_a_number(tmp_path):
+    from lasagne_params.usercode.stubs import Inert, InertValueError
+    value = Inert("h5py.File")("x")["X"].shape[1] * 2 + 1
+    for use in (int, bool, len, iter, float, lambda v: v < 3, lambda v: range(v)):
+        with pytest.raises(InertValueError):
+            use(value)

@@ -12,6 +12,7 @@ from . import axis
 from .cost_records import FLOATX_BYTES, CostReport, LayerCost
 from .derive import derive_specs, rule_errors
 from .errors import ArgumentError
+from .guard import call_cost
 from .layers.base import CostContext
 from .records import shape_size
 from .registry import find_kind, is_input, kind_of, unknown_cost
@@ -75,7 +76,7 @@ def cost_report(specs, report=None, batch_size=None, floatx="float32"):
                 kind, cost = None, unknown_cost(context)
             else:
                 kind = kind_of(spec.kind, layer=spec.name)
-                cost = kind.cost(context)
+                cost = call_cost(kind, context)
         shapes[spec.name], seen[spec.name] = row.output_shape, cost.receptive_field
         dims = row.output_shape[1:]
         elements = None if any(d is None for d in dims) else shape_size(dims)

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from . import versions
 from .errors import LasagneParamsError, LayerRuleError, SpecError
+from .expressions import ExpressionError, expression_shape, is_opaque, parse_expression
+from .guard import call_rule
 from .layers.base import LayerContext
 from .records import LayerRow, LayerSpec, Report
 from .registry import is_input, kind_of
@@ -21,29 +23,66 @@ __all__ = ["derive_specs", "rule_errors", "MAX_NESTING"]
 MAX_NESTING = 20
 
 
+#: Where ``seen`` keeps, for an array a layer holds through an expression, the array
+#: it is computed from and the expression's shape (a tie of a tie follows it).
+_EXPRESSIONS = ("arrays held through an expression",)
+
+
 def _check_shared(spec, arrays, seen, key_prefix=""):
     """A shared array must exist already and have the shape every holder needs;
-    remember new arrays.  Returns the arrays, an array used through an
-    expression given the shape of the array it is computed from."""
+    remember new arrays.  Returns the arrays; an array used through an
+    expression is the array it is computed from (its key and shape), once the
+    expression's shape is checked against the shape the layer needs."""
     checked = []
+    computed = seen.setdefault(_EXPRESSIONS, {})
     for array in arrays:
-        if array.key not in seen and (array.expression or array.key != "%s%s.%s" % (
-                key_prefix, spec.name, array.name)):
+        own = "%s%s.%s" % (key_prefix, spec.name, array.name)
+        if array.expression and array.key in computed:
+            array = _through_expression(spec, array, seen, computed, own)
+        elif array.key not in seen and (array.expression or array.key != own):
             layer, _, name = array.key.rpartition(".")
             raise LayerRuleError("%s %r, but no earlier layer holds such an array "
                                  "(layer %r has no parameter %r)"
                                  % ("is computed from" if array.expression else "shares",
                                     array.key, layer, name),
                                  layer=spec.name, kind=spec.kind, field=array.name)
-        shape, holder = seen.setdefault(array.key, (array.shape, spec.name))
-        if array.expression:        # what the layer holds is the array itself
-            array = replace(array, shape=shape)
-        elif shape != array.shape:
-            raise LayerRuleError("shares %r of shape %r (from layer %r), but needs shape %r"
-                                 % (array.key, shape, holder, array.shape),
-                                 layer=spec.name, kind=spec.kind, field=array.name)
+        elif array.expression:
+            array = _through_expression(spec, array, seen, computed, own)
+        else:
+            shape, holder = seen.setdefault(array.key, (array.shape, spec.name))
+            if shape != array.shape:
+                raise LayerRuleError("shares %r of shape %r (from layer %r), but needs shape "
+                                     "%r" % (array.key, shape, holder, array.shape),
+                                     layer=spec.name, kind=spec.kind, field=array.name)
         checked.append(array)
     return tuple(checked)
+
+
+def _through_expression(spec, array, seen, computed, own):
+    """``array``, held through an expression of ``array.key`` (an array, or itself an
+    expression of one): checked, and given the key and shape of the array it is
+    computed from."""
+    root, shape = computed.get(array.key, (array.key, None))
+    if shape is None:
+        shape = seen[root][0]
+    where = dict(layer=spec.name, kind=spec.kind, field=array.name)
+    if not is_opaque(array.expression):
+        try:
+            result = expression_shape(parse_expression(array.expression, array.key), shape)
+        except ExpressionError as exc:
+            raise LayerRuleError("expression: %s" % exc, **where) from None
+        if len(result) != len(array.shape):
+            raise LayerRuleError("%s is %dD (shape %r), but this layer needs a %dD array "
+                                 "(Lasagne: parameter variable has %d dimensions, should be "
+                                 "%d)" % (array.expression, len(result), result,
+                                          len(array.shape), len(result), len(array.shape)),
+                                 **where)
+        if result != array.shape:
+            raise LayerRuleError("%s has shape %r, but this layer needs %r (Lasagne builds "
+                                 "it, and Theano fails when the network runs)"
+                                 % (array.expression, result, array.shape), **where)
+        computed[own] = (root, result)
+    return replace(array, key=root, shape=seen[root][0])
 
 
 @contextlib.contextmanager
@@ -199,8 +238,8 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
                 kind = kind_of(spec.kind, layer=spec.name)
                 with rule_errors(spec):
                     check_version(spec, kind, version)
-                    result = kind.rule(LayerContext(spec, inputs, key_prefix, subnet,
-                                                    version, kind.defaults_for(version)))
+                    result = call_rule(kind, LayerContext(spec, inputs, key_prefix, subnet,
+                                                          version, kind.defaults_for(version)))
                 kind_name = kind.name
             arrays = _check_shared(spec, result.param_arrays, seen, key_prefix)
             row = _row(index, spec, kind_name, result, arrays)

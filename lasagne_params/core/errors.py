@@ -214,6 +214,13 @@ class ArgumentError(LasagneParamsError):
     """An argument given to the API or the command line is wrong; ``field`` names it."""
 
 
+class UnknownLayerError(ArgumentError, KeyError):
+    """A report was asked for a layer it does not have (``Report.layer``); also a
+    KeyError, as that method always raised."""
+
+    __str__ = LasagneParamsError.__str__
+
+
 class TargetError(LasagneParamsError):
     """A Python file or module named as a network cannot be loaded or gives no network."""
 

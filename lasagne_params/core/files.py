@@ -21,7 +21,9 @@ Pure standard library; these functions never change process-wide state.
 import contextlib
 import errno
 import os
+import signal
 import stat
+import threading
 
 from .errors import ArgumentError, LimitError, OutputError, SpecError
 
@@ -141,10 +143,11 @@ def atomic_file(path, protect=()):
     'hello'
     """
     path = os.fspath(path)
-    for other in protect:
-        if other is not None and same_file(path, other):
-            raise OutputError("is an input of this command; refusing to overwrite it "
-                              "(write the output to another file)", file=path)
+    if path.endswith((os.sep, "/")):
+        raise OutputError("names a folder (it ends with %s); give the file to write in it, "
+                          "such as %snet.params.json; nothing written" % (os.sep, path),
+                          file=path)
+    _check_not_input(path, protect)
     try:
         info = os.stat(path)                # through symbolic links
     except FileNotFoundError:
@@ -166,6 +169,13 @@ def atomic_file(path, protect=()):
         raise OutputError("is read-only; %s" % _unchanged(path, True), file=path)
     real = os.path.realpath(path)          # a symbolic link: replace the file it points to
     folder = os.path.dirname(real) or "."
+    with _terminations_clean_up(path, info is not None):
+        yield from _through_temporary(path, real, folder, info)
+
+
+def _through_temporary(path, real, folder, info):
+    """:func:`atomic_file` for a regular file (a generator yielding the handle once):
+    written to a temporary file renamed over ``real``, removed on any failure."""
     temporary, fd = None, None
     try:
         for _ in range(100):
@@ -199,6 +209,75 @@ def atomic_file(path, protect=()):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while a file was written (raised by the handler that
+    :func:`_terminations_clean_up` sets, so that the temporary file is removed)."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_TERMINATIONS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _terminations_clean_up(path, existed):
+    """While a temporary file exists, SIGTERM and SIGHUP raise :class:`_Terminated`
+    (its ``finally`` removes the file); then the signal goes on as it would have: the
+    handler there was before is called, or the process ends by the signal.  Only in
+    the main thread (where Python lets a handler be set); the handlers before are
+    put back when the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def handler(signum, frame):
+        raise _Terminated(signum)
+    saved = {}
+    try:
+        for signum in _TERMINATIONS:
+            saved[signum] = signal.signal(signum, handler)
+    except (ValueError, OSError):
+        pass
+    try:
+        yield
+    except _Terminated as stop:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+        saved = {}
+        previous = signal.getsignal(stop.signum)
+        if callable(previous):
+            previous(stop.signum, None)
+        elif previous != signal.SIG_IGN:
+            os.kill(os.getpid(), stop.signum)       # ends the process, as it would have
+        raise OutputError("cannot write: interrupted by %s; %s"
+                          % (signal.Signals(stop.signum).name, _unchanged(path, existed)),
+                          file=path) from None
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+
+
+def _check_not_input(path, protect):
+    """Refuse ``path`` when it is one of the files ``protect`` lists (links and hard links
+    followed): one stat of the target, then one of each listed file."""
+    try:
+        target = os.stat(path)
+    except (OSError, ValueError):
+        return                          # no such file yet: it overwrites nothing
+    for other in protect:
+        if other is None:
+            continue
+        try:
+            info = os.stat(other)
+        except (OSError, ValueError):
+            continue
+        if (info.st_dev, info.st_ino) == (target.st_dev, target.st_ino):
+            raise OutputError("is an input of this command; refusing to overwrite it "
+                              "(write the output to another file)", file=path)
 
 
 def _open_special(path):

@@ -9,6 +9,8 @@ does) nor import Theano or Lasagne.
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional, Tuple
 
+from .errors import SpecError, UnknownLayerError, did_you_mean
+
 __all__ = ["LayerSpec", "ParamArray", "LayerRow", "Report", "shape_size", "Shape"]
 
 Shape = Tuple[Optional[int], ...]
@@ -37,10 +39,25 @@ class LayerSpec:
     """
 
     name: str
-    kind: str
+    kind: str = None
     incoming: Tuple[str, ...] = ()
     args: Dict[str, Any] = field(default_factory=dict)
     note: str = ""
+
+    def __post_init__(self):
+        where = dict(layer=self.name if isinstance(self.name, str) else None)
+        if not isinstance(self.name, str):
+            raise SpecError("expected a layer name (str), got %r" % (self.name,), field="name")
+        if not isinstance(self.kind, str):
+            raise SpecError("expected a Lasagne class name such as 'DenseLayer', got %r"
+                            % (self.kind,), field="kind", **where)
+        if not isinstance(self.incoming, (tuple, list)) or not all(
+                isinstance(name, str) for name in self.incoming):
+            raise SpecError("expected the names of the incoming layers (a tuple of str), "
+                            "got %r" % (self.incoming,), field="incoming", **where)
+        if not isinstance(self.args, dict):
+            raise SpecError("expected the layer's keywords (a dict), got %r" % (self.args,),
+                            field="args", **where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +188,13 @@ class Report:
         return {k: v for k, v in holders.items() if len(v) > 1}
 
     def layer(self, name):
-        """The row of the layer called ``name`` (KeyError if none)."""
+        """The row of the layer called ``name`` (:class:`UnknownLayerError`, also a
+        KeyError, if none)."""
         for row in self.layers:
             if row.name == name:
                 return row
-        raise KeyError(name)
+        raise UnknownLayerError("no layer called %r%s" % (name, did_you_mean(
+            name, [row.name for row in self.layers])), field="name")
 
     def to_dict(self):
         return {

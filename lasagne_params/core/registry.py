@@ -29,6 +29,7 @@ import sys
 
 from .cost_records import OpTerm
 from .errors import ArgumentError, UnsupportedLayerError, close_matches, did_you_mean
+from .guard import guarded_explainer
 from .layers import BUILTIN_KINDS
 from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
 from .layers.explain import FAMILY_EXPLAINERS, generic
@@ -297,7 +298,10 @@ def supported_kinds():
 
 
 def explainer_for(kind):
-    """The explanation function of ``kind``: its own, its family's, or the generic one."""
+    """The explanation function of ``kind``: its own, its family's, or the generic one
+    (a user's own called through :func:`~lasagne_params.core.guard.guarded_explainer`)."""
+    if kind.explain is not None and kind.declared_in is not None:
+        return guarded_explainer(kind, kind.explain)
     return kind.explain or FAMILY_EXPLAINERS.get(kind.family, generic)
 
 
@@ -384,7 +388,8 @@ def _declaration(name, rule, cost, like, fields):
         values["keywords"] = class_keywords(values["factory"])
     for field in ("hyper_params", "arrays", "subnetworks", "gates"):
         values[field] = tuple(values.get(field) or ())
-    kind = LayerKind(name=name, **values)
+    _check_fields(values)
+    kind = LayerKind(name=name, declared_in=_caller_file(), **values)
     _check_kind(kind)
     return kind
 
@@ -421,16 +426,67 @@ def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fie
         ``subnetworks``, ``gates``, ``gpu_only``, ``explain``, ``module``,
         ``factory``.
 
+    The file that calls ``register_kind`` is recorded (``declared_in``):
+    the kind's functions are the user's code, and whatever they raise (or
+    return wrong) is reported as one :class:`LayerRuleError` naming the
+    layer, the kind and that file (:mod:`lasagne_params.core.guard`).
+
     Raises
     ------
     ArgumentError
-        For an unknown field or family, a missing rule, or a name already
-        declared.
+        For an unknown field or family, a missing rule, a field of the wrong
+        type (a rule that is not callable), or a name already declared.
     """
     kind = _declaration(name, rule, cost, like, fields)
     _check_free(kind, KINDS, replace)
     KINDS[kind.name] = kind
     return kind
+
+
+#: field -> (what it must be, the test), for register_kind's arguments.
+_CHECKS = {
+    "rule": ("a function rule(context) -> Result", callable),
+    "cost": ("a function cost(context) -> Cost", callable),
+    "explain": ("a function explain(row, inputs, last) -> [sentences], or None",
+                lambda v: v is None or callable(v)),
+    "reader": ("a function reader(layer) -> {keyword: value}, or None",
+               lambda v: v is None or callable(v)),
+    "factory": ("a class, or None", lambda v: v is None or inspect.isclass(v)),
+    "keywords": ("a Signature, a 'required | optional' text, or None",
+                 lambda v: v is None or isinstance(v, Signature)),
+    "gpu_only": ("True or False", lambda v: isinstance(v, bool)),
+    "module": ("a module name such as 'lasagne.layers'", lambda v: isinstance(v, str) and v),
+    "since": ("a Lasagne version", lambda v: isinstance(v, str)),
+    "arrays": ("names of attributes (str)", lambda v: all(isinstance(x, str) for x in v)),
+    "subnetworks": ("keyword names (str)", lambda v: all(isinstance(x, str) for x in v)),
+    "gates": ("keyword names (str)", lambda v: all(isinstance(x, str) for x in v)),
+    "hyper_params": ("attribute names, or (attribute path, keyword) pairs",
+                     lambda v: all(isinstance(x, str) or (
+                         isinstance(x, tuple) and len(x) == 2
+                         and all(isinstance(y, str) for y in x)) for x in v)),
+}
+
+
+def _check_fields(values):
+    """Refuse, when register_kind is called, a field of the wrong type (a rule that is
+    no function fails here, not at the first derivation).  A rule not given at all is
+    :func:`_check_kind`'s to word ("needs a rule")."""
+    for field, (expected, test) in _CHECKS.items():
+        if field in values and values[field] is not None and not test(values[field]):
+            raise ArgumentError("expected %s, got %r" % (expected, values[field]),
+                                field=field)
+
+
+def _caller_file():
+    """The file of the first caller outside this package: the one declaring the kind."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if not os.path.abspath(path).startswith(package + os.sep):
+            return path
+        frame = frame.f_back
+    return "<unknown>"
 
 
 def unregister_kind(name):

@@ -74,8 +74,9 @@ def _metadata_version(folder):
     """The ``Version:`` of the first Lasagne ``.dist-info``/``.egg-info`` in ``folder``.
 
     What ``importlib.metadata.version`` reads, found by listing one folder:
-    importing ``importlib.metadata`` (with ``email``, ``zipfile``, ``socket``)
-    took 40 ms, most of ``lasagne-params show SPEC``'s own start-up.
+    importing ``importlib.metadata`` (with ``email``, ``zipfile``, ``csv``) is
+    30% of ``lasagne-params show SPEC``'s own work (docs/performance.md, "What
+    the start-up tricks bought"), so this start-up choice is kept.
     """
     try:
         names = sorted(os.listdir(folder or "."))

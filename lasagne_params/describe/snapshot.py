@@ -16,7 +16,7 @@ from typing import Any
 from ..core.compare import FIELDS as COMPARED_FIELDS, NETWORK, TOTALS
 from ..core.errors import SpecError
 from ..core.files import read_text, write_atomic
-from ..core.text import json_int, json_text
+from ..core.text import input_int, json_text
 
 __all__ = ["FORMAT", "FIELDS", "Change", "snapshot_of", "write_snapshot", "read_snapshot",
            "diff_snapshot"]
@@ -80,15 +80,16 @@ def read_snapshot(path, max_bytes=None):
     """
     text = read_text(path, max_bytes)
     try:
-        data = json.loads(text, parse_int=json_int)
+        data = json.loads(text, parse_int=input_int)
     except RecursionError:
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
     except ValueError as exc:
         raise SpecError("malformed JSON: %s" % exc, file=path) from None
     _expect(isinstance(data, dict) and data.get("format") == FORMAT,
             "expected \"format\": %r" % FORMAT, path, field="format")
-    _expect(data.get("version") == VERSION, "expected version %d" % VERSION, path,
-            field="version")
+    version = data.get("version")
+    _expect(isinstance(version, int) and not isinstance(version, bool) and version == VERSION,
+            "expected version %d, got %r" % (VERSION, version), path, field="version")
     for total in TOTALS:
         _expect(_is_count(data.get(total)), "expected a count", path, field=total)
     _expect(isinstance(data.get("layers"), list), "expected a list", path, field="layers")

@@ -51,21 +51,23 @@ module imports no Theano, Lasagne or numpy.
 """
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..core import versions
-from ..core.errors import LasagneParamsError, SpecError, did_you_mean
+from ..core.errors import ArgumentError, LasagneParamsError, SpecError, did_you_mean
 from ..core.files import read_text
 from ..core.layers.recurrent import STATES, state_layer
 from ..core.records import LayerSpec
 from ..core.registry import find_kind, is_input, kind_of
-from ..core.text import DIGIT_LIMIT_MESSAGE, clipped, json_int
+from ..core.text import DIGIT_LIMIT_MESSAGE, TooManyDigits, clipped, input_int
 from .helpers import HELPER_KEYS, expand_helpers
 from .keywords import LAYER_REFERENCES, NONLINEARITIES, check_keyword, keywords_of
 
 __all__ = ["SpecFile", "read_spec_file", "load_spec", "parse_spec", "specs_from_layer_list", "specs_from_nolearn",
-           "order_specs", "default_name", "kind_name", "check_kind", "NEURALNET_KEYWORDS",
+           "order_specs", "default_name", "kind_name", "check_kind", "layer_pair",
+           "NEURALNET_KEYWORDS",
            "NEURALNET_PREFIXES", "PARSERS", "MAX_VALUES", "MAX_DEPTH"]
 
 # nolearn 0.6.1's NeuralNet(...) keywords other than <layer>_<arg>.
@@ -118,11 +120,13 @@ def _parse_json(text, path):
         raise SpecError("malformed JSON: %s is not a JSON number" % name, file=path)
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=json_int,
+        return json.loads(text, object_pairs_hook=no_duplicates, parse_int=input_int,
                           parse_constant=no_constant)
     except json.JSONDecodeError as exc:
         raise SpecError("malformed JSON at line %d, column %d: %s"
                         % (exc.lineno, exc.colno, exc.msg), file=path) from None
+    except TooManyDigits as exc:
+        raise SpecError(str(exc), file=path) from None
     except RecursionError:
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
 
@@ -242,12 +246,16 @@ def load_spec(path, max_bytes=None):
 
 def _load(path, max_bytes=None):
     """(LayerSpecs, Lasagne version or None) of a spec file."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise ArgumentError("expected the path of a spec file, got %r" % (path,), field="path")
     path = os.fspath(path)
     parser = PARSERS.get(os.path.splitext(path)[1].lower())
     if parser is None:
         raise SpecError("expected a .json, .yaml or .yml spec file", file=path)
-    data = parser(read_text(path, max_bytes), path)
-    return parse_spec(data, file=path), spec_version(data, file=path)
+    text = read_text(path, max_bytes)
+    data = parser(text, path)
+    return (parse_spec(data, file=path, max_values=max(MAX_VALUES, len(text))),
+            spec_version(data, file=path))
 
 
 def spec_version(data, file=None):
@@ -265,14 +273,15 @@ def spec_version(data, file=None):
 def _plain(value, where, budget=None, depth=0, path=()):
     """JSON-like data only (YAML may also give dates, bytes, sets); lists stay lists.
 
-    At most ``MAX_VALUES`` values (YAML aliases can make a short file stand
+    At most ``budget[0]`` values (YAML aliases can make a short file stand
     for an enormous structure) nested at most ``MAX_DEPTH`` deep; a YAML
     anchor that contains itself is refused.
     """
     budget = [MAX_VALUES] if budget is None else budget
     budget[0] -= 1
     if budget[0] < 0:
-        raise SpecError("more than %d values; refusing to expand it" % MAX_VALUES, **where)
+        raise SpecError("more values than the file has characters (YAML aliases expanding "
+                        "it); refusing to expand it", **where)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if not isinstance(value, (list, tuple, dict)):
@@ -297,13 +306,16 @@ def _arg_value(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-def parse_spec(data, file=None):
+def parse_spec(data, file=None, max_values=MAX_VALUES):
     """LayerSpecs from the parsed content of a spec file (either form).
 
-    See :func:`load_spec`; ``file`` only names the source in errors.
+    See :func:`load_spec`; ``file`` only names the source in errors;
+    ``max_values`` caps the values (a file read passes the larger of
+    :data:`MAX_VALUES` and its number of characters: only YAML aliases make
+    more values than characters).
     """
     where = {"file": file}
-    data = _plain(data, where)
+    data = _plain(data, where, [max_values])
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError("expected a mapping with a 'layers' list, got %s"
                         % _describe(data), field="layers", **where)
@@ -600,6 +612,17 @@ def _unknown_keyword(key, layers):
                      "of this network%s" % did_you_mean(key, valid), field=key)
 
 
+def layer_pair(layer_def, index):
+    """One of nolearn's layer definitions as ``(factory, keywords)``: ``(name, LayerType)``
+    gives ``{"name": name}``, ``(LayerType, {keywords})`` a copy of the keywords."""
+    if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
+        raise SpecError("expected a (name, LayerType) or (LayerType, {keywords}) pair, "
+                        "got %r" % (layer_def,), layer=index, field="layers")
+    if isinstance(layer_def[1], dict):
+        return layer_def[0], dict(layer_def[1])
+    return layer_def[1], {"name": layer_def[0]}
+
+
 def specs_from_nolearn(layer_defs, keywords, resolve=None):
     """LayerSpecs from nolearn's ``NeuralNet(layers=..., **keywords)``.
 
@@ -623,13 +646,7 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     resolve = resolve or (lambda kind, layer: (check_kind(kind, layer), None))
     layers = []
     for index, layer_def in enumerate(layer_defs):
-        if not isinstance(layer_def, (list, tuple)) or len(layer_def) != 2:
-            raise SpecError("expected a (name, LayerType) or (LayerType, {keywords}) pair, "
-                            "got %r" % (layer_def,), layer=index, field="layers")
-        if isinstance(layer_def[1], dict):
-            factory, args = layer_def[0], dict(layer_def[1])
-        else:
-            factory, args = layer_def[1], {"name": layer_def[0]}
+        factory, args = layer_pair(layer_def, index)
         kind, sig = resolve(factory, args.get("name", index))
         named = factory.__name__ if isinstance(factory, type) else kind   # as nolearn names
         name = _check_name(args.pop("name", default_name(named, index)), index)
@@ -638,16 +655,28 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     if not isinstance(more, dict):
         raise SpecError("expected a mapping, got %r" % (more,), field="more_params")
     splitter = _KeywordSplitter(layers)
-    for key, value in list(keywords.items()) + list(more.items()):
+    for key, value, extra in ([(k, v, False) for k, v in keywords.items()]
+                              + [(k, v, True) for k, v in more.items()]):
         if not isinstance(key, str):
             raise SpecError("keywords must be strings, got %r" % (key,))
         if key in NEURALNET_KEYWORDS or key.startswith(NEURALNET_PREFIXES):
             continue
         layer, arg = splitter.split(key)
+        if layer is None and extra:
+            # nolearn ignored more_params entries for layers the net lacks (grid searches
+            # share one dict between architectures); a misspelled layer is said
+            warnings.warn("more_params: %s names no layer of this network; ignored, as "
+                          "nolearn ignored it%s" % (key, did_you_mean(
+                              key, [layer.shown(a) for layer in layers for a in (
+                                  layer.signature.hyper_parameters if layer.signature
+                                  else ())])), stacklevel=2)
+            continue
         if layer is None:
             raise _unknown_keyword(key, layers)
         layer.args[arg] = value
     for layer in layers:
+        if "name" in layer.args:            # <layer>_name: nolearn passed it on as name=
+            layer.name = _check_name(layer.args.pop("name"), layer.name)
         layer.take_incoming()
         for key, value in list(layer.args.items()):
             sig = layer.signature

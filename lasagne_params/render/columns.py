@@ -68,6 +68,8 @@ def parse_columns(columns):
         raise ArgumentError("expected one or more of %s" % valid, field="columns")
     chosen = []
     for name in names:
+        if names.count(name) > 1:
+            raise ArgumentError("%r given twice" % (name,), field="columns")
         try:
             chosen.append(Column(name))
         except ValueError:

@@ -15,11 +15,11 @@ That is an estimate for the SVG, whose viewer picks the font, and exact for
 the PDF (Courier, one of PDF's standard fonts, so nothing is embedded) and
 the PNG (matplotlib's bundled DejaVu Sans Mono).
 """
+import html
 import io
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from ..core.errors import DrawError
 from .layout import Gaps, layered
@@ -174,24 +174,25 @@ def svg(drawn):
            '<svg width="%spt" height="%spt" viewBox="0 0 %s %s" '
            'xmlns="http://www.w3.org/2000/svg" xml:space="preserve">'
            % tuple(_number(v) for v in (drawn.width, drawn.height, drawn.width, drawn.height)),
-           '<g id="graph0" class="graph" font-family=%s font-size="%s" style="white-space:pre">'
-           % (quoteattr(SVG_FONTS), _number(FONT_SIZE)),
+           '<g id="graph0" class="graph" font-family="%s" font-size="%s" style="white-space:pre">'
+           % (html.escape(SVG_FONTS), _number(FONT_SIZE)),
            '<title>network</title>',
            '<rect fill="white" x="0" y="0" width="%s" height="%s"/>'
            % (_number(drawn.width), _number(drawn.height)),
            '<text text-anchor="middle" x="%s" y="%s" font-size="%s">%s</text>'
            % (_number(drawn.width / 2), _number(drawn.label_y), _number(LABEL_SIZE),
-              escape(drawn.label))]
+              html.escape(drawn.label, quote=False))]
     for i, box in enumerate(drawn.boxes, 1):
         centre = _number(box.left + box.width / 2)
         out.append('<g id="node%d" class="node">' % i)
-        out.append('<title>%s</title>' % escape(box.title))
+        out.append('<title>%s</title>' % html.escape(box.title, quote=False))
         out.append('<rect fill="%s" stroke="black" x="%s" y="%s" width="%s" height="%s" '
                    'rx="%s"/>' % (box.fill, _number(box.left), _number(box.top),
                                   _number(box.width), _number(box.height), _number(CORNER)))
         for j, (line, y) in enumerate(zip(box.lines, _baselines(box))):
             out.append('<text text-anchor="middle" x="%s" y="%s"%s>%s</text>' % (
-                centre, _number(y), ' font-weight="bold"' if j == 0 else "", escape(line)))
+                centre, _number(y), ' font-weight="bold"' if j == 0 else "",
+                html.escape(line, quote=False)))
         out.append('</g>')
     for i, arrow in enumerate(drawn.arrows, 1):
         d = []
@@ -202,7 +203,7 @@ def svg(drawn):
             else:
                 d.append("M%s,%s" % (_number(step[0]), _number(step[1])))
         out.append('<g id="edge%d" class="edge">' % i)
-        out.append('<title>%s</title>' % escape(arrow.title))
+        out.append('<title>%s</title>' % html.escape(arrow.title, quote=False))
         out.append('<path fill="none" stroke="black" d="%s"/>' % " ".join(d))
         out.append('<polygon fill="black" stroke="black" points="%s"/>' % " ".join(
             "%s,%s" % (_number(x), _number(y)) for x, y in _head(arrow.points)))

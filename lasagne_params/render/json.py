@@ -4,9 +4,11 @@ Given a CostReport (``derive_costs``), the Report's JSON gains a ``costs``
 section: every layer's work, memory and receptive field, and the totals
 (under ``derived`` for a Comparison given its ``costs``).
 """
-from ..core.text import json_text
+import json
 
-__all__ = ["render_json"]
+from ..core.text import json_int, json_text
+
+__all__ = ["render_json", "render_json_list"]
 
 
 def render_json(report, indent=2, costs=None):
@@ -19,3 +21,14 @@ def render_json(report, indent=2, costs=None):
     if costs is not None:
         data["derived"]["costs"] = costs.costs_dict()
     return json_text(data, indent=indent) + "\n"
+
+
+def render_json_list(documents):
+    """Several networks' JSON documents as one list, each object with a ``"network"`` key.
+
+    ``documents`` is ``(label, JSON text)`` pairs, as :func:`render_json` wrote them;
+    ints keep every digit.
+    """
+    listed = [dict(network=label, **json.loads(text, parse_int=json_int))
+              for label, text in documents]
+    return json_text(listed, indent=2) + "\n"

@@ -17,7 +17,9 @@ facade.
 from .loading import import_file, load_kinds
 from .script import execute_script, networks_built
 from .sources import python2
+from .stubs import stub_missing
 from .targets import Target, load_network, load_networks, networks_of, pick, split_target
 
 __all__ = ["import_file", "load_kinds", "execute_script", "networks_built", "python2",
+           "stub_missing",
            "Target", "load_network", "load_networks", "networks_of", "pick", "split_target"]

@@ -1,4 +1,4 @@
-"""Import hooks while user code runs: its sibling modules may be Python 2, and Python 2's
+"""Import hooks while user code runs: the user's modules may be Python 2, and Python 2's
 names of renamed standard modules import.
 
 Python 2 code loaded other ways is read the same way: ``imp.load_source``
@@ -7,26 +7,33 @@ Python 2 code loaded other ways is read the same way: ``imp.load_source``
 finder.
 
 :func:`tolerant_imports` puts a finder first on ``sys.meta_path`` for the
-modules under the user's folder (never an installed package, never a
-virtual environment inside that folder: those are left to the usual
-finders), whose loader translates Python 2 source in memory and writes no
-bytecode for it (:mod:`lasagne_params.usercode.sources`).  Standard library
-only.
+user's own modules, wherever they are imported from (the script's folder, a
+folder the script adds to ``sys.path``, ``PYTHONPATH``), whose loader
+translates Python 2 source in memory and writes no bytecode for it
+(:mod:`lasagne_params.usercode.sources`).  Installed packages are never the
+user's: the standard library, anything under ``site-packages`` or
+``dist-packages`` (a ``.venv`` beside the script included), the
+interpreter's prefixes, and the top-level packages of installed
+distributions (an editable Lasagne, this package) are left to the usual
+finders and their hooks.  Standard library only.
 """
 import builtins
 import contextlib
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
 import io
 import os
 import sys
+import sysconfig
 import types
 import warnings
 
 from .sources import compile_source, forced_python2
 
-__all__ = ["tolerant_imports", "PYTHON2_MODULES", "load_source", "execfile"]
+__all__ = ["tolerant_imports", "installed", "installed_path", "users_file", "PYTHON2_MODULES",
+           "load_source", "execfile"]
 
 
 class _TolerantLoader(importlib.machinery.SourceFileLoader):
@@ -49,34 +56,59 @@ class _TolerantLoader(importlib.machinery.SourceFileLoader):
             super().set_data(path, data, _mode=_mode)
 
 
-#: Folders below the user's that hold installed packages, not the user's own modules.
+#: Folder names that hold installed packages, wherever they are.
 INSTALLED = ("site-packages", "dist-packages")
 
 
-class _SiblingFinder:
-    """Finds modules under ``folder`` as the path finder does, with :class:`_TolerantLoader`.
+def _prefixes():
+    """The interpreter's folders: the standard library and the environments' prefixes."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    paths.update(sysconfig.get_paths().get(key, "") for key in ("stdlib", "platstdlib"))
+    return tuple(os.path.realpath(p) + os.sep for p in paths if p)
 
-    Any other module is left to the finders after it, and so is a module
-    under ``folder`` that was installed there (a ``site-packages`` below it,
-    as a ``.venv`` beside the script has): its import hooks, the bridges'
-    among them, must see it.
-    """
 
-    def __init__(self, folder):
-        self.folder = os.path.realpath(folder)
+@functools.lru_cache(maxsize=1)
+def _distributed():
+    """The top-level names installed distributions provide (editable installs included)."""
+    import importlib.metadata       # email, zipfile...: only once user code imports a module
+    try:
+        return frozenset(importlib.metadata.packages_distributions())
+    except Exception:           # a broken distribution's metadata: ask the paths alone
+        return frozenset()
 
-    def _own(self, origin):
-        origin = os.path.realpath(origin)
-        if not origin.startswith(self.folder + os.sep):
-            return False
-        return not any(part in INSTALLED
-                       for part in os.path.relpath(origin, self.folder).split(os.sep))
+
+def installed_path(origin):
+    """True if the file ``origin`` is where installed packages are (see :func:`installed`)."""
+    origin = os.path.realpath(origin)
+    return any(part in INSTALLED for part in origin.split(os.sep)) or \
+        origin.startswith(_prefixes())
+
+
+#: This package's own folder: its files are never the user's.
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def users_file(path):
+    """True for a file of the user's: a real file, neither installed nor this package's."""
+    path = os.path.abspath(path)
+    return os.path.isfile(path) and not installed_path(path) and \
+        not path.startswith(PACKAGE + os.sep)
+
+
+def installed(name, origin):
+    """True if module ``name`` at ``origin`` is an installed package's, not the user's."""
+    return installed_path(origin) or name.partition(".")[0] in _distributed()
+
+
+class _UserModuleFinder:
+    """Finds the user's modules as the path finder does, with :class:`_TolerantLoader`;
+    anything installed (:func:`installed`) is left to the finders after it."""
 
     def find_spec(self, name, path=None, target=None):
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) \
-                or not self._own(spec.origin):
-            return None                       # not a sibling: the usual finders decide
+                or installed(name, spec.origin):
+            return None                       # not the user's: the usual finders decide
         spec.loader = _TolerantLoader(spec.name, spec.origin)
         return spec
 
@@ -150,14 +182,14 @@ def _imp():
 
 
 @contextlib.contextmanager
-def tolerant_imports(folder):
-    """While the block runs, modules imported from under ``folder`` may be Python 2.
+def tolerant_imports():
+    """While the block runs, the user's modules may be Python 2.
 
     Python 2's names of renamed standard modules (:data:`PYTHON2_MODULES`)
     are importable meanwhile too, ``imp.load_source`` and ``execfile``
     translate what they load; all are as before afterwards.
     """
-    finder = _SiblingFinder(folder)
+    finder = _UserModuleFinder()
     sys.meta_path.insert(0, finder)
     added = [name for name in PYTHON2_MODULES if name not in sys.modules]
     for name in added:

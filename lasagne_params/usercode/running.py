@@ -5,14 +5,18 @@ a builder called for it, a ``--kinds`` file, a script under ``run`` — runs
 inside :func:`running`, which sets up what ``python FILE.py`` would see and
 puts everything back afterwards:
 
-* the file's folder first on ``sys.path`` (it imports its siblings, which
-  may be Python 2: :mod:`lasagne_params.usercode.hooks`), ``sys.argv``, and
+* the file's folder first on ``sys.path`` (it imports its siblings; the
+  user's modules may be Python 2: :mod:`lasagne_params.usercode.hooks`), ``sys.argv``, and
   the working folder restored when the code changed it (``os.chdir`` at the
   top of old scripts);
 * the compatibility bridges installed just before its first ``import
   theano``/``lasagne``/``nolearn`` (a pure Python file costs no Theano);
 * its prints on stderr (a target: the command's own output stays clean) or
-  on its own stdout (a script under ``run``);
+  on its own stdout (a script under ``run``), through views of the streams
+  that code can close without closing the command's own (``sys.stdout.close()``
+  in a script takes no error line with it);
+* with ``--stub-missing``, modules that are not installed served as inert
+  stand-ins (:mod:`lasagne_params.usercode.stubs`);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
   the spot: a module that ends that way is reported like one calling
   ``sys.exit`` (``check`` never passes with no output), and ``run`` still
@@ -32,16 +36,26 @@ import sys
 
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
                            UserExitError)
+from ..core.guard import exits_raise
 from ..core.optional import install_advice
-from .hooks import tolerant_imports
+from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
+from .stubs import NEVER, MissingModuleFinder, stubbing
 
 __all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
+           "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
 PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unichr", "long",
                  "file", "execfile", "cmp", "buffer", "reload", "intern", "apply", "coerce")
+
+#: Attributes Python 2's objects had and Python 3's have not (``d.has_key(k)``,
+#: ``d.iteritems()``, ``gen.next()``, ``f.func_name``): an AttributeError for one says
+#: the file is Python 2.
+PYTHON2_ATTRIBUTES = ("has_key", "iteritems", "itervalues", "iterkeys", "viewitems",
+                      "viewkeys", "viewvalues", "next", "xreadlines", "im_func", "im_self",
+                      "im_class", "func_name", "func_code", "func_defaults", "func_globals")
 
 #: The hint of a module-level failure that ``--keep-going`` would step over.
 KEEP_GOING_HINT = " (--keep-going runs the rest of the file without the statements that fail)"
@@ -62,10 +76,11 @@ def running(path, argv=None, prints="stderr"):
     bridge_on_first_import()      # the bridges come with its first Theano/Lasagne/nolearn import
     try:
         with contextlib.ExitStack() as stack:
-            if prints == "stderr":
-                stack.enter_context(contextlib.redirect_stdout(sys.stderr))
-            stack.enter_context(tolerant_imports(folder))
-            stack.enter_context(_exits_as_system_exit())
+            stack.enter_context(_streams_kept_open(prints))
+            stack.enter_context(tolerant_imports())
+            stack.enter_context(exits_raise())
+            if stubbing():
+                stack.enter_context(_last_on_meta_path(MissingModuleFinder()))
             yield
     finally:
         sys.path[:] = saved_path
@@ -74,23 +89,63 @@ def running(path, argv=None, prints="stderr"):
             os.chdir(saved_folder)
 
 
-def _exit_now(status=0):
-    """``os._exit`` while user code runs: ``SystemExit(status)``, which the caller sees."""
-    raise SystemExit(status)
-
-
 @contextlib.contextmanager
-def _exits_as_system_exit():
-    """``os._exit`` (and ``posix._exit``, the same function) raise SystemExit meanwhile."""
-    owners = [module for module in (os, sys.modules.get("posix")) if module is not None]
-    saved = [(owner, owner._exit) for owner in owners]
-    for owner in owners:
-        owner._exit = _exit_now
+def _last_on_meta_path(finder):
+    sys.meta_path.append(finder)
     try:
         yield
     finally:
-        for owner, original in saved:
-            owner._exit = original
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+
+
+class _KeptOpen:
+    """A standard stream as user code sees it: everything goes to ``stream``, but
+    ``close()`` closes only this view (later writes raise ValueError, as on a closed
+    file), so that code closing ``sys.stdout`` cannot take the command's own output
+    or error line with it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._closed = False
+
+    @property
+    def closed(self):
+        return self._closed or getattr(self._stream, "closed", False)
+
+    def close(self):
+        self._closed = True
+
+    def _open(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed file.")
+        return self._stream
+
+    def write(self, text):
+        return self._open().write(text)
+
+    def writelines(self, lines):
+        return self._open().writelines(lines)
+
+    def flush(self):
+        return self._open().flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _streams_kept_open(prints):
+    """``sys.stdout`` and ``sys.stderr`` as :class:`_KeptOpen` views while user code
+    runs (stdout onto stderr when ``prints`` is ``"stderr"``); the streams put back
+    after."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = _KeptOpen(sys.stderr if prints == "stderr" else sys.stdout)
+    sys.stderr = _KeptOpen(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _explained(exc):
@@ -106,8 +161,17 @@ def failure_line(exc):
 
 
 def _advice(exc):
-    """A missing package's extra, or ``--python2`` for a Python 2 failure, or ``""``."""
-    return install_advice(exc) or _python2_advice(exc)
+    """A missing package's extra, ``--python2`` for a Python 2 failure, ``--stub-missing``
+    for a package that is not installed, or ``""``."""
+    return install_advice(exc) or _python2_advice(exc) or _stub_advice(exc)
+
+
+def _stub_advice(exc):
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not name or stubbing() or name.partition(".")[0] in NEVER:
+        return ""
+    return ("%s is not installed: install it, or --stub-missing serves an inert stand-in "
+            "for a module that only loads data" % name.partition(".")[0])
 
 
 def hint_for(exc, otherwise=""):
@@ -134,6 +198,8 @@ def _python2_advice(exc):
                 "integer: --python2")
     if isinstance(exc, NameError) and getattr(exc, "name", None) in PYTHON2_NAMES:
         return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    if isinstance(exc, AttributeError) and getattr(exc, "name", None) in PYTHON2_ATTRIBUTES:
+        return ".%s is Python 2's: --python2 reads the file as Python 2" % exc.name
     importer = _implicit_relative_import(exc)
     if importer:
         return ("%s imports %s as Python 2 did, from its own package (an implicit relative "
@@ -161,14 +227,30 @@ def _implicit_relative_import(exc):
 
 
 def where(exc, path):
-    """`` (line N)``: the last line of ``path`` the traceback passed through, or ``""``."""
-    line, tb = None, exc.__traceback__
+    """`` (line N)``: the last line of ``path`` the traceback passed through, and where the
+    failure is when that is deeper in another file of the user's (`` (line 32;
+    data_transforms.py line 79)``), or ``""``."""
+    line, deepest, tb = None, None, exc.__traceback__
     target = os.path.abspath(path)
     while tb is not None:
-        if os.path.abspath(tb.tb_frame.f_code.co_filename) == target:
-            line = tb.tb_lineno
+        frame_file = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        if frame_file == target:
+            line, deepest = tb.tb_lineno, None
+        elif line is not None and users_file(frame_file):
+            deepest = (frame_file, tb.tb_lineno)
         tb = tb.tb_next
-    return " (line %d)" % line if line is not None else ""
+    if line is None:
+        return ""
+    if deepest is None:
+        return " (line %d)" % line
+    return " (line %d; %s line %d)" % (line, _relative(deepest[0], target), deepest[1])
+
+
+def _relative(path, target):
+    """``path`` as seen from the target's folder when below it, else as it is."""
+    relative = os.path.relpath(path, os.path.dirname(target))
+    return path if relative.startswith(os.pardir) else relative
+
 
 
 @contextlib.contextmanager
@@ -193,12 +275,29 @@ def reported(path, doing, failed, hint=""):
     except KeyboardInterrupt:
         raise Interrupted("interrupted (Ctrl-C) while %s" % doing, file=path) from None
     except SyntaxError as exc:
-        raise UserCodeError("%s: SyntaxError: %s (line %s)" % (failed, exc.msg, exc.lineno),
+        raise UserCodeError("%s: SyntaxError: %s%s" % (failed, exc.msg, syntax_line(exc)),
                             exception="SyntaxError", file=path) from None
     except BaseException as exc:       # a user's module may fail in any way
         raise UserCodeError("%s%s: %s%s" % (failed, where(exc, path), failure_line(exc),
                                            hint_for(exc, hint)),
                             exception=type(exc).__name__, file=path) from exc
+
+
+def imported_files():
+    """The files of every module imported so far (the user's code and what it imported):
+    a command writes over none of them (``run --report helper.py script.py`` where the
+    script imports helper is refused)."""
+    files = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str):
+            files.append(path)
+    return files
+
+
+def syntax_line(exc):
+    """`` (line N)`` of a SyntaxError, or ``""`` when it has no line (a malformed notebook)."""
+    return " (line %d)" % exc.lineno if exc.lineno is not None else ""
 
 
 def require_file(path):

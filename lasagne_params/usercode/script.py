@@ -28,13 +28,14 @@ hint every command gives for that failure
 A network whose layers all belong to another one found (``get_output`` of
 a hidden layer, to look at features) is part of that one, not another.
 """
+import contextlib
 import os
 import sys
 import traceback
 import types
 
 from ..core.errors import LasagneParamsError, UserCodeError
-from .running import advice, require_file, running
+from .running import advice, require_file, running, syntax_line
 from .sources import compile_file
 from .targets import module_networks
 
@@ -104,7 +105,7 @@ def execute_script(path, args=()):
     try:
         code = compile_file(path)
     except SyntaxError as exc:
-        raise UserCodeError("SyntaxError: %s (line %s)" % (exc.msg, exc.lineno),
+        raise UserCodeError("SyntaxError: %s%s" % (exc.msg, syntax_line(exc)),
                             exception="SyntaxError", file=path) from None
     module = types.ModuleType("__main__")
     module.__file__ = path
@@ -118,7 +119,8 @@ def execute_script(path, args=()):
             status = _execute(code, module, path)
     finally:
         sys.modules["__main__"] = saved_main
-    sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
     return status, recorder, module
 
 
@@ -143,6 +145,27 @@ def _layers_of(network):
     return {id(layer) for layer in every_layer(network)}
 
 
+def _held_by_one(layers, holders_of):
+    """True when one network holds every layer of ``layers`` (a set of ids), found by
+    intersecting the layers' holders, smallest first (a shared input layer held by
+    thousands of networks costs nothing then)."""
+    sets = []
+    for layer in layers:
+        holders = holders_of.get(layer)
+        if not holders:
+            return False
+        sets.append(holders)
+    if not sets:
+        return False
+    sets.sort(key=len)
+    common = set(sets[0])
+    for holders in sets[1:]:
+        common &= holders
+        if not common:
+            return False
+    return True
+
+
 def networks_built(recorder, module, path):
     """The networks a finished script built, as :class:`Found` (see the module docstring)."""
     script = os.path.basename(path)
@@ -157,16 +180,28 @@ def networks_built(recorder, module, path):
         name = holders.get(id(network)) or holders.get(id(outputs[-1])) or \
             outputs[-1].name or "network %d" % (len(candidates) + 1)
         candidates.append(Found("%s:%s" % (script, name), network, "given to %s" % how))
-    candidates.sort(key=lambda f: -len(_layers_of(f.network)))
+    # Each network's layers are listed once, and a candidate is dropped when one network
+    # already found holds all its layers: ``holders_of`` maps a layer to the found
+    # networks holding it, so the work is linear in the layers, not in networks squared.
+    layers_of = {id(f): _layers_of(f.network) for f in found + candidates}
+    holders_of, found_ids = {}, set()
+
+    def take(item):
+        found_ids.add(id(item.network))
+        for layer in layers_of.get(id(item), ()):
+            holders_of.setdefault(layer, set()).add(id(item))
+
+    for item in found:
+        take(item)
+    candidates.sort(key=lambda f: -len(layers_of[id(f)]))
     for candidate in candidates:
-        layers = _layers_of(candidate.network)
-        if not any(layers <= _layers_of(f.network) for f in found):
+        if not _held_by_one(layers_of[id(candidate)], holders_of):
             found.append(candidate)
+            take(candidate)
     for target in module_networks(module, path):
-        if any(target.network is f.network for f in found):
+        if id(target.network) in found_ids:
             continue
-        if not hasattr(target.network, "to_specs") and any(
-                id(target.network) in _layers_of(f.network) for f in found):
+        if not hasattr(target.network, "to_specs") and id(target.network) in holders_of:
             continue
         found.append(Found(target.label, target.network, "module-level variable"))
     return found

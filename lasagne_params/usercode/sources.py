@@ -37,6 +37,8 @@ import re
 import sys
 import warnings
 
+from ..core.files import read_bytes
+
 __all__ = ["compile_file", "compile_source", "compile_tree", "file_trees",
            "source_tree", "translate_python2", "notebook_cells", "notebook_source",
            "classic_division", "python2", "forced_python2", "binds", "changes", "runs_code",
@@ -220,43 +222,73 @@ def compile_source(text, path, note=None):
 
 
 def notebook_cells(data, path):
-    """A Jupyter notebook's code cells as Python sources, IPython's magics left out.
+    """A Jupyter notebook's code cells as ``(first line, Python source)`` pairs, IPython's
+    magics left out.
 
     A line magic or shell escape (``%pylab inline``, ``!ls``) becomes
-    ``pass``; a cell magic (``%%time``) comments its whole cell out.  Each
-    source starts with as many blank lines as the cells before it take, so
-    line numbers are those of the cells joined (:func:`notebook_source`).
+    ``pass``; a cell magic (``%%time``) comments its whole cell out.  ``first
+    line`` is the number of lines the cells before it take, so that line
+    numbers are those of the cells joined (:func:`notebook_source`).  Both
+    notebook formats of the period are read: nbformat 4 (``cells``,
+    ``source``) and nbformat 3 (``worksheets[].cells``, ``input``).  A
+    notebook whose cells are not a list of mappings with text sources is
+    refused (SyntaxError), naming the cell.
     """
-    import json
-    try:
-        cells = json.loads(data)["cells"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SyntaxError("not a Jupyter notebook (%s)" % exc) from None
     sources, line = [], 0
-    for cell in cells:
-        if cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+    for index, cell in _code_cells(data):
+        source = cell.get("source", cell.get("input", ""))
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise SyntaxError("not a Jupyter notebook (cell %d's source is not text)" % index)
         lines = source.splitlines()
         if lines and lines[0].lstrip().startswith("%%"):
             lines = ["# " + text for text in lines]
         lines = [text[:len(text) - len(text.lstrip())] + "pass  # " + text.lstrip()
                  if text.lstrip().startswith(("%", "!")) else text for text in lines]
-        sources.append("\n" * line + "\n".join(lines) + "\n")
+        sources.append((line, "\n".join(lines) + "\n"))
         line += len(lines) + 1
     return sources
 
 
+def _code_cells(data):
+    """(index, cell) of each code cell of a notebook's JSON (nbformat 3 or 4)."""
+    import json
+    try:
+        notebook = json.loads(data)
+        sheets = notebook["worksheets"] if "worksheets" in notebook else [notebook]
+        cells = [sheet["cells"] for sheet in sheets]
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise SyntaxError("not a Jupyter notebook (%s)" % type(exc).__name__) from None
+    if not all(isinstance(part, list) for part in cells):
+        raise SyntaxError("not a Jupyter notebook (its cells are not a list)")
+    cells = [cell for part in cells for cell in part]
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            raise SyntaxError("not a Jupyter notebook (cell %d is not a mapping)" % index)
+    return [(index, cell) for index, cell in enumerate(cells)
+            if cell.get("cell_type") == "code"]
+
+
 def notebook_source(data, path):
     """A Jupyter notebook's code cells joined into one Python source (see :func:`notebook_cells`)."""
-    return "\n".join(cell.lstrip("\n") for cell in notebook_cells(data, path))
+    return "\n".join(source for _, source in notebook_cells(data, path))
+
+
+#: The largest Python file or notebook read as a target or a script (a notebook keeps
+#: its pictures: tens of MiB are usual).
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+def read_source(path):
+    """The bytes of a Python file or notebook: a regular file of at most
+    :data:`MAX_SOURCE_BYTES` (not a FIFO, ``/dev/zero`` or a directory)."""
+    return read_bytes(path, MAX_SOURCE_BYTES, field=None)
 
 
 def file_trees(path, note=None):
     """The ASTs of a file: one per code cell of a notebook, else one."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = read_source(path)
     if not path.lower().endswith(".ipynb"):
         return [source_tree(importlib.util.decode_source(data), path, note)]
     said = []
@@ -266,7 +298,16 @@ def file_trees(path, note=None):
             said.append(message)
             (note or (lambda text: print(text, file=sys.stderr)))(message)
 
-    return [source_tree(cell, path, once) for cell in notebook_cells(data, path)]
+    trees = []
+    for line, cell in notebook_cells(data, path):
+        try:
+            tree = source_tree(cell, path, once)
+        except SyntaxError as exc:
+            if exc.lineno is not None:
+                exc.lineno += line
+            raise
+        trees.append(ast.increment_lineno(tree, line))
+    return trees
 
 
 def compile_file(path, note=None):
@@ -274,8 +315,7 @@ def compile_file(path, note=None):
 
     A Jupyter notebook (``.ipynb``) gives its code cells (:func:`notebook_source`).
     """
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = read_source(path)
     if path.lower().endswith(".ipynb"):
         return compile_source(notebook_source(data, path), path, note)
     return compile_source(importlib.util.decode_source(data), path, note)

@@ -17,7 +17,8 @@ output.
 import inspect
 import os
 
-from ..core.errors import ArgumentError, TargetError, UserCodeError, did_you_mean
+from ..core.errors import (ArgumentError, LasagneParamsError, TargetError, UserCodeError,
+                           did_you_mean)
 from .loading import read_file
 from .running import failure_line, reported, running
 
@@ -233,7 +234,7 @@ def load_networks(target, keep_going=False):
                               "variable)%s" % ("; name a function that builds one: %s" % ", ".join(
                                   "%s:%s" % (path, f) for f in functions[:3])
                                   if functions else ""), file=path)
-        return found
+        return _described(found, path)
     if name not in vars(module):
         failed = reading.failed_assigning(name)
         if failed is not None:
@@ -249,7 +250,19 @@ def load_networks(target, keep_going=False):
         raise TargetError("%s %s %s, expected %s" % (
             call, what, "None" if value is None else type(value).__name__, EXPECTED),
             file=path, field=name)
-    return found
+    return _described(found, path)
+
+
+def _described(targets, path):
+    """``targets``, each NeuralNet's keywords checked where its file is known (a NeuralNet
+    checks them only when initialised or described, as nolearn's did)."""
+    for target in targets:
+        if hasattr(target.network, "to_specs"):
+            try:
+                target.network.to_specs()
+            except LasagneParamsError as exc:
+                raise exc.located(file=path) from None
+    return targets
 
 
 def load_network(target):

@@ -41,7 +41,9 @@ what                              bridge
                                   Lasagne master's ``collect_shared_vars``
                                   uses it, so every ``get_params``,
                                   ``get_all_params``, ``count_params`` and
-                                  update.
+                                  update.  ``is_same_graph`` likewise over
+                                  ``theano.graph.toolbox`` (Lasagne's own
+                                  tests compare graphs with it).
 ``pkg_resources``                 only where setuptools no longer ships it
                                   (setuptools >= 81), and only for the import
                                   in ``lasagne/__init__`` (which asks it for
@@ -75,6 +77,17 @@ what                              bridge
                                   (nothing stored on the layer), so that
                                   its class can be derived from its own
                                   code; see layer_calls.py.
+old module names                  ``theano.sandbox.cuda`` (no GPU), its
+(``theano.sandbox.cuda``,         ``dnn``/``basic_ops``..., the old shared
+``sklearn.cross_validation``...)  ``RandomStreams``, ``theano.scan_module``,
+                                  scikit-learn's ``cross_validation``,
+                                  ``grid_search``...: one declared table and
+                                  one finder (legacy_modules.py), each served
+                                  only where the real module does not import.
+C module cache keys              an op whose ``__props__`` is empty (Dot22,
+                                  the softmax ops, Alloc, ...) no longer makes
+                                  its module unversioned, compiled again in
+                                  every process: see cache_keys.py.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -104,7 +117,11 @@ from typing import List
 
 from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
+from .cache_keys import bridge_empty_props_versioning
+from .gpu_standins import install_gpu_standins
 from .layer_calls import install_layer_calls
+from .legacy_modules import install_legacy_modules
+from .legacy_names import install_legacy_names
 from .nolearn_modules import install_nolearn
 from .ops import install_op_bridges
 from .openmp import bridge_elemwise_pragma
@@ -329,16 +346,31 @@ def _graph_inputs(variables, blockers=None):
     return list(graph_inputs(variables, blockers))
 
 
-def _bridge_graph_inputs(report):
+def _is_same_graph():
+    from theano.graph.toolbox import is_same_graph
+    return is_same_graph
+
+
+#: ``theano.gof.graph`` names Theano 1.0 had: name -> (where it is now, a function
+#: giving it).  ``inputs`` serves Lasagne master; ``is_same_graph`` Lasagne's own tests
+#: (``test_objectives``) and code comparing graphs as they did.
+GOF_GRAPH = (
+    ("inputs", "theano.graph.basic.graph_inputs", lambda: _graph_inputs),
+    ("is_same_graph", "theano.graph.toolbox.is_same_graph", _is_same_graph),
+)
+
+
+def _bridge_graph_names(report):
     import theano
-    graph = getattr(getattr(theano, "gof", None), "graph", None)
-    if graph is not None and hasattr(graph, "inputs"):
-        report.present.append("theano.gof.graph.inputs")
-        return
-    gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
-    graph = _namespace(gof, "theano.gof.graph", "theano.gof.graph over theano.graph.basic")
-    graph.inputs = _graph_inputs
-    report.applied.append("theano.gof.graph.inputs -> theano.graph.basic.graph_inputs")
+    for name, now, value in GOF_GRAPH:
+        graph = getattr(getattr(theano, "gof", None), "graph", None)
+        if graph is not None and hasattr(graph, name):
+            report.present.append("theano.gof.graph." + name)
+            continue
+        gof = _namespace(theano, "theano.gof", "names moved to theano.graph")
+        graph = _namespace(gof, "theano.gof.graph", "theano.gof.graph over theano.graph")
+        setattr(graph, name, value())
+        report.applied.append("theano.gof.graph.%s -> %s" % (name, now))
 
 
 # The historical modules that import pkg_resources, and what they use of it.
@@ -444,14 +476,16 @@ def install_compat():
     _bridge_downsample(report)
     _bridge_gof(report)
     _bridge_variable(report)
-    _bridge_graph_inputs(report)
+    _bridge_graph_names(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
     install_layer_calls(report)         # classes of your own: their constructors' arguments
-    from .gpu_standins import install_gpu_standins
+    install_legacy_modules(report)      # old module names: theano.sandbox.cuda, sklearn's...
+    install_legacy_names(report)        # old names in modules still there: theano.Op, imread
     install_gpu_standins(report)
     install_nolearn(report)
     bridge_elemwise_pragma(report)          # Theano's OpenMP: see backend/bridges/openmp.py
+    bridge_empty_props_versioning(report)   # C modules cached: see backend/bridges/cache_keys.py
     return report
 
 

@@ -22,12 +22,42 @@ import sys
 from ...core import registry
 from .ops import wrapped_spec
 
-__all__ = ["GPU_MODULES", "install_gpu_standins", "served", "standin_note",
+__all__ = ["GPU_MODULES", "MODULE_NAMES", "install_gpu_standins", "served", "standin_note",
            "StandinFinder"]
 
 #: The modules that may be served by CPU stand-ins: the modules of the GPU-only kinds.
 GPU_MODULES = tuple(registry.GPU_MODULES)
 BRIDGE = "lasagne.layers.dnn/corrmm/cuda_convnet -> CPU stand-ins where they do not import"
+
+_LASAGNE_NAMES = {
+    "theano": "theano", "init": "lasagne.init", "nonlinearities": "lasagne.nonlinearities",
+    "Layer": "lasagne.layers.base:Layer", "as_tuple": "lasagne.utils:as_tuple",
+    "conv_output_length": "lasagne.layers.conv:conv_output_length",
+    "BaseConvLayer": "lasagne.layers.conv:BaseConvLayer", "warnings": "warnings",
+}
+_NO_GPU = {"gpu": "theano.sandbox.cuda", "gpu_enabled": "theano.sandbox.cuda:cuda_enabled",
+           "gpu_contiguous": "theano.sandbox.cuda.basic_ops:gpu_contiguous"}
+_POOL = {"pool_output_length": "lasagne.layers.pool:pool_output_length"}
+#: The names besides its classes that each real GPU module binds at module level (its
+#: imports and GPU flags, in 0.1 or master), and where the stand-in module takes each:
+#: ``"module"`` or ``"module:attribute"``.  The flags come from Theano's old GPU backend as
+#: served without a GPU (backend/bridges/legacy_theano.py), so ``gpu_enabled`` is False and
+#: ``dnn.dnn_conv`` computes on the CPU.  A name whose source does not import here
+#: (master's ``BaseConvLayer`` on 0.1) is left out.
+MODULE_NAMES = {
+    "lasagne.layers.dnn": {
+        **_LASAGNE_NAMES, **_NO_GPU, **_POOL,
+        "BatchNormLayer": "lasagne.layers.normalization:BatchNormLayer",
+        "dnn": "theano.sandbox.cuda.dnn",
+        "dnn_enabled": "theano.sandbox.cuda.dnn:dnn_available"},
+    "lasagne.layers.corrmm": {
+        **_LASAGNE_NAMES, **_NO_GPU, "GpuCorrMM": "theano.sandbox.cuda.blas:GpuCorrMM"},
+    "lasagne.layers.cuda_convnet": {
+        **_LASAGNE_NAMES, **_POOL, "np": "numpy", "T": "theano.tensor",
+        "gpuarray": "theano.gpuarray",
+        "gpu_contiguous": "theano.sandbox.cuda.basic_ops:gpu_contiguous",
+        "FilterActs": "lasagne_params.backend.bridges.legacy_theano:FilterActs"},
+}
 
 _served = {}        # module name -> why the real module did not import
 
@@ -66,10 +96,27 @@ class _StandinLoader:
         for attr in standin_layers.MODULES[name]:
             setattr(module, attr, getattr(standin_layers, attr))
         module.__all__ = list(standin_layers.EXPORTS[name])
+        for attr, source in MODULE_NAMES[name].items():
+            if not hasattr(module, attr):
+                _give_name(module, attr, source)
         module.__doc__ = ("lasagne_params: CPU stand-ins for %s, which does not import "
                           "here (%s); see docs/compatibility.md" % (name, reason))
         module.__lasagne_params_standin__ = reason
         _served[name] = reason
+
+
+def _give_name(module, attr, source):
+    """``module.attr`` = ``source`` (``"module"`` or ``"module:attribute"``), unless that
+    does not import here."""
+    import importlib
+    where, _, name = source.partition(":")
+    try:
+        value = importlib.import_module(where)
+        if name:
+            value = getattr(value, name)
+    except (ImportError, AttributeError):
+        return
+    setattr(module, attr, value)
 
 
 class StandinFinder:

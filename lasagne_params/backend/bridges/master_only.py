@@ -28,8 +28,10 @@ import re
 import sys
 
 from ...core import versions
+from ...core.errors import SpecError
 from ...core.registry import find_kind
 from ...describe.keywords import MASTER_NONLINEARITIES
+from .compat import import_lasagne
 
 __all__ = ["INSTALL_MASTER", "MASTER_NAMES", "explain", "missing_name", "missing_keyword",
            "require_installed_classes"]
@@ -64,8 +66,6 @@ def require_installed_classes(specs):
     "derive for master".  Nested sub-networks are looked at too.
     """
     import importlib
-    from ...core.errors import SpecError
-    from .compat import import_lasagne
     import_lasagne()
     for spec in specs:
         kind = find_kind(spec.kind)

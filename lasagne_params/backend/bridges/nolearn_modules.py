@@ -3,50 +3,73 @@
 nolearn 0.6 does not install on a modern Python.  :func:`install_nolearn`
 (called by :func:`lasagne_params.install_compat`, so also by
 ``lasagne-params run``) appends a finder to ``sys.meta_path`` that answers
-``import nolearn`` and the modules below with modules made from this
-package's own implementation, only when no real nolearn is importable (and,
-being last on ``sys.meta_path``, never before one installed later):
+``import nolearn`` and the modules below, only when no real nolearn is
+importable (and, being last on ``sys.meta_path``, never before one
+installed later).  nolearn's layout is kept: its two packages are made here
+and hold the names nolearn's did; each of its modules is one of this
+package's modules itself (not a copy), so that what code and tests patch
+in ``nolearn.lasagne.base`` (``get_output``) or ``nolearn.lasagne.handlers``
+(``pickle``) is what the stand-in uses:
 
 ==============================  ===============================================
-module                          names (from)
+module                          what it is
 ==============================  ===============================================
-``nolearn``                     a package holding ``lasagne``
-``nolearn.lasagne``             NeuralNet, BatchIterator, TrainSplit, objective,
-                                grad_scale, and the handlers
-``nolearn.lasagne.base``        NeuralNet, Layers, BatchIterator, TrainSplit,
-                                objective, grad_scale (backend/nolearn/neuralnet.py)
-``nolearn.lasagne.handlers``    PrintLayerInfo, PrintLog, SaveWeights,
-                                RememberBestWeights, RestoreBestWeights,
-                                WeightLog (backend/nolearn/handlers.py)
-``nolearn.lasagne.visualize``   plot_loss, plot_conv_weights, plot_conv_activity,
-                                occlusion_heatmap, plot_occlusion, saliency_map,
-                                saliency_map_net, plot_saliency, draw_to_file,
-                                draw_to_notebook (backend/nolearn/visualize.py)
+``nolearn``                     a package (empty, as nolearn's)
+``nolearn._compat``             backend/nolearn/_compat.py
+``nolearn.lasagne``             a package: NeuralNet, BatchIterator,
+                                TrainSplit, objective, grad_scale, and the
+                                handlers
+``nolearn.lasagne.base``        backend/nolearn/neuralnet.py (NeuralNet, Layers,
+                                BatchIterator, TrainSplit, objective, grad_scale,
+                                get_output)
+``nolearn.lasagne.handlers``    backend/nolearn/handlers.py (PrintLayerInfo,
+                                PrintLog, SaveWeights, RememberBestWeights,
+                                RestoreBestWeights, WeightLog)
+``nolearn.lasagne.util``        backend/nolearn/util.py (is_conv2d,
+                                is_maxpool2d, get_conv_infos, ...)
+``nolearn.lasagne.visualize``   backend/nolearn/visualize.py (plot_loss, ...,
+                                draw_to_file, draw_to_notebook)
 ==============================  ===============================================
 
-The served modules hold the same objects as the ``lasagne_params`` modules,
-so ``nolearn.lasagne.NeuralNet is lasagne_params.NeuralNet``; each carries
-``__lasagne_params_compat__ = True``.  nolearn's other modules (``dbn``,
-``decaf``, ``metrics``, ``cache``, ...) are not served.
+So ``nolearn.lasagne.NeuralNet is lasagne_params.NeuralNet``; the packages
+carry ``__lasagne_params_compat__ = True``.  nolearn's other modules
+(``dbn``, ``decaf``, ``metrics``, ``cache``, ...) are not served.
 """
 import importlib
 import importlib.util
 import sys
+from dataclasses import dataclass
+from typing import Optional, Tuple
 
-__all__ = ["install_nolearn", "NolearnFinder", "MODULES"]
+__all__ = ["install_nolearn", "NolearnFinder", "MODULES", "Served"]
 
-_BASE = ("NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale")
-_HANDLERS = ("PrintLayerInfo", "PrintLog", "SaveWeights", "RememberBestWeights",
-             "RestoreBestWeights", "WeightLog")
+_OURS = "lasagne_params.backend.nolearn."
 
-#: module name -> (is a package, ((lasagne_params module, names), ...))
+
+@dataclass(frozen=True)
+class Served:
+    """One nolearn module: a package made here holding names of ours, or our module."""
+
+    module: Optional[str] = None                # ours, served as it is
+    names: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()  # a package: (our module, names)
+
+    @property
+    def package(self):
+        return self.module is None
+
+
 MODULES = {
-    "nolearn": (True, ()),
-    "nolearn.lasagne": (True, (("lasagne_params.backend.nolearn.neuralnet", _BASE),
-                               ("lasagne_params.backend.nolearn.handlers", _HANDLERS))),
-    "nolearn.lasagne.base": (False, (("lasagne_params.backend.nolearn.neuralnet", _BASE),)),
-    "nolearn.lasagne.handlers": (False, (("lasagne_params.backend.nolearn.handlers", _HANDLERS),)),
-    "nolearn.lasagne.visualize": (False, (("lasagne_params.backend.nolearn.visualize", None),)),
+    "nolearn": Served(),
+    "nolearn._compat": Served(_OURS + "_compat"),
+    "nolearn.lasagne": Served(names=(
+        (_OURS + "neuralnet", ("NeuralNet", "Layers", "BatchIterator", "TrainSplit",
+                               "objective", "grad_scale")),
+        (_OURS + "handlers", ("PrintLayerInfo", "PrintLog", "SaveWeights",
+                              "RememberBestWeights", "RestoreBestWeights", "WeightLog")))),
+    "nolearn.lasagne.base": Served(_OURS + "neuralnet"),
+    "nolearn.lasagne.handlers": Served(_OURS + "handlers"),
+    "nolearn.lasagne.util": Served(_OURS + "util"),
+    "nolearn.lasagne.visualize": Served(_OURS + "visualize"),
 }
 
 
@@ -56,20 +79,25 @@ class NolearnFinder:
     def find_spec(self, name, path=None, target=None):
         if name not in MODULES:
             return None
-        return importlib.util.spec_from_loader(name, self, is_package=MODULES[name][0])
+        return importlib.util.spec_from_loader(name, self, is_package=MODULES[name].package)
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
-        _, sources = MODULES[module.__name__]
+        served = MODULES[module.__name__]
+        if not served.package:
+            # The import system returns what sys.modules holds after this call: our
+            # module itself, under nolearn's name too.
+            sys.modules[module.__name__] = importlib.import_module(served.module)
+            return
         module.__doc__ = ("lasagne_params stand-in for %s (nolearn 0.6's API)"
                           % module.__name__)
         module.__lasagne_params_compat__ = True
         exported = []
-        for source, names in sources:
+        for source, names in served.names:
             implementation = importlib.import_module(source)
-            for name in names if names is not None else implementation.__all__:
+            for name in names:
                 setattr(module, name, getattr(implementation, name))
                 exported.append(name)
         module.__all__ = exported

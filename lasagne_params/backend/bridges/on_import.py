@@ -4,11 +4,15 @@ A file the command line imports for a user (``--kinds FILE.py``, ``FILE.py:build
 need Lasagne or may be pure Python.  :func:`bridge_on_first_import` lets it decide: the
 bridges (:func:`~lasagne_params.backend.bridges.compat.install_compat`) are installed just before
 its first ``import theano``, ``import lasagne`` or ``import nolearn`` (whose stand-in the
-bridges serve), so a pure file costs no Theano import and
+bridges serve), or of an old module name the bridges serve (``sklearn.cross_validation``:
+``legacy_modules.NAMES``), so a pure file costs no Theano import and
 a historical one runs unchanged.  The hook is a meta-path finder that removes itself once
 it has fired; it never changes what the import returns.
 """
 import sys
+
+from .compat import install_compat
+from .legacy_modules import NAMES as LEGACY_NAMES, LegacyFinder
 
 __all__ = ["bridge_on_first_import", "after_bridges"]
 
@@ -37,18 +41,20 @@ class _BridgeOnImport:
     It answers no import itself, except the one the bridges made themselves: when the
     first watched import is ``import theano``, installing the bridges imports Theano
     (and bridges it); that module is the answer, or Python would run Theano's
-    ``__init__`` a second time into a new, unbridged module.
+    ``__init__`` a second time into a new, unbridged module.  When it is an old module
+    name the bridges serve, the answer is the bridges' (the real module where there is one).
     """
 
     def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] not in _WATCHED:
+        if name.partition(".")[0] not in _WATCHED and name not in LEGACY_NAMES:
             return None
         remove_hook()
-        from .compat import install_compat
         install_compat()
         while _AFTER:
             _AFTER.pop(0)()
         module = sys.modules.get(name)
+        if module is None and name in LEGACY_NAMES:
+            return LegacyFinder().find_spec(name, path, target)
         if module is None or getattr(module, "__spec__", None) is None:
             return None
         import importlib.util
@@ -72,7 +78,6 @@ def remove_hook():
 def bridge_on_first_import():
     """Arrange for the bridges before the first import of Theano or Lasagne (idempotent)."""
     if any(name in sys.modules for name in _WATCHED):
-        from .compat import install_compat
         install_compat()
     elif _hook() is None:
         sys.meta_path.insert(0, _BridgeOnImport())

@@ -36,6 +36,8 @@ restores Theano's ``mode`` flag when the block ends.
 """
 import contextlib
 
+from .compat import install_compat
+
 __all__ = ["FAILING_OPTIMIZATIONS", "robust_mode", "robust_default_mode"]
 
 #: The optimizations left out, and what they break.
@@ -50,7 +52,6 @@ FAILING_OPTIMIZATIONS = {
 def robust_mode(mode=None):
     """Theano ``mode`` (default: the default mode, with your flags) without
     :data:`FAILING_OPTIMIZATIONS`; a name (``"FAST_RUN"``) or a Mode object."""
-    from .compat import install_compat
     install_compat()                    # Theano imports only after the bridges
     from theano.compile.mode import get_mode
     return get_mode(mode).excluding(*FAILING_OPTIMIZATIONS)

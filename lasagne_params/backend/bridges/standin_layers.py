@@ -290,11 +290,13 @@ class MaxPool2DCCLayer(*_bases("cuda_convnet")):
             raise NotImplementedError("MaxPool2DCCLayer does not support padding")
         super().__init__(incoming, **kwargs)
         pool_size = as_tuple(pool_size, 2)
-        stride = pool_size if stride is None else as_tuple(stride, 2)
-        if pool_size[0] != pool_size[1] or stride[0] != stride[1]:
+        if pool_size[0] != pool_size[1]:
             raise NotImplementedError("MaxPool2DCCLayer only supports square pooling "
-                                      "regions and strides, but pool_size=%r, stride=%r"
-                                      % (pool_size, stride))
+                                      "regions, but pool_size=(%d, %d)" % pool_size)
+        stride = pool_size if stride is None else as_tuple(stride, 2)
+        if stride[0] != stride[1]:
+            raise NotImplementedError("MaxPool2DCCLayer only supports using the same stride "
+                                      "in both directions but stride=(%d, %d)" % stride)
         if stride[0] > pool_size[0]:
             raise NotImplementedError("MaxPool2DCCLayer only supports stride <= pool_size.")
         if ignore_border:
@@ -310,7 +312,9 @@ class MaxPool2DCCLayer(*_bases("cuda_convnet")):
         return tuple(shape)
 
     def get_output_for(self, input, **kwargs):
+        from theano.tensor import as_tensor_variable
         from theano.tensor.signal.pool import pool_2d
+        input = as_tensor_variable(input)           # the original takes numpy arrays too
         if not self.dimshuffle:
             input = input.dimshuffle(3, 0, 1, 2)
         pooled = pool_2d(input, ws=(self.pool_size,) * 2, stride=(self.stride,) * 2,
@@ -350,7 +354,8 @@ if hasattr(_layers, "BatchNormLayer"):
         if getattr(layer, "b", None) is not None:
             del layer.params[layer.b]
             layer.b = None
-        name = kwargs.pop("name", None) or (layer.name and layer.name + "_bn")
+        own = getattr(layer, "name", None)         # a layer need not have a name attribute
+        name = kwargs.pop("name", None) or (own and own + "_bn")
         normalized = BatchNormDNNLayer(layer, name=name, **kwargs)
         if nonlinearity is None:
             return normalized

@@ -9,6 +9,7 @@ import inspect
 from collections import OrderedDict
 
 from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
+from ...core.expressions import ExpressionError, is_opaque, parse_expression
 from ...core.layers.base import INITIALIZERS, size_expression
 from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
 from ...core.registry import find_kind, is_input
@@ -128,19 +129,21 @@ def _resolve(value, key, built, registry, where):
 
 def _expression(variable, ref, text, key, where):
     """The Theano expression ``text`` of the array ``ref`` (``variable``): the forms
-    :func:`lasagne_params.backend.networks.read.expression_text` writes, ``REF.T`` and
-    ``REF.dimshuffle(1, 0, ...)``; any other text is refused, never evaluated."""
-    if text == ref + ".T":
-        return variable.T
-    prefix = ref + ".dimshuffle("
-    if text.startswith(prefix) and text.endswith(")"):
-        order = [part.strip() for part in text[len(prefix):-1].split(",")]
-        if all(part == "x" or part.isdigit() for part in order):
-            return variable.dimshuffle(*[part if part == "x" else int(part) for part in order])
-    raise SpecError("cannot build the expression %r: only %r and %r are built from a "
-                    "spec (derivation needs none)" % (text, ref + ".T",
-                                                       ref + ".dimshuffle(1, 0, ...)"),
-                    field=key, **where)
+    :mod:`lasagne_params.core.expressions` parses, ``REF.T``,
+    ``REF.dimshuffle(1, 0, ...)`` and chains of them; any other text is refused,
+    never evaluated."""
+    try:
+        if is_opaque(text):
+            raise ExpressionError("")
+        operations = parse_expression(text, ref)
+    except ExpressionError:
+        raise SpecError("cannot build the expression %r: only %r and %r (and chains of "
+                        "them) are built from a spec (derivation needs none)"
+                        % (text, ref + ".T", ref + ".dimshuffle(1, 0, ...)"),
+                        field=key, **where) from None
+    for operation in operations:
+        variable = variable.T if operation[0] == "T" else variable.dimshuffle(*operation[1])
+    return variable
 
 
 def _initializer(lasagne, value):

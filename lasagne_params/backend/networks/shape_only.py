@@ -36,6 +36,9 @@ import contextlib
 
 import numpy as np
 
+from ..bridges.compat import install_compat
+from .build import build_layers
+
 __all__ = ["ShapeOnlyArray", "shape_only", "is_shape_only", "build_shape_only"]
 
 
@@ -133,8 +136,6 @@ def build_shape_only(specs, classes=None):
     are shared as usual.  The layers are Lasagne's; their arrays cost no
     memory (see the module docstring for what is real).
     """
-    from .build import build_layers
-    from ..bridges.compat import install_compat
     install_compat()
     with _borrowing():
         return build_layers(specs, classes, init=shape_only)

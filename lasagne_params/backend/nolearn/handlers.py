@@ -5,13 +5,21 @@ from one of its ``on_*`` lists: ``PrintLayerInfo`` (training started),
 ``PrintLog``, ``SaveWeights``, ``RememberBestWeights``,
 ``RestoreBestWeights`` (epoch or training finished), ``WeightLog`` (batch
 finished).  They behave as nolearn's did; ``PrintLog`` prints the epoch
-table of :mod:`lasagne_params.render.training` (no ANSI colours).
+table of :mod:`lasagne_params.render.training` (no ANSI colours);
+``PrintLayerInfo`` nolearn's layer table, and at ``verbose >= 2`` for a
+convolutional net nolearn's capacity and coverage table with its legend
+(:mod:`lasagne_params.backend.nolearn.util`).
+
+``pickle`` is a global of this module, as in nolearn's, so that tests can
+replace it.
 """
+import pickle
 import sys
 from datetime import datetime
 
-from ...core.files import atomic_file
+from ...render.nolearn import nolearn_greeting, nolearn_table
 from ...render.training import epoch_lines
+from .util import ansi, get_conv_infos, is_conv2d
 
 __all__ = ["PrintLayerInfo", "PrintLog", "SaveWeights", "RememberBestWeights",
            "RestoreBestWeights", "WeightLog"]
@@ -40,18 +48,54 @@ class PrintLog:
         return "\n".join(lines)
 
 
+LEGEND = ("\nExplanation"
+          "\n    X, Y:    image dimensions"
+          "\n    cap.:    learning capacity"
+          "\n    cov.:    coverage of image"
+          "\n    %smagenta%s: capacity too low (<1/6)"
+          "\n    %scyan%s:    image coverage too high (>100%%)"
+          "\n    %sred%s:     capacity too low and coverage too high\n"
+          % (ansi.MAGENTA, ansi.ENDC, ansi.CYAN, ansi.ENDC, ansi.RED, ansi.ENDC))
+
+
 class PrintLayerInfo:
     """Print nolearn's ``# Neural Network with N learnable parameters`` and layer table.
 
-    Called with a non-empty ``train_history`` (training continues) it prints
-    nothing, as nolearn's did.
+    A NeuralNet with ``verbose`` calls one when training starts.  Called
+    with a non-empty ``train_history`` (training continues) it prints
+    nothing, as nolearn's did.  With ``verbose >= 2`` a net with 2D
+    convolutions gets nolearn's capacity and coverage table instead (``>= 3``
+    with the filter and field sizes), and its legend.
     """
 
     def __call__(self, nn, train_history=None):
         if train_history:
             return
-        print(nn.layer_info())
+        print(self._get_greeting(nn))
+        print("## Layer information")
+        print("")
+        first = nn.layers_.values()[0] if nn.layers_ else None
+        if getattr(nn, "verbose", 0) >= 2 and is_conv2d(nn.layers_.values()) \
+                and len(first.output_shape) == 4:
+            table, legend = self._get_layer_info_conv(nn)
+            print(table)
+            print(legend)
+        else:
+            print(self._get_layer_info_plain(nn))
+        print("")
         sys.stdout.flush()
+
+    @staticmethod
+    def _get_greeting(nn):
+        return nolearn_greeting(nn.layer_report()) + "\n"
+
+    @staticmethod
+    def _get_layer_info_plain(nn):
+        return nolearn_table(nn.layer_report())
+
+    @staticmethod
+    def _get_layer_info_conv(nn):
+        return get_conv_infos(nn, detailed=nn.verbose > 2), LEGEND
 
 
 class SaveWeights:
@@ -79,8 +123,7 @@ class SaveWeights:
         if self.verbose:
             print("Writing %s" % path)
         if self.pickle:
-            import pickle
-            with atomic_file(path) as handle:
+            with open(path, "wb") as handle:
                 pickle.dump(nn, handle, -1)
         else:
             nn.save_params_to(path)

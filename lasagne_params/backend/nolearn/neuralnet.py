@@ -7,9 +7,15 @@ as ``nolearn.lasagne``, see :mod:`lasagne_params.backend.bridges.nolearn_modules
 
 Describing the network needs nothing but this package: ``.to_specs()`` turns
 the keywords into LayerSpecs and ``lasagne_params.derive(net)`` derives them
-without Theano.  ``.initialize()`` builds the real Lasagne layers
-(``.layers_``) and, with ``verbose >= 1``, prints nolearn's layer
-information.  Training (``fit``, ``partial_fit``, ``predict``, ...) runs
+without Theano.  As in nolearn, making a NeuralNet checks nothing (grid
+searches make nets whose layers come later); ``.initialize()`` builds the
+real Lasagne layers (``.layers_``) and checks the keywords, in nolearn's
+words ("Unused kwarg: ...") with a "did you mean", and ``more_params``
+entries for layers the net lacks are ignored with a warning.  Layers given
+as Lasagne classes (or their names) are built from their description,
+keyword by keyword; any other factory (a function, ``functools.partial``)
+is called with its keywords, as nolearn called it.  Training (``fit``,
+``partial_fit``, ``predict``, ...) runs
 :class:`lasagne_params.backend.training.trainer.Trainer`'s loop with nolearn's
 hooks: ``objective`` (and ``objective_*`` keywords such as
 ``objective_l2``), ``y_tensor_type``, ``batch_iterator_train``/``_test``,
@@ -17,33 +23,47 @@ hooks: ``objective`` (and ``objective_*`` keywords such as
 four ``on_*`` callback lists, ``use_label_encoder`` and ``update_*``
 keywords (a ``theano.shared`` learning rate stays shared, so callbacks may
 change it).  ``get_params``/``set_params`` follow scikit-learn's estimator
-protocol, so ``sklearn.base.clone(net)`` and grid searches work.
+protocol, so ``sklearn.base.clone(net)`` and grid searches work.  This
+module is served as ``nolearn.lasagne.base`` itself: its ``get_output`` is
+the one :func:`objective` calls.
 
-Differences from nolearn 0.6.1 (see docs/historical-code.md):
+Differences from nolearn 0.6.1, on purpose (see docs/historical-code.md):
 
-* the layer information is printed by ``initialize()`` (nolearn printed it
-  when training started; ``fit`` calls ``initialize``), and ``verbose >= 2``
-  prints the same plain table (nolearn added a coloured
-  convolution-capacity table);
 * the epoch table is printed before the ``on_epoch_finished`` callbacks run
-  (nolearn after them: an early stop lost the last line);
-* keywords are checked when the NeuralNet is made, with a "did you mean";
+  (nolearn after them: an early stop lost the last line), without colours;
 * ``save_params_to`` writes a numpy ``.npz`` file (no pickle);
-  ``load_params_from`` reads it, nolearn's pickled files, another NeuralNet
-  or ``get_all_params_values()``;
-* ``score`` for regression is R^2 with the true targets as the reference;
-* ``scores_train``/``scores_valid`` functions get the output expression
-  itself when the network has one output (nolearn gave a one-item list).
+  ``load_params_from`` reads it, nolearn's pickled files (as data: numpy
+  arrays and plain containers only, unless ``trusted=True``), another
+  NeuralNet or ``get_all_params_values()``;
+* errors are this package's one-line errors (a ValueError naming the layer
+  and keyword), where nolearn raised a TypeError from the layer's class;
+* ``get_output(layer, X)`` computes the deterministic output (dropout off),
+  as ``predict_proba`` does.
 """
+import functools
 import inspect
 import sys
+import warnings
 from collections import OrderedDict
 
-from ...core.errors import SpecError, TrainingError
+from ...core.compare import in_order
+from ...core.errors import (LasagneParamsError, LayerRuleError, SpecError, TrainingError,
+                            did_you_mean)
 from ...core.files import atomic_file
 from ...core.registry import BUILTIN_NAMES, class_keywords, kind_of_class
-from ...describe.spec import NEURALNET_KEYWORDS, check_kind, default_name, specs_from_nolearn
+from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
+                              layer_pair, specs_from_nolearn)
+from ...render import render_nolearn
+from ..bridges.compat import import_lasagne
+from ..networks.build import build_layers, named_function
 from ..networks.first_use import network_used
+from ..networks.read import (all_layers, is_lasagne_network, report_from_lasagne,
+                             specs_from_lasagne)
+from ..networks.recording import network_built
+from ..networks.weights import LAYOUTS, read_weights
+from ..training.trainer import Trainer, r_squared, sample_count, split_indices
+from .handlers import PrintLayerInfo
+
 
 __all__ = ["NeuralNet", "Layers", "BatchIterator", "TrainSplit", "objective", "grad_scale"]
 
@@ -159,7 +179,6 @@ class TrainSplit(_Seeded):
         self.seed = seed
 
     def __call__(self, X, y, net):
-        from ..training.trainer import split_indices
         if self.shuffle:
             _shuffle_together([X, y] if y is not None else [X], self.random)
         n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
@@ -175,13 +194,12 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
 
     ``layers`` is a NeuralNet's ``layers_``; ``l1``/``l2`` (given as
     ``objective_l1``/``objective_l2``) weight Lasagne's L1/L2 penalties of
-    every layer's regularizable parameters.
+    every layer's regularizable parameters.  The output comes from this
+    module's :func:`get_output` (nolearn's tests replace it).
     """
-    from ..bridges.compat import import_lasagne
     lasagne = import_lasagne()
     aggregate = aggregate or lasagne.objectives.aggregate
-    output = lasagne.layers.get_output(layers[-1], deterministic=deterministic,
-                                       **(get_output_kw or {}))
+    output = get_output(layers[-1], deterministic=deterministic, **(get_output_kw or {}))
     loss = aggregate(loss_function(output, target))
     regularization = lasagne.regularization
     if l1:
@@ -195,7 +213,6 @@ def objective(layers, loss_function, target, aggregate=None, deterministic=False
 
 def grad_scale(layer, scale):
     """Scale the gradients of ``layer``'s trainable parameters by ``scale``; return the layer."""
-    from ..bridges.compat import import_lasagne
     floatX = import_lasagne().utils.floatX
     for param in layer.get_params(trainable=True):
         param.tag.grad_scale = floatX(scale)
@@ -229,7 +246,9 @@ def _resolve(factory, layer):
     if isinstance(factory, str):
         return check_kind(factory, layer), None
     if not inspect.isclass(factory):
-        raise SpecError("expected a layer class or its name, got %r" % (factory,),
+        raise SpecError("a layer factory that is not a class (%s) is called only when the "
+                        "network is built: derive the built network instead "
+                        "(net.initialize_layers())" % _factory_name(factory),
                         layer=layer, field="layers")
     name, kind = kind_of_class(factory)
     if kind is not None and name in BUILTIN_NAMES:       # Lasagne's own class (a stand-in)
@@ -237,10 +256,47 @@ def _resolve(factory, layer):
     return name, class_keywords(factory)
 
 
+def _factory_name(factory):
+    """The class name nolearn named an unnamed layer after (``DenseLayer`` -> ``dense1``)."""
+    if isinstance(factory, str):
+        return kind_name(factory)
+    if isinstance(factory, functools.partial):
+        return _factory_name(factory.func)
+    return getattr(factory, "__name__", None) or type(factory).__name__
+
+
+def _locate(factory, name):
+    """A layer factory given as a string: a dotted path (``"lasagne.layers.DenseLayer"``,
+    as nolearn located it) or a class of ``lasagne.layers`` (``"DenseLayer"``)."""
+    if not isinstance(factory, str):
+        return factory
+    import pydoc
+    import_lasagne()
+    found = pydoc.locate(factory if "." in factory else "lasagne.layers." + factory)
+    if found is None:
+        raise SpecError("no layer class %r" % (factory,), layer=name, field="layers")
+    return found
+
+
+class _LegacyTrainTestSplit:
+    """nolearn's split for subclasses that define ``train_test_split(X, y, eval_size)``."""
+
+    def __init__(self, eval_size=0.2):
+        self.eval_size = eval_size
+
+    def __call__(self, X, y, net):
+        return net.train_test_split(X, y, self.eval_size)
+
+
 # NeuralNet's own keywords, in nolearn's order (scikit-learn's get_params lists them).
 PARAM_NAMES = NEURALNET_KEYWORDS
 CALLBACKS = ("on_training_started", "on_batch_finished", "on_epoch_finished",
              "on_training_finished")
+# Keywords whose string value names another layer of the net (nolearn's
+# layer_reference_params, plus incoming/incomings); W and b name a layer whose array
+# the layer shares.
+_REFERENCES = ("mask_input",)
+_SHARED = ("W", "b")
 
 
 def _as_list(value):
@@ -249,15 +305,41 @@ def _as_list(value):
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _is_input_factory(factory):
+    """nolearn's test: an InputLayer class (or anything with it in ``__bases__``) takes
+    no incoming layer."""
+    if isinstance(factory, functools.partial):
+        factory = factory.func
+    try:
+        return issubclass(factory, import_lasagne().layers.InputLayer)
+    except TypeError:
+        return False
+
+
+def _respelled(key, names):
+    """``key`` with each layer name in place of its part before an ``_``: what a
+    ``<layer>_<arg>`` keyword with a misspelled layer name may have meant."""
+    cuts = [i for i, char in enumerate(key) if char == "_"]
+    return [name + key[i:] for name in names for i in cuts]
+
+
+def get_output(layer_or_layers, inputs=None, **kwargs):
+    """Lasagne's ``get_output`` (nolearn.lasagne.base imported it under this name)."""
+    return import_lasagne().layers.get_output(layer_or_layers, inputs, **kwargs)
+
+
 class NeuralNet:
     """A network declared with nolearn's keywords; derivable without Lasagne.
 
     Parameters
     ----------
     layers : list
-        ``(name, LayerClass)`` or ``(LayerClass, {keyword: value})`` pairs
-        (classes from ``lasagne.layers``, custom classes, or class names as
-        strings such as ``"Conv2DLayer"``), or built Lasagne output layer(s).
+        ``(name, factory)`` or ``(factory, {keyword: value})`` pairs, or
+        built Lasagne output layer(s).  A factory is a Lasagne layer class,
+        a class of your own, a class name as a string (``"Conv2DLayer"``,
+        ``"lasagne.layers.DenseLayer"``), or any callable returning a layer
+        (a function, ``functools.partial``), called with the keywords as
+        nolearn called it.
     update : callable or str, optional
         The update function (default ``lasagne.updates.nesterov_momentum``);
         ``update_<arg>=`` keywords are passed to it (``update_learning_rate``).
@@ -271,8 +353,12 @@ class NeuralNet:
         nolearn's keywords (see nolearn 0.6.1 and the module docstring).
     **kwargs
         ``<layer name>_<argument>=`` for each layer (``conv2d1_num_filters=32``,
-        ``input_shape=(None, 1, 28, 28)``), and ``update_*``/``objective_*``.
-        An unknown one raises a :class:`SpecError` naming the closest real one.
+        ``input_shape=(None, 1, 28, 28)``, ``hidden_name="fc"`` renames),
+        and ``update_*``/``objective_*``.  As in nolearn they are checked
+        when the network is built (:meth:`initialize`): one naming no layer
+        raises a :class:`SpecError` "Unused kwarg" naming the closest real
+        one; a keyword its layer's class does not take, a SpecError naming
+        the layer.
     """
 
     def __init__(self, layers, update=None, loss=None, objective=None,
@@ -291,7 +377,9 @@ class NeuralNet:
         if "batch_iterator" in kwargs:
             raise SpecError("was replaced in nolearn by batch_iterator_train and "
                             "batch_iterator_test", field="batch_iterator")
-        if train_split is None:
+        if hasattr(self, "train_test_split"):         # nolearn's older subclass method
+            train_split = _LegacyTrainTestSplit(kwargs.pop("eval_size", 0.2))
+        elif train_split is None:
             train_split = TrainSplit(eval_size=kwargs.pop("eval_size", 0.2))
         elif "eval_size" in kwargs:                   # nolearn's older keyword
             train_split.eval_size = kwargs.pop("eval_size")
@@ -332,7 +420,8 @@ class NeuralNet:
         self.layers_ = Layers()
         self._output_layers = None
         self._initialized = False
-        self.to_specs()        # unknown keywords and types fail here, as early as possible
+        # Nothing is checked yet: nolearn checked layers and keywords in initialize(),
+        # and grid searches make nets whose layers are filled in later.
 
     # -- scikit-learn's estimator protocol ------------------------------
 
@@ -356,70 +445,86 @@ class NeuralNet:
 
     def __getstate__(self):
         """Pickled with its layers and history, without compiled functions."""
-        state = dict(self.__dict__)
-        state.pop("_output_functions", None)
-        return state
+        return dict(self.__dict__)
 
     def __setstate__(self, state):
         self.__dict__.update(state)
 
-    # -- description (no Lasagne needed) --------------------------------
+    # -- the layers as given (no Lasagne needed) --------------------------
 
     def _prebuilt(self):
-        from ..networks.read import is_lasagne_network
         return is_lasagne_network(list(self.layers))
 
-    def _keywords(self):
-        """``<layer>_<arg>`` keywords: those given, and any set on the net since."""
-        keywords = {key: getattr(self, key) for key in self._kwarg_keys}
-        names = self._layer_names()
-        for key, value in vars(self).items():
-            if key not in keywords and not key.startswith("_") and not key.endswith("_") \
-                    and key not in PARAM_NAMES \
-                    and any(key.startswith(name + "_") for name in names):
-                keywords[key] = value
-        keywords["more_params"] = self.more_params
-        return keywords
+    def _layer_defs(self):
+        """``(factory, name, keywords)`` for each layer given as a pair, named as nolearn
+        named it (``name`` in the keywords, the pair's name, else ``dense1`` by class and
+        position); a ``<name>_name`` keyword renames it afterwards."""
+        defs = []
+        for index, layer_def in enumerate(self.layers):
+            factory, keywords = layer_pair(layer_def, index)
+            name = keywords.pop("name", None) or default_name(_factory_name(factory), index)
+            defs.append((factory, name, keywords))
+        return defs
 
     def _layer_names(self):
-        names = []
-        for index, layer_def in enumerate(self.layers):
-            if isinstance(layer_def, (list, tuple)) and len(layer_def) == 2:
-                if isinstance(layer_def[1], dict):
-                    factory = layer_def[0]
-                    kind = factory.__name__ if inspect.isclass(factory) else str(factory)
-                    names.append(layer_def[1].get("name") or default_name(
-                        kind.rsplit(".", 1)[-1], index))
-                else:
-                    names.append(str(layer_def[0]))
-        return names
+        """The layers' names: as the built ``layers_`` will hold them, and as given."""
+        if self._prebuilt():
+            names = []
+            for output in self.layers:
+                for index, layer in enumerate(all_layers(output)):
+                    names.append(layer.name or default_name(type(layer).__name__, index))
+            return names
+        given = [name for _, name, _ in self._layer_defs()]
+        return given + [self._given(name).get("name", name) for name in given]
+
+    def _given(self, name):
+        """nolearn's ``<name>_<arg>`` keywords (set on the net, or in ``more_params``) as
+        ``{arg: value}``, the net's own before ``more_params``'."""
+        start = name + "_"
+        found = {}
+        for key, value in list(self.more_params.items()) + list(vars(self).items()):
+            if isinstance(key, str) and key.startswith(start) and not key.endswith("_") \
+                    and not key.startswith("_"):
+                found[key[len(start):]] = value
+        return found
+
+    def _check_for_unused_kwargs(self, names):
+        """nolearn's check: every keyword starts with a layer's name, ``update_`` or
+        ``objective_``; ``more_params`` entries naming no layer are ignored, with a warning.
+        """
+        prefixes = tuple(name + "_" for name in names) + ("update_", "objective_")
+        for key in self._kwarg_keys:
+            if not key.startswith(prefixes):
+                raise SpecError("Unused kwarg: %s%s" % (key, did_you_mean(
+                    key, _respelled(key, names) + list(PARAM_NAMES))))
+        for key in self.more_params:
+            if not str(key).startswith(prefixes):
+                warnings.warn("more_params: %s names no layer of this network; ignored, as "
+                              "nolearn ignored it%s" % (key, did_you_mean(
+                                  str(key), _respelled(str(key), names))), stacklevel=3)
 
     def to_specs(self):
-        """The network as LayerSpecs (what ``lasagne_params.derive(net)`` derives)."""
+        """The network as LayerSpecs (what ``lasagne_params.derive(net)`` derives).
+
+        Checks the keywords as :meth:`initialize` does (a derivation must
+        not leave out a keyword nolearn would have refused).
+        """
+        self._check_for_unused_kwargs(self._layer_names())
+        return self._specs()
+
+    def _specs(self):
         if self._prebuilt():
-            layer_keywords = [k for k in self._kwarg_keys
-                              if not k.startswith(("update_", "objective_"))]
-            if layer_keywords:
-                raise SpecError("layer keywords cannot be used when 'layers' is a built "
-                                "Lasagne network", field=layer_keywords[0])
-            from ..networks.read import specs_from_lasagne
             return specs_from_lasagne(list(self.layers))
         if not self.layers:
             raise SpecError("expected a list of (name, LayerClass) pairs, got %r"
                             % (self.layers,), field="layers")
-        return specs_from_nolearn(list(self.layers), self._keywords(), resolve=_resolve)
-
-    def _classes(self):
-        """{layer name: class} for the layers given as classes (not names)."""
-        classes = {}
-        for index, layer_def in enumerate(self.layers):
-            if isinstance(layer_def[1], dict):
-                factory, name = layer_def[0], layer_def[1].get("name")
-            else:
-                factory, name = layer_def[1], layer_def[0]
-            if inspect.isclass(factory):
-                classes[name or default_name(factory.__name__, index)] = factory
-        return classes
+        prefixes = tuple(name + "_" for _, name, _ in self._layer_defs())
+        keywords = {key: value for key, value in vars(self).items()     # as nolearn read them
+                    if key.startswith(prefixes) and key not in PARAM_NAMES
+                    and not key.endswith("_")}
+        keywords["more_params"] = {key: value for key, value in self.more_params.items()
+                                   if str(key).startswith(prefixes)}
+        return specs_from_nolearn(list(self.layers), keywords, resolve=_resolve)
 
     # -- Lasagne ---------------------------------------------------------
 
@@ -429,26 +534,95 @@ class NeuralNet:
         Given ``layers``, they replace the ones the NeuralNet was made with.
         Built layers given are used as they are, named as nolearn named them
         (``layer.name``, else ``input0``, ``dense1``, ... by position).
+        Layers given as classes (or their names) are built from their
+        description, checked keyword by keyword; any other factory is
+        called with its keywords, as nolearn called it.
         """
         if layers is not None:
             self.set_params(layers=layers)
-        from ..networks.build import build_layers
-        from ..networks.recording import network_built
+        self.layers_ = Layers()
         if self._prebuilt():
-            from ..networks.read import all_layers
-            self.layers_ = Layers()
-            for output in self.layers:
-                for index, layer in enumerate(all_layers(output)):
-                    if not any(layer is known for known in self.layers_.values()):
-                        self.layers_[layer.name or default_name(type(layer).__name__,
-                                                                index)] = layer
-            self._output_layers = list(self.layers)
-        else:
-            built = build_layers(self.to_specs(), self._classes())
-            self.layers_ = Layers(built)
+            self._output_layers = self._take_built()
+        elif self._described():
+            self.layers_ = Layers(build_layers(self._specs(), self._classes()))
             self._output_layers = [self.layers_[-1]]
+        else:
+            self._output_layers = [self._call_factories()]
         network_built(self)         # lasagne-params run lists the networks a script built
         return self._output_layers
+
+    def _take_built(self):
+        for output in self.layers:
+            for index, layer in enumerate(all_layers(output)):
+                if any(layer is known for known in self.layers_.values()):
+                    continue
+                name = layer.name or default_name(type(layer).__name__, index)
+                self.layers_[name] = layer
+                if self._given(name):
+                    raise SpecError("layer keywords cannot be used when 'layers' is a built "
+                                    "Lasagne network", layer=name,
+                                    field=name + "_" + sorted(self._given(name))[0])
+        return list(self.layers)
+
+    def _described(self):
+        """True when every layer is given as a Lasagne layer class or a class name."""
+        base = import_lasagne().layers.Layer
+        return all(isinstance(factory, str)
+                   or (inspect.isclass(factory) and issubclass(factory, base))
+                   for factory, _, _ in self._layer_defs())
+
+    def _classes(self):
+        """{layer name: class} for the layers given as classes (not names)."""
+        return {self._given(name).get("name", name): factory
+                for factory, name, _ in self._layer_defs() if inspect.isclass(factory)}
+
+    def _call_factories(self):
+        """nolearn's way: each factory called with its keywords; returns the last layer."""
+        layer = None
+        for factory, name, keywords in self._layer_defs():
+            factory = _locate(factory, name)
+            if not callable(factory):
+                raise SpecError("expected a layer class, its name, or a function returning a "
+                                "layer, got %r" % (factory,), layer=name, field="layers")
+            keywords = dict(keywords, name=name)
+            keywords.update(self._given(name))
+            name = keywords["name"]
+            if name in self.layers_:
+                raise SpecError("two layers have this name", layer=name, field="name")
+            if not _is_input_factory(factory):
+                for key in ("incoming", "incomings") + _REFERENCES:
+                    if key in keywords:
+                        keywords[key] = self._named_layers(keywords[key], name, key)
+                if "incoming" not in keywords and "incomings" not in keywords:
+                    keywords["incoming"] = layer
+            for key in _SHARED:
+                if isinstance(keywords.get(key), str):
+                    source = self._named_layers(keywords[key], name, key)
+                    keywords[key] = getattr(source, key, None)
+            wrapper = keywords.pop("layer_wrapper", None)
+            try:
+                layer = factory(**keywords)
+            except LasagneParamsError:
+                raise
+            except Exception as exc:            # the factory's own checks raise anything
+                raise LayerRuleError("%s(...) cannot build it: %s: %s" % (
+                    _factory_name(factory), type(exc).__name__, exc), layer=name) from exc
+            self.layers_[name] = layer
+            if wrapper is not None:
+                layer = wrapper(layer)
+                self.layers_["LW_%s" % name] = layer
+        return layer
+
+    def _named_layers(self, value, layer, field):
+        """A layer name (or a list of them) as the built layers of ``layers_``."""
+        if isinstance(value, (list, tuple)):
+            return [self._named_layers(item, layer, field) for item in value]
+        if not isinstance(value, str):
+            return value
+        if value not in self.layers_:
+            raise SpecError("no earlier layer called %r%s" % (
+                value, did_you_mean(value, self.layers_.keys())), layer=layer, field=field)
+        return self.layers_[value]
 
     def output_layers(self):
         """The built output layers (building them first, once, if needed)."""
@@ -457,29 +631,32 @@ class NeuralNet:
         return self._output_layers
 
     def initialize(self):
-        """Build the network (once) and, with ``verbose >= 1``, print nolearn's layer information."""
+        """Build the network (once) and check the keywords, as nolearn's ``initialize``.
+
+        Nothing is printed: the layer information is printed when training
+        starts (``verbose >= 1``), or by ``PrintLayerInfo()(net)``.
+        """
         if self._initialized:
             return
         self.output_layers()
+        given = [] if self._prebuilt() else [name for _, name, _ in self._layer_defs()]
+        self._check_for_unused_kwargs(self.layers_.keys() + given)     # renamed ones too
         self._initialized = True
-        if self.verbose:
-            print(self.layer_info())
 
-    def layer_info(self):
-        """nolearn's ``PrintLayerInfo`` text from the built layers (Lasagne's own figures)."""
-        from ...core.compare import in_order
-        from ...render import render_nolearn
-        from ..networks.read import report_from_lasagne
+    def layer_report(self):
+        """The built layers as a Report, in ``layers_`` order (Lasagne's own figures)."""
         outputs = self.output_layers()
         names = {id(layer): name for name, layer in self.layers_.items()}
-        report = report_from_lasagne(outputs, names=names)
-        return render_nolearn(in_order(report, self.layers_.keys()))
+        return in_order(report_from_lasagne(outputs, names=names), self.layers_.keys())
+
+    def layer_info(self):
+        """nolearn's ``PrintLayerInfo`` text (greeting and table) from the built layers."""
+        return render_nolearn(self.layer_report())
 
     def get_all_layers(self):
         return self.layers_.values()
 
     def get_all_params(self, **tags):
-        from ..bridges.compat import import_lasagne
         return import_lasagne().layers.get_all_params(self.output_layers(), **tags)
 
     def get_all_params_values(self):
@@ -492,16 +669,9 @@ class NeuralNet:
 
     def _get_params_for(self, prefix):
         """nolearn's ``<prefix>_<arg>`` keywords (and ``more_params``) as {arg: value}."""
-        start = prefix + "_"
-        found = {}
-        for key, value in list(vars(self).items()) + list(self.more_params.items()):
-            if key.startswith(start) and not key.endswith("_"):
-                found[key[len(start):]] = value
-        return found
+        return self._given(prefix)
 
     def _loss(self, target, **options):
-        from ..networks.build import named_function
-        from ..bridges.compat import import_lasagne
         lasagne = import_lasagne()
         keywords = self._get_params_for("objective")
         loss_function = keywords.get("loss_function")
@@ -524,33 +694,50 @@ class NeuralNet:
         return T.ivector
 
     def trainer(self):
-        """The :class:`lasagne_params.training.Trainer` this network trains with (made once)."""
+        """The :class:`lasagne_params.training.Trainer` this network trains with (made once).
+
+        It builds the network when it first needs it (an epoch, a
+        prediction), not before: ``train_loop`` with no epoch to run needs
+        none.
+        """
         if self._trainer is not None:
             return self._trainer
-        self.initialize()
-        from ..networks.build import named_function
-        from ..training.trainer import Trainer
         update = self.update if self.update is not None else "nesterov_momentum"
         if isinstance(update, str):
             update = named_function("update", update)
-        batch_size = getattr(self.batch_iterator_train, "batch_size", 128)
-        outputs = self._output_layers
         self._trainer = Trainer(
-            outputs[0] if len(outputs) == 1 else outputs, update=update, update_params=self._get_params_for("update"),
-            batch_size=batch_size, max_epochs=self.max_epochs,
-            verbose=self.verbose, regression=self.regression, print_fn=print,
-            loss=self._loss, target_type=self._target_type(),
+            self._trained_network, update=update,
+            update_params=self._get_params_for("update"),
+            batch_size=getattr(self.batch_iterator_train, "batch_size", 128),
+            max_epochs=self.max_epochs, verbose=self.verbose, regression=self.regression,
+            print_fn=print, loss=self._loss, target_type=self._target_type(),
             iterate_train=self.batch_iterator_train, iterate_test=self.batch_iterator_test,
-            split=self._split,
             scores_train=self.scores_train, scores_valid=self.scores_valid,
-            custom_scores=self.custom_scores or (),
-            callbacks={name: _as_list(getattr(self, name)) for name in CALLBACKS},
+            custom_scores=self.custom_scores or (), callbacks=self._callbacks(),
             owner=self)
         self._trainer.train_history_ = self.__dict__.pop("_history", [])
         return self._trainer
 
-    def _split(self, X, y):
-        return self.train_split(X, y, self)
+    def _trained_network(self):
+        """The output layer(s) the Trainer trains: built and checked first (initialize)."""
+        self.initialize()
+        outputs = self._output_layers
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def _callbacks(self):
+        """The ``on_*`` lists; with ``verbose``, nolearn's PrintLayerInfo starts training."""
+        callbacks = {name: _as_list(getattr(self, name)) for name in CALLBACKS}
+        if self.verbose:
+            callbacks["on_training_started"].insert(0, PrintLayerInfo())
+        return callbacks
+
+    def _check_good_input(self, X, y=None):
+        """nolearn's check before training: X's arrays and y of one length; a regression
+        target of one dimension made a column.  Returns X and y (the objects given)."""
+        sample_count(X, y)
+        if self.regression and y is not None and getattr(y, "ndim", None) == 1:
+            y = y.reshape(-1, 1)
+        return X, y
 
     def _encode(self, y):
         if not self.use_label_encoder:
@@ -563,15 +750,18 @@ class NeuralNet:
     def fit(self, X, y, epochs=None):
         """Train for ``epochs`` (default ``max_epochs``); returns ``self`` (``train_history_`` grows).
 
-        The callbacks see the NeuralNet; their changes to it (``max_epochs``,
-        shared ``update_*`` values) take effect as nolearn's did.
+        As nolearn: the input checked (``check_input``), labels encoded
+        (``use_label_encoder``), the network initialized, then
+        :meth:`train_loop`.  The callbacks see the NeuralNet; their changes
+        to it (``max_epochs``, shared ``update_*`` values) take effect as
+        nolearn's did.
         """
         network_used("NeuralNet.fit")       # reading FILE.py:net stops here, before training
+        if self.check_input:
+            X, y = self._check_good_input(X, y)
         y = self._encode(y)
-        trainer = self.trainer()
-        trainer.max_epochs = self.max_epochs
-        trainer.callbacks = {name: _as_list(getattr(self, name)) for name in CALLBACKS}
-        trainer.fit(X, y, epochs=epochs)
+        self.initialize()
+        self.train_loop(X, y, epochs=epochs)
         return self
 
     def partial_fit(self, X, y, classes=None):
@@ -579,12 +769,16 @@ class NeuralNet:
         return self.fit(X, y, epochs=1)
 
     def train_loop(self, X, y, epochs=None):
-        """nolearn's name for the loop itself (no label encoding, no input checks)."""
+        """nolearn's loop itself: ``train_split(X, y, net)``, then the epochs."""
         network_used("NeuralNet.train_loop")
-        self.trainer().fit(X, y, epochs=epochs)
+        X_train, X_valid, y_train, y_valid = self.train_split(X, y, self)
+        trainer = self.trainer()
+        trainer.max_epochs = self.max_epochs
+        trainer.callbacks = self._callbacks()
+        trainer.train(X_train, X_valid, y_train, y_valid, epochs=epochs or None)
 
     def predict_proba(self, X):
-        return self.trainer().predict_proba(X)
+        return self.trainer().outputs(X)
 
     def predict(self, X):
         predicted = self.trainer().predict(X)
@@ -593,27 +787,28 @@ class NeuralNet:
         return predicted
 
     def score(self, X, y):
-        if self.use_label_encoder and not self.regression:
-            import numpy
-            return float(numpy.mean(self.predict(X) == numpy.asarray(y)))
-        return self.trainer().score(X, y)
+        """Accuracy, or for regression nolearn's R^2: ``r2_score(predict(X), y)``.
+
+        nolearn passed the predictions as the reference (scikit-learn's
+        ``y_true``); its scores, and the models chosen by them in grid
+        searches, are reproduced with its order (docs/historical-code.md).
+        """
+        import numpy
+        predicted = self.predict(X)
+        if self.regression:
+            return r_squared(predicted, y)
+        return float(numpy.mean(numpy.asarray(predicted) == numpy.asarray(y)))
 
     def get_output(self, layer, X):
-        """The output of ``layer`` (or the layer called so) for ``X``, batch by batch."""
-        import numpy
-        import theano
-        from ..bridges.compat import import_lasagne
-        lasagne = import_lasagne()
+        """The output of ``layer`` (or the layer called so) for ``X``, batch by batch.
+
+        Compiled as :meth:`predict_proba` is: for an output layer the very
+        same function, so the two agree to the last bit, as nolearn's did.
+        """
+        self.output_layers()
         if isinstance(layer, str):
             layer = self.layers_[layer]
-        self.output_layers()
-        cache = vars(self).setdefault("_output_functions", {})
-        if id(layer) not in cache:
-            variable = self.layers_[0].input_var.type()
-            cache[id(layer)] = theano.function(
-                [variable], lasagne.layers.get_output(layer, variable, deterministic=True),
-                allow_input_downcast=True)
-        return numpy.vstack([cache[id(layer)](Xb) for Xb, _ in self.batch_iterator_test(X)])
+        return self.trainer().outputs(X, [layer])
 
     # -- parameters ----------------------------------------------------------
 
@@ -630,16 +825,19 @@ class NeuralNet:
         with atomic_file(path) as handle:     # a failed write leaves the old file whole
             numpy.savez(handle, **arrays)
 
-    def load_params_from(self, source):
+    def load_params_from(self, source, *, trusted=False):
         """Set parameters by layer name, as nolearn did; layers whose shapes differ are skipped.
 
         ``source`` is a file written by :meth:`save_params_to` or by nolearn
         (a pickle of ``get_all_params_values()``), another NeuralNet, or such
-        a mapping.  With ``verbose`` each layer's outcome is printed as
-        nolearn printed it; a layer skipped is always said on stderr.
+        a mapping.  A file is read as data (numpy arrays and plain containers;
+        :mod:`lasagne_params.backend.networks.weights`): a pickle asking for
+        anything else is refused unless ``trusted``.  With ``verbose`` each
+        layer's outcome is printed as nolearn printed it; a layer skipped is
+        always said on stderr.
         """
         self.output_layers()
-        values = self._values_from(source)
+        values = self._values_from(source, trusted)
         for name, arrays in values.items():
             layer = self.layers_.get(name)
             if layer is None:
@@ -657,41 +855,20 @@ class NeuralNet:
                     print(message, file=sys.stdout if self.verbose else sys.stderr)
         return self
 
-    def _values_from(self, source):
-        import os
+    def _values_from(self, source, trusted=False):
         if isinstance(source, NeuralNet):
             return source.get_all_params_values()
         if isinstance(source, dict):
             return source
-        path = os.fspath(source)
-        import zipfile
-        if zipfile.is_zipfile(path):
-            import numpy
-            values = OrderedDict()
-            with numpy.load(path, allow_pickle=False) as archive:
-                for key in archive.files:
-                    name, _, position = key.rpartition(":")
-                    if not name or not position.isdigit():
-                        raise TrainingError("expected arrays named <layer>:<position>, got %r"
-                                            % key, file=path)
-                    values.setdefault(name, []).append((int(position), archive[key]))
-            return OrderedDict((name, [array for _, array in sorted(pairs, key=lambda p: p[0])])
-                               for name, pairs in values.items())
-        import pickle
         try:
-            with open(path, "rb") as handle:
-                loaded = pickle.load(handle)     # nolearn's own format: the user's file
-        except OSError as exc:
-            raise TrainingError("cannot read: %s" % (exc.strerror or exc), file=path) from None
-        except Exception as exc:
-            raise TrainingError("neither an .npz file nor nolearn's pickled parameters "
-                                "(%s)" % type(exc).__name__, file=path) from None
-        if isinstance(loaded, NeuralNet):
-            return loaded.get_all_params_values()
-        if not isinstance(loaded, dict):
-            raise TrainingError("expected nolearn's {layer name: [arrays]}, got %s"
-                                % type(loaded).__name__, file=path)
-        return loaded
+            weights = read_weights(source, trusted=trusted)
+        except SpecError as exc:
+            raise TrainingError(exc.message, file=exc.file) from None
+        if weights.named is None:
+            raise TrainingError("expected nolearn's {layer name: [arrays]}, got %s (%s)"
+                                % (weights.layout, LAYOUTS[weights.layout]),
+                                file=weights.path)
+        return weights.by_name()
 
     @property
     def train_history_(self):

@@ -19,6 +19,7 @@ from itertools import product
 from ...core.derive import derive_specs
 from ...core.optional import require
 from ..bridges.compat import import_lasagne
+from ..networks.read import incoming_layers, report_from_lasagne, specs_from_lasagne
 
 __all__ = ["plot_loss", "plot_conv_weights", "plot_conv_activity", "occlusion_heatmap",
            "plot_occlusion", "saliency_map", "saliency_map_net", "plot_saliency",
@@ -179,7 +180,6 @@ def plot_saliency(net, X, figsize=(9, None)):
 
 def _report(layers):
     """The derived Report of a NeuralNet, a layer, or a list of layers (Lasagne's where needed)."""
-    from ..networks.read import incoming_layers, report_from_lasagne, specs_from_lasagne
     if hasattr(layers, "to_specs"):
         return derive_specs(layers.to_specs())
     items = list(layers) if isinstance(layers, (list, tuple)) else [layers]

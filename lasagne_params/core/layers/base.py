@@ -21,6 +21,7 @@ from typing import Callable, Optional, Tuple, Union
 from .. import axis, receptive, versions
 from ..cost_records import OpTerm
 from ..errors import LasagneParamsError, LayerRuleError
+from ..expressions import ExpressionError, is_opaque, parse_expression
 from ..receptive import AxisReceptiveField
 from ..records import LayerSpec, ParamArray, Shape, shape_size
 
@@ -213,6 +214,10 @@ class LayerKind:
     reader : callable, optional
         ``reader(layer) -> {keyword: value}``: hyper-parameters a built layer
         keeps where ``hyper_params`` cannot say (plain attribute reads only).
+    declared_in : str, optional
+        The file that declared a user's kind (``register_kind``'s caller);
+        ``None`` for the built-in kinds.  A user kind's functions are called
+        through :mod:`lasagne_params.core.guard`.
     """
 
     name: str
@@ -232,6 +237,7 @@ class LayerKind:
     version_defaults: Tuple[Tuple[str, str, object], ...] = ()
     aliases: Tuple[str, ...] = ()
     reader: Optional[Callable] = None
+    declared_in: Optional[str] = None
 
     def defaults_for(self, version):
         """{keyword: default} of the defaults that depend on the version."""
@@ -391,6 +397,11 @@ class LayerContext:
             raise self.error("Lasagne %s takes no Theano expression as a parameter "
                              "(create_param raises RuntimeError); Lasagne master does"
                              % versions.version_label(self.version), name)
+        if not is_opaque(value["expression"]):
+            try:
+                parse_expression(value["expression"], value["shared"])
+            except ExpressionError as exc:
+                raise self.error("expression: %s" % exc, name) from None
 
     def _check_array_value(self, name, shape, value):
         """Refuse what Lasagne's create_param refuses for an array of ``shape``."""
