@@ -22,6 +22,7 @@ Standard library only.
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from .layers.base import Result
 from .symbolic import described, derivation, sum_formula
 from .text import axes_text, with_size
 
@@ -66,7 +67,6 @@ def code_result(context, arrays, output, tape=None, numbers_because="", removed=
     reason is ``numbers_because``.  ``removed`` names the arrays the code
     made that the layer no longer holds (``batch_norm`` removes a bias).
     """
-    from .layers.base import Result
     params = []
     for array in arrays:
         shape = plain_shape(array.shape)
