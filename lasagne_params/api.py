@@ -14,7 +14,7 @@ from .core.compare import compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
 from .core.costs import cost_report
 from .core.derive import derive_specs
-from .core.errors import ArgumentError, LasagneParamsError
+from .core.errors import ArgumentError, LasagneParamsError, UnsupportedLayerError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
 from .core.weights import check_weights as check_shapes
@@ -73,6 +73,15 @@ def _described(network):
                         field="network")
 
 
+def _own_code(network):
+    """{layer name: rule} deriving the layers of a built network whose class has no
+    declared kind from the class's own code; None for anything but a built network."""
+    if not _is_lasagne(network):
+        return None
+    from .backend.networks.class_code import class_code_rules
+    return class_code_rules(network)
+
+
 def _type_name(value):
     return "None" if value is None else (
         "an empty %s" % type(value).__name__ if isinstance(value, (list, tuple)) and not value
@@ -95,6 +104,9 @@ def derive(network, lasagne_version=None, kinds=None):
     network : lasagne Layer, list of Layers, list of LayerSpec, spec file, NeuralNet or target
         For a Lasagne network only the hyper-parameters are read; Lasagne's
         own shape inference and parameter arrays are never consulted.  A
+        layer whose class has no declared kind is derived from the class's
+        own code, run again on the derived input shapes
+        (docs/custom-kinds.md).  A
         target (``"model.py:build_model"``, ``"tutorial.ipynb:net0"``) is read
         as the command line reads it (docs/historical-code.md).
     lasagne_version : str, optional
@@ -121,8 +133,9 @@ def derive(network, lasagne_version=None, kinds=None):
     '(20+1)*50'
     """
     with using(kinds):
-        specs, file, version = _describe(_loaded(network), lasagne_version)
-        return _derived(specs, file, version=version)
+        network = _loaded(network)
+        specs, file, version = _describe(network, lasagne_version)
+        return _derived(specs, file, version=version, own_code=_own_code(network))
 
 
 def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None,
@@ -159,8 +172,10 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
     5
     """
     with using(kinds):
-        specs, file, version = _describe(_loaded(network), lasagne_version)
-        return cost_report(specs, _derived(specs, file, version=version),
+        network = _loaded(network)
+        specs, file, version = _describe(network, lasagne_version)
+        return cost_report(specs, _derived(specs, file, version=version,
+                                           own_code=_own_code(network)),
                            batch_size=batch_size, floatx=floatx)
 
 
@@ -235,11 +250,17 @@ def compare(network, lasagne_version=None, max_build_bytes=None, kinds=None):
     :mod:`lasagne_params.backend.networks.memory`): a LimitError is raised before
     Theano allocates anything; the shape-only build needs no such limit.
 
-    On a Lasagne network it never fails on a layer it cannot derive (a class
-    without a declared kind, or a configuration the rule rejects although
-    Lasagne built it): that row shows Lasagne's figures, marked "not
-    derived" with the reason, and the layers after it are derived from
-    Lasagne's output shape for it.
+    On a Lasagne network a layer whose class has no declared kind is derived
+    from the class's own code (its constructor and ``get_output_shape_for``
+    run again on the derived input shapes: docs/custom-kinds.md), and
+    compared like any other.  It never fails on a layer it cannot derive (a
+    class whose code cannot be run again, or a configuration the rule
+    rejects although Lasagne built it): that row shows Lasagne's figures,
+    marked "not derived" with the reason, and the layers after it are
+    derived from Lasagne's output shape for it.  A NeuralNet holding a class
+    without a kind is compared the same way, from its built layers (built
+    first if need be, without the memory check, which needs every layer
+    derived).
 
     ``kinds`` (a Registry) declares layer kinds for this call only, as for
     :func:`derive`.
@@ -256,10 +277,15 @@ def _compare(network, lasagne_version, max_build_bytes):
         specs, _, version = _describe(network, lasagne_version)
         reported = report_from_lasagne(network)
         derived = derive_specs(specs, fallback={row.name: row for row in reported.layers},
-                               version=version)
+                               version=version, own_code=_own_code(network))
         return compare_reports(derived, reported)
     if hasattr(network, "output_layers"):              # a NeuralNet builds itself, once
-        derived = derive(network, lasagne_version)
+        try:
+            derived = derive(network, lasagne_version)
+        except UnsupportedLayerError:   # a class of the user's: its layers as built, read
+            outputs = network.output_layers()
+            return _compare(outputs[0] if len(outputs) == 1 else list(outputs),
+                            lasagne_version, max_build_bytes)
         if getattr(network, "_output_layers", None) is None:     # not built yet
             _check_build(derived, max_build_bytes)
         return _compare_built(derived, network.output_layers())
@@ -329,8 +355,10 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
     protect = []                              # never drawn over its own spec file
     with using(kinds):
         if not isinstance(network, (Report, CostReport)):
-            specs, file, version = _describe(_loaded(network))
-            network, protect = _derived(specs, file, version=version), [file]
+            network = _loaded(network)
+            specs, file, version = _describe(network)
+            network, protect = _derived(specs, file, version=version,
+                                        own_code=_own_code(network)), [file]
         return picture(network, layout) if path is None else \
             draw_picture(network, path, fmt, protect=protect, layout=layout)
 

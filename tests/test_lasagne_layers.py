@@ -139,13 +139,15 @@ def test_shared_weights_in_a_dag(lasagne):
 
 @pytest.fixture(scope="module")
 def custom_net(lasagne):
+    """A class whose code cannot run again (it reads its scales once, as from a file): it
+    cannot be derived from its code either (tests/test_class_code.py)."""
     from lasagne import layers
+    scales = [lasagne.init.Constant(1.)]
 
     class Scale(layers.Layer):
         def __init__(self, incoming, **kwargs):
             super().__init__(incoming, **kwargs)
-            self.scale = self.add_param(lasagne.init.Constant(1.), (self.input_shape[1],),
-                                        name="scale")
+            self.scale = self.add_param(scales.pop(), (self.input_shape[1],), name="scale")
 
         def get_output_shape_for(self, input_shape):
             return (input_shape[0], input_shape[1] * 2)

@@ -64,6 +64,14 @@ import lasagne
 from lasagne import layers
 
 class Doubler(layers.Layer):
+    made = []
+
+    def __init__(self, incoming, **kwargs):      # one only: its code cannot run again
+        if Doubler.made:
+            raise RuntimeError("one Doubler only")
+        Doubler.made.append(self)
+        super(Doubler, self).__init__(incoming, **kwargs)
+
     def get_output_for(self, input, **kwargs):
         return 2 * input
 

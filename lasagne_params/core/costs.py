@@ -2,7 +2,9 @@
 
 Each layer's kind supplies its cost rule (``LayerKind.cost``); this walk
 feeds it the layer's spec, its inputs' shapes and receptive fields and its
-derived row, and gathers a :class:`CostReport`.  The conventions (per
+derived row, and gathers a :class:`CostReport`.  A layer derived from its
+class's own code (no kind) has its work unknown (``?``), as a kind declared
+without a cost rule.  The conventions (per
 example, what a MAC is, torchinfo's memory figures) are stated in
 ``cost_records.py``.  Pure Python.
 """
@@ -13,7 +15,7 @@ from .errors import ArgumentError
 from .guard import call_cost
 from .layers.base import CostContext
 from .records import shape_size
-from .registry import is_input, kind_of
+from .registry import find_kind, is_input, kind_of, unknown_cost
 
 __all__ = ["cost_report", "FLOATX_BYTES"]
 
@@ -70,13 +72,17 @@ def cost_report(specs, report=None, batch_size=None, floatx="float32"):
         context = CostContext(spec, [shapes[n] for n in spec.incoming], row,
                               [seen[n] for n in spec.incoming], cost_of=cost_report)
         with rule_errors(spec):
-            kind = kind_of(spec.kind, layer=spec.name)
-            cost = call_cost(kind, context)
+            if row.derived and find_kind(spec.kind) is None:   # derived from its class's code
+                kind, cost = None, unknown_cost(context)
+            else:
+                kind = kind_of(spec.kind, layer=spec.name)
+                cost = call_cost(kind, context)
         shapes[spec.name], seen[spec.name] = row.output_shape, cost.receptive_field
         dims = row.output_shape[1:]
         elements = None if any(d is None for d in dims) else shape_size(dims)
         layers.append(LayerCost(
-            index=row.index, name=row.name, kind=row.kind, family=kind.family,
+            index=row.index, name=row.name, kind=row.kind,
+            family=kind.family if kind is not None else "special",
             ops=tuple(cost.ops),
             output_elements=elements,
             output_bytes=None if elements is None else elements * itemsize,

@@ -104,7 +104,7 @@ def rule_errors(spec):
                              layer=spec.name, kind=spec.kind) from None
 
 
-def _row(index, spec, kind, result, arrays):
+def _row(index, spec, kind_name, result, arrays):
     """The row of a derived layer; ``arrays`` are its checked parameter arrays."""
     params = sum(array.size for array in arrays)
     trainable = sum(array.size for array in arrays if array.trainable)
@@ -115,7 +115,7 @@ def _row(index, spec, kind, result, arrays):
                    % (array.name, array.expression, array.key, full_shape_text(array.shape))
                    for array in arrays if array.expression]
     note = "; ".join(filter(None, [spec.note, result.note] + expressions))
-    return LayerRow(index, spec.name, kind.name, result.output_shape, params, trainable,
+    return LayerRow(index, spec.name, kind_name, result.output_shape, params, trainable,
                     result.shape_formula, formula, tuple(spec.incoming),
                     arrays, note, lasagne_shape=result.lasagne_shape)
 
@@ -149,8 +149,9 @@ def check_version(spec, kind, version):
                                  layer=spec.name, kind=spec.kind, field=name)
 
 
-def _inputs(spec, index, shapes):
-    """The output shapes of ``spec``'s incoming layers, checked."""
+def _inputs(spec, index, shapes, source_allowed=False):
+    """The output shapes of ``spec``'s incoming layers, checked (``source_allowed``: the
+    layer may have none, whatever its kind)."""
     if not isinstance(spec, LayerSpec):
         raise SpecError("expected a LayerSpec, got %r" % (spec,), layer=index)
     if spec.name in shapes:
@@ -161,7 +162,7 @@ def _inputs(spec, index, shapes):
             raise SpecError("no earlier layer called %r" % (name,), layer=spec.name,
                             kind=spec.kind, field="incoming")
         inputs.append(shapes[name])
-    if not inputs and not is_input(spec.kind):
+    if not inputs and not source_allowed and not is_input(spec.kind):
         raise SpecError("has no incoming layer", layer=spec.name, kind=spec.kind,
                         field="incoming")
     return inputs
@@ -177,7 +178,7 @@ def _not_derived(row, index, exc, spec_note=""):
 
 
 def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=None,
-                 version=None, _depth=0):
+                 version=None, _depth=0, own_code=None):
     """Derive every layer of ``specs`` (LayerSpecs in topological order).
 
     Parameters
@@ -197,6 +198,12 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
     version : str, optional
         The Lasagne version whose semantics apply (``"0.1"`` or ``"master"``);
         default: :func:`versions.target` (the installed Lasagne's, else master).
+    own_code : dict, optional
+        ``{layer name: rule}`` for layers of a built network whose class has
+        no declared kind: ``rule(context) -> Result`` runs the class's own
+        code (``backend/networks/class_code.py``); it is used in place of a
+        kind's rule (failing, it raises UnsupportedLayerError, and
+        ``fallback`` applies as for any rule).
 
     Returns
     -------
@@ -219,15 +226,23 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
     shapes = {}
     rows = []
     for index, spec in enumerate(specs):
-        inputs = _inputs(spec, index, shapes)
+        code_rule = (own_code or {}).get(spec.name)
+        inputs = _inputs(spec, index, shapes, source_allowed=code_rule is not None)
         try:
-            kind = kind_of(spec.kind, layer=spec.name)
-            with rule_errors(spec):
-                check_version(spec, kind, version)
-                result = call_rule(kind, LayerContext(spec, inputs, key_prefix, subnet,
-                                                      version, kind.defaults_for(version)))
+            if code_rule is not None:
+                with rule_errors(spec):
+                    result = code_rule(LayerContext(spec, inputs, key_prefix, subnet,
+                                                    version))
+                kind_name = spec.kind
+            else:
+                kind = kind_of(spec.kind, layer=spec.name)
+                with rule_errors(spec):
+                    check_version(spec, kind, version)
+                    result = call_rule(kind, LayerContext(spec, inputs, key_prefix, subnet,
+                                                          version, kind.defaults_for(version)))
+                kind_name = kind.name
             arrays = _check_shared(spec, result.param_arrays, seen, key_prefix)
-            row = _row(index, spec, kind, result, arrays)
+            row = _row(index, spec, kind_name, result, arrays)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:
                 raise

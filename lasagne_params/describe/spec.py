@@ -98,8 +98,9 @@ def kind_name(kind):
 
 
 def default_name(kind, index):
-    """nolearn's name for an unnamed layer: ``conv2d1`` for a Conv2DLayer at index 1."""
-    return "%s%d" % (str(kind).lower().replace("layer", ""), index)
+    """nolearn's name for an unnamed layer: ``conv2d1`` for a Conv2DLayer at index 1 (the
+    class's own name: ``batchnorm2`` for ``file.BatchNormLayer``)."""
+    return "%s%d" % (kind_name(str(kind)).lower().replace("layer", ""), index)
 
 
 # ---------------------------------------------------------------- files
@@ -647,7 +648,8 @@ def specs_from_nolearn(layer_defs, keywords, resolve=None):
     for index, layer_def in enumerate(layer_defs):
         factory, args = layer_pair(layer_def, index)
         kind, sig = resolve(factory, args.get("name", index))
-        name = _check_name(args.pop("name", default_name(kind, index)), index)
+        named = factory.__name__ if isinstance(factory, type) else kind   # as nolearn names
+        name = _check_name(args.pop("name", default_name(named, index)), index)
         layers.append(_Layer(name, kind, args, sig, prefix=name + "_"))
     more = keywords.get("more_params") or {}
     if not isinstance(more, dict):

@@ -71,6 +71,12 @@ what                              bridge
                                   ``sgemm_``); Theano runs its Python
                                   ``perform``.  ``T.batched_dot``, used by
                                   TPSTransformerLayer; see op_bridges.py.
+``lasagne.layers.Layer.__new__``  added (Layer has none): a layer of a class
+                                  that is not Lasagne's remembers the
+                                  arguments it was built with, beside it
+                                  (nothing stored on the layer), so that
+                                  its class can be derived from its own
+                                  code; see layer_calls.py.
 old module names                  ``theano.sandbox.cuda`` (no GPU), its
 (``theano.sandbox.cuda``,         ``dnn``/``basic_ops``..., the old shared
 ``sklearn.cross_validation``...)  ``RandomStreams``, ``theano.scan_module``,
@@ -113,6 +119,7 @@ from ...core.errors import ArgumentError, DependencyError
 from ...core.optional import require
 from .cache_keys import bridge_empty_props_versioning
 from .gpu_standins import install_gpu_standins
+from .layer_calls import install_layer_calls
 from .legacy_modules import install_legacy_modules
 from .legacy_names import install_legacy_names
 from .nolearn_modules import install_nolearn
@@ -472,6 +479,7 @@ def install_compat():
     _bridge_graph_names(report)
     _bridge_pkg_resources(report)
     install_op_bridges(report)          # TPSTransformerLayer's numpy and BLAS gaps
+    install_layer_calls(report)         # classes of your own: their constructors' arguments
     install_legacy_modules(report)      # old module names: theano.sandbox.cuda, sklearn's...
     install_legacy_names(report)        # old names in modules still there: theano.Op, imread
     install_gpu_standins(report)

@@ -38,7 +38,7 @@ import importlib.util
 import sys
 
 __all__ = ["install_op_bridges", "IntegralCountNumpy", "SPECIAL", "LINSPACE_BRIDGE",
-           "BATCHED_DOT_BRIDGE"]
+           "BATCHED_DOT_BRIDGE", "wrapped_spec", "patched_spec", "PatchAfterExec"]
 
 #: The one module whose ``np`` gets the linspace bridge.
 SPECIAL = "lasagne.layers.special"
@@ -90,18 +90,18 @@ def _give_integral_count(module):
     return True
 
 
-class _PatchAfterExec:
-    """Loader: runs the real module, then gives it the linspace bridge."""
+class PatchAfterExec:
+    """Loader: runs the real module, then ``patch(module)``."""
 
-    def __init__(self, real):
-        self.real = real
+    def __init__(self, real, patch):
+        self.real, self.patch = real, patch
 
     def create_module(self, spec):
         return self.real.create_module(spec)
 
     def exec_module(self, module):
         self.real.exec_module(module)
-        _give_integral_count(module)
+        self.patch(module)
 
 
 def wrapped_spec(name, path, make_loader):
@@ -114,11 +114,16 @@ def wrapped_spec(name, path, make_loader):
                                                   loader=make_loader(real.loader))
 
 
+def patched_spec(name, path, patch):
+    """:func:`wrapped_spec` whose loader runs the real module, then ``patch(module)``."""
+    return wrapped_spec(name, path, lambda real: PatchAfterExec(real, patch))
+
+
 class SpecialFinder:
     """Meta-path finder for :data:`SPECIAL`: the real module, bridged once it has run."""
 
     def find_spec(self, name, path=None, target=None):
-        return wrapped_spec(name, path, _PatchAfterExec) if name == SPECIAL else None
+        return patched_spec(name, path, _give_integral_count) if name == SPECIAL else None
 
 
 def _bridge_linspace(report):

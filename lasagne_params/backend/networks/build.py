@@ -10,7 +10,7 @@ from collections import OrderedDict
 
 from ...core.errors import LasagneParamsError, LayerRuleError, SpecError, did_you_mean
 from ...core.expressions import ExpressionError, is_opaque, parse_expression
-from ...core.layers.base import INITIALIZERS
+from ...core.layers.base import INITIALIZERS, size_expression
 from ...core.layers.recurrent import GATE_PARAMS, STATES, state_layer
 from ...core.registry import find_kind, is_input
 from ...describe.keywords import LAYER_REFERENCES
@@ -81,6 +81,21 @@ def _layer_class(lasagne, spec, classes, where):
     names = [n for n in dir(lasagne.layers) if n.endswith("Layer")]
     raise SpecError("lasagne.layers has no layer class %r%s" % (
         spec.kind, did_you_mean(spec.kind, names)), field="kind", **where)
+
+
+def _expression_sizes(value):
+    """A hyper-parameter with each size written as a Theano expression
+    (``{"expression": "x.shape[0]*20"}``) as a Theano int variable of that name: a scalar
+    in a list (ReshapeLayer's ``shape``), a vector for a whole value (master's
+    TransposedConv2DLayer's ``output_size``).  Lasagne's static figures are those of the
+    original (the axis is None); running the network needs the value (an input)."""
+    import theano
+    if isinstance(value, (list, tuple)):
+        return type(value)(theano.tensor.iscalar(size_expression(v))
+                           if size_expression(v) is not None else v for v in value)
+    if size_expression(value) is not None:
+        return theano.tensor.ivector(size_expression(value))
+    return value
 
 
 def _resolve(value, key, built, registry, where):
@@ -235,6 +250,8 @@ def _constructor(lasagne, cls, spec, built, scope, where):
     for key, value in args.items():
         if key in NAMED_FUNCTIONS and isinstance(value, str):
             value = named_function(key, value, **where)
+        if kind is None or key not in kind.arrays:
+            value = _expression_sizes(value)
         value = resolve(value, key)
         if kind is not None and key in kind.arrays:
             value = _initializer(lasagne, value)

@@ -35,7 +35,7 @@ from ..bridges.gpu_standins import standin_note
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
            "specs_from_lasagne", "report_from_lasagne", "incoming_layers", "plain",
-           "network_version"]
+           "network_version", "array_keys", "labelled_params", "short_name"]
 
 
 def network_version():
@@ -192,6 +192,51 @@ def expression_text(variable, source, keys):
     return "an expression (%s) of %s" % (type(op).__name__ if op else "constant", named)
 
 
+#: Theano's scalar operations -> (operator, precedence) in a size's text.
+_OPERATORS = {"Mul": ("*", 6), "Add": ("+", 5), "Sub": ("-", 5), "IntDiv": ("//", 6),
+              "Mod": ("%", 6), "TrueDiv": ("/", 6)}
+
+
+def _size_text(variable, depth=0):
+    """(text, precedence) of a Theano size expression: ``x.shape[0]*20``."""
+    owner = variable.owner
+    op = getattr(owner, "op", None)
+    data = getattr(variable, "data", None)
+    if owner is None and data is not None and getattr(data, "ndim", 1) == 0:
+        return str(data.item()), 9                                 # a constant
+    if owner is None:
+        return variable.name or "a Theano variable", 9
+    inputs = owner.inputs
+    if depth < 20 and type(op).__name__ == "Subtensor" and inputs[0].owner is not None \
+            and type(inputs[0].owner.op).__name__ == "Shape" and len(inputs) == 2 \
+            and getattr(inputs[1], "data", None) is not None:
+        return "%s.shape[%s]" % (_size_text(inputs[0].owner.inputs[0], depth + 1)[0],
+                                 inputs[1].data), 9
+    scalar = type(getattr(op, "scalar_op", None)).__name__
+    if depth < 20 and scalar in _OPERATORS and len(inputs) == 2:
+        symbol, precedence = _OPERATORS[scalar]
+        (left, lp), (right, rp) = (_size_text(i, depth + 1) for i in inputs)
+        left = "(%s)" % left if lp < precedence else left
+        right = "(%s)" % right if rp <= precedence and (rp < precedence or symbol != "*") \
+            else right
+        return "%s%s%s" % (left, symbol, right), precedence
+    if depth < 20 and scalar in ("Cast", "Identity") and len(inputs) == 1:
+        return _size_text(inputs[0], depth + 1)
+    from theano.printing import pprint
+    return " ".join(pprint(variable).split())[:120], 0
+
+
+def _sizes(value):
+    """A hyper-parameter with each Theano variable in it (a size given as an expression:
+    ``ReshapeLayer(l, (x.shape[0]*20, 16))``) as ``{"expression": its text}``."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_sizes(v) for v in value)
+    import theano
+    if isinstance(value, theano.Variable) and not _is_shared(value):
+        return {"expression": _size_text(value)[0]}
+    return value
+
+
 def _hyper_params(layer, kind):
     args = {}
     for entry in kind.hyper_params if kind is not None else ():
@@ -200,7 +245,7 @@ def _hyper_params(layer, kind):
             value = _attribute(layer, attr)
         except AttributeError:
             continue
-        args[arg] = _function_name(value) if _is_function(value) else plain(value)
+        args[arg] = _function_name(value) if _is_function(value) else _sizes(plain(value))
     if kind is not None and kind.reader is not None:
         args.update((k, plain(v)) for k, v in kind.reader(layer).items())
     return args
@@ -252,6 +297,9 @@ def _specs(output_layer, owner, prefix):
             if tags is not None and "trainable" not in tags and not _untagged_by_rule(
                     kind, layer, attr):
                 args[attr] = dict(args.get(attr) or {}, trainable=False)   # untagged by hand
+        if kind is None:        # a class of the user's: a later layer may share its arrays
+            for param, label in labelled_params(layer):
+                owner.setdefault(id(param), "%s%s.%s" % (prefix, name, label))
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
@@ -305,10 +353,35 @@ def _param_labels(layer, prefix=""):
     return labels
 
 
-def _short(param_name, layer_name):
+def short_name(param_name, layer_name):
+    """An array's name without its layer's (``dense.W`` of layer ``dense``: ``W``)."""
     name = str(param_name)
     prefix = "%s." % layer_name
     return name[len(prefix):] if layer_name and name.startswith(prefix) else name
+
+
+def labelled_params(layer):
+    """``[(array, label)]`` of a layer's ``get_params()``: the attribute holding it (a
+    declared kind's ``arrays``), else its name without the layer's (``W``)."""
+    labels = _param_labels(layer)
+    return [(param, labels.get(id(param)) or short_name(param.name, layer.name))
+            for param in layer.get_params()]
+
+
+def array_keys(layers, names):
+    """{id(array): key} for every parameter array of ``layers`` (``get_all_layers``
+    order; ``names``: {layer: name}): its first holder's name and its label there,
+    ``conv.W``, with a ``'`` added while a key is taken (two unnamed arrays)."""
+    owner, taken = {}, set()
+    for layer in layers:
+        for param, label in labelled_params(layer):
+            if id(param) not in owner:
+                key = "%s.%s" % (names[layer], label)
+                while key in taken:
+                    key += "'"
+                owner[id(param)] = key
+                taken.add(key)
+    return owner
 
 
 def report_from_lasagne(output_layer, names=None):
@@ -325,22 +398,14 @@ def report_from_lasagne(output_layer, names=None):
     layers = all_layers(output_layer)
     given = names or {}
     names = {layer: given.get(id(layer), name) for layer, name in layer_names(layers).items()}
-    owner, taken = {}, set()
+    owner = array_keys(layers, names)
     rows = []
     for index, layer in enumerate(layers):
-        labels = _param_labels(layer)
         trainable = {id(p) for p in layer.get_params(trainable=True)}
         regularizable = {id(p) for p in layer.get_params(regularizable=True)}
         arrays = []
-        for param in layer.get_params():
+        for param, label in labelled_params(layer):
             shape = tuple(int(d) for d in param.get_value(borrow=True).shape)
-            label = labels.get(id(param)) or _short(param.name, layer.name)
-            if id(param) not in owner:
-                key = "%s.%s" % (names[layer], label)
-                while key in taken:
-                    key += "'"              # two arrays, one name (e.g. unnamed params)
-                owner[id(param)] = key
-                taken.add(key)
             arrays.append(ParamArray(label, shape, id(param) in trainable,
                                      id(param) in regularizable, owner[id(param)]))
         formula = " + ".join("*".join(str(d) for d in a.shape) or "1" for a in arrays)

@@ -50,7 +50,7 @@ from ...core.compare import in_order
 from ...core.errors import (LasagneParamsError, LayerRuleError, SpecError, TrainingError,
                             did_you_mean)
 from ...core.files import atomic_file
-from ...core.registry import BUILTIN_NAMES, class_keywords
+from ...core.registry import BUILTIN_NAMES, class_keywords, kind_of_class
 from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
                               layer_pair, specs_from_nolearn)
 from ...render import render_nolearn
@@ -236,7 +236,13 @@ class _LabelEncoder:
 
 
 def _resolve(factory, layer):
-    """A layer type given to NeuralNet -> (Lasagne class name, Signature or None)."""
+    """A layer type given to NeuralNet -> (the name its kind goes by, Signature or None).
+
+    A class is matched to its kind by identity (``registry.kind_of_class``), as a built
+    layer is: a user's own ``BatchNormLayer`` is not Lasagne's, and goes by
+    ``file.BatchNormLayer`` (deriving it fails, naming it) unless a kind is declared
+    for it; its keywords are read from its constructor.
+    """
     if isinstance(factory, str):
         return check_kind(factory, layer), None
     if not inspect.isclass(factory):
@@ -244,10 +250,10 @@ def _resolve(factory, layer):
                         "network is built: derive the built network instead "
                         "(net.initialize_layers())" % _factory_name(factory),
                         layer=layer, field="layers")
-    kind = factory.__name__
-    if kind in BUILTIN_NAMES and factory.__module__.startswith("lasagne."):
-        return kind, None
-    return kind, class_keywords(factory)
+    name, kind = kind_of_class(factory)
+    if kind is not None and name in BUILTIN_NAMES:       # Lasagne's own class (a stand-in)
+        return name, None
+    return name, class_keywords(factory)
 
 
 def _factory_name(factory):

@@ -26,7 +26,7 @@ from ..receptive import AxisReceptiveField
 from ..records import LayerSpec, ParamArray, Shape, shape_size
 
 __all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "LayerContext", "CostContext",
-           "FAMILIES", "LINEAR", "INITIALIZERS"]
+           "FAMILIES", "LINEAR", "INITIALIZERS", "size_expression"]
 
 #: The families a kind belongs to: what it does, and its default explanation.
 FAMILIES = ("input", "dense", "conv", "pool", "shape", "merge", "noise", "normalization",
@@ -113,6 +113,20 @@ def signature(line):
         return tuple(out)
 
     return Signature(names(required), names(optional), tuple(added))
+
+
+def size_expression(value):
+    """The text of a size given as a Theano expression, ``{"expression": "x.shape[0]*20"}``
+    (what reading a built network makes of one, and how a spec file writes it), else None.
+
+    Lasagne cannot know such a size before the network runs: where a layer
+    accepts one (ReshapeLayer's ``shape``, master's TransposedConv2DLayer's
+    ``output_size``) its axis is ``None``.
+    """
+    if isinstance(value, dict) and set(value) == {"expression"} and isinstance(
+            value["expression"], str):
+        return value["expression"]
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@ PadLayer, SliceLayer.  None has parameters or does arithmetic."""
 from .. import axis
 from ..records import shape_size
 from ..text import product_text, with_size
-from .base import LayerContext, LayerKind, Result, signature
+from .base import LayerContext, LayerKind, Result, signature, size_expression
 from .basic import free_cost
 
 __all__ = ["KINDS", "flatten", "reshape", "dimshuffle", "pad", "slice_layer"]
@@ -27,14 +27,24 @@ def flatten(context: LayerContext) -> Result:
 
 
 def reshape(context: LayerContext) -> Result:
-    """ReshapeLayer: ints, one ``-1`` (inferred) and ``[i]`` (input axis i)."""
+    """ReshapeLayer: ints, one ``-1`` (inferred), ``[i]`` (input axis i); an expression's
+    axis is ``None``.
+
+    A Theano expression (``x.shape[0]*20``; a spec writes ``{"expression":
+    "x.shape[0]*20"}``) is, as in Lasagne, an axis of unknown length, and so
+    is a ``-1`` beside it (the sizes are then not compared).
+    """
     spec = context.get("shape")
     shape = context.input_shape
     if not isinstance(spec, (list, tuple)) or not spec:
         raise context.error("expected a list of ints, -1 and [axis], got %r" % (spec,), "shape")
-    out, known_in, known_out = [], list(shape), []
+    out, known_in, known_out, expressions = [], list(shape), [], []
     for item in spec:
-        if isinstance(item, list) and len(item) == 1 and axis.is_int(item[0]) \
+        if size_expression(item) is not None:
+            expressions.append("axis %d is %s" % (len(out), size_expression(item)))
+            out.append(None)
+            known_out.append(None)
+        elif isinstance(item, list) and len(item) == 1 and axis.is_int(item[0]) \
                 and 0 <= item[0] < len(shape):
             dim = shape[item[0]]
             if dim is None:       # an unknown axis copied across cancels out
@@ -47,8 +57,8 @@ def reshape(context: LayerContext) -> Result:
             out.append(int(item))
             known_out.append(int(item))
         else:
-            raise context.error("items must be positive ints, -1 or [axis < %d] (a symbolic "
-                                "size cannot be derived statically), got %r"
+            raise context.error("items must be positive ints, -1, [axis < %d] or "
+                                "{\"expression\": text} (a Theano expression), got %r"
                                 % (len(shape), item), "shape")
     if out.count(-1) > 1:
         raise context.error("can hold at most one -1, got %r" % (spec,), "shape")
@@ -65,7 +75,11 @@ def reshape(context: LayerContext) -> Result:
     if in_size is not None and out_size is not None and in_size != out_size:
         raise context.error("cannot reshape %r (%d elements) to %r (%d elements)"
                             % (tuple(shape), in_size, tuple(spec), out_size), "shape")
-    return Result(tuple(out))
+    note = ""
+    if expressions:
+        note = "%s: a Theano expression, known when the network runs (None, as Lasagne " \
+               "says)" % "; ".join(expressions)
+    return Result(tuple(out), note=note)
 
 
 def dimshuffle(context: LayerContext) -> Result:

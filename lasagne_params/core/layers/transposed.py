@@ -11,7 +11,7 @@ from .. import axis, versions
 from ..cost_records import OpTerm
 from ..records import shape_size
 from ..text import axis_text, product_text, with_size
-from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
+from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature, size_expression
 from .conv import LAYOUTS, bias_arrays, conv_pads, groups
 from .explain import dilated_convolution, locally_connected, transposed_convolution
 
@@ -33,7 +33,12 @@ def _transposed(context: LayerContext, n) -> Result:
     lengths = [axis.transposed_length(shape[2 + i], fsize[i], stride[i], crops[i])
                for i in range(n)]
     given = context.get("output_size")
-    if given is None:
+    note = ""
+    if size_expression(given) is not None:          # master: (None, None), as Lasagne says
+        note = "output_size is %s: a Theano expression, known when the network runs " \
+               "(None, as Lasagne says)" % size_expression(given)
+        spatial, formula = (None,) * n, ""
+    elif given is None:
         context.check_lengths(lengths, "filter_size")
         spatial = tuple(length.value for length in lengths)
         formula = with_size(axis_text(lengths), (None, num_filters) + spatial)
@@ -52,7 +57,7 @@ def _transposed(context: LayerContext, n) -> Result:
     weights_text = product_text(fsize + (channels,))
     arrays, params = bias_arrays(context, num_filters, spatial, weights_text)
     arrays.insert(0, context.param_array("W", (channels, num_filters) + fsize))
-    return Result(out, formula, tuple(arrays), params)
+    return Result(out, formula, tuple(arrays), params, note)
 
 
 def transposed_conv2d(context: LayerContext) -> Result:
