@@ -389,3 +389,19 @@ def gadget_pickle(module, name, *args):
             + pickle.TUPLE + pickle.REDUCE)
     return (pickle.PROTO + b"\x02" + pickle.EMPTY_LIST + pickle.MARK + call + pickle.APPENDS
             + pickle.STOP)
+
+
+def correlate(x, w, pad, stride):
+    """numpy cross-correlation of (N, C, H, W) with (F, C, fh, fw), as a GPU convolution
+    computes it by default (no filter flip): the reference the GPU stand-ins are held to."""
+    import numpy as np
+    x = np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
+    fh, fw = w.shape[2:]
+    rows = range(0, x.shape[2] - fh + 1, stride[0])
+    cols = range(0, x.shape[3] - fw + 1, stride[1])
+    out = np.empty((x.shape[0], w.shape[0], len(rows), len(cols)))
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            out[:, :, i, j] = np.tensordot(x[:, :, r:r + fh, c:c + fw], w,
+                                           axes=([1, 2, 3], [1, 2, 3]))
+    return out

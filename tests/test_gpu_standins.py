@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import lasagne_params as lp
+from helpers import correlate
 from lasagne_params import LayerSpec
 from lasagne_params.backend.bridges import gpu_standins
 
@@ -131,18 +132,6 @@ def test_each_module_binds_every_module_level_name_of_the_real_one(gpu, name):
         assert module.dnn.dnn_available() is False and callable(module.dnn.dnn_conv)
 
 
-def correlate(x, w, pad, stride):
-    """numpy cross-correlation of (N, C, H, W) with (F, C, fh, fw): the GPU default."""
-    x = np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
-    fh, fw = w.shape[2:]
-    rows = range(0, x.shape[2] - fh + 1, stride[0])
-    cols = range(0, x.shape[3] - fw + 1, stride[1])
-    out = np.empty((x.shape[0], w.shape[0], len(rows), len(cols)))
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
-            out[:, :, i, j] = np.tensordot(x[:, :, r:r + fh, c:c + fw], w,
-                                           axes=([1, 2, 3], [1, 2, 3]))
-    return out
 
 
 def max_pool(x, size, stride):

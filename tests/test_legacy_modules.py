@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers import LEGACY, ROOT, cli, run_cli, write
+from helpers import LEGACY, ROOT, cli, correlate, run_cli, write
 from lasagne_params.backend.bridges import legacy_modules
 
 RECORDS = {record.name: record for record in legacy_modules.LEGACY_MODULES}
@@ -115,18 +115,6 @@ def test_a_record_is_served_only_where_its_packages_are_installed(lasagne, monke
 
 # ------------------------------------------------------------- theano.sandbox.cuda
 
-def correlate(x, w, pad, stride):
-    """numpy cross-correlation of (N, C, H, W) with (F, C, fh, fw)."""
-    x = np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
-    fh, fw = w.shape[2:]
-    rows = range(0, x.shape[2] - fh + 1, stride[0])
-    cols = range(0, x.shape[3] - fw + 1, stride[1])
-    out = np.empty((x.shape[0], w.shape[0], len(rows), len(cols)))
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
-            out[:, :, i, j] = np.tensordot(x[:, :, r:r + fh, c:c + fw], w,
-                                           axes=([1, 2, 3], [1, 2, 3]))
-    return out
 
 
 def rand(*shape, seed=0):

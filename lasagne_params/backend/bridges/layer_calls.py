@@ -21,10 +21,9 @@ when ``lasagne.layers.base`` is imported (a meta-path finder answering for
 that module only), or at once if it is imported already; layers made
 before that are not noted, and their rows say so.
 """
-import sys
 import weakref
 
-from .ops import patched_spec
+from .ops import install_patching_finder
 
 __all__ = ["install_layer_calls", "constructor_call", "fresh_layer", "BRIDGE", "BASE"]
 
@@ -86,20 +85,6 @@ def _patch(module):
     return True
 
 
-class BaseFinder:
-    """Meta-path finder for :data:`BASE`: the real module, its Layer then bridged."""
-
-    def find_spec(self, name, path=None, target=None):
-        return patched_spec(name, path, _patch) if name == BASE else None
-
-
 def install_layer_calls(report):
     """Note the calls of layers made from now on (once); say so in ``report``."""
-    if any(isinstance(finder, BaseFinder) for finder in sys.meta_path):
-        report.present.append(BRIDGE)
-        return
-    sys.meta_path.insert(0, BaseFinder())
-    loaded = sys.modules.get(BASE)
-    if loaded is not None:
-        _patch(loaded)
-    report.applied.append(BRIDGE)
+    install_patching_finder(BASE, _patch, report, BRIDGE)

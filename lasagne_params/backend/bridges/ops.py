@@ -119,25 +119,38 @@ def patched_spec(name, path, patch):
     return wrapped_spec(name, path, lambda real: PatchAfterExec(real, patch))
 
 
-class SpecialFinder:
-    """Meta-path finder for :data:`SPECIAL`: the real module, bridged once it has run."""
+class PatchingFinder:
+    """Meta-path finder for one module (``name``): the real module, then ``patch(module)``
+    once it has run."""
+
+    def __init__(self, name, patch):
+        self.name, self.patch = name, patch
 
     def find_spec(self, name, path=None, target=None):
-        return patched_spec(name, path, _give_integral_count) if name == SPECIAL else None
+        return patched_spec(name, path, self.patch) if name == self.name else None
+
+
+def install_patching_finder(name, patch, report, bridge):
+    """Patch module ``name`` with ``patch`` when it is imported (at once if it already is),
+    once per process; ``bridge`` (its CompatReport line) goes to ``report``."""
+    if any(isinstance(finder, PatchingFinder) and finder.name == name
+           for finder in sys.meta_path):
+        report.present.append(bridge)
+        return
+    sys.meta_path.insert(0, PatchingFinder(name, patch))
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        patch(loaded)
+    report.applied.append(bridge)
 
 
 def _bridge_linspace(report):
-    if any(isinstance(finder, SpecialFinder) for finder in sys.meta_path):
-        report.present.append(LINSPACE_BRIDGE)
-        return
-    if not numpy_refuses_float_count():
+    if not numpy_refuses_float_count() and not any(
+            isinstance(finder, PatchingFinder) and finder.name == SPECIAL
+            for finder in sys.meta_path):
         report.present.append(LINSPACE_BRIDGE + ": numpy accepts a float count")
         return
-    sys.meta_path.insert(0, SpecialFinder())
-    loaded = sys.modules.get(SPECIAL)
-    if loaded is not None:
-        _give_integral_count(loaded)
-    report.applied.append(LINSPACE_BRIDGE)
+    install_patching_finder(SPECIAL, _give_integral_count, report, LINSPACE_BRIDGE)
 
 
 def _bridge_batched_dot(report):
