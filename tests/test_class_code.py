@@ -528,6 +528,27 @@ def test_a_reshape_to_a_theano_expression_is_none_as_in_lasagne(lasagne):
     assert rows["back"].note.startswith("axis 0 is x.shape[0]:")
 
 
+def test_a_size_read_from_a_large_network_output_is_not_printed_as_a_tree(lasagne):
+    """FC-DenseNet's head reshapes by ``get_output(l).shape``: the output of a network
+    whose layers are reused many times.  Printing that graph as Theano's pprint does (a
+    tree, each shared part again) took 22 GB before the process was killed; the size is
+    named without printing the graph."""
+    import time
+    from lasagne.layers import ConcatLayer, DenseLayer, InputLayer, ReshapeLayer, get_output
+    layer = InputLayer((None, 4), name="in")
+    for i in range(40):                   # each layer reads the last one twice: 2**40 paths
+        layer = ConcatLayer([layer, layer], axis=1, name="c%d" % i) if i % 2 else \
+            DenseLayer(ConcatLayer([layer, layer], axis=1), 4, name="d%d" % i)
+    batch, width = get_output(layer).shape
+    flat = ReshapeLayer(layer, (batch * width, 1), name="flat")
+    started = time.perf_counter()
+    rows = _checked(flat)
+    assert time.perf_counter() - started < 60
+    assert rows["flat"].output_shape == (None, 1)
+    assert rows["flat"].note.startswith(
+        "axis 0 is (an expression).shape[0]*(an expression).shape[1]: a Theano expression")
+
+
 def test_a_spec_file_writes_an_expression_size_as_a_mapping(lasagne, tmp_path):
     from helpers import write
     path = write(tmp_path, "net.yaml", """\

@@ -222,8 +222,27 @@ def _size_text(variable, depth=0):
         return "%s%s%s" % (left, symbol, right), precedence
     if depth < 20 and scalar in ("Cast", "Identity") and len(inputs) == 1:
         return _size_text(inputs[0], depth + 1)
+    if not _few_operations(variable):     # a network's output (get_output(l).shape[0])
+        return "(an expression)", 9
     from theano.printing import pprint
     return " ".join(pprint(variable).split())[:120], 0
+
+
+def _few_operations(variable, limit=8):
+    """True when at most ``limit`` operations compute ``variable``.  Theano's ``pprint``
+    writes a graph as a tree, each shared part again: the output of a network whose
+    layers are reused (a DenseNet's concatenations) is written exponentially long, so
+    only small graphs are printed (the walk stops at ``limit + 1``)."""
+    seen, todo = set(), [variable]
+    while todo:
+        owner = todo.pop().owner
+        if owner is None or id(owner) in seen:
+            continue
+        seen.add(id(owner))
+        if len(seen) > limit:
+            return False
+        todo.extend(owner.inputs)
+    return True
 
 
 def _sizes(value):
