@@ -146,8 +146,8 @@ def pad(context: LayerContext) -> Result:
             texts.append("%d%s=%d" % (out[index], "+2*%d" % before if before == after
                                       else "+%d+%d" % (before, after), length))
         out[index] = length
-    out = tuple(out)
-    return Result(out, with_size(", ".join(texts), out))
+    shape = tuple(out)
+    return Result(shape, with_size(", ".join(texts), shape))
 
 
 def _slice_of(context):
@@ -182,8 +182,8 @@ def slice_layer(context: LayerContext) -> Result:
         formula = "len(range(%d,%d,%d))=%d" % (bounds + (out[index],))
         if out[index] < 1:
             raise context.error("selects nothing: %s" % formula, "indices")
-    out = tuple(out)
-    return Result(out, with_size(formula, out))
+    shape = tuple(out)
+    return Result(shape, with_size(formula, shape))
 
 
 KINDS = (
