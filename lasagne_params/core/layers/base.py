@@ -163,11 +163,10 @@ class Cost:
 
 #: ``"attr"`` (kept in the spec under the same name) or ``("attr.path", "keyword")``.
 HyperParam = Union[str, Tuple[str, str]]
-#: What a kind's functions are: ``rule(LayerContext) -> Result``, ``cost(CostContext) ->
-#: Cost``, ``explain(row, inputs as (name, shape) pairs, last) -> [sentences]``,
+#: What a kind's functions are: ``rule(LayerContext) -> Result`` (:data:`Rule`),
+#: ``cost(CostContext) -> Cost`` (:data:`CostRule`, at the end of the module),
+#: ``explain(row, inputs as (name, shape) pairs, last) -> [sentences]``,
 #: ``reader(layer) -> {keyword: value}``.
-Rule = Callable[["LayerContext"], Result]
-CostRule = Callable[["CostContext"], Cost]
 Explainer = Callable[[LayerRow, Sequence[Tuple[str, Shape]], bool], List[str]]
 Reader = Callable[[Any], Dict[str, Any]]
 
@@ -229,8 +228,8 @@ class LayerKind:
     """
 
     name: str
-    rule: Rule
-    cost: CostRule
+    rule: "Rule"
+    cost: "CostRule"
     family: str
     keywords: Optional[Signature]
     hyper_params: Tuple[HyperParam, ...] = ()
@@ -566,3 +565,7 @@ class CostContext(LayerContext):
         if seen is None or len(seen) != len(window):
             return None
         return tuple(receptive.grow(f, *w) for f, w in zip(seen, window))
+
+
+Rule = Callable[[LayerContext], Result]
+CostRule = Callable[[CostContext], Cost]
