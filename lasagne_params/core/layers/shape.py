@@ -1,5 +1,7 @@
 """Layers that rearrange their input: FlattenLayer, ReshapeLayer, DimshuffleLayer,
 PadLayer, SliceLayer.  None has parameters or does arithmetic."""
+from typing import List, Optional
+
 from .. import axis
 from ..records import shape_size
 from ..text import product_text, with_size
@@ -38,6 +40,8 @@ def reshape(context: LayerContext) -> Result:
     shape = context.input_shape
     if not isinstance(spec, (list, tuple)) or not spec:
         raise context.error("expected a list of ints, -1 and [axis], got %r" % (spec,), "shape")
+    out: List[Optional[int]]
+    known_out: List[Optional[int]]
     out, known_in, known_out, expressions = [], list(shape), [], []
     for item in spec:
         if size_expression(item) is not None:

@@ -7,7 +7,7 @@ filter bank per output position (locally connected).  ``num_groups`` is
 checked as every master convolution checks it, and then ignored by these
 classes (W and the computation are the ungrouped ones), as in Lasagne.
 """
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Tuple
 
 from .. import axis, versions
 from ..cost_records import OpTerm
@@ -36,6 +36,7 @@ def _transposed(context: LayerContext, n: int) -> Result:
                for i in range(n)]
     given = context.get("output_size")
     note = ""
+    spatial: Tuple[Optional[int], ...]
     if size_expression(given) is not None:          # master: (None, None), as Lasagne says
         note = "output_size is %s: a Theano expression, known when the network runs " \
                "(None, as Lasagne says)" % size_expression(given)
