@@ -33,6 +33,7 @@ picture's excepted (``tests/test_purity.py``; docs/performance.md measures
 both choices that keep ``show SPEC`` quick).
 """
 import importlib
+from typing import TYPE_CHECKING, Any, List
 
 from .api import (assert_matches, build, check_weights, compare, derive, derive_costs, draw,
                   from_lasagne)
@@ -64,8 +65,16 @@ _LAZY = {"install_compat": "backend.bridges.compat",
          "robust_mode": "backend.bridges.robust_mode",
          "robust_default_mode": "backend.bridges.robust_mode"}
 
+if TYPE_CHECKING:       # the same names for type checkers only: never imported here
+    from .backend.bridges.compat import install_compat
+    from .backend.bridges.robust_mode import robust_default_mode, robust_mode
+    from .backend.networks.runtime import verify_runtime
+    from .backend.nolearn.neuralnet import NeuralNet
+    from .backend.training.datasets import load_mnist
+    from .backend.training.trainer import Trainer
 
-def __getattr__(name):
+
+def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError("module %r has no attribute %r" % (__name__, name))
     value = getattr(importlib.import_module("." + _LAZY[name], __name__), name)
@@ -73,7 +82,7 @@ def __getattr__(name):
     return value
 
 
-def __dir__():
+def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 

@@ -9,8 +9,9 @@ Each entry point takes ``kinds=``, a :class:`~lasagne_params.Registry` of
 layer kinds declared for that call only (see ``core/registry.py``).
 """
 import os
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from .core.compare import compare_reports, in_order, with_notes
+from .core.compare import Comparison, compare_reports, in_order, with_notes
 from .core.cost_records import CostReport
 from .core.costs import cost_report
 from .core.derive import derive_specs
@@ -18,16 +19,22 @@ from .core.errors import ArgumentError, LasagneParamsError, UnsupportedLayerErro
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
 from .core.weights import check_weights as check_shapes
-from .core.registry import using
+from .core.registry import Registry, using
+from .core.weights import WeightsCheck
 from .describe.spec import read_spec_file
 from .render.compare import mismatch_line
 from .usercode import load_network, split_target
+
+if TYPE_CHECKING:                      # for the annotations only: drawing is imported late
+    from .render.picture import Picture
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
            "draw"]
 
 _WHAT = ("a Lasagne layer, a NeuralNet, a spec file, a Python target (FILE.py:NAME) or "
          "a list of LayerSpecs")
+#: What the entry points take as a network (_WHAT); Lasagne's classes have no types.
+Network = Any
 
 
 def _is_lasagne(network):
@@ -96,7 +103,8 @@ def _derived(specs, file, **options):
         raise exc.located(file=file) from None
 
 
-def derive(network, lasagne_version=None, kinds=None):
+def derive(network: Network, lasagne_version: Optional[str] = None,
+           kinds: Optional[Registry] = None) -> Report:
     """Derive every layer's output shape and parameter counts from first principles.
 
     Parameters
@@ -138,8 +146,9 @@ def derive(network, lasagne_version=None, kinds=None):
         return _derived(specs, file, version=version, own_code=_own_code(network))
 
 
-def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=None,
-                 kinds=None):
+def derive_costs(network: Network, batch_size: Optional[int] = None, floatx: str = "float32",
+                 lasagne_version: Optional[str] = None,
+                 kinds: Optional[Registry] = None) -> CostReport:
     """Derive every layer's compute cost, memory and receptive field, with formulas.
 
     Parameters
@@ -179,7 +188,7 @@ def derive_costs(network, batch_size=None, floatx="float32", lasagne_version=Non
                            batch_size=batch_size, floatx=floatx)
 
 
-def build(network, kinds=None):
+def build(network: Network, kinds: Optional[Registry] = None) -> Any:
     """Build a network description in Lasagne; return its output layer.
 
     Parameters
@@ -221,7 +230,7 @@ def _built(specs, file, shape_only=False):
                             field="network") from None
 
 
-def from_lasagne(output_layer):
+def from_lasagne(output_layer: Any) -> Report:
     """Lasagne's own figures for a built network, as a Report (source ``"lasagne"``).
 
     Raises
@@ -236,7 +245,9 @@ def from_lasagne(output_layer):
     return report_from_lasagne(output_layer)
 
 
-def compare(network, lasagne_version=None, max_build_bytes=None, kinds=None):
+def compare(network: Network, lasagne_version: Optional[str] = None,
+            max_build_bytes: Optional[int] = None,
+            kinds: Optional[Registry] = None) -> Comparison:
     """Derive a network and put Lasagne's own figures beside it; return the Comparison.
 
     A Lasagne network is read as it is; a NeuralNet's own layers are used
@@ -322,7 +333,8 @@ def _check_build(report, max_build_bytes):
     check_build(report, max_build_bytes)
 
 
-def assert_matches(network, max_build_bytes=None, kinds=None):
+def assert_matches(network: Network, max_build_bytes: Optional[int] = None,
+                   kinds: Optional[Registry] = None) -> Comparison:
     """Raise AssertionError listing each disagreement and each layer not derived."""
     result = compare(network, max_build_bytes=max_build_bytes, kinds=kinds)
     if not result.ok:
@@ -333,7 +345,9 @@ def assert_matches(network, max_build_bytes=None, kinds=None):
     return result
 
 
-def draw(network, path=None, fmt=None, layout="auto", kinds=None):
+def draw(network: Network, path: Union[str, "os.PathLike[str]", None] = None,
+         fmt: Optional[str] = None, layout: str = "auto",
+         kinds: Optional[Registry] = None) -> Union[str, "os.PathLike[str]", "Picture"]:
     """Write a picture of ``network`` to ``path`` (.svg, .png or .pdf); return ``path``.
 
     ``network`` is anything :func:`derive` takes, or a Report, or a
@@ -363,7 +377,9 @@ def draw(network, path=None, fmt=None, layout="auto", kinds=None):
             draw_picture(network, path, fmt, protect=protect, layout=layout)
 
 
-def check_weights(network, path, trusted=False, max_bytes=None, lasagne_version=None):
+def check_weights(network: Network, path: Union[str, "os.PathLike[str]"], trusted: bool = False,
+                  max_bytes: Optional[int] = None,
+                  lasagne_version: Optional[str] = None) -> WeightsCheck:
     """Does the weights file ``path`` fit ``network``?  Layer by layer, without a build.
 
     Each parameter array's shape is derived from the hyper-parameters and set

@@ -11,6 +11,7 @@ succeeded but a network disagrees with Lasagne or was not derived.
 """
 import os
 import sys
+from typing import Optional, Sequence
 
 from .api import compare
 from .core.errors import LasagneParamsError
@@ -64,7 +65,8 @@ def _write_report(path, data, protect=()):
     write_atomic(path, text, protect=protect)        # never half a report, never the script
 
 
-def run_script(path, args=(), report=None, text_report=True, strict=False):
+def run_script(path: str, args: Sequence[str] = (), report: Optional[str] = None,
+               text_report: bool = True, strict: bool = False) -> int:
     """Run the script ``path`` with ``args`` unchanged; report its networks; return its status.
 
     Parameters

@@ -138,6 +138,8 @@ def own_imports(module, path, known):
 
     def visit(node, in_function):
         for child in ast.iter_child_nodes(node):
+            if _type_checking_only(child):
+                continue              # `if TYPE_CHECKING:` is never run: annotations only
             inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                        ast.Lambda))
             if isinstance(child, ast.Import):
@@ -152,6 +154,13 @@ def own_imports(module, path, known):
 
     visit(ast.parse(open(path, encoding="utf-8").read()), False)
     return found
+
+
+def _type_checking_only(node):
+    """True for an ``if TYPE_CHECKING:`` block (no ``else``), which only type checkers read."""
+    test = getattr(node, "test", None)
+    named = getattr(test, "id", None) or getattr(test, "attr", None)
+    return isinstance(node, ast.If) and named == "TYPE_CHECKING" and not node.orelse
 
 
 def heavy_at_top(path):
@@ -221,6 +230,20 @@ def test_the_boundary_check_sees_both_directions(tmp_path):
         "lasagne_params.backend.networks.read:1 imports "
         "lasagne_params.backend.networks.arrays at its top"]
     assert on_theano_side("lasagne_params.nolearn") and not on_theano_side("lasagne_params.api")
+
+
+def test_imports_for_type_checkers_only_are_no_imports(tmp_path):
+    """``if TYPE_CHECKING:`` (annotations only, never run) may name the Theano side."""
+    files = {"lasagne_params.api": "from typing import TYPE_CHECKING\n"
+                                   "if TYPE_CHECKING:\n    from .backend.networks import read\n"
+                                   "if typing.TYPE_CHECKING:\n    from .render import picture\n",
+             "lasagne_params.backend.networks.read": "",
+             "lasagne_params.render.picture": ""}
+    paths = {}
+    for module, text in files.items():
+        paths[module] = str(tmp_path / (module + ".py"))
+        open(paths[module], "w").write(text)
+    assert boundary_breaks(paths) == []
 
 
 def test_every_module_belongs_to_a_part():

@@ -10,7 +10,7 @@ The conventions are Lasagne's (``lasagne.layers.conv.conv_output_length``
 and ``lasagne.layers.pool.pool_output_length``), written independently.
 """
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
 
 __all__ = ["Length", "conv_length", "pool_length", "conv_pads", "transposed_length",
            "transposed_crop", "dilated_length", "POOL_MODES", "is_int"]
@@ -26,12 +26,12 @@ class Length:
     formula: str
 
 
-def is_int(x):
+def is_int(x: object) -> bool:
     """True for Python/numpy integers, False for bool and everything else."""
     return hasattr(x, "__index__") and not isinstance(x, bool)
 
 
-def conv_pads(pad, filter_size) -> Tuple[int, int]:
+def conv_pads(pad: Union[int, str], filter_size: int) -> Tuple[int, int]:
     """Zero padding (before, after) one axis receives for a ``pad`` setting.
 
     ``'valid'`` is 0; ``'full'`` is ``filter_size - 1`` on both sides;
@@ -52,13 +52,14 @@ def conv_pads(pad, filter_size) -> Tuple[int, int]:
     raise ValueError("invalid pad %r: expected an int, 'valid', 'full' or 'same'" % (pad,))
 
 
-def _pad_text(before, after):
+def _pad_text(before: int, after: int) -> str:
     if before == after:
         return "+2*%d" % before
     return "+%d+%d" % (before, after)
 
 
-def conv_length(length, filter_size, stride=1, pad=0) -> Length:
+def conv_length(length: Optional[int], filter_size: int, stride: int = 1,
+                pad: Union[int, str] = 0) -> Length:
     """Output length of a convolution along one axis.
 
     ``((length + pad_before + pad_after - filter_size) // stride) + 1``, shown
@@ -82,7 +83,8 @@ def conv_length(length, filter_size, stride=1, pad=0) -> Length:
                   % (length, _pad_text(before, after), filter_size, stride, value))
 
 
-def pool_length(length, pool_size, stride=None, pad=0, ignore_border=True) -> Length:
+def pool_length(length: Optional[int], pool_size: int, stride: Optional[int] = None,
+                pad: int = 0, ignore_border: bool = True) -> Length:
     """Output length of a pooling window along one axis.
 
     With ``ignore_border=True`` only whole windows count:
@@ -118,7 +120,7 @@ def pool_length(length, pool_size, stride=None, pad=0, ignore_border=True) -> Le
                   % (length, pool_size, stride, stride, value))
 
 
-def transposed_crop(crop, filter_size):
+def transposed_crop(crop: Union[int, str], filter_size: int) -> int:
     """The crop one axis of a transposed convolution gets: ``'valid'`` 0,
     ``'full'`` ``f-1``, ``'same'`` ``f//2``, an int as it is (master's
     ``conv_input_length``).
@@ -137,7 +139,8 @@ def transposed_crop(crop, filter_size):
     raise ValueError("invalid crop %r: expected an int, 'valid', 'full' or 'same'" % (crop,))
 
 
-def transposed_length(length, filter_size, stride=1, crop=0) -> Length:
+def transposed_length(length: Optional[int], filter_size: int, stride: int = 1,
+                      crop: Union[int, str] = 0) -> Length:
     """Output length of a transposed convolution along one axis:
     ``(length-1)*stride + filter_size - 2*crop`` (the input length of the
     convolution it transposes).
@@ -157,7 +160,7 @@ def transposed_length(length, filter_size, stride=1, crop=0) -> Length:
     return Length(value, "%s=%d" % (text, value))
 
 
-def dilated_length(length, filter_size, dilation) -> Length:
+def dilated_length(length: Optional[int], filter_size: int, dilation: int) -> Length:
     """Output length of a dilated ('valid', stride 1) convolution along one axis:
     ``length - (filter_size-1)*dilation``.
 

@@ -15,7 +15,7 @@ disagreement of the derivation: it is listed in ``Comparison.lasagne_wrong``
 ``ok``; the runtime check (``verify_runtime``) shows Theano's shape.
 """
 from dataclasses import dataclass, replace
-from typing import Any, Tuple
+from typing import Any, Dict, Iterable, Mapping, Tuple
 
 from .records import Report
 
@@ -36,7 +36,7 @@ class Mismatch:
     derived: Any
     reported: Any
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"layer": self.layer, "field": self.field, "derived": self.derived,
                 "reported": self.reported}
 
@@ -49,7 +49,7 @@ class KnownLasagneError(Mismatch):
     note: str = ""
     wrong: str = "Lasagne wrong"
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         # Mismatch's by name: a slotted dataclass is a new class, which zero-argument
         # super() does not know (TypeError)
         return dict(Mismatch.to_dict(self), wrong=self.wrong, note=self.note)
@@ -58,11 +58,13 @@ class KnownLasagneError(Mismatch):
 class Checked:
     """Mixin for results holding ``mismatches``: ``.ok`` and truth mean none."""
 
+    mismatches: Tuple[Any, ...]
+
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return not self.mismatches
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.ok
 
 
@@ -81,11 +83,11 @@ class Comparison(Checked):
     lasagne_wrong: Tuple[KnownLasagneError, ...] = ()
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         """True when every layer was derived and agrees with Lasagne, totals included."""
         return not self.mismatches and not self.not_derived
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"ok": self.ok,
                 "mismatches": [m.to_dict() for m in self.mismatches],
                 "not_derived": list(self.not_derived),
@@ -102,6 +104,7 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
         theirs = reported.layers[index] if index < len(reported.layers) else None
         if mine is None or theirs is None:
             row = mine or theirs
+            assert row is not None          # index < the longer report's length
             found.append(Mismatch(row.name, "layer", mine and mine.kind, theirs and theirs.kind))
             continue
         if (mine.name, mine.kind) != (theirs.name, theirs.kind):
@@ -127,7 +130,7 @@ def compare_reports(derived: Report, reported: Report) -> Comparison:
     return Comparison(derived, reported, tuple(found), tuple(not_derived), tuple(wrong))
 
 
-def with_notes(report: Report, notes) -> Report:
+def with_notes(report: Report, notes: Mapping[str, str]) -> Report:
     """``report`` with ``notes[name]`` (e.g. "CPU stand-in for ...") leading the note of
     each row so named, unless the row says it already."""
     rows = tuple(replace(row, note="; ".join(filter(None, (notes[row.name], row.note))))
@@ -136,7 +139,7 @@ def with_notes(report: Report, notes) -> Report:
     return Report(rows, report.source, report.total_params, report.trainable_params)
 
 
-def in_order(report: Report, names) -> Report:
+def in_order(report: Report, names: Iterable[str]) -> Report:
     """``report`` with its rows in the order of ``names`` (re-indexed).
 
     A spec may list a merge network's layers in another valid order than

@@ -24,7 +24,7 @@ Conventions (the README's "Beyond the count" states them for users):
 Ints (or ``None`` for an unknown size) only; formatting lives in ``render/``.
 """
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from .receptive import AxisReceptiveField
 from .records import Report
@@ -38,10 +38,11 @@ __all__ = ["OPS", "OpTerm", "LayerCost", "CostReport", "sum_known", "FLOATX_BYTE
 OPS = ("mac", "bias", "pool", "elementwise")
 
 
-def sum_known(values):
+def sum_known(values: Iterable[Optional[int]]) -> Optional[int]:
     """Sum of ``values``; ``None`` when any of them is ``None`` (an unknown size)."""
     values = list(values)
-    return None if any(v is None for v in values) else sum(values)
+    known = [v for v in values if v is not None]
+    return None if len(known) < len(values) else sum(known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class OpTerm:
     count: Optional[int]
     formula: str = ""
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"op": self.op, "count": self.count, "formula": self.formula}
 
 
@@ -82,31 +83,31 @@ class LayerCost:
     receptive_field: Optional[Tuple[AxisReceptiveField, ...]] = None
     family: str = ""
 
-    def count(self, op):
+    def count(self, op: str) -> Optional[int]:
         """Operations ``op`` (one of ``OPS``) per example; 0 if none."""
         return sum_known(t.count for t in self.ops if t.op == op)
 
-    def formula(self, op):
+    def formula(self, op: str) -> str:
         """The derivation of :meth:`count` for ``op`` (``""`` if none)."""
         return " + ".join(t.formula for t in self.ops if t.op == op and t.formula)
 
     @property
-    def macs(self):
+    def macs(self) -> Optional[int]:
         return self.count("mac")
 
     @property
-    def bias_adds(self):
+    def bias_adds(self) -> Optional[int]:
         return self.count("bias")
 
     @property
-    def pool_ops(self):
+    def pool_ops(self) -> Optional[int]:
         return self.count("pool")
 
     @property
-    def elementwise_ops(self):
+    def elementwise_ops(self) -> Optional[int]:
         return self.count("elementwise")
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         seen = self.receptive_field
         return {
             "index": self.index,
@@ -126,7 +127,7 @@ class LayerCost:
         }
 
 
-def _times(batch, value):
+def _times(batch: int, value: Optional[int]) -> Optional[int]:
     return None if value is None else batch * value
 
 
@@ -143,63 +144,63 @@ class CostReport:
     floatx: str = "float32"
     itemsize: int = 4
 
-    def layer(self, name):
+    def layer(self, name: str) -> LayerCost:
         """The LayerCost of the layer called ``name`` (KeyError if none)."""
         for cost in self.layers:
             if cost.name == name:
                 return cost
         raise KeyError(name)
 
-    def _total(self, op):
+    def _total(self, op: str) -> Optional[int]:
         return _times(self.batch_size, sum_known(c.count(op) for c in self.layers))
 
     @property
-    def total_macs(self):
+    def total_macs(self) -> Optional[int]:
         """Weight multiply-accumulates for the batch."""
         return self._total("mac")
 
     @property
-    def total_bias_adds(self):
+    def total_bias_adds(self) -> Optional[int]:
         return self._total("bias")
 
     @property
-    def total_pool_ops(self):
+    def total_pool_ops(self) -> Optional[int]:
         return self._total("pool")
 
     @property
-    def total_elementwise_ops(self):
+    def total_elementwise_ops(self) -> Optional[int]:
         return self._total("elementwise")
 
     @property
-    def total_mult_adds(self):
+    def total_mult_adds(self) -> Optional[int]:
         """torchinfo's "Total mult-adds": MACs plus one operation per bias addition."""
         return sum_known([self.total_macs, self.total_bias_adds])
 
     @property
-    def input_bytes(self):
+    def input_bytes(self) -> Optional[int]:
         """torchinfo's "Input size": every input layer's batch of data."""
         return _times(self.batch_size, sum_known(
             c.output_bytes for c in self.layers if c.family == "input"))
 
     @property
-    def forward_backward_bytes(self):
+    def forward_backward_bytes(self) -> Optional[int]:
         """torchinfo's "Forward/backward pass size": 2 x outputs of layers with parameters."""
         return _times(2 * self.batch_size, sum_known(
             c.output_bytes for c in self.layers if c.params))
 
     @property
-    def activation_bytes(self):
+    def activation_bytes(self) -> Optional[int]:
         """Every non-input layer's output for the batch, once (not a torchinfo figure)."""
         return _times(self.batch_size, sum_known(
             c.output_bytes for c in self.layers if c.family != "input"))
 
     @property
-    def param_bytes(self):
+    def param_bytes(self) -> int:
         """torchinfo's "Params size": every parameter array once."""
         return self.report.total_params * self.itemsize
 
     @property
-    def total_bytes(self):
+    def total_bytes(self) -> Optional[int]:
         """torchinfo's "Estimated Total Size": input + forward/backward + parameters."""
         return sum_known([self.input_bytes, self.forward_backward_bytes, self.param_bytes])
 
@@ -207,11 +208,11 @@ class CostReport:
               "total_mult_adds", "input_bytes", "forward_backward_bytes",
               "activation_bytes", "param_bytes", "total_bytes")
 
-    def totals(self):
+    def totals(self) -> Dict[str, Optional[int]]:
         """{name: int or None} for every figure in ``TOTALS``."""
         return {name: getattr(self, name) for name in self.TOTALS}
 
-    def costs_dict(self):
+    def costs_dict(self) -> Dict[str, Any]:
         """The ``costs`` section of :meth:`to_dict`: settings, every layer, the totals."""
         return {
             "batch_size": self.batch_size,
@@ -222,7 +223,7 @@ class CostReport:
             "totals": self.totals(),
         }
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The Report's dict (unchanged) plus a ``costs`` section."""
         data = self.report.to_dict()
         data["costs"] = self.costs_dict()

@@ -52,6 +52,8 @@ names within a small edit distance of what was typed.
 """
 
 import copy
+import os
+from typing import Any, Iterable, Optional, TypeVar, Union
 
 from .text import clipped, shown
 
@@ -60,6 +62,9 @@ __all__ = ["LasagneParamsError", "SpecError", "LayerRuleError", "UnsupportedLaye
            "DependencyError", "DrawError", "OutputError", "LimitError",
            "DatasetError", "TrainingError", "Interrupted",
            "did_you_mean", "close_matches", "edit_distance"]
+
+_Error = TypeVar("_Error", bound="LasagneParamsError")
+_Exception = TypeVar("_Exception", bound=BaseException)
 
 
 def edit_distance(a, b):
@@ -147,7 +152,9 @@ class LasagneParamsError(ValueError):
         input.  Each is optional; those given prefix the message.
     """
 
-    def __init__(self, message, *, file=None, layer=None, kind=None, field=None):
+    def __init__(self, message: object, *, file: Union[str, "os.PathLike[str]", None] = None,
+                 layer: Optional[str] = None, kind: Optional[str] = None,
+                 field: Optional[str] = None) -> None:
         self.message = str(message)
         self.file = file
         self.layer = layer
@@ -155,7 +162,7 @@ class LasagneParamsError(ValueError):
         self.field = field
         super().__init__(self.message)
 
-    def located(self, **where):
+    def located(self: _Error, **where: Any) -> _Error:
         """A copy of this error with more of its location filled in (what it has is kept)."""
         clone = copy_error(self)
         for key, value in where.items():
@@ -163,7 +170,7 @@ class LasagneParamsError(ValueError):
                 setattr(clone, key, value)
         return clone
 
-    def __str__(self):
+    def __str__(self) -> str:
         parts = []
         if self.file:
             parts.append(str(self.file))
@@ -184,7 +191,7 @@ class LasagneParamsError(ValueError):
 _LONGEST_LINE = 2000
 
 
-def copy_error(error):
+def copy_error(error: _Exception) -> _Exception:
     """A shallow copy of an exception (its attributes, not its traceback)."""
     clone = copy.copy(error)
     clone.__traceback__ = None
@@ -205,7 +212,8 @@ class UnsupportedLayerError(LasagneParamsError):
     ``suggestions`` holds the declared names close to it.
     """
 
-    def __init__(self, message, *, suggestions=(), **where):
+    def __init__(self, message: object, *, suggestions: Iterable[str] = (),
+                 **where: Any) -> None:
         self.suggestions = list(suggestions)
         super().__init__(message, **where)
 
@@ -228,7 +236,8 @@ class TargetError(LasagneParamsError):
 class UserCodeError(TargetError):
     """A user's code raised an exception; ``exception`` is its class name."""
 
-    def __init__(self, message, *, exception=None, **where):
+    def __init__(self, message: object, *, exception: Optional[str] = None,
+                 **where: Any) -> None:
         self.exception = exception
         super().__init__(message, **where)
 
@@ -236,7 +245,7 @@ class UserCodeError(TargetError):
 class UserExitError(TargetError):
     """A user's code called ``sys.exit`` before it gave a network; ``code`` is its argument."""
 
-    def __init__(self, message, *, code=None, **where):
+    def __init__(self, message: object, *, code: object = None, **where: Any) -> None:
         self.code = code
         super().__init__(message, **where)
 
@@ -244,7 +253,8 @@ class UserExitError(TargetError):
 class DependencyError(LasagneParamsError, ImportError):
     """An optional package is not installed; ``extra`` names the extra that installs it."""
 
-    def __init__(self, message, *, extra=None, **where):
+    def __init__(self, message: object, *, extra: Optional[str] = None,
+                 **where: Any) -> None:
         self.extra = extra
         super().__init__(message, **where)
 

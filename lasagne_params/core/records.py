@@ -7,7 +7,7 @@ constructor, compared by value, never changed, one small object each.  They hold
 does) nor import Theano or Lasagne.
 """
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .errors import SpecError, UnknownLayerError, did_you_mean
 
@@ -16,7 +16,7 @@ __all__ = ["LayerSpec", "ParamArray", "LayerRow", "Report", "shape_size", "Shape
 Shape = Tuple[Optional[int], ...]
 
 
-def shape_size(shape):
+def shape_size(shape: Iterable[int]) -> int:
     """Number of elements in ``shape`` (a Python int; 1 for ``()``)."""
     size = 1
     for dim in shape:
@@ -39,12 +39,13 @@ class LayerSpec:
     """
 
     name: str
-    kind: str = None
+    # None only until __post_init__ refuses it with a SpecError naming the field
+    kind: str = None  # type: ignore[assignment]
     incoming: Tuple[str, ...] = ()
     args: Dict[str, Any] = field(default_factory=dict)
     note: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         where = dict(layer=self.name if isinstance(self.name, str) else None)
         if not isinstance(self.name, str):
             raise SpecError("expected a layer name (str), got %r" % (self.name,), field="name")
@@ -79,11 +80,11 @@ class ParamArray:
     expression: str = ""
 
     @property
-    def size(self):
+    def size(self) -> int:
         return shape_size(self.shape)
 
-    def to_dict(self):
-        fields = {"name": self.name, "shape": list(self.shape), "size": self.size,
+    def to_dict(self) -> Dict[str, Any]:
+        fields: Dict[str, Any] = {"name": self.name, "shape": list(self.shape), "size": self.size,
                   "trainable": self.trainable, "regularizable": self.regularizable,
                   "key": self.key}
         if self.expression:
@@ -121,7 +122,7 @@ class LayerRow:
     derived: bool = True
     lasagne_shape: Optional[Shape] = None
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {
             "index": self.index,
             "name": self.name,
@@ -139,13 +140,14 @@ class LayerRow:
         }
 
 
-def unique_totals(rows):
+def unique_totals(rows: Iterable["LayerRow"]) -> Tuple[int, int]:
     """(all parameters, trainable parameters), counting each array key once.
 
     An array counts as trainable when any of its holders tags it so (the
     union Lasagne's ``get_all_params(trainable=True)`` takes).
     """
-    sizes, trainable = {}, {}
+    sizes: Dict[str, int] = {}
+    trainable: Dict[str, int] = {}
     for row in rows:
         for array in row.param_arrays:
             key = array.key or "%s.%s" % (row.name, array.name)
@@ -171,23 +173,23 @@ class Report:
     trainable_params: int
 
     @classmethod
-    def of(cls, layers, source="derived"):
+    def of(cls, layers: Iterable[LayerRow], source: str = "derived") -> "Report":
         """The Report of ``layers``, its totals computed from their arrays."""
         layers = tuple(layers)
         total, trainable = unique_totals(layers)
         return cls(layers, source, total, trainable)
 
     @property
-    def shared(self):
+    def shared(self) -> Dict[str, List[str]]:
         """{key: [layer names]} for every parameter array held by several layers."""
-        holders = {}
+        holders: Dict[str, List[str]] = {}
         for row in self.layers:
             for array in row.param_arrays:
                 if array.key:
                     holders.setdefault(array.key, []).append(row.name)
         return {k: v for k, v in holders.items() if len(v) > 1}
 
-    def layer(self, name):
+    def layer(self, name: str) -> LayerRow:
         """The row of the layer called ``name`` (:class:`UnknownLayerError`, also a
         KeyError, if none)."""
         for row in self.layers:
@@ -196,7 +198,7 @@ class Report:
         raise UnknownLayerError("no layer called %r%s" % (name, did_you_mean(
             name, [row.name for row in self.layers])), field="name")
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {
             "source": self.source,
             "total_params": self.total_params,

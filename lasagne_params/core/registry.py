@@ -26,12 +26,15 @@ import dataclasses
 import inspect
 import os
 import sys
+from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optional, Tuple,
+                    Union, overload)
 
 from .cost_records import OpTerm
 from .errors import ArgumentError, UnsupportedLayerError, close_matches, did_you_mean
 from .guard import guarded_explainer
 from .layers import BUILTIN_KINDS
-from .layers.base import FAMILIES, Cost, LayerKind, Signature, signature
+from .layers.base import (FAMILIES, Cost, CostContext, CostRule, Explainer, LayerKind, Rule,
+                          Signature, signature)
 from .layers.explain import FAMILY_EXPLAINERS, generic
 
 __all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "GPU_MODULES", "Registry", "kinds", "using",
@@ -41,15 +44,15 @@ __all__ = ["KINDS", "ALIASES", "BUILTIN_NAMES", "GPU_MODULES", "Registry", "kind
 
 #: Lasagne class name -> LayerKind: the built-in declarations, then registered ones
 #: (the process-wide layer, under every scope).
-KINDS = {kind.name: kind for kind in BUILTIN_KINDS}
+KINDS: Dict[str, LayerKind] = {kind.name: kind for kind in BUILTIN_KINDS}
 #: Other names Lasagne binds to a declared class (``Deconv2DLayer``) -> the class name.
-ALIASES = {alias: kind.name for kind in BUILTIN_KINDS for alias in kind.aliases}
+ALIASES: Dict[str, str] = {alias: kind.name for kind in BUILTIN_KINDS for alias in kind.aliases}
 #: The names declared by lasagne_params itself (they cannot be redeclared or unregistered).
 BUILTIN_NAMES = frozenset(KINDS) | frozenset(ALIASES)
 
 
-def _gpu_modules():
-    modules = {}
+def _gpu_modules() -> Dict[str, Tuple[LayerKind, ...]]:
+    modules: Dict[str, List[LayerKind]] = {}
     for kind in BUILTIN_KINDS:
         if kind.gpu_only:
             modules.setdefault(kind.module, []).append(kind)
@@ -62,7 +65,8 @@ def _gpu_modules():
 GPU_MODULES = _gpu_modules()
 
 # The active scopes of this thread or task, outermost first.
-_ACTIVE = contextvars.ContextVar("lasagne_params_kinds", default=())
+_ACTIVE: contextvars.ContextVar[Tuple["Registry", ...]] = contextvars.ContextVar(
+    "lasagne_params_kinds", default=())
 
 
 class Registry:
@@ -97,12 +101,15 @@ class Registry:
     False
     """
 
-    def __init__(self, *declared):
-        self._kinds, self._aliases = {}, {}
+    def __init__(self, *declared: LayerKind) -> None:
+        self._kinds: Dict[str, LayerKind] = {}
+        self._aliases: Dict[str, str] = {}
         for kind in declared:
             self.add(kind)
 
-    def register(self, name, rule=None, cost=None, *, like=None, replace=False, **fields):
+    def register(self, name: Union[str, type], rule: Optional[Rule] = None,
+                 cost: Optional[CostRule] = None, *, like: Optional[str] = None,
+                 replace: bool = False, **fields: Any) -> LayerKind:
         """Declare a kind in this registry; the arguments are :func:`register_kind`'s.
 
         ``like`` is looked up here first, then where the registry is used
@@ -112,7 +119,7 @@ class Registry:
             kind = _declaration(name, rule, cost, like, fields)
         return self.add(kind, replace=replace)
 
-    def add(self, kind, replace=False):
+    def add(self, kind: LayerKind, replace: bool = False) -> LayerKind:
         """Hold ``kind`` (a :class:`LayerKind`) under its name and aliases; return it."""
         _check_kind(kind)
         _check_free(kind, self._kinds, replace)
@@ -121,32 +128,32 @@ class Registry:
         self._aliases.update((alias, kind.name) for alias in kind.aliases)
         return kind
 
-    def unregister(self, name):
+    def unregister(self, name: str) -> None:
         """Forget the kind called ``name`` in this registry (if it holds one)."""
         kind = self._kinds.pop(name, None)
         for alias in kind.aliases if kind is not None else ():
             self._aliases.pop(alias, None)
 
-    def kind_of(self, name):
+    def kind_of(self, name: str) -> LayerKind:
         """The kind of class ``name`` as seen with this registry active (:func:`kind_of`)."""
         with using(self):
             return kind_of(name)
 
-    def __contains__(self, name):
+    def __contains__(self, name: object) -> bool:
         return name in self._kinds or name in self._aliases
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._kinds))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._kinds)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Registry(%s)" % ", ".join(sorted(self._kinds))
 
 
 @contextlib.contextmanager
-def using(registry):
+def using(registry: Optional[Registry]) -> Iterator[Optional[Registry]]:
     """Make ``registry`` (a :class:`Registry`, or None: nothing) active inside a ``with``."""
     if registry is None:
         yield None
@@ -161,7 +168,13 @@ def using(registry):
         _ACTIVE.reset(token)
 
 
-def kinds(*declared, **named):
+@overload
+def kinds(registry: Registry, /) -> ContextManager[Optional[Registry]]: ...
+@overload
+def kinds(*declared: LayerKind, **named: LayerKind) -> ContextManager[Optional[Registry]]: ...
+
+
+def kinds(*declared: Any, **named: Any) -> ContextManager[Optional[Registry]]:
     """Layer kinds known inside a ``with`` block only, in this thread or task.
 
     ``kinds(registry)`` makes a :class:`Registry` active (later changes to it
@@ -189,14 +202,14 @@ def kinds(*declared, **named):
     return using(registry)
 
 
-def _tables():
+def _tables() -> Iterator[Tuple[Dict[str, LayerKind], Dict[str, str]]]:
     """(kinds, aliases) of each layer in force, the innermost first."""
     for registry in reversed(_ACTIVE.get()):
         yield registry._kinds, registry._aliases
     yield KINDS, ALIASES
 
 
-def find_kind(name):
+def find_kind(name: object) -> Optional[LayerKind]:
     """The :class:`LayerKind` in force for class ``name`` (or an alias of it); None if none."""
     if not isinstance(name, str):
         return None
@@ -207,7 +220,7 @@ def find_kind(name):
     return None
 
 
-def kind_of(name, layer=None):
+def kind_of(name: str, layer: Optional[str] = None) -> LayerKind:
     """The :class:`LayerKind` in force for Lasagne class ``name``.
 
     Raises
@@ -236,14 +249,14 @@ def kind_of(name, layer=None):
         layer=layer, field="kind", suggestions=hints)
 
 
-def is_input(name):
+def is_input(name: object) -> bool:
     """True when class ``name``'s kind is of the ``input`` family: a network's data enters
     there (it has no incoming layer).  False for a class without a kind."""
     kind = find_kind(name)
     return kind is not None and kind.family == "input"
 
 
-def kind_of_class(cls):
+def kind_of_class(cls: type) -> Tuple[str, Optional[LayerKind]]:
     """``(name, LayerKind or None)``: the kind in force for a layer class, and the name its
     layers go by (a built layer's ``type(layer)``, a class given to a NeuralNet).
 
@@ -255,6 +268,7 @@ def kind_of_class(cls):
     a built-in kind (a user's ``BatchNormLayer`` without gamma) has none and goes by
     ``file.Name``: deriving it fails, naming it, instead of applying Lasagne's rule to it.
     """
+    kind: Optional[LayerKind]
     for kinds_, _ in _tables():
         for kind in kinds_.values():
             if kind.factory is not None and _same_class(kind.factory, cls):
@@ -284,20 +298,20 @@ def _same_class(declared, cls):
         and _source(declared) == _source(cls)))
 
 
-def kinds_in_force():
+def kinds_in_force() -> Dict[str, LayerKind]:
     """{class name: LayerKind} of every kind in force here (an inner one over an outer)."""
-    found = {}
+    found: Dict[str, LayerKind] = {}
     for kinds_, _ in reversed(list(_tables())):
         found.update(kinds_)
     return found
 
 
-def supported_kinds():
+def supported_kinds() -> List[str]:
     """The Lasagne class names that have a declaration in force here, sorted."""
     return sorted(kinds_in_force())
 
 
-def explainer_for(kind):
+def explainer_for(kind: LayerKind) -> Explainer:
     """The explanation function of ``kind``: its own, its family's, or the generic one
     (a user's own called through :func:`~lasagne_params.core.guard.guarded_explainer`)."""
     if kind.explain is not None and kind.declared_in is not None:
@@ -305,14 +319,15 @@ def explainer_for(kind):
     return kind.explain or FAMILY_EXPLAINERS.get(kind.family, generic)
 
 
-def unknown_cost(context):
+def unknown_cost(context: CostContext) -> Cost:
     """The cost of a kind declared without a cost rule: its work unknown (``?``), n/a."""
     return Cost((OpTerm("mac", None, ""),), None)
 
 
-def class_keywords(factory):
+def class_keywords(factory: type) -> Optional[Signature]:
     """A class's constructor keywords as a Signature; None when it takes ``**kwargs``."""
-    params = list(inspect.signature(factory.__init__).parameters.values())[1:]
+    init = factory.__init__       # type: ignore[misc]  # the class's own, read from the class
+    params = list(inspect.signature(init).parameters.values())[1:]
     if any(p.kind is p.VAR_KEYWORD for p in params):
         return None
     named = [p for p in params if p.kind is not p.VAR_POSITIONAL]
@@ -394,7 +409,9 @@ def _declaration(name, rule, cost, like, fields):
     return kind
 
 
-def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fields):
+def register_kind(name: Union[str, type], rule: Optional[Rule] = None,
+                  cost: Optional[CostRule] = None, *, like: Optional[str] = None,
+                  replace: bool = False, **fields: Any) -> LayerKind:
     """Declare a Lasagne layer class of your own, for the whole process; return its
     :class:`LayerKind`.
 
@@ -444,7 +461,7 @@ def register_kind(name, rule=None, cost=None, *, like=None, replace=False, **fie
 
 
 #: field -> (what it must be, the test), for register_kind's arguments.
-_CHECKS = {
+_CHECKS: Dict[str, Tuple[str, Callable[[Any], object]]] = {
     "rule": ("a function rule(context) -> Result", callable),
     "cost": ("a function cost(context) -> Cost", callable),
     "explain": ("a function explain(row, inputs, last) -> [sentences], or None",
@@ -489,7 +506,7 @@ def _caller_file():
     return "<unknown>"
 
 
-def unregister_kind(name):
+def unregister_kind(name: str) -> None:
     """Forget a kind a user declared with :func:`register_kind` (built-in kinds stay)."""
     if name in BUILTIN_NAMES:
         raise ArgumentError("%r is built in and cannot be unregistered" % (name,),

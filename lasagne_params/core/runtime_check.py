@@ -14,7 +14,7 @@ historical cases where Lasagne's static inference was wrong (strided
 shapes; ``tests/test_runtime.py`` checks those configurations.
 """
 from dataclasses import dataclass
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, SupportsInt, Tuple
 
 from .compare import Checked, Mismatch
 from .errors import SpecError
@@ -34,7 +34,7 @@ VERDICTS = {
 }
 
 
-def with_batch(shape, batch_size):
+def with_batch(shape: Iterable[Optional[int]], batch_size: int) -> Shape:
     """``shape`` with ``None`` on the batch axis (axis 0) replaced by ``batch_size``.
 
     >>> with_batch((None, 32, 24, 24), 5)
@@ -46,7 +46,7 @@ def with_batch(shape, batch_size):
     return shape
 
 
-def agrees(static, actual):
+def agrees(static: Iterable[Optional[int]], actual: Iterable[int]) -> bool:
     """True when a static shape fits an actual one; ``None`` (unknown) fits any length."""
     static, actual = tuple(static), tuple(actual)
     return len(static) == len(actual) and all(
@@ -62,23 +62,23 @@ class RuntimeRow:
     kind: str
     derived: Shape
     lasagne: Shape
-    runtime: Shape
+    runtime: Tuple[int, ...]
 
     @property
-    def derived_ok(self):
+    def derived_ok(self) -> bool:
         return agrees(self.derived, self.runtime)
 
     @property
-    def lasagne_ok(self):
+    def lasagne_ok(self) -> bool:
         return agrees(self.lasagne, self.runtime)
 
     @property
-    def verdict(self):
+    def verdict(self) -> str:
         """``"ok"``, ``"Lasagne wrong"``, ``"derivation wrong"`` or both wrong."""
         return VERDICTS[self.derived_ok, self.lasagne_ok]
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.derived_ok and self.lasagne_ok
 
 
@@ -93,7 +93,7 @@ class RuntimeMismatch(Mismatch):
     runtime: Any = None
     wrong: str = ""
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         # Mismatch's by name: a slotted dataclass is a new class, which zero-argument
         # super() does not know (TypeError)
         return dict(Mismatch.to_dict(self), runtime=self.runtime, wrong=self.wrong)
@@ -108,7 +108,7 @@ class RuntimeCheck(Checked):
     mismatches: Tuple[RuntimeMismatch, ...]
     source: str = ""
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"ok": self.ok, "batch_size": self.batch_size, "source": self.source,
                 "layers": [{"index": r.index, "name": r.name, "kind": r.kind,
                             "derived": list(r.derived), "lasagne": list(r.lasagne),
@@ -117,7 +117,9 @@ class RuntimeCheck(Checked):
                 "mismatches": [m.to_dict() for m in self.mismatches]}
 
 
-def compare_runtime(derived: Report, reported: Report, runtime_shapes, source=""):
+def compare_runtime(derived: Report, reported: Report,
+                    runtime_shapes: Iterable[Iterable[SupportsInt]],
+                    source: str = "") -> "RuntimeCheck":
     """Put the runtime shapes beside a derived and a Lasagne Report.
 
     Parameters
@@ -140,13 +142,13 @@ def compare_runtime(derived: Report, reported: Report, runtime_shapes, source=""
     SpecError
         If the three lists do not have one entry per layer.
     """
-    runtime_shapes = [tuple(int(d) for d in s) for s in runtime_shapes]
-    if not len(derived.layers) == len(reported.layers) == len(runtime_shapes):
+    shapes = [tuple(int(d) for d in s) for s in runtime_shapes]
+    if not len(derived.layers) == len(reported.layers) == len(shapes):
         raise SpecError("expected one shape per layer: %d derived, %d Lasagne, %d runtime"
-                        % (len(derived.layers), len(reported.layers), len(runtime_shapes)))
-    batch_size = runtime_shapes[0][0] if runtime_shapes and runtime_shapes[0] else 0
+                        % (len(derived.layers), len(reported.layers), len(shapes)))
+    batch_size = shapes[0][0] if shapes and shapes[0] else 0
     rows, found = [], []
-    for mine, theirs, actual in zip(derived.layers, reported.layers, runtime_shapes):
+    for mine, theirs, actual in zip(derived.layers, reported.layers, shapes):
         row = RuntimeRow(mine.index, mine.name, mine.kind,
                          with_batch(mine.output_shape, batch_size),
                          with_batch(theirs.output_shape, batch_size), actual)

@@ -29,7 +29,7 @@ Pure Python; the reading is ``backend/networks/weights.py``, the table
 ``render/weights.py``.
 """
 from dataclasses import dataclass, replace
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 __all__ = ["WeightsRow", "WeightsCheck", "check_weights", "lasagne_order", "STATUSES"]
 
@@ -59,7 +59,7 @@ class WeightsRow:
     status: str
     position: Optional[int] = None         # the array's place in the file (flat files)
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"layer": self.layer, "kind": self.kind, "array": self.name,
                 "expected": None if self.expected is None else list(self.expected),
                 "in_file": None if self.found is None else list(self.found),
@@ -82,13 +82,13 @@ class WeightsCheck:
     loader_says: Tuple[str, ...]
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.divergence is None
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return self.ok
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         return {"file": self.file, "layout": self.layout, "network": self.network,
                 "fits": self.ok, "divergence": self.divergence, "loader": self.loader,
                 "loader_says": list(self.loader_says),

@@ -53,7 +53,7 @@ import json
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 from ..core import versions
 from ..core.errors import ArgumentError, LasagneParamsError, SpecError, did_you_mean
@@ -131,7 +131,7 @@ def _parse_json(text, path):
         raise SpecError("malformed JSON: nested too deeply", file=path) from None
 
 
-_YAML_LOADER = []
+_YAML_LOADER: list[type] = []      # the loader class, made on first use
 
 
 def _yaml_loader():
@@ -216,7 +216,8 @@ def read_spec_file(path, max_bytes=None):
     return SpecFile(os.fspath(path), tuple(specs), version)
 
 
-def load_spec(path, max_bytes=None):
+def load_spec(path: Union[str, "os.PathLike[str]"],
+              max_bytes: Optional[int] = None) -> List[LayerSpec]:
     """Read a spec file (``.json``, ``.yaml`` or ``.yml``) into LayerSpecs.
 
     Its structure is checked; its hyper-parameters are checked when it is

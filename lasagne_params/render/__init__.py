@@ -7,8 +7,14 @@ are those that take a plain Report (``"columns"`` takes the CostReport of
 ``derive_costs``).  A Comparison, a RuntimeCheck and a WeightsCheck have one
 text form each (their tables), and JSON.
 """
+from typing import Any, Optional, Union
+
+from ..core.compare import Comparison
+from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
 from ..core.records import Report
+from ..core.runtime_check import RuntimeCheck
+from ..core.weights import WeightsCheck
 from ..core.text import printable_lines
 from .answer import render_answer
 from .columns import render_columns
@@ -30,7 +36,8 @@ __all__ = ["Format", "FORMATS", "DEFAULT_FORMAT", "REPORT_FORMATS", "render", "r
 REPORT_FORMATS = tuple(name for name, f in FORMATS.items() if Report in f.renders)
 
 
-def render(result, fmt=None, **options):
+def render(result: Union[Report, CostReport, Comparison, RuntimeCheck, WeightsCheck],
+           fmt: Optional[str] = None, **options: Any) -> str:
     """``result`` as text.
 
     A Report (or CostReport) in format ``fmt`` (one of ``FORMATS``, default

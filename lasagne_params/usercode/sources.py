@@ -36,6 +36,7 @@ import importlib.util
 import re
 import sys
 import warnings
+from typing import Iterator
 
 from ..core.files import read_bytes
 
@@ -55,7 +56,7 @@ _DIVIDE = "__lasagne_params_classic_division__"
 
 
 @contextlib.contextmanager
-def python2(enabled=True):
+def python2(enabled: bool = True) -> Iterator[None]:
     """While the block runs, users' files are Python 2: translated where ``lib2to3``
     can, and ``/`` divides integers to an integer (:func:`classic_division`)."""
     token = _FORCED_PYTHON2.set(bool(enabled))

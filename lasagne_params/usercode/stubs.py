@@ -19,6 +19,7 @@ import contextvars
 import importlib.machinery
 import sys
 import types
+from typing import Iterator
 
 from ..core.optional import EXTRAS
 from .hooks import users_file
@@ -31,11 +32,11 @@ _STUBBING = contextvars.ContextVar("lasagne_params_stub_missing", default=False)
 NEVER = frozenset(EXTRAS) | {"lasagne_params", "nolearn"} | frozenset(sys.stdlib_module_names)
 
 #: The modules stood in for in this process, in order.
-_SERVED = []
+_SERVED: list[str] = []
 
 
 @contextlib.contextmanager
-def stub_missing(enabled=True):
+def stub_missing(enabled: bool = True) -> Iterator[None]:
     """While the block runs, modules that are not installed get inert stand-ins (user code
     run meanwhile, :mod:`lasagne_params.usercode.running`)."""
     token = _STUBBING.set(bool(enabled))

@@ -16,6 +16,7 @@ output.
 """
 import inspect
 import os
+from typing import Any, Dict, List, Optional
 
 from ..core.errors import (ArgumentError, LasagneParamsError, TargetError, UserCodeError,
                            did_you_mean)
@@ -32,13 +33,14 @@ EXPECTED = "a Lasagne layer, a list, tuple or dict of layers, or a NeuralNet"
 class Target:
     """One network named on the command line: ``label`` (how to name it) and ``network``."""
 
-    def __init__(self, label, network, output=None, keys=None):
+    def __init__(self, label: str, network: Any, output: Optional[str] = None,
+                 keys: Optional[Dict[str, Any]] = None) -> None:
         self.label = label
         self.network = network
         self.output = output        # the dict key or layer name picking it, if any
         self.keys = keys or {}      # {dict key: layer} when the value was a dict of layers
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Target(%r)" % self.label
 
 
@@ -212,7 +214,7 @@ def split_target(target):
     return path, name
 
 
-def load_networks(target, keep_going=False):
+def load_networks(target: str, keep_going: bool = False) -> List[Target]:
     """``FILE.py:NAME`` or ``FILE.py`` -> the Targets it names (at least one).
 
     The file is read up to its first use of a network (see

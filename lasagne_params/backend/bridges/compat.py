@@ -451,7 +451,7 @@ def _bridge_pkg_resources(report):
     report.applied.append("pkg_resources.get_distribution for Lasagne -> importlib.metadata")
 
 
-def install_compat():
+def install_compat() -> "CompatReport":
     """Bridge the names Lasagne (0.1 or master) needs from Theano; return a CompatReport.
 
     Safe to call any number of times: a second call applies nothing and lists

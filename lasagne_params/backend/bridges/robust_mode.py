@@ -35,6 +35,7 @@ Nothing process-wide changes: the first is a Mode object, the second
 restores Theano's ``mode`` flag when the block ends.
 """
 import contextlib
+from typing import Any, Iterator
 
 from .compat import install_compat
 
@@ -49,7 +50,7 @@ FAILING_OPTIMIZATIONS = {
 }
 
 
-def robust_mode(mode=None):
+def robust_mode(mode: Any = None) -> Any:
     """Theano ``mode`` (default: the default mode, with your flags) without
     :data:`FAILING_OPTIMIZATIONS`; a name (``"FAST_RUN"``) or a Mode object."""
     install_compat()                    # Theano imports only after the bridges
@@ -58,7 +59,7 @@ def robust_mode(mode=None):
 
 
 @contextlib.contextmanager
-def robust_default_mode():
+def robust_default_mode() -> Iterator[None]:
     """Within the block, Theano's default mode is :func:`robust_mode` (functions compiled
     without a ``mode`` get it); Theano's ``mode`` flag is restored after."""
     from theano import config

@@ -6,10 +6,11 @@ shape beside the derived shape and Lasagne's static ``output_shape``
 (:mod:`lasagne_params.core.runtime_check` judges them).
 """
 import weakref
+from typing import Any, Optional
 
 from ...core.derive import derive_specs
 from ...core.errors import ArgumentError, SpecError
-from ...core.runtime_check import compare_runtime
+from ...core.runtime_check import RuntimeCheck, compare_runtime
 from ..bridges.compat import import_lasagne
 from .memory import check_run
 from .read import (all_layers, is_lasagne_layer, layer_names, network_version, plain,
@@ -80,7 +81,8 @@ def runtime_shapes(output_layer, batch):
     return [tuple(int(d) for d in array.shape) for array in function(batch)]
 
 
-def verify_runtime(output_layer, batch, source="", max_build_bytes=None):
+def verify_runtime(output_layer: Any, batch: Any, source: str = "",
+                   max_build_bytes: Optional[int] = None) -> RuntimeCheck:
     """Run a real batch through a Lasagne network and check every layer's shape.
 
     One Theano function returning every layer's output (``deterministic=True``,

@@ -42,14 +42,17 @@ Differences from nolearn 0.6.1, on purpose (see docs/historical-code.md):
 """
 import functools
 import inspect
+import os
 import sys
 import warnings
 from collections import OrderedDict
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
 
 from ...core.compare import in_order
 from ...core.errors import (LasagneParamsError, LayerRuleError, SpecError, TrainingError,
                             did_you_mean)
 from ...core.files import atomic_file
+from ...core.records import LayerSpec, Report
 from ...core.registry import BUILTIN_NAMES, class_keywords, kind_of_class
 from ...describe.spec import (NEURALNET_KEYWORDS, check_kind, default_name, kind_name,
                               layer_pair, specs_from_nolearn)
@@ -361,14 +364,24 @@ class NeuralNet:
         the layer.
     """
 
-    def __init__(self, layers, update=None, loss=None, objective=None,
-                 objective_loss_function=None, batch_iterator_train=None,
-                 batch_iterator_test=None, regression=False, max_epochs=100,
-                 train_split=None, custom_scores=None, scores_train=None, scores_valid=None,
-                 X_tensor_type=None, y_tensor_type=None, use_label_encoder=False,
-                 on_batch_finished=None, on_epoch_finished=None, on_training_started=None,
-                 on_training_finished=None, more_params=None, check_input=True, verbose=0,
-                 **kwargs):
+    # nolearn's keywords, as loose as nolearn took them: a callback keyword takes a function
+    # or a list of them, an update a function or its name; ``loss`` and ``X_tensor_type``
+    # are refused (removed in nolearn).
+    def __init__(self, layers: Any, update: Union[Callable[..., Any], str, None] = None,
+                 loss: object = None, objective: Optional[Callable[..., Any]] = None,
+                 objective_loss_function: Optional[Callable[..., Any]] = None,
+                 batch_iterator_train: Any = None, batch_iterator_test: Any = None,
+                 regression: bool = False, max_epochs: int = 100,
+                 train_split: Any = None,
+                 custom_scores: Optional[Sequence[Any]] = None,
+                 scores_train: Optional[Sequence[Any]] = None,
+                 scores_valid: Optional[Sequence[Any]] = None,
+                 X_tensor_type: object = None, y_tensor_type: Any = None,
+                 use_label_encoder: bool = False, on_batch_finished: Any = None,
+                 on_epoch_finished: Any = None, on_training_started: Any = None,
+                 on_training_finished: Any = None,
+                 more_params: Optional[Dict[str, Any]] = None, check_input: bool = True,
+                 verbose: int = 0, **kwargs: Any) -> None:
         if loss is not None:
             raise SpecError("was removed in nolearn; use objective_loss_function",
                             field="loss")
@@ -425,11 +438,11 @@ class NeuralNet:
 
     # -- scikit-learn's estimator protocol ------------------------------
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
         """Every keyword this NeuralNet was made with (scikit-learn's protocol)."""
         return {name: getattr(self, name) for name in PARAM_NAMES + tuple(self._kwarg_keys)}
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> "NeuralNet":
         """Set keywords (a new ``<layer>_<arg>`` or ``update_*`` one too); return ``self``."""
         for key, value in params.items():
             if key == "layers" and not isinstance(value, LayerList):
@@ -503,7 +516,7 @@ class NeuralNet:
                               "nolearn ignored it%s" % (key, did_you_mean(
                                   str(key), _respelled(str(key), names))), stacklevel=3)
 
-    def to_specs(self):
+    def to_specs(self) -> List[LayerSpec]:
         """The network as LayerSpecs (what ``lasagne_params.derive(net)`` derives).
 
         Checks the keywords as :meth:`initialize` does (a derivation must
@@ -528,7 +541,7 @@ class NeuralNet:
 
     # -- Lasagne ---------------------------------------------------------
 
-    def initialize_layers(self, layers=None):
+    def initialize_layers(self, layers: Any = None) -> List[Any]:
         """Build the Lasagne layers into ``layers_``; return the output layers.
 
         Given ``layers``, they replace the ones the NeuralNet was made with.
@@ -624,13 +637,13 @@ class NeuralNet:
                 value, did_you_mean(value, self.layers_.keys())), layer=layer, field=field)
         return self.layers_[value]
 
-    def output_layers(self):
+    def output_layers(self) -> List[Any]:
         """The built output layers (building them first, once, if needed)."""
         if self._output_layers is None:
             self.initialize_layers()
         return self._output_layers
 
-    def initialize(self):
+    def initialize(self) -> None:
         """Build the network (once) and check the keywords, as nolearn's ``initialize``.
 
         Nothing is printed: the layer information is printed when training
@@ -643,23 +656,23 @@ class NeuralNet:
         self._check_for_unused_kwargs(self.layers_.keys() + given)     # renamed ones too
         self._initialized = True
 
-    def layer_report(self):
+    def layer_report(self) -> Report:
         """The built layers as a Report, in ``layers_`` order (Lasagne's own figures)."""
         outputs = self.output_layers()
         names = {id(layer): name for name, layer in self.layers_.items()}
         return in_order(report_from_lasagne(outputs, names=names), self.layers_.keys())
 
-    def layer_info(self):
+    def layer_info(self) -> str:
         """nolearn's ``PrintLayerInfo`` text (greeting and table) from the built layers."""
         return render_nolearn(self.layer_report())
 
-    def get_all_layers(self):
+    def get_all_layers(self) -> Iterable[Any]:
         return self.layers_.values()
 
-    def get_all_params(self, **tags):
+    def get_all_params(self, **tags: bool) -> List[Any]:
         return import_lasagne().layers.get_all_params(self.output_layers(), **tags)
 
-    def get_all_params_values(self):
+    def get_all_params_values(self) -> "OrderedDict[str, List[Any]]":
         """``OrderedDict`` of layer name -> copies of its parameter arrays (nolearn's form)."""
         self.output_layers()
         return OrderedDict((name, [p.get_value() for p in layer.get_params()])
@@ -693,7 +706,7 @@ class NeuralNet:
             return T.TensorType(theano.config.floatX, (False, False))
         return T.ivector
 
-    def trainer(self):
+    def trainer(self) -> Trainer:
         """The :class:`lasagne_params.training.Trainer` this network trains with (made once).
 
         It builds the network when it first needs it (an epoch, a
@@ -747,7 +760,7 @@ class NeuralNet:
         self.classes_ = self.enc_.classes_
         return encoded
 
-    def fit(self, X, y, epochs=None):
+    def fit(self, X: Any, y: Any, epochs: Optional[int] = None) -> "NeuralNet":
         """Train for ``epochs`` (default ``max_epochs``); returns ``self`` (``train_history_`` grows).
 
         As nolearn: the input checked (``check_input``), labels encoded
@@ -764,11 +777,11 @@ class NeuralNet:
         self.train_loop(X, y, epochs=epochs)
         return self
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> "NeuralNet":
         """One epoch of training; returns ``self``."""
         return self.fit(X, y, epochs=1)
 
-    def train_loop(self, X, y, epochs=None):
+    def train_loop(self, X: Any, y: Any, epochs: Optional[int] = None) -> None:
         """nolearn's loop itself: ``train_split(X, y, net)``, then the epochs."""
         network_used("NeuralNet.train_loop")
         X_train, X_valid, y_train, y_valid = self.train_split(X, y, self)
@@ -777,16 +790,16 @@ class NeuralNet:
         trainer.callbacks = self._callbacks()
         trainer.train(X_train, X_valid, y_train, y_valid, epochs=epochs or None)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> Any:
         return self.trainer().outputs(X)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         predicted = self.trainer().predict(X)
         if self.use_label_encoder and not self.regression:
             return self.enc_.inverse_transform(predicted)
         return predicted
 
-    def score(self, X, y):
+    def score(self, X: Any, y: Any) -> float:
         """Accuracy, or for regression nolearn's R^2: ``r2_score(predict(X), y)``.
 
         nolearn passed the predictions as the reference (scikit-learn's
@@ -799,7 +812,7 @@ class NeuralNet:
             return r_squared(predicted, y)
         return float(numpy.mean(numpy.asarray(predicted) == numpy.asarray(y)))
 
-    def get_output(self, layer, X):
+    def get_output(self, layer: Any, X: Any) -> Any:
         """The output of ``layer`` (or the layer called so) for ``X``, batch by batch.
 
         Compiled as :meth:`predict_proba` is: for an output layer the very
@@ -812,7 +825,7 @@ class NeuralNet:
 
     # -- parameters ----------------------------------------------------------
 
-    def save_params_to(self, path):
+    def save_params_to(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Write every layer's parameter arrays to ``path`` (numpy ``.npz``, no pickle).
 
         Arrays are stored as ``<layer name>:<position>``; the file is
@@ -825,7 +838,7 @@ class NeuralNet:
         with atomic_file(path) as handle:     # a failed write leaves the old file whole
             numpy.savez(handle, **arrays)
 
-    def load_params_from(self, source, *, trusted=False):
+    def load_params_from(self, source: Any, *, trusted: bool = False) -> "NeuralNet":
         """Set parameters by layer name, as nolearn did; layers whose shapes differ are skipped.
 
         ``source`` is a file written by :meth:`save_params_to` or by nolearn
@@ -871,13 +884,13 @@ class NeuralNet:
         return weights.by_name()
 
     @property
-    def train_history_(self):
+    def train_history_(self) -> List[Dict[str, Any]]:
         if self._trainer is not None:
             return self._trainer.train_history_
         return vars(self).setdefault("_history", [])
 
     @train_history_.setter
-    def train_history_(self, value):
+    def train_history_(self, value: List[Dict[str, Any]]) -> None:
         if self._trainer is not None:
             self._trainer.train_history_ = value
         else:

@@ -429,7 +429,8 @@ def _load_bundled() -> MnistData:
     return _result(images, labels, f"bundled sample ({len(labels):,} digits)")
 
 
-def load_mnist(path=None, *, source=None, split="train") -> MnistData:
+def load_mnist(path: str | os.PathLike[str] | None = None, *, source: str | None = None,
+               split: str = "train") -> MnistData:
     """Load MNIST digits, scaled and shaped for a Lasagne input layer.
 
     Parameters

@@ -54,8 +54,10 @@ files through the restricted reader of
 """
 import contextlib
 import math
+import os
 import sys
 import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ...core.errors import ArgumentError, SpecError, TrainingError, did_you_mean
 from ...core.files import atomic_file
@@ -240,12 +242,21 @@ class Trainer:
     0.97
     """
 
-    def __init__(self, output_layer, *, update, update_params: dict, objective=None,
-                 batch_size=128, max_epochs=10, train_split=0.2, verbose=1,
-                 regression=False, random_state=None, print_fn=print,
-                 loss=None, target_type=None, iterate_train=None, iterate_test=None,
-                 scores_train=(), scores_valid=(), custom_scores=(),
-                 callbacks=None, owner=None):
+    def __init__(self, output_layer: Any, *, update: Callable[..., Any],
+                 update_params: Dict[str, Any],
+                 objective: Optional[Callable[..., Any]] = None, batch_size: int = 128,
+                 max_epochs: int = 10, train_split: float = 0.2, verbose: int = 1,
+                 regression: bool = False, random_state: Optional[int] = None,
+                 print_fn: Callable[..., Any] = print,
+                 loss: Optional[Callable[..., Any]] = None,
+                 target_type: Optional[Callable[..., Any]] = None,
+                 iterate_train: Optional[Callable[..., Any]] = None,
+                 iterate_test: Optional[Callable[..., Any]] = None,
+                 scores_train: Sequence[Tuple[str, Callable[..., Any]]] = (),
+                 scores_valid: Sequence[Tuple[str, Callable[..., Any]]] = (),
+                 custom_scores: Sequence[Tuple[str, Callable[..., Any]]] = (),
+                 callbacks: Optional[Dict[str, List[Callable[..., Any]]]] = None,
+                 owner: Any = None) -> None:
         if int(batch_size) < 1:
             raise ArgumentError("expected a positive int, got %r" % (batch_size,),
                                 field="batch_size")
@@ -284,14 +295,14 @@ class Trainer:
         return state
 
     @property
-    def output_layers(self):
+    def output_layers(self) -> List[Any]:
         """The output layers; ``output_layer`` may be a function giving them (called when
         the network is first needed: a NeuralNet builds its layers then)."""
         layers = self.output_layer() if callable(self.output_layer) else self.output_layer
         return list(layers) if isinstance(layers, (list, tuple)) else [layers]
 
     @property
-    def score_names(self):
+    def score_names(self) -> List[str]:
         """The names of the extra scores, in the order the epoch table shows them."""
         return [name for name, _ in self.scores_train + self.scores_valid + self.custom_scores]
 
@@ -486,7 +497,7 @@ class Trainer:
     # ------------------------------------------------------------------
     # training
 
-    def fit(self, X, y, epochs=None):
+    def fit(self, X: Any, y: Any, epochs: Optional[int] = None) -> "Trainer":
         """Train for ``epochs`` (default ``max_epochs``) epochs; return ``self``.
 
         Parameters
@@ -506,7 +517,8 @@ class Trainer:
         y = self._check_y(X, y)
         return self.train(*self._split(X, y), epochs=epochs)
 
-    def train(self, X_train, X_valid, y_train, y_valid, epochs=None):
+    def train(self, X_train: Any, X_valid: Any, y_train: Any, y_valid: Any,
+              epochs: Optional[int] = None) -> "Trainer":
         """The epochs on data already split (by :meth:`fit`, or a NeuralNet's
         ``train_split``); return ``self``.  The network is compiled (and, when
         ``output_layer`` is a function, built) only when an epoch runs."""
@@ -602,7 +614,7 @@ class Trainer:
     # ------------------------------------------------------------------
     # prediction
 
-    def outputs(self, X, layers=None):
+    def outputs(self, X: Any, layers: Optional[Sequence[Any]] = None) -> Any:
         """The deterministic outputs of ``layers`` (default: the network's outputs) for
         every sample, batch by batch: one array per layer (a tuple when several)."""
         import numpy
@@ -612,19 +624,19 @@ class Trainer:
         output = tuple(numpy.vstack(column) for column in zip(*parts))
         return output if len(output) > 1 else output[0]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: Any) -> Any:
         """The network's deterministic output for every sample, batch by batch.
 
         One array per output layer (a tuple of them when there are several).
         """
         return self.outputs(X)
 
-    def predict(self, X):
+    def predict(self, X: Any) -> Any:
         """Class labels (argmax of :meth:`predict_proba`), or the outputs for regression."""
         output = self.predict_proba(X)
         return output if self.regression else output.argmax(axis=1)
 
-    def score(self, X, y):
+    def score(self, X: Any, y: Any) -> float:
         """Accuracy (the fraction predicted right), or R^2 for regression, as a float."""
         import numpy
         X = self._check_X(X)
@@ -640,11 +652,11 @@ class Trainer:
     def _params(self):
         return import_lasagne().layers.get_all_params(self.output_layers)
 
-    def get_params_values(self):
+    def get_params_values(self) -> List[Any]:
         """Copies of every parameter array, in ``get_all_params`` order."""
         return [p.get_value() for p in self._params()]
 
-    def save_params_to(self, path):
+    def save_params_to(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Write every parameter array to ``path`` as ``.npz`` (``arr_0``, ``arr_1``, ...).
 
         The file is written at ``path`` exactly (numpy adds no suffix).
@@ -654,7 +666,7 @@ class Trainer:
         with atomic_file(path) as f:        # a failed write leaves the old file whole
             numpy.savez(f, *values)
 
-    def load_params_from(self, source, *, trusted=False):
+    def load_params_from(self, source: Any, *, trusted: bool = False) -> "Trainer":
         """Set every parameter from a weights file or a list of arrays in
         ``get_all_params`` order.
 

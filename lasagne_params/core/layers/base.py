@@ -16,14 +16,15 @@ plus the derived row and the inputs' receptive fields) and returns a
 naming the layer and the field.
 """
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple, Union
+from typing import (Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
+                    Union, cast)
 
 from .. import axis, receptive, versions
-from ..cost_records import OpTerm
+from ..cost_records import CostReport, OpTerm
 from ..errors import LasagneParamsError, LayerRuleError
 from ..expressions import ExpressionError, is_opaque, parse_expression
 from ..receptive import AxisReceptiveField
-from ..records import LayerSpec, ParamArray, Shape, shape_size
+from ..records import LayerRow, LayerSpec, ParamArray, Report, Shape, shape_size
 
 __all__ = ["LayerKind", "Signature", "signature", "Result", "Cost", "LayerContext", "CostContext",
            "FAMILIES", "LINEAR", "INITIALIZERS", "size_expression"]
@@ -62,21 +63,21 @@ class Signature:
     added: Tuple[Tuple[str, str], ...] = ()
 
     @property
-    def names(self):
+    def names(self) -> Tuple[str, ...]:
         return self.required + self.optional
 
-    def since(self, keyword):
+    def since(self, keyword: str) -> Optional[str]:
         """The version that introduced ``keyword`` (None: as old as the class)."""
         return dict(self.added).get(keyword)
 
-    def for_version(self, version):
+    def for_version(self, version: str) -> "Signature":
         """The keywords ``version`` accepts."""
         later = {k for k, since in self.added if not versions.at_least(version, since)}
         return Signature(tuple(n for n in self.required if n not in later),
                          tuple(n for n in self.optional if n not in later))
 
     @property
-    def inputs(self):
+    def inputs(self) -> Optional[str]:
         """The keyword that takes the incoming layer(s): incoming, incomings, or None."""
         for name in ("incoming", "incomings"):
             if name in self.required:
@@ -84,12 +85,12 @@ class Signature:
         return None
 
     @property
-    def hyper_parameters(self):
+    def hyper_parameters(self) -> Tuple[str, ...]:
         """Every keyword except the structural ones (incoming(s), name)."""
         return tuple(n for n in self.names if n not in ("incoming", "incomings", "name"))
 
 
-def signature(line):
+def signature(line: str) -> Signature:
     """A :class:`Signature` from ``"required names | optional names"``.
 
     A keyword a later version introduced is written ``keyword@version``
@@ -101,9 +102,9 @@ def signature(line):
     (('shared_axes', '0.2.dev1'),)
     """
     required, _, optional = line.partition("|")
-    added = []
+    added: List[Tuple[str, str]] = []
 
-    def names(text):
+    def names(text: str) -> Tuple[str, ...]:
         out = []
         for word in text.split():
             name, _, since = word.partition("@")
@@ -162,6 +163,12 @@ class Cost:
 
 #: ``"attr"`` (kept in the spec under the same name) or ``("attr.path", "keyword")``.
 HyperParam = Union[str, Tuple[str, str]]
+#: What a kind's functions are: ``rule(LayerContext) -> Result`` (:data:`Rule`),
+#: ``cost(CostContext) -> Cost`` (:data:`CostRule`, at the end of the module),
+#: ``explain(row, inputs as (name, shape) pairs, last) -> [sentences]``,
+#: ``reader(layer) -> {keyword: value}``.
+Explainer = Callable[[LayerRow, Sequence[Tuple[str, Shape]], bool], List[str]]
+Reader = Callable[[Any], Dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +228,8 @@ class LayerKind:
     """
 
     name: str
-    rule: Callable
-    cost: Callable
+    rule: "Rule"
+    cost: "CostRule"
     family: str
     keywords: Optional[Signature]
     hyper_params: Tuple[HyperParam, ...] = ()
@@ -230,16 +237,16 @@ class LayerKind:
     subnetworks: Tuple[str, ...] = ()
     gates: Tuple[str, ...] = ()
     gpu_only: bool = False
-    explain: Optional[Callable] = None
+    explain: Optional[Explainer] = None
     module: str = "lasagne.layers"
-    factory: Optional[Callable] = None
+    factory: Optional[Callable[..., Any]] = None
     since: str = versions.RELEASE
     version_defaults: Tuple[Tuple[str, str, object], ...] = ()
     aliases: Tuple[str, ...] = ()
-    reader: Optional[Callable] = None
+    reader: Optional[Reader] = None
     declared_in: Optional[str] = None
 
-    def defaults_for(self, version):
+    def defaults_for(self, version: str) -> Dict[str, object]:
         """{keyword: default} of the defaults that depend on the version."""
         return {name: value for name, since, value in self.version_defaults
                 if since == version}
@@ -266,10 +273,13 @@ class LayerContext:
         :meth:`get` uses for keywords the spec leaves out.
     """
 
-    def __init__(self, spec: LayerSpec, input_shapes, key_prefix="", subnet=None,
-                 version=None, defaults=None):
+    def __init__(self, spec: LayerSpec, input_shapes: Iterable[Iterable[Optional[int]]],
+                 key_prefix: str = "",
+                 subnet: Optional[Callable[[List[LayerSpec], str], Report]] = None,
+                 version: Optional[str] = None,
+                 defaults: Optional[Mapping[str, object]] = None) -> None:
         self.spec = spec
-        self.input_shapes = [tuple(s) for s in input_shapes]
+        self.input_shapes: List[Shape] = [tuple(s) for s in input_shapes]
         self.key_prefix = key_prefix
         self._subnet = subnet
         self.version = version or versions.DEFAULT
@@ -277,13 +287,13 @@ class LayerContext:
         self._defaults = defaults or {}
 
     @property
-    def input_shape(self):
+    def input_shape(self) -> Shape:
         return self.input_shapes[0]
 
-    def error(self, message, field=None):
+    def error(self, message: str, field: Optional[str] = None) -> LayerRuleError:
         return LayerRuleError(message, layer=self.spec.name, kind=self.spec.kind, field=field)
 
-    def get(self, name, default=None):
+    def get(self, name: str, default: Any = None) -> Any:
         """``args[name]``; else the target version's default where the kind
         declares one, else ``default``."""
         args = self.spec.args
@@ -291,15 +301,15 @@ class LayerContext:
             return args[name]
         return self._defaults.get(name, default)
 
-    def is_default(self, name):
+    def is_default(self, name: str) -> bool:
         """True when the spec leaves ``name`` to Lasagne's default."""
         return name not in self.spec.args
 
-    def has_param(self, name):
+    def has_param(self, name: str) -> bool:
         """False when the spec says ``name=None`` (Lasagne's "no such array")."""
         return self.spec.args.get(name, True) is not None
 
-    def positive_int(self, name, default=None, allow_zero=False):
+    def positive_int(self, name: str, default: Any = None, allow_zero: bool = False) -> int:
         value = self.get(name, default)
         low = 0 if allow_zero else 1
         if not axis.is_int(value) or value < low:
@@ -307,7 +317,8 @@ class LayerContext:
                              % ("non-negative" if allow_zero else "positive", value), name)
         return int(value)
 
-    def int_tuple(self, name, n, default=None, allow_zero=False):
+    def int_tuple(self, name: str, n: int, default: Any = None,
+                  allow_zero: bool = False) -> Tuple[int, ...]:
         """An int or an n-sequence of ints, as an n-tuple (Lasagne's as_tuple)."""
         value = self.get(name, default)
         items = tuple(value) if isinstance(value, (list, tuple)) else (value,) * n
@@ -318,14 +329,15 @@ class LayerContext:
                              name)
         return tuple(int(v) for v in items)
 
-    def flag(self, name, default):
+    def flag(self, name: str, default: bool) -> bool:
         """A true/false hyper-parameter."""
         value = self.get(name, default)
         if not isinstance(value, bool):
             raise self.error("expected true or false, got %r" % (value,), name)
         return value
 
-    def axis_index(self, name, ndim, default, allow_negative=True):
+    def axis_index(self, name: str, ndim: int, default: Any,
+                   allow_negative: bool = True) -> int:
         """An axis of an ``ndim``-dimensional input, as a non-negative index."""
         value = self.get(name, default)
         low = -ndim if allow_negative else 0
@@ -334,18 +346,19 @@ class LayerContext:
                              % (low, ndim, ndim, value), name)
         return int(value) % ndim
 
-    def require_ndim(self, ndim, what, shape=None):
+    def require_ndim(self, ndim: int, what: str, shape: Optional[Shape] = None) -> None:
         shape = self.input_shape if shape is None else shape
         if len(shape) != ndim:
             raise self.error("expects a %dD input %s, got shape %r" % (ndim, what, shape),
                              "incoming")
 
-    def require_known(self, dims, what):
+    def require_known(self, dims: Iterable[Optional[int]], what: str) -> None:
         if None in dims:
             raise self.error("%s must be known to count parameters, got input shape %r"
                              % (what, self.input_shape), "incoming")
 
-    def param_array(self, name, shape, trainable=True, regularizable=True, value=_UNSET):
+    def param_array(self, name: str, shape: Iterable[int], trainable: bool = True,
+                    regularizable: bool = True, value: Any = _UNSET) -> ParamArray:
         """A parameter array, keyed to the array it shares if the spec says so.
 
         ``value`` is the spec's entry for the array (default: ``args[name]``;
@@ -385,7 +398,7 @@ class LayerContext:
         return ParamArray(name, shape, trainable, regularizable, key,
                           value.get("expression", "") if isinstance(value, dict) else "")
 
-    def _check_expression(self, name, value):
+    def _check_expression(self, name: str, value: Dict[str, Any]) -> None:
         """A Theano expression of another layer's array: master's create_param takes any
         Theano expression; 0.1's refuses it (RuntimeError: not a numpy array, a shared
         variable or a callable)."""
@@ -403,7 +416,7 @@ class LayerContext:
             except ExpressionError as exc:
                 raise self.error("expression: %s" % exc, name) from None
 
-    def _check_array_value(self, name, shape, value):
+    def _check_array_value(self, name: str, shape: Tuple[int, ...], value: Any) -> None:
         """Refuse what Lasagne's create_param refuses for an array of ``shape``."""
         accepted = ("an initializer name such as \"GlorotUniform\", a number, "
                     "{\"shared\": \"layer.%s\"}" % name)
@@ -435,12 +448,12 @@ class LayerContext:
             raise self.error("has shape %r, but Lasagne needs %r" % (tuple(given), shape),
                              name)
 
-    def check_lengths(self, lengths, field):
+    def check_lengths(self, lengths: Iterable[axis.Length], field: str) -> None:
         for length in lengths:
             if length.value is not None and length.value < 1:
                 raise self.error("output length %s is not positive" % length.formula, field)
 
-    def subnetwork(self, field):
+    def subnetwork(self, field: str) -> Report:
         """Derive the nested network ``args[field]`` (a list of LayerSpecs); its Report."""
         specs = self.get(field)
         if not isinstance(specs, (list, tuple)) or not specs or not all(
@@ -457,7 +470,7 @@ class LayerContext:
             raise self.error(str(exc), field) from None
 
 
-def _group(dims):
+def _group(dims: Sequence[Optional[int]]) -> str:
     """``(32*24*24)`` for several factors, ``256`` for one: a group in a product."""
     text = "*".join(str(d) for d in dims)
     return "(%s)" % text if len(dims) > 1 else text
@@ -471,30 +484,34 @@ class CostContext(LayerContext):
     network (a recurrent layer's sub-networks) and returns its CostReport.
     """
 
-    def __init__(self, spec, input_shapes, row, input_receptive_fields, cost_of=None):
+    def __init__(self, spec: LayerSpec, input_shapes: Iterable[Iterable[Optional[int]]],
+                 row: LayerRow,
+                 input_receptive_fields: Sequence[Optional[Tuple[AxisReceptiveField, ...]]],
+                 cost_of: Optional[Callable[..., CostReport]] = None) -> None:
         super().__init__(spec, input_shapes)
         self.row = row
         self.input_receptive_fields = input_receptive_fields
         self.cost_of = cost_of
 
     @property
-    def output_shape(self):
+    def output_shape(self) -> Shape:
         return self.row.output_shape
 
     @property
-    def input_receptive_field(self):
+    def input_receptive_field(self) -> Optional[Tuple[AxisReceptiveField, ...]]:
         """The incoming receptive field; ``None`` if none, or if the inputs' differ."""
         fields = set(self.input_receptive_fields)
         return fields.pop() if len(fields) == 1 else None
 
-    def param(self, name):
+    def param(self, name: str) -> Optional[ParamArray]:
         """This layer's parameter array called ``name``, or ``None``."""
         for array in self.row.param_arrays:
             if array.name == name:
                 return array
         return None
 
-    def per_element(self, op, factors=(), dims=None):
+    def per_element(self, op: str, factors: Sequence[Optional[int]] = (),
+                    dims: Optional[Sequence[Optional[int]]] = None) -> OpTerm:
         """``op`` work: ``factors`` operations for each output element of one example.
 
         ``dims`` are the output's per-example axes (default: all but the
@@ -503,22 +520,24 @@ class CostContext(LayerContext):
         dims = self.output_shape[1:] if dims is None else dims
         if any(d is None for d in tuple(dims) + tuple(factors)):
             return OpTerm(op, None, "")
-        count = shape_size(dims) * shape_size(factors)
+        # no None in either: checked above
+        count = shape_size(cast(Sequence[int], dims)) * shape_size(cast(Sequence[int], factors))
         if not factors:
             return OpTerm(op, count, "*".join(str(d) for d in dims))
         return OpTerm(op, count, "%s*%s" % (_group(dims), _group(factors)))
 
-    def activation(self, dims=None):
+    def activation(self, dims: Optional[Sequence[Optional[int]]] = None) -> Tuple[OpTerm, ...]:
         """The nonlinearity applied to each output element (default rectify), or nothing."""
         if self.get("nonlinearity", "rectify") in LINEAR:
             return ()
         return (self.per_element("elementwise", (), dims),)
 
-    def bias(self, dims=None):
+    def bias(self, dims: Optional[Sequence[Optional[int]]] = None) -> Tuple[OpTerm, ...]:
         """One addition per output element when the layer has a bias ``b``."""
         return (self.per_element("bias", (), dims),) if self.param("b") is not None else ()
 
-    def window(self, size_name, stride_defaults_to_size=False, pad=_UNSET):
+    def window(self, size_name: str, stride_defaults_to_size: bool = False,
+               pad: Any = _UNSET) -> Tuple[Tuple[int, int, int], ...]:
         """(size, stride, pad before) per spatial axis, read as the shape rules read them.
 
         ``pad`` overrides the spec's padding (e.g. the GPU layers' symmetric
@@ -539,9 +558,14 @@ class CostContext(LayerContext):
             before = tuple(int(p) for p in pad)
         return tuple(zip(size, stride, before))
 
-    def slide(self, window):
+    def slide(self, window: Sequence[Tuple[int, int, int]]
+              ) -> Optional[Tuple[AxisReceptiveField, ...]]:
         """The receptive field after sliding ``window`` over the incoming receptive field."""
         seen = self.input_receptive_field
         if seen is None or len(seen) != len(window):
             return None
         return tuple(receptive.grow(f, *w) for f, w in zip(seen, window))
+
+
+Rule = Callable[[LayerContext], Result]
+CostRule = Callable[[CostContext], Cost]

@@ -4,6 +4,8 @@ The GPU convolutions (``gpu.py``) and the transposed, dilated and locally
 connected ones (``transposed.py``) reuse :func:`convolution` and
 :func:`conv_pads` with their own conventions.
 """
+from typing import Any
+
 from .. import axis, versions
 from ..text import axis_text, product_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
@@ -50,7 +52,8 @@ def groups(context, num_filters, channels):
     return count
 
 
-def convolution(context: LayerContext, n_spatial, c01b=False, same_symmetric=False) -> Result:
+def convolution(context: LayerContext, n_spatial: int, c01b: bool = False,
+                same_symmetric: bool = False) -> Result:
     """A convolution over ``n_spatial`` axes: ``(f*...*c+1)*k`` parameters.
 
     Parameters
@@ -133,7 +136,7 @@ def conv3d(context: LayerContext) -> Result:
     return convolution(context, 3)
 
 
-def nin_layout(context: LayerContext, c01b=False) -> Result:
+def nin_layout(context: LayerContext, c01b: bool = False) -> Result:
     """A 1x1 convolution over every trailing axis: ``(c+1)*u`` parameters.
 
     ``c01b``: channels first and batch last (NINLayer_c01b, W: u x c);
@@ -166,7 +169,7 @@ def nin(context: LayerContext) -> Result:
     return nin_layout(context)
 
 
-def conv_cost(context: CostContext, pad=None) -> Cost:
+def conv_cost(context: CostContext, pad: Any = None) -> Cost:
     """ConvNDLayer: filter volume MACs per output element, a bias add, a nonlinearity.
 
     MACs = output elements x filter volume = output positions x filters x filter volume;

@@ -78,8 +78,8 @@ def concat(context: LayerContext) -> Result:
         out[index] = sum(sizes)
         if len(sizes) > 1:
             formula = "%s=%d" % ("+".join(str(s) for s in sizes), out[index])
-    out = tuple(out)
-    return Result(out, with_size(formula, out))
+    shape = tuple(out)
+    return Result(shape, with_size(formula, shape))
 
 
 def elemwise_merge(context: LayerContext) -> Result:

@@ -1,6 +1,8 @@
 """Pooling and upscaling: Pool1D/2D/3DLayer, MaxPool1D/2D/3DLayer, Upscale1D/2D/3DLayer,
 SpatialPyramidPoolingLayer, FeaturePoolLayer, FeatureWTALayer, GlobalPoolLayer.
 None has parameters."""
+from typing import Optional
+
 from .. import axis, versions
 from ..text import axes_text, axis_text, with_size
 from .base import Cost, CostContext, LayerContext, LayerKind, Result, signature
@@ -13,8 +15,9 @@ __all__ = ["KINDS", "pooling", "max_pool1d", "pool2d", "max_pool2d", "feature_po
            "pyramid_cells"]
 
 
-def pooling(context: LayerContext, n_spatial, mode=None, c01b=False, ignore_border=None,
-            theano_pad_limit=True) -> Result:
+def pooling(context: LayerContext, n_spatial: int, mode: Optional[str] = None,
+            c01b: bool = False, ignore_border: Optional[bool] = None,
+            theano_pad_limit: bool = True) -> Result:
     """Pool windows over the last ``n_spatial`` axes (rows, columns for c01b).
 
     Parameters
@@ -59,8 +62,8 @@ def pooling(context: LayerContext, n_spatial, mode=None, c01b=False, ignore_bord
     context.check_lengths(lengths, "pool_size")
     out = list(shape)
     out[first:first + n_spatial] = [length.value for length in lengths]
-    out = tuple(out)
-    return Result(out, with_size(axis_text(lengths), out))
+    shape = tuple(out)
+    return Result(shape, with_size(axis_text(lengths), shape))
 
 
 def max_pool1d(context: LayerContext) -> Result:
@@ -93,7 +96,7 @@ def max_pool3d(context: LayerContext) -> Result:
     return pooling(context, 3, mode="max")
 
 
-def upscale(context: LayerContext, n_spatial) -> Result:
+def upscale(context: LayerContext, n_spatial: int) -> Result:
     """Upscale1D/2D/3DLayer (master): axes 2.. each ``length*scale_factor``.
 
     Both modes (``'repeat'``, ``'dilate'``) give the same size.  Lasagne
@@ -114,8 +117,8 @@ def upscale(context: LayerContext, n_spatial) -> Result:
         if length is not None:
             out[2 + i] = length * factor
             texts.append("%d*%d=%d" % (length, factor, out[2 + i]))
-    out = tuple(out)
-    return Result(out, with_size(axes_text(texts), out))
+    shape = tuple(out)
+    return Result(shape, with_size(axes_text(texts), shape))
 
 
 def upscale1d(context: LayerContext) -> Result:
@@ -146,7 +149,7 @@ def pyramid_cells(length, level):
     return cells.value, cells.formula
 
 
-def spatial_pyramid(context: LayerContext, implementation=None) -> Result:
+def spatial_pyramid(context: LayerContext, implementation: Optional[str] = None) -> Result:
     """SpatialPyramidPoolingLayer (master): ``sum(p*p)`` cells per channel for ``pool_dims`` p.
 
     Lasagne's static shape always says ``sum(p*p)``.  Its default
@@ -217,8 +220,8 @@ def feature_pool(context: LayerContext) -> Result:
     if maps is not None:
         out[index] = maps // size
         formula = "%d//%d=%d" % (maps, size, out[index])
-    out = tuple(out)
-    return Result(out, with_size(formula, out))
+    shape = tuple(out)
+    return Result(shape, with_size(formula, shape))
 
 
 def feature_wta(context: LayerContext) -> Result:

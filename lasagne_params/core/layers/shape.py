@@ -1,5 +1,7 @@
 """Layers that rearrange their input: FlattenLayer, ReshapeLayer, DimshuffleLayer,
 PadLayer, SliceLayer.  None has parameters or does arithmetic."""
+from typing import List, Optional
+
 from .. import axis
 from ..records import shape_size
 from ..text import product_text, with_size
@@ -38,6 +40,8 @@ def reshape(context: LayerContext) -> Result:
     shape = context.input_shape
     if not isinstance(spec, (list, tuple)) or not spec:
         raise context.error("expected a list of ints, -1 and [axis], got %r" % (spec,), "shape")
+    out: List[Optional[int]]
+    known_out: List[Optional[int]]
     out, known_in, known_out, expressions = [], list(shape), [], []
     for item in spec:
         if size_expression(item) is not None:
@@ -146,8 +150,8 @@ def pad(context: LayerContext) -> Result:
             texts.append("%d%s=%d" % (out[index], "+2*%d" % before if before == after
                                       else "+%d+%d" % (before, after), length))
         out[index] = length
-    out = tuple(out)
-    return Result(out, with_size(", ".join(texts), out))
+    shape = tuple(out)
+    return Result(shape, with_size(", ".join(texts), shape))
 
 
 def _slice_of(context):
@@ -182,8 +186,8 @@ def slice_layer(context: LayerContext) -> Result:
         formula = "len(range(%d,%d,%d))=%d" % (bounds + (out[index],))
         if out[index] < 1:
             raise context.error("selects nothing: %s" % formula, "indices")
-    out = tuple(out)
-    return Result(out, with_size(formula, out))
+    shape = tuple(out)
+    return Result(shape, with_size(formula, shape))
 
 
 KINDS = (

@@ -7,6 +7,8 @@ filter bank per output position (locally connected).  ``num_groups`` is
 checked as every master convolution checks it, and then ignored by these
 classes (W and the computation are the ungrouped ones), as in Lasagne.
 """
+from typing import Any, Dict, Optional, Tuple
+
 from .. import axis, versions
 from ..cost_records import OpTerm
 from ..records import shape_size
@@ -19,7 +21,7 @@ __all__ = ["KINDS", "transposed_conv2d", "transposed_conv3d", "dilated_conv2d",
            "locally_connected2d"]
 
 
-def _transposed(context: LayerContext, n) -> Result:
+def _transposed(context: LayerContext, n: int) -> Result:
     """A transposed convolution over ``n`` axes: W (channels, filters, *filter_size)."""
     context.require_ndim(n + 2, LAYOUTS[n])
     num_filters = context.positive_int("num_filters")
@@ -34,6 +36,7 @@ def _transposed(context: LayerContext, n) -> Result:
                for i in range(n)]
     given = context.get("output_size")
     note = ""
+    spatial: Tuple[Optional[int], ...]
     if size_expression(given) is not None:          # master: (None, None), as Lasagne says
         note = "output_size is %s: a Theano expression, known when the network runs " \
                "(None, as Lasagne says)" % size_expression(given)
@@ -168,7 +171,7 @@ def locally_connected_cost(context: CostContext) -> Cost:
 
 _HYPER = ("num_filters", "filter_size", "untie_biases", "nonlinearity", "flip_filters",
           "num_groups")
-_TRANSPOSED = dict(
+_TRANSPOSED: Dict[str, Any] = dict(
     keywords=signature("incoming num_filters filter_size | stride crop untie_biases W b "
                        "nonlinearity flip_filters output_size num_groups name"),
     hyper_params=_HYPER + ("stride", "crop", "output_size"), arrays=("W", "b"),
