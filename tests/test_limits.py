@@ -1,4 +1,5 @@
 """Bounded work: linear-time parsing, PyYAML's C loader, memory estimated before a build."""
+import gc
 import json
 import time
 
@@ -14,21 +15,37 @@ from helpers import chain
 
 
 def seconds(call, *args):
-    start = time.perf_counter()
-    call(*args)
-    return time.perf_counter() - start
+    """The best of three timings with the collector paused: one noisy run on shared cores, or a
+    collection that happens to scan the whole heap, must not decide a complexity claim."""
+    best = float("inf")
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(3):
+            start = time.perf_counter()
+            call(*args)
+            best = min(best, time.perf_counter() - start)
+    finally:
+        if enabled:
+            gc.enable()
+    return best
+
+
+def nolearn_form(n):
+    data = {"layers": [["in", "InputLayer"]] + [["d%d" % i, "DenseLayer"] for i in range(n)],
+            "in_shape": [None, 3]}
+    data.update({"d%d_num_units" % i: 3 for i in range(n)})
+    return data
 
 
 def test_the_nolearn_form_parses_in_linear_time():
-    n = 10000
-    nolearn = {"layers": [["in", "InputLayer"]] + [["d%d" % i, "DenseLayer"] for i in range(n)],
-               "in_shape": [None, 3]}
-    nolearn.update({"d%d_num_units" % i: 3 for i in range(n)})
-    layer_list = {"layers": [{"name": "in", "kind": "InputLayer", "shape": [None, 3]}] + [
-        {"name": "d%d" % i, "kind": "DenseLayer", "num_units": 3} for i in range(n)]}
-    assert len(parse_spec(nolearn)) == len(parse_spec(layer_list)) == n + 1
-    # quadratic (a scan of every layer per keyword) was 8x the layer list at this size
-    assert seconds(parse_spec, nolearn) < 3 * seconds(parse_spec, layer_list) + 0.2
+    small, large = nolearn_form(2500), nolearn_form(10000)
+    assert len(parse_spec(small)) == 2501 and len(parse_spec(large)) == 10001
+    assert parse_spec(large)[-1].args == {"num_units": 3}
+    # four times the layers: linear is about 4x the time, the quadratic scan of every layer per
+    # keyword was 16x; the growth is compared, not the absolute time against another form, so a
+    # loaded machine slows both sides alike (CI once failed a 3x-the-layer-list bound on noise)
+    assert seconds(parse_spec, large) < 8 * seconds(parse_spec, small) + 0.1
 
 
 def test_nolearn_names_that_prefix_each_other_still_split_right():
