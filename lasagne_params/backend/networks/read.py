@@ -290,12 +290,24 @@ def _specs(output_layer, owner, prefix):
         kind_name, kind = layer_kind(layer)
         name = names[layer]
         args = _hyper_params(layer, kind)
+        accounted, notes = set(), []       # the arrays the rule derives; what else to say
         for attr in kind.arrays if kind is not None else ():
             variable = getattr(layer, attr, None)
+            accounted.add(id(variable))
             if is_lasagne_layer(variable):     # master: an initial state given as a layer
                 args[attr] = {"layer": names[variable]}
                 continue
             sources = _expression_sources(variable) if _is_expression(variable) else []
+            original = _reparameterised(layer, variable, sources, owner)
+            if original is not None:           # weight normalisation of a built layer
+                notes.append("%s: replaced after the layer was built by %s" % (
+                    attr, expression_text(variable, None, [
+                        owner.get(id(v)) or short_name(v.name, layer.name)
+                        for v in sources])))
+                accounted.add(id(original))
+                variable, sources = original, []
+            elif sources and _holds(layer, sources):
+                accounted.update(id(v) for v in sources)
             if sources and _holds(layer, sources):     # master: the layer holds them
                 keys = [owner.get(id(v)) or str(v) for v in sources]
                 if len(sources) == 1 and id(sources[0]) in owner:   # master: W=enc.W.T
@@ -322,10 +334,46 @@ def _specs(output_layer, owner, prefix):
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
+        added = _added_arrays(layer, accounted, owner, prefix + name) \
+            if kind is not None else ()
         specs.append(LayerSpec(name, kind_name,
                                tuple(names[i] for i in incoming_layers(layer)), args,
-                               layer_note(layer)))
+                               "; ".join(filter(None, [layer_note(layer)] + notes)), added))
     return specs
+
+
+def _reparameterised(layer, variable, sources, owner):
+    """The array a built layer's attribute held before code replaced it by an expression
+    of it (weight normalisation: ``layer.W = W_param * g / norm(W_param)``), else None:
+    the one array of the expression the layer itself holds, of the expression's
+    dimensions, that no earlier layer holds (master's ``W=enc.W.T`` is another's; an
+    expression master's constructor took is itself a key of ``layer.params``)."""
+    params = getattr(layer, "params", {})
+    if not sources or variable in params:   # master: an expression given to the constructor
+        return None
+    own = [v for v in sources if v in params and id(v) not in owner
+           and getattr(v, "ndim", None) == getattr(variable, "ndim", -1)]
+    return own[0] if len(own) == 1 else None
+
+
+def _added_arrays(layer, accounted, owner, key_base):
+    """ParamArrays of the shared arrays ``layer.params`` holds that none of its kind's
+    attributes does (code called ``add_param`` on the built layer: a weight-norm scale,
+    an InputLayer's learnable ``input_var``): shape and tags read from the layer, keyed
+    to an earlier holder where there is one."""
+    added, taken = [], set(owner.values())
+    for param, tags in getattr(layer, "params", {}).items():
+        if id(param) in accounted or not _is_shared(param):
+            continue
+        label = short_name(param.name, layer.name) if param.name else "param%d" % len(added)
+        key = owner.get(id(param)) or "%s.%s" % (key_base, label)
+        while id(param) not in owner and key in taken:
+            key += "'"
+        owner[id(param)] = key
+        taken.add(key)
+        added.append(ParamArray(label, tuple(int(d) for d in param.get_value(
+            borrow=True).shape), "trainable" in tags, "regularizable" in tags, key))
+    return tuple(added)
 
 
 #: What every row of a built layer says that its arguments do not: that it is a CPU
