@@ -24,7 +24,6 @@ Theano runs in float32 unless ``THEANO_FLAGS`` or a ``.theanorc`` sets floatX.
 import argparse
 import sys
 import time
-import warnings
 
 import lasagne_params
 from lasagne_params.backend.bridges.compat import prefer_floatx
@@ -104,8 +103,6 @@ def train(net, data, epochs):
 
 def main(argv=None):
     args = parse_args(argv)
-    # Lasagne 0.1 passes Theano's old conv2d keyword; harmless, and not ours to fix.
-    warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
     prefer_floatx("float32")
     net = build_network(seed=SEED)
     derived = lasagne_params.derive(net)
