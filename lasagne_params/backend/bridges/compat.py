@@ -284,20 +284,28 @@ def _quiet_image_shape(report):
     built with a convolution.  The warning says nothing a user can act on.  The filter
     matches that message raised for a module of ``lasagne`` only (``warnings.warn``'s
     ``stacklevel=2`` names the caller), so the same warning for the user's own call of
-    ``conv2d`` and every other warning still show.  Added again if a
-    ``warnings.catch_warnings()`` block has since dropped it.
+    ``conv2d`` and every other warning still show.  A later call puts the filter back
+    if a ``warnings.catch_warnings()`` block has since dropped it (listed as present:
+    the bridge was applied before).
     """
     import re
     import warnings
     installed = any(action == "ignore" and getattr(message, "pattern", None) == re.escape(
         IMAGE_SHAPE_MESSAGE) and getattr(module, "pattern", None) == IMAGE_SHAPE_MODULES
         for action, message, _, module, _ in warnings.filters)
-    if installed:
+    if not installed:
+        warnings.filterwarnings("ignore", message=re.escape(IMAGE_SHAPE_MESSAGE),
+                                category=UserWarning, module=IMAGE_SHAPE_MODULES)
+    if installed or _APPLIED:
         report.present.append(IMAGE_SHAPE_BRIDGE)
-        return
-    warnings.filterwarnings("ignore", message=re.escape(IMAGE_SHAPE_MESSAGE),
-                            category=UserWarning, module=IMAGE_SHAPE_MODULES)
-    report.applied.append(IMAGE_SHAPE_BRIDGE)
+    else:
+        report.applied.append(IMAGE_SHAPE_BRIDGE)
+        _APPLIED.append(IMAGE_SHAPE_BRIDGE)
+
+
+#: The bridges of this module applied once in this process (a later call lists them
+#: as present).
+_APPLIED: List[str] = []
 
 
 def _bridge_rng(report):
