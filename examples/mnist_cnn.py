@@ -1,8 +1,8 @@
 """The Stack Overflow question's MNIST CNN (SO 42786717), derived and cross-checked.
 
 Builds the network in Lasagne with the question's layer names and
-hyper-parameters, prints Lasagne's layer information as nolearn showed it,
-prints the accepted answer's table derived from first principles, puts
+hyper-parameters, prints the accepted answer's table derived from first
+principles, then Lasagne's layer information as nolearn showed it, puts
 Lasagne's own figures beside the derivation, then runs real MNIST digits
 through Theano and shows the shape of every layer's array as a third column.
 Exits 0 only when every layer agrees (derived, Lasagne and runtime) and the
@@ -107,12 +107,12 @@ def main(argv=None):
     net = build_network(seed=SEED)
     derived = lasagne_params.derive(net)
     comparison = lasagne_params.compare(net)
-    print("What nolearn printed (from Lasagne's own figures):\n")
-    print(lasagne_params.render(comparison.reported, "nolearn"))
     print("Derived from first principles, as the accepted answer lays it out:\n")
     print(lasagne_params.render(derived, "answer"))
+    print("What nolearn printed (from Lasagne's own figures):\n")
+    print(lasagne_params.render(comparison.reported, "nolearn"))
     print("Derived beside Lasagne's figures:\n")
-    print(lasagne_params.render(comparison))
+    print(comparison)
     ok = comparison.ok and derived.total_params == EXPECTED_TOTAL
     print("total learnable parameters: %d (%s)" % (
         derived.total_params,
@@ -128,7 +128,7 @@ def main(argv=None):
     print("\nShapes Theano computes for %d real digits from %s, floatX=%s:\n"
           % (RUNTIME_BATCH, data.source, theano_floatx()))
     check = lasagne_params.verify_runtime(net, data.X[:RUNTIME_BATCH], data.source)
-    print(lasagne_params.render(check))
+    print(check)
     ok = ok and check.ok
 
     if args.train:
