@@ -1,6 +1,8 @@
 """lasagne-params: the command line.  Load -> derive (and compare) -> render -> print.
 
-    lasagne-params show NET [--format answer|nolearn|markdown|json|csv] [--check] [--explain]
+    lasagne-params --version
+    lasagne-params show NET [--format summary|answer|nolearn|markdown|json|csv]
+                            [--thousands SEP] [--check] [--explain]
                             [--columns params,macs,memory,rf | --costs]
                             [--batch-size N] [--floatx float32|float64|float16]
     lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs] [--layout auto|graphviz|builtin]
@@ -13,7 +15,8 @@ NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
 (a function called without arguments, or a module-level variable, giving a
 Lasagne layer, a list/tuple/dict of layers or a NeuralNet),
 ``path/to/module.py`` (every network the module defines), or ``--zoo NAME``;
-``--output-layer NAME`` picks one of several networks (see
+``--output-layer NAME`` picks one of several networks (docs/cli.md's synopsis lists
+every option, checked against this parser by tests/test_docs.py; see
 :mod:`lasagne_params.targets`; Python files are the user's code, run as
 :mod:`lasagne_params.usercode` says).  A spec file is read without importing
 Theano, Lasagne or numpy (unless ``--check``).  ``run`` runs a historical
@@ -29,10 +32,11 @@ with what (``--explain``, costs, several networks, where ``--check``'s table
 goes), never a format's name.
 
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
-input, a limit reached or an output that cannot be written, reported as one
-line naming the file, layer and field (``--debug`` shows the traceback);
-130 interrupted (Ctrl-C); 141 when the reader of standard output went away
-(``| head``); ``run``: the script's.
+input, a limit reached, an output that cannot be written or an internal error,
+reported as one line naming the file, layer and field (``--debug`` adds the
+traceback and keeps the status); 130 interrupted (Ctrl-C); 141 when a write
+found the reader of standard output gone (``| head`` before a long output was
+written: quietly, no traceback); ``run``: the script's.
 
 Spec and snapshot files larger than ``--max-input-bytes`` (16 MiB) are
 refused, and so is a ``--check`` whose build would take more than
