@@ -2,7 +2,7 @@
 from ..core.text import ANSWER_SEPARATOR, clipped, shape_text, shown, thousands
 from .table import LONGEST_CELL, simple_table
 
-__all__ = ["render_answer", "answer_table", "size_cell", "params_cell", "equation", "equation_column",
+__all__ = ["render_answer", "answer_table", "with_trainable_column", "size_cell", "params_cell", "equation", "equation_column",
            "total_line", "footnotes"]
 
 
@@ -80,13 +80,19 @@ def answer_table(report, derivations="all", thousands_separator=ANSWER_SEPARATOR
             for r, cell in zip(report.layers, params)]
     headers, align, gaps = ["#", "name", "size", "parameters"], ["r", "l", "r", "r"], \
         ["  ", "  ", "    "]
+    with_trainable_column(report, headers, rows, align, gaps, thousands_separator)
+    return headers, rows, align, gaps
+
+
+def with_trainable_column(report, headers, rows, align, gaps, separator):
+    """Add a ``trainable`` column to a table of ``report``'s layers (in place) when some
+    layer has parameters that are not trainable."""
     if any(r.trainable_params != r.params for r in report.layers):
         headers.append("trainable")
         for row, layer in zip(rows, report.layers):
-            row.append(thousands(layer.trainable_params, thousands_separator))
+            row.append(thousands(layer.trainable_params, separator))
         align.append("r")
         gaps.append("  ")
-    return headers, rows, align, gaps
 
 
 def render_answer(report, derivations="all", total=True, thousands=ANSWER_SEPARATOR):

@@ -14,7 +14,7 @@ Numbers are grouped with ``,`` as those tools write them (``217,706``);
 (``render/answer.py``) keeps the answer's style.
 """
 from ..core.text import thousands as grouped
-from .answer import equation_column, footnotes, size_cell
+from .answer import equation_column, footnotes, size_cell, with_trainable_column
 from .table import simple_table
 
 __all__ = ["render_summary", "summary_table", "is_chain", "output_names", "SEPARATOR"]
@@ -47,12 +47,7 @@ def summary_table(report, derivations="all", thousands=SEPARATOR):
             + [size_cell(r, derivations), cell] for r, cell in zip(report.layers, params)]
     align = ["r", "l", "l"] + (["l"] if incoming else []) + ["r", "r"]
     gaps = ["  "] * (len(headers) - 2) + ["    "]
-    if any(r.trainable_params != r.params for r in report.layers):
-        headers.append("trainable")
-        for row, layer in zip(rows, report.layers):
-            row.append(grouped(layer.trainable_params, thousands))
-        align.append("r")
-        gaps.append("  ")
+    with_trainable_column(report, headers, rows, align, gaps, thousands)
     return headers, rows, align, gaps
 
 
