@@ -64,8 +64,6 @@ def compiled_modules(compiledir):
 
 def child():
     """One cold compile in this (fresh) interpreter; prints its figures as JSON."""
-    import warnings
-    warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
     sys.path.insert(0, os.path.join(ROOT, "examples"))
     import lasagne_params
     lasagne_params.install_compat()

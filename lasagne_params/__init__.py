@@ -36,7 +36,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, List
 
 from .api import (assert_matches, build, check_weights, compare, derive, derive_costs, draw,
-                  from_lasagne)
+                  from_lasagne, verify_runtime)
 from .core.compare import Comparison, Mismatch
 from .core.cost_records import CostReport, LayerCost, OpTerm
 from .core.errors import (ArgumentError, DatasetError, DependencyError, DrawError,
@@ -59,7 +59,6 @@ from .usercode import load_networks, python2, stub_missing
 #: (``tests/test_purity.py``): name -> submodule of ``backend/``.
 _LAZY = {"install_compat": "backend.bridges.compat",
          "NeuralNet": "backend.nolearn.neuralnet",
-         "verify_runtime": "backend.networks.runtime",
          "Trainer": "backend.training.trainer",
          "load_mnist": "backend.training.datasets",
          "robust_mode": "backend.bridges.robust_mode",
@@ -68,7 +67,6 @@ _LAZY = {"install_compat": "backend.bridges.compat",
 if TYPE_CHECKING:       # the same names for type checkers only: never imported here
     from .backend.bridges.compat import install_compat
     from .backend.bridges.robust_mode import robust_default_mode, robust_mode
-    from .backend.networks.runtime import verify_runtime
     from .backend.nolearn.neuralnet import NeuralNet
     from .backend.training.datasets import load_mnist
     from .backend.training.trainer import Trainer

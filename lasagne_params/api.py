@@ -18,6 +18,7 @@ from .core.derive import derive_specs
 from .core.errors import ArgumentError, LasagneParamsError, UnsupportedLayerError
 from .core.files import byte_limit
 from .core.records import LayerSpec, Report
+from .core.runtime_check import RuntimeCheck
 from .core.weights import check_weights as check_shapes
 from .core.registry import Registry, using
 from .core.weights import WeightsCheck
@@ -29,7 +30,7 @@ if TYPE_CHECKING:                      # for the annotations only: drawing is im
     from .render.picture import Picture
 
 __all__ = ["derive", "derive_costs", "build", "from_lasagne", "compare", "assert_matches",
-           "draw"]
+           "draw", "verify_runtime"]
 
 _WHAT = ("a Lasagne layer, a NeuralNet, a spec file, a Python target (FILE.py:NAME) or "
          "a list of LayerSpecs")
@@ -343,6 +344,58 @@ def assert_matches(network: Network, max_build_bytes: Optional[int] = None,
                   for name in result.not_derived]
         raise AssertionError("derived figures differ from Lasagne's:\n" + "\n".join(lines))
     return result
+
+
+def verify_runtime(network: Network, batch: Any, source: str = "",
+                   max_build_bytes: Optional[int] = None,
+                   kinds: Optional[Registry] = None) -> RuntimeCheck:
+    """Run a real batch through ``network`` and put each layer's runtime shape beside
+    the derived one and Lasagne's; return the RuntimeCheck (``print(check)``: its table).
+
+    ``network`` is anything :func:`derive` takes: a Lasagne output layer, a NeuralNet
+    (its layers, built first if need be), a spec file's path or LayerSpecs (built in
+    Lasagne with real arrays, refused first when they would not fit in
+    ``max_build_bytes``), or a Python target (``"model.py:build_model"``).  It must
+    have one output and one InputLayer.  See
+    :func:`lasagne_params.backend.networks.runtime.verify_runtime` for the check itself
+    (``deterministic=True``, the batch cast to ``floatX``).  ``kinds`` (a Registry)
+    declares layer kinds for this call only, as for :func:`derive`.
+
+    Raises
+    ------
+    ArgumentError
+        For anything else given as a network, or a network with several outputs.
+    SpecError
+        A malformed description, several InputLayers, or a batch that does not fit.
+    LimitError
+        The arrays (or the batch's outputs) would take more than ``max_build_bytes``.
+    """
+    from .backend.networks.runtime import verify_runtime as run_and_check
+    with using(kinds):
+        layer = _output_layer(_loaded(network), max_build_bytes)
+        return run_and_check(layer, batch, source, max_build_bytes)
+
+
+def _output_layer(network, max_build_bytes):
+    """The one Lasagne output layer of ``network`` (a built layer, a NeuralNet's, or a
+    description built here)."""
+    if _is_lasagne(network):
+        outputs = list(network) if isinstance(network, (list, tuple)) else [network]
+    elif hasattr(network, "output_layers"):                 # a NeuralNet: its own layers
+        if getattr(network, "_output_layers", None) is None:
+            _check_build(derive(network), max_build_bytes)
+        outputs = list(network.output_layers())
+    else:
+        specs, file, _ = _describe(network)
+        _check_build(_derived(specs, file), max_build_bytes)
+        outputs = _built(specs, file)
+    if len(outputs) != 1:
+        raise ArgumentError("a runtime check runs a network with one output; this one has "
+                            "%d (%s): give one output layer"
+                            % (len(outputs), ", ".join(str(getattr(layer, "name", None))
+                                                       for layer in outputs)),
+                            field="network")
+    return outputs[0]
 
 
 def draw(network: Network, path: Union[str, "os.PathLike[str]", None] = None,

@@ -1,6 +1,8 @@
 """lasagne-params: the command line.  Load -> derive (and compare) -> render -> print.
 
-    lasagne-params show NET [--format answer|nolearn|markdown|json|csv] [--check] [--explain]
+    lasagne-params --version
+    lasagne-params show NET [--format summary|answer|nolearn|markdown|json|csv]
+                            [--thousands SEP] [--check] [--explain]
                             [--columns params,macs,memory,rf | --costs]
                             [--batch-size N] [--floatx float32|float64|float16]
     lasagne-params draw NET -o net.svg|net.png|net.pdf [--costs] [--layout auto|graphviz|builtin]
@@ -13,7 +15,8 @@ NET is a spec file (``.json``, ``.yaml``, ``.yml``), ``path/to/module.py:NAME``
 (a function called without arguments, or a module-level variable, giving a
 Lasagne layer, a list/tuple/dict of layers or a NeuralNet),
 ``path/to/module.py`` (every network the module defines), or ``--zoo NAME``;
-``--output-layer NAME`` picks one of several networks (see
+``--output-layer NAME`` picks one of several networks (docs/cli.md's synopsis lists
+every option, checked against this parser by tests/test_docs.py; see
 :mod:`lasagne_params.targets`; Python files are the user's code, run as
 :mod:`lasagne_params.usercode` says).  A spec file is read without importing
 Theano, Lasagne or numpy (unless ``--check``).  ``run`` runs a historical
@@ -29,10 +32,11 @@ with what (``--explain``, costs, several networks, where ``--check``'s table
 goes), never a format's name.
 
 Exit status: 0 fine; 1 a ``--check`` or ``check`` found differences; 2 bad
-input, a limit reached or an output that cannot be written, reported as one
-line naming the file, layer and field (``--debug`` shows the traceback);
-130 interrupted (Ctrl-C); 141 when the reader of standard output went away
-(``| head``); ``run``: the script's.
+input, a limit reached, an output that cannot be written or an internal error,
+reported as one line naming the file, layer and field (``--debug`` adds the
+traceback and keeps the status); 130 interrupted (Ctrl-C); 141 when a write
+found the reader of standard output gone (``| head`` before a long output was
+written: quietly, no traceback); ``run``: the script's.
 
 Spec and snapshot files larger than ``--max-input-bytes`` (16 MiB) are
 refused, and so is a ``--check`` whose build would take more than
@@ -44,7 +48,9 @@ import contextlib
 import dataclasses
 import os
 import sys
+import traceback
 
+from . import __version__
 from .api import check_weights, compare, derive, derive_costs
 from .core.cost_records import FLOATX_BYTES
 from .core.errors import ArgumentError, Interrupted, LasagneParamsError, OutputError
@@ -57,7 +63,7 @@ from .render.columns import DEFAULT_COLUMNS, Column, parse_columns
 from .render.compare import render_changes
 from .run import run_script
 from .targets import resolve, resolve_one
-from .usercode import python2, split_target, stub_missing
+from .usercode import Target, python2, split_target, stub_missing
 from .usercode.running import imported_files
 
 __all__ = ["main"]
@@ -165,7 +171,13 @@ def _lasagne_version(text):
 def _show_parser(sub, parents, formats):
     show = sub.add_parser("show", parents=parents, help="derive a network and print its table")
     show.add_argument("--format", default=DEFAULT_FORMAT,
-                      choices=[f.name for f in formats.values() if f.offered])
+                      choices=[f.name for f in formats.values() if f.offered], help=(
+                          "summary (default: Keras's and torchinfo's layout, with kind and "
+                          "total, trainable and non-trainable parameters), answer (the Stack "
+                          "Overflow answer's table), nolearn, markdown, json or csv"))
+    show.add_argument("--thousands", metavar="SEP", help=(
+        "group digits with SEP (default: ',' in the summary, costs and --check tables, "
+        "the answer's ' in --format answer; '' for none)"))
     show.set_defaults(formats=formats)
     show.add_argument("--check", action="store_true",
                       help="also build it in Lasagne and compare; exit 1 on any mismatch")
@@ -279,6 +291,7 @@ def _parser(formats=FORMATS):
     options = _network_options(_Parser(add_help=False))
     parser = _Parser(prog="lasagne-params", parents=[common], description=(
         "Each Lasagne layer's output shape and learnable parameters, derived."))
+    parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     network = [common, net, options, user_code]
     _show_parser(sub, network, formats)              # in the order --help lists them
@@ -344,11 +357,9 @@ def _show_one(network, args, fmt, out):
         document, comparison = fmt.render(comparison, costs=costs), None   # it holds both
     elif costs is not None:
         shown_as = args.formats[fmt.costs]
-        options = {name: getattr(args, name) for name in shown_as.command_line_options
-                   if getattr(args, name) is not None}
-        document = shown_as.render(costs, **options)
+        document = shown_as.render(costs, **_options(shown_as, args))
     else:
-        document = fmt.render(report)
+        document = fmt.render(report, **_options(fmt, args))
     if fmt.collect is not None:
         return status, document
     out.write(document)
@@ -356,8 +367,30 @@ def _show_one(network, args, fmt, out):
         out.write("\n" + render(report, "explain"))
     if comparison is not None:
         stream = sys.stderr if fmt.comparison_stream == "stderr" else out
-        stream.write("\n" + fmt.verbatim % render(comparison))
+        options = {} if args.thousands is None else {"thousands": args.thousands}
+        stream.write("\n" + fmt.verbatim % render(comparison, **options))
     return status, None
+
+
+def _options(fmt, args):
+    """The renderer options of ``fmt`` the command line set (``--columns``, ``--thousands``)."""
+    return {name: getattr(args, name) for name in fmt.command_line_options
+            if getattr(args, name, None) is not None}
+
+
+def _whole_networks(targets):
+    """Targets with the several outputs of one network (a builder's list or dict of
+    output layers) made one Target, whose network is the list of those outputs."""
+    whole, by_value = [], {}
+    for target in targets:
+        if target.outputs_of is None:
+            whole.append(target)
+        elif target.outputs_of in by_value:
+            by_value[target.outputs_of].network.append(target.network)
+        else:
+            by_value[target.outputs_of] = Target(target.outputs_of, [target.network])
+            whole.append(by_value[target.outputs_of])
+    return whole
 
 
 def _show(args, out):
@@ -369,6 +402,8 @@ def _show(args, out):
             f.name for f in args.formats.values() if f.offered and f.text), field="--explain")
     _cost_options(args, fmt)
     targets = resolve(args)
+    if fmt.whole_network:
+        targets = _whole_networks(targets)
     if len(targets) == 1:
         status, document = _show_one(targets[0].network, args, fmt, out)
         if document is not None:
@@ -446,6 +481,19 @@ _OPTIONS = {"max_input_bytes": "--max-input-bytes", "max_build_bytes": "--max-bu
             "max_weights_bytes": "--max-weights-bytes"}
 
 
+def _traceback(debug):
+    """With ``--debug``, the traceback of the exception being handled, on stderr.
+
+    The exit status stays the one the error has without ``--debug`` (2, or 130 for
+    Ctrl-C): 1 means "differences found", and an uncaught exception would exit 1.
+    """
+    if debug:
+        try:
+            traceback.print_exc()
+        except (AttributeError, OSError, ValueError):      # no stderr to write to
+            pass
+
+
 def _say(line, prefix="lasagne-params: error: "):
     """One line on stderr, if there is a stderr to write to."""
     try:
@@ -515,18 +563,15 @@ def main(argv=None, formats=FORMATS):
         _silence_stdout()
         return 128 + 13
     except Interrupted as exc:
-        if debug:
-            raise
+        _traceback(debug)
         _say(exc, prefix="lasagne-params: ")
         return 128 + 2
     except KeyboardInterrupt:
-        if debug:
-            raise
+        _traceback(debug)
         _say("interrupted (Ctrl-C)", prefix="lasagne-params: ")
         return 128 + 2
     except LasagneParamsError as exc:
-        if debug:
-            raise
+        _traceback(debug)
         if exc.field in _OPTIONS:
             exc = exc.located()
             exc.field = _OPTIONS[exc.field]
@@ -535,14 +580,12 @@ def main(argv=None, formats=FORMATS):
             _silence_stdout()
         return 2
     except (MemoryError, RecursionError) as exc:
-        if debug:
-            raise
+        _traceback(debug)
         _say("%s: the input is too large or too deeply nested for this machine"
              % type(exc).__name__)
         return 2
     except Exception as exc:   # a bug: still one line, the traceback with --debug
-        if debug:
-            raise
+        _traceback(debug)
         _say("internal error %s: %s (run with --debug for the traceback, and please "
              "report it)" % (type(exc).__name__, printable_lines(str(exc)).replace("\n", " ")))
         return 2

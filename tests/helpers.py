@@ -59,20 +59,40 @@ QUESTION_TABLE = """\
   6  output    10
 """
 
+# The default table (Keras's summary() and torchinfo's layout): the answer's derivations,
+# each layer's kind, digits grouped with "," and the three closing lines both print.
+SUMMARY_TABLE = """\
+  #  name      kind                                 size                  parameters
+---  --------  --------------  -------------------------    ------------------------
+  0  input     InputLayer                        1x28x28                           0
+  1  conv2d1   Conv2DLayer     (28-(5-1))=24 -> 32x24x24    (5*5*1+1)*32   =     832
+  2  maxpool1  MaxPool2DLayer       24//2=12 -> 32x12x12                           0
+  3  conv2d2   Conv2DLayer     (12-(3-1))=10 -> 32x10x10    (3*3*32+1)*32  =   9,248
+  4  maxpool2  MaxPool2DLayer          10//2=5 -> 32x5x5                           0
+  5  dense     DenseLayer                            256    (32*5*5+1)*256 = 205,056
+  6  output    DenseLayer                             10    (256+1)*10     =   2,570
+
+Total params: 217,706
+Trainable params: 217,706
+Non-trainable params: 0
+"""
+
 QUESTION_COLUMNS = """\
   #  name                    parameters                             MACs      output bytes    receptive field
 ---  --------  ------------------------    -----------------------------    --------------    ---------------------
   0  input                            0                                0           3.14 KB    1
-  1  conv2d1   (5*5*1+1)*32   =     832    (32*24*24)*(5*5*1)  = 460'800          73.73 KB    1+(5-1)*1=5
+  1  conv2d1   (5*5*1+1)*32   =     832    (32*24*24)*(5*5*1)  = 460,800          73.73 KB    1+(5-1)*1=5
   2  maxpool1                         0                                0          18.43 KB    5+(2-1)*1=6, jump 2
-  3  conv2d2   (3*3*32+1)*32  =   9'248    (32*10*10)*(3*3*32) = 921'600          12.80 KB    6+(3-1)*2=10, jump 2
+  3  conv2d2   (3*3*32+1)*32  =   9,248    (32*10*10)*(3*3*32) = 921,600          12.80 KB    6+(3-1)*2=10, jump 2
   4  maxpool2                         0                                0           3.20 KB    10+(2-1)*2=12, jump 4
-  5  dense     (32*5*5+1)*256 = 205'056    (32*5*5)*256        = 204'800           1.02 KB    n/a
-  6  output    (256+1)*10     =   2'570    256*10              =   2'560              40 B    n/a
+  5  dense     (32*5*5+1)*256 = 205,056    (32*5*5)*256        = 204,800           1.02 KB    n/a
+  6  output    (256+1)*10     =   2,570    256*10              =   2,560              40 B    n/a
 
 batch 1 x float32 (4 bytes per element); per-layer counts per example, output bytes for the batch
 
-Total params:                                     217'706
+Total params:                                     217,706
+Trainable params:                                 217,706
+Non-trainable params:                             0
 Total MACs:                                       1.59 M
   bias adds:                                      21.90 K
   pool ops:                                       21.63 K

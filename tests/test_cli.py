@@ -12,8 +12,9 @@ import sys
 
 import pytest
 from helpers import (ANSWER_TABLE, DATA, LAYERS_YAML, NETS, NOLEARN_JSON, QUESTION_NAMES,
-                     QUESTION_NETS, QUESTION_PARAMS, QUESTION_TABLE, ROOT, TOTAL_LINE, cli,
-                     write)
+                     QUESTION_NETS, QUESTION_PARAMS, QUESTION_TABLE, ROOT, SUMMARY_TABLE,
+                     TOTAL_LINE, cli, write)
+import lasagne_params
 
 
 
@@ -26,7 +27,7 @@ def needs_lasagne(target, request):
 @pytest.mark.parametrize("target", QUESTION_NETS)
 def test_show_answer(target, request):
     needs_lasagne(target, request)
-    out = cli("show", target)
+    out = cli("show", target, "--format", "answer")
     assert out.returncode == 0, out.stderr
     answer = ANSWER_TABLE.splitlines()
     for row in answer[1:2] + [answer[i] for i in (2, 3, 5, 7, 8)]:   # rows with derivations
@@ -73,8 +74,25 @@ def test_show_markdown():
     assert lines[-1] == "**Total:** 832 + 9'248 + 205'056 + 2'570 = 217'706"
 
 
+def test_show_is_the_summary_table_by_default():
+    """issue 22: the kind, digits grouped as Keras and torchinfo group them, and their
+    closing lines; --thousands keeps another grouping, --format answer the answer's."""
+    out = cli("show", NOLEARN_JSON)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == SUMMARY_TABLE
+    out = cli("show", NOLEARN_JSON, "--thousands", "'")
+    assert out.stdout == SUMMARY_TABLE.replace(",", "'")
+    out = cli("show", NOLEARN_JSON, "--format", "answer", "--thousands", "")
+    assert out.stdout.endswith("total: 832 + 9248 + 205056 + 2570 = 217706\n")
+
+
+def test_version():
+    out = cli("--version")
+    assert out.returncode == 0 and out.stdout == "lasagne-params %s\n" % lasagne_params.__version__
+
+
 def test_show_explain():
-    out = cli("show", NOLEARN_JSON, "--explain")
+    out = cli("show", NOLEARN_JSON, "--explain", "--format", "answer")
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert text.index(TOTAL_LINE) < text.index("Layer 0, input (InputLayer)")
@@ -185,8 +203,25 @@ def test_zoo_of_the_integrated_package(lasagne):
 
 def test_debug_shows_the_traceback():
     out = cli("show", "missing.json", "--debug")
-    assert out.returncode != 0
+    assert out.returncode == 2                 # the status it has without --debug
     assert "Traceback" in out.stderr and "SpecError" in out.stderr
+    assert out.stderr.splitlines()[-1].startswith("lasagne-params: error: missing.json: ")
+
+
+@pytest.mark.parametrize("raised, status", [(RuntimeError("a bug"), 2),
+                                            (KeyboardInterrupt(), 130)])
+def test_debug_keeps_the_exit_status_1_means_differences(monkeypatch, capsys, raised, status):
+    """issue 22: under --debug an internal error was re-raised, and Python exits 1 for an
+    uncaught exception, the status of a check that found differences."""
+    import lasagne_params.cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise raised
+    monkeypatch.setattr(cli_module, "derive", broken)
+    for argv in (["show", NOLEARN_JSON, "--debug"], ["show", NOLEARN_JSON]):
+        assert cli_module.main(argv) == status
+        err = capsys.readouterr().err
+        assert ("Traceback" in err) == ("--debug" in argv)
 
 
 BAD_SPECS = [

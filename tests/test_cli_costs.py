@@ -21,12 +21,12 @@ from helpers import (NETS, NOLEARN_JSON, QUESTION_COLUMNS, ROOT, SCRIPT, cli, pn
 HAND = [
     # name, MACs cell, output bytes, receptive field
     ("input", "0", "3.14 KB", "1"),                                     # 784*4 = 3,136
-    ("conv2d1", "(32*24*24)*(5*5*1)  = 460'800", "73.73 KB", "1+(5-1)*1=5"),
+    ("conv2d1", "(32*24*24)*(5*5*1)  = 460,800", "73.73 KB", "1+(5-1)*1=5"),
     ("maxpool1", "0", "18.43 KB", "5+(2-1)*1=6, jump 2"),               # 4,608*4
-    ("conv2d2", "(32*10*10)*(3*3*32) = 921'600", "12.80 KB", "6+(3-1)*2=10, jump 2"),
+    ("conv2d2", "(32*10*10)*(3*3*32) = 921,600", "12.80 KB", "6+(3-1)*2=10, jump 2"),
     ("maxpool2", "0", "3.20 KB", "10+(2-1)*2=12, jump 4"),              # 800*4
-    ("dense", "(32*5*5)*256        = 204'800", "1.02 KB", "n/a"),
-    ("output", "256*10              =   2'560", "40 B", "n/a"),
+    ("dense", "(32*5*5)*256        = 204,800", "1.02 KB", "n/a"),
+    ("output", "256*10              =   2,560", "40 B", "n/a"),
 ]
 MACS = [0, 32 * 24 * 24 * 5 * 5 * 1, 0, 32 * 10 * 10 * 3 * 3 * 32, 0, 32 * 5 * 5 * 256, 256 * 10]
 FIELDS = [1, 5, 6, 10, 12, None, None]
@@ -121,7 +121,7 @@ def test_check_keeps_the_costs(lasagne):
     text = out.stdout
     assert text.index("Total MACs:") < text.index("Layer 0, input") < text.index(
         "all 7 layers agree")
-    assert rows_of(text)["conv2d2"].endswith("(32*10*10)*(3*3*32) = 921'600    "
+    assert rows_of(text)["conv2d2"].endswith("(32*10*10)*(3*3*32) = 921,600    "
                                              "6+(3-1)*2=10, jump 2")
 
 
@@ -236,9 +236,9 @@ VALID = "shape, params, macs, ops, memory, param_memory, rf"
     (["--costs", "--batch-size", "many"], "expected a positive int, got 'many'"),
     (["--costs", "--floatx", "float8"], "argument --floatx: invalid choice: 'float8'"),
     (["--columns", "rf", "--format", "csv"], "lasagne-params: error: --columns: goes with "
-     "the default table or --format json, not csv"),
+     "the default table or --format answer or --format json, not csv"),
     (["--costs", "--format", "markdown"], "--costs: goes with the default table or "
-     "--format json, not markdown"),
+     "--format answer or --format json, not markdown"),
 ])
 def test_bad_cost_options_are_one_line_exit_2(args, message):
     assert message in one_line_exit_2(cli("show", NOLEARN_JSON, *args))
@@ -282,6 +282,16 @@ def test_draw_with_graphviz_without_dot(tmp_path):
     assert err == ("lasagne-params: error: draw: Graphviz's dot program is not installed "
                    "(Debian/Ubuntu: apt-get install graphviz)\n")
     assert not (tmp_path / "net.svg").exists()
+
+
+def test_a_reader_that_stops_after_a_short_output_leaves_status_0():
+    """``show SPEC | head -1``: the table was in the pipe before the reader left (one write,
+    under the 64 KiB a pipe holds), so nothing failed and the status is 0, quietly."""
+    proc = subprocess.Popen([SCRIPT, "show", NOLEARN_JSON], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout.readline().split()[:3] == [b"#", b"name", b"kind"]
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""
 
 
 def test_a_reader_that_stops_early_is_no_traceback(tmp_path):

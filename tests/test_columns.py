@@ -24,10 +24,10 @@ def test_other_columns(question_specs):
           #  name                           size    other ops                     param bytes
         ---  --------  -------------------------    ------------------------    -------------
           0  input                       1x28x28    0                                     0 B
-          1  conv2d1   (28-(5-1))=24 -> 32x24x24    bias 18'432, elem 18'432          6.66 KB
-          2  maxpool1       24//2=12 -> 32x12x12    pool 18'432                           0 B
-          3  conv2d2   (12-(3-1))=10 -> 32x10x10    bias 3'200, elem 3'200           73.98 KB
-          4  maxpool2          10//2=5 -> 32x5x5    pool 3'200                            0 B
+          1  conv2d1   (28-(5-1))=24 -> 32x24x24    bias 18,432, elem 18,432          6.66 KB
+          2  maxpool1       24//2=12 -> 32x12x12    pool 18,432                           0 B
+          3  conv2d2   (12-(3-1))=10 -> 32x10x10    bias 3,200, elem 3,200           73.98 KB
+          4  maxpool2          10//2=5 -> 32x5x5    pool 3,200                            0 B
           5  dense                           256    bias 256, elem 256                1.64 MB
           6  output                           10    bias 10, elem 10                 20.56 KB
         """)

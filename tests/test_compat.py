@@ -215,3 +215,32 @@ def test_bridges_on_first_import_of_theano_itself(first):
                           "params": int(lasagne.layers.count_params(net))}))
     """ % first)
     assert result == {"Variable": True, "loader": "SourceFileLoader", "params": (3 + 1) * 2}
+
+
+def test_theano_image_shape_warning_is_silenced_for_lasagne_only(tmp_path):
+    """issue 22: Lasagne 0.1's Conv2DLayer passes image_shape= to conv2d and Theano warned
+    on stderr for every graph built; the user's own call and other warnings still show."""
+    needs_theano()
+    code = """
+        import json, warnings
+        import lasagne_params
+        lasagne_params.install_compat()
+        import lasagne, theano, theano.tensor as T
+        from lasagne import layers
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()                  # every warning shown, ours dropped
+            lasagne_params.install_compat()           # puts it back
+            net = layers.Conv2DLayer(layers.InputLayer((None, 1, 8, 8)), 2, 3)
+            out = layers.get_output(net)
+            theano.function([net.input_layer.input_var], out)
+            lasagne_lines = [str(w.message)[:40] for w in caught
+                             if "image_shape" in str(w.message)]
+            count = len(caught)
+            T.nnet.conv2d(T.tensor4(), T.tensor4(), image_shape=(None, 1, 8, 8))
+            warnings.warn("another warning", UserWarning)
+        print(json.dumps({"lasagne": lasagne_lines,
+                          "after": [str(w.message)[:40] for w in caught[count:]]}))
+    """
+    result = run_py(code, {"THEANORC": str(tmp_path / "none")})
+    assert result["lasagne"] == []
+    assert result["after"] == ["The `image_shape` keyword argument to `t", "another warning"]

@@ -35,7 +35,15 @@ def test_mnist_cnn_example(lasagne):
             in text)
     assert "all 7 layers: derived = Lasagne = runtime shape on a batch of 8 from " in text
     assert "Training" not in text
-    assert "Warning" not in out.stderr
+    assert out.stderr == ""                 # no Theano image_shape warning (issue 22)
+    # in the order the README shows: the answer's table, nolearn's, both sides, runtime
+    order = [text.index(part) for part in (
+        "  1  conv2d1   (28-(5-1))=24 -> 32x24x24", "# Neural Network with 217706",
+        "  #  name      kind              derived size    Lasagne size",
+        "  #  name      kind               derived     Lasagne     runtime  check")]
+    assert order == sorted(order)
+    assert "     total                                                              217,706" \
+        "           217,706  ok" in text
 
 
 @pytest.mark.slow

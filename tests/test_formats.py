@@ -75,7 +75,8 @@ def _pairs(report):
 
 def test_the_records_say_what_each_format_renders(question_specs):
     assert all(declared.name == name for name, declared in FORMATS.items())
-    assert REPORT_FORMATS == ("answer", "nolearn", "markdown", "json", "csv", "explain")
+    assert REPORT_FORMATS == ("summary", "answer", "nolearn", "markdown", "json", "csv",
+                              "explain")
     costs = derive_costs(question_specs)
     assert render(costs, "nolearn") == render(costs.report, "nolearn")     # its Report
     assert render(costs, "json").count('"total_macs"') == 1                  # its costs too
@@ -86,7 +87,7 @@ def test_the_records_say_what_each_format_renders(question_specs):
         render(comparison, "csv")
     show = _parser()._subparsers._group_actions[0].choices["show"]
     offered = next(a for a in show._actions if a.dest == "format").choices
-    assert offered == ["answer", "nolearn", "markdown", "json", "csv"]
+    assert offered == ["summary", "answer", "nolearn", "markdown", "json", "csv"]
 
 
 def test_a_new_format_is_one_declaration_for_one_run(capsys):
@@ -101,10 +102,11 @@ def test_a_new_format_is_one_declaration_for_one_run(capsys):
         "dense %d" % ((32 * 5 * 5 + 1) * 256), "output %d" % ((256 + 1) * 10)]
     assert main(["show", NOLEARN_JSON, "--format", "pairs", "--explain"], formats=formats) == 2
     assert capsys.readouterr().err == ("lasagne-params: error: --explain: --explain goes with "
-                                       "a text format (answer, nolearn, markdown)\n")
+                                       "a text format (summary, answer, nolearn, markdown)\n")
     assert main(["show", NOLEARN_JSON, "--format", "pairs", "--costs"], formats=formats) == 2
     assert capsys.readouterr().err == ("lasagne-params: error: --costs: goes with the default "
-                                       "table or --format json, not pairs\n")
+                                       "table or --format answer or --format json, not "
+                                       "pairs\n")
     # A text format with costs shown as the columns table: --explain and --costs now fit.
     texty = dict(FORMATS, pairs=Format("pairs", (Report,), _pairs, offered=True, text=True,
                                        costs="columns"))
@@ -113,7 +115,7 @@ def test_a_new_format_is_one_declaration_for_one_run(capsys):
     assert out.startswith("input 0\n") and "Altogether the network learns" in out
     assert main(["show", NOLEARN_JSON, "--format", "pairs", "--columns", "params,macs"],
                 formats=texty) == 0
-    assert "(32*24*24)*(5*5*1)  = 460'800" in capsys.readouterr().out
+    assert "(32*24*24)*(5*5*1)  = 460,800" in capsys.readouterr().out
     # Nothing changed beyond that run.
     assert "pairs" not in FORMATS
     with pytest.raises(SystemExit):

@@ -237,11 +237,16 @@ def test_every_entry_point_refuses_a_non_network(value, tmp_path):
         assert isinstance(info.value, (ArgumentError, SpecError)), (call, info.value)
 
 
-def test_verify_runtime_refuses_a_non_network(lasagne):
+def test_verify_runtime_refuses_a_non_network(lasagne, tmp_path):
     from lasagne_params import verify_runtime
-    for value in (None, [], "net.json"):
-        with pytest.raises(ArgumentError, match="output_layer: expected a Lasagne layer"):
+    for value in (None, [], 5):
+        with pytest.raises(ArgumentError, match="network: expected a Lasagne layer, a "
+                                                "NeuralNet, a spec file"):
             verify_runtime(value, [[1.0]])
+    missing = str(tmp_path / "net.json")
+    with pytest.raises(LasagneParamsError) as info:
+        verify_runtime(missing, [[1.0]])              # a spec path, as derive() takes
+    assert info.value.file == missing
 
 
 def test_from_lasagne_none_is_refused():

@@ -20,7 +20,7 @@ def test_comparison_rendering(question_net):
     text = lp.render(lp.compare(question_net))
     assert "all 7 layers agree" in text
     assert "  1  conv2d1   Conv2DLayer           32x24x24        32x24x24" in text
-    assert text.splitlines()[-3].split()[-3:] == ["217'706", "217'706", "ok"]
+    assert text.splitlines()[-3].split()[-3:] == ["217,706", "217,706", "ok"]
 
 
 def build(lasagne, kind, input_shape, **kwargs):

@@ -132,8 +132,10 @@ def test_shared_weights_in_a_dag(lasagne):
     conv = (3 * 3 * 3 + 1) * 4
     assert [r.params for r in comparison.derived.layers] == [0, conv, conv, 0]
     assert comparison.derived.total_params == conv + 4 == lasagne.layers.count_params(net)
-    text = lp.render(comparison.derived)
+    text = lp.render(comparison.derived, "answer")
     assert "total: 112 + 112 = 224, counting each shared array once: 116" in text
+    summary = lp.render(comparison.derived)
+    assert "  a.W: a, b\n\nTotal params: 116\n" in summary       # 112 + 4, the W once
     assert text.endswith("shared arrays (each counted once in the total):\n  a.W: a, b\n")
 
 

@@ -371,7 +371,7 @@ def test_showing_a_spec_file_imports_no_theano_lasagne_or_numpy(tmp_path):
         assert status == [0] * 9
         assert loaded == []
         assert "217'706" in out.stdout
-        assert "(32*24*24)*(5*5*1)  = 460'800" in out.stdout       # the columns table
+        assert "(32*24*24)*(5*5*1)  = 460,800" in out.stdout       # the columns table
         assert '"total_macs": 1589760' in out.stdout                  # the JSON's costs
 
 

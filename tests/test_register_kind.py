@@ -183,7 +183,8 @@ def test_the_documented_example_runs(lasagne):
     out = cli("show", os.path.join(ROOT, "examples", "custom_kind.yaml"), "--kinds",
               os.path.join(ROOT, "examples", "custom_kind.py"), "--check")
     assert out.returncode == 0, out.stderr
-    assert "  2  scale                    16x30x30    16              =     16" in out.stdout
+    assert "  2  scale   ChannelScaleLayer                   16x30x30    16              =     16" \
+        in out.stdout
 
 
 # ------------------------------------------------- a kind of the input family is an input

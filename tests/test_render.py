@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from helpers import ANSWER_TABLE, QUESTION_TABLE, seed_text
+import lasagne_params as lp
 from lasagne_params import derive, render
 from lasagne_params.render.table import simple_table
 
@@ -85,3 +86,34 @@ def test_simple_table_matches_tabulate(table):
     if any(re.fullmatch(r"-?0\d+|-0", c) for r in rows for c in r):
         return
     assert ours == "\n".join(line.rstrip() for line in theirs.splitlines())
+
+
+def test_print_of_a_report_or_comparison_is_its_table_and_the_repr_one_line(question_specs):
+    """issue 22: print(report) as Keras's summary() and torchinfo print: the default table."""
+    from helpers import SUMMARY_TABLE
+    from lasagne_params.core.compare import compare_reports
+    report = lp.derive(question_specs)
+    assert str(report) == lp.render(report) == SUMMARY_TABLE
+    assert repr(report) == ("Report(7 layers, total_params=217706, trainable_params=217706, "
+                            "source='derived')")
+    assert lp.render(report, thousands="'") == SUMMARY_TABLE.replace(",", "'")
+    assert lp.render(report, thousands="").endswith("Total params: 217706\n"
+                                                    "Trainable params: 217706\n"
+                                                    "Non-trainable params: 0\n")
+    comparison = compare_reports(report, report)
+    assert str(comparison) == lp.render(comparison)
+    assert str(comparison).splitlines()[-3].split()[-3:] == ["217,706", "217,706", "ok"]
+    assert repr(comparison) == "Comparison(ok=True, 7 layers, 0 mismatches, 0 not derived)"
+    costs = lp.derive_costs(question_specs)
+    assert str(costs) == lp.render(costs, "columns")
+    assert repr(costs) == ("CostReport(7 layers, total_params=217706, total_macs=%d, "
+                           "batch_size=1, floatx='float32')"
+                           % (32 * 24 * 24 * 5 * 5 + 32 * 10 * 10 * 3 * 3 * 32
+                              + 32 * 5 * 5 * 256 + 256 * 10))
+
+
+def test_the_answer_keeps_its_own_grouping(question_specs):
+    """The reproduction of the accepted answer writes 9'248 as the answer does."""
+    text = lp.render(lp.derive(question_specs), "answer")
+    assert "(3*3*32+1)*32  =   9'248" in text
+    assert text.endswith("total: 832 + 9'248 + 205'056 + 2'570 = 217'706\n")

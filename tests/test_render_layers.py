@@ -19,7 +19,7 @@ def text_classifier():
 
 
 def test_trainable_column_shared_arrays_and_notes():
-    assert lp.render(lp.derive(text_classifier(), "master")) == textwrap.dedent("""\
+    assert lp.render(lp.derive(text_classifier(), "master"), "answer") == textwrap.dedent("""\
           #  name      size                                       parameters    trainable
         ---  ------  ------    ---------------------------------------------  -----------
           0  words       50                                                0            0
@@ -34,6 +34,21 @@ def test_trainable_column_shared_arrays_and_notes():
         shared arrays (each counted once in the total):
           out.W: out, tied
         """)
+
+
+def test_the_summary_has_incoming_and_non_trainable_params():
+    """Two outputs (out, tied): an incoming column and one total for the network; the
+    LSTM's hid_init and cell_init and the GRU's hid_init (not learnt) are non-trainable."""
+    text = lp.render(lp.derive(text_classifier(), "master"))
+    assert text.splitlines()[0].split() == ["#", "name", "kind", "incoming", "size",
+                                            "parameters", "trainable"]
+    assert "  5  tied    DenseLayer      gru              2    64*2" in text
+    total = 10000 * 300 + (4 * (300 + 128 + 1) * 128 + 3 * 128 + 2 * 128) \
+        + (3 * (128 + 64 + 1) * 64 + 64) + (64 + 1) * 2 + 0    # tied's W is out's: once
+    assert text.endswith("Total params: %s (all 2 outputs: out, tied)\n"
+                         "Trainable params: %s\nNon-trainable params: %s\n"
+                         % (format(total, ","), format(total - (2 * 128 + 64), ","),
+                            format(2 * 128 + 64, ",")))
 
 
 def test_json_carries_notes_and_derived_flags():

@@ -195,3 +195,36 @@ def test_sweep_pool_and_full_conv_lengths_three_ways(lasagne):
                 assert ours == theirs == actual, (length, size, stride, ours, theirs, actual)
     # e.g. length 10, filter 3, stride 2: (10 + 2*2 - 3)//2 + 1 = 6
     assert axis.conv_length(10, 3, 2, "full").value == 6
+
+
+def test_verify_runtime_takes_what_derive_takes(lasagne, digits, tmp_path):
+    """issue 22: the tour's "any network" — a spec path, LayerSpecs, a NeuralNet and a
+    Python target are checked like a built output layer."""
+    from helpers import EXAMPLE, LAYERS_YAML, NOLEARN_JSON
+    from lasagne_params.describe.spec import load_spec
+    expected = [(4,) + s[1:] for s in QUESTION_SHAPES]
+    net = lp.NeuralNet(**__import__("json").load(open(NOLEARN_JSON)))
+    for network in (NOLEARN_JSON, LAYERS_YAML, load_spec(LAYERS_YAML), net,
+                    EXAMPLE + ":network"):
+        check = lp.verify_runtime(network, digits.X[:4])
+        assert check.ok, network
+        assert [r.runtime for r in check.rows] == expected
+
+
+def test_verify_runtime_refuses_two_outputs_naming_them(lasagne, tmp_path):
+    import json
+    spec = tmp_path / "two.json"
+    spec.write_text(json.dumps({"layers": [
+        {"name": "in", "kind": "InputLayer", "shape": [None, 20]},
+        {"name": "hidden", "kind": "DenseLayer", "num_units": 10},
+        {"name": "class", "kind": "DenseLayer", "num_units": 3, "incoming": "hidden"},
+        {"name": "box", "kind": "DenseLayer", "num_units": 4, "incoming": "hidden"}]}))
+    with pytest.raises(lp.ArgumentError, match=r"network: a runtime check runs a network "
+                                               r"with one output; this one has 2 \(class, box\)"):
+        lp.verify_runtime(str(spec), [[0.0] * 20])
+
+
+def test_a_check_prints_as_its_table_and_reprs_in_one_line(question_net, digits):
+    check = lp.verify_runtime(question_net, digits.X[:2])
+    assert str(check) == lp.render(check)
+    assert repr(check) == "RuntimeCheck(ok=True, 7 layers, batch_size=2, 0 mismatches)"

@@ -159,6 +159,72 @@ def test_yaml_values_that_json_cannot_hold_are_refused(tmp_path):
         load_spec(str(path))
 
 
+YAML_BOOLEAN_WORDS = [
+    # (the layer line or keyword, the file's layer, the field, the word, its boolean)
+    ("- {name: off, kind: DenseLayer, num_units: 5}", 1, "name", "off", "false"),
+    ("- {name: d, kind: DenseLayer, num_units: 5, nonlinearity: No}", "d", "nonlinearity",
+     "No", "false"),
+    ("- {name: d, kind: DenseLayer, num_units: 5, b: {shared: yes}}", "d", "b.shared",
+     "yes", "true"),
+    ("- {name: d, kind: DenseLayer, num_units: 5, incoming: [ON]}", "d", "incoming.0",
+     "ON", "true"),
+]
+
+
+@pytest.mark.parametrize("line, layer, field, word, value", YAML_BOOLEAN_WORDS)
+def test_yaml_1_1_boolean_words_are_refused_with_a_hint_to_quote_them(
+        tmp_path, line, layer, field, word, value):
+    """issue 22: PyYAML reads ``off`` as False; a layer called off must be written 'off'."""
+    pytest.importorskip("yaml")
+    path = tmp_path / "b.yaml"
+    path.write_text("layers:\n- {name: input, kind: InputLayer, shape: [null, 20]}\n%s\n"
+                    % line)
+    with pytest.raises(SpecError) as raised:
+        load_spec(str(path))
+    exc = raised.value
+    assert (exc.file, exc.layer, exc.field) == (str(path), layer, field)
+    assert exc.message == ("%s is read as the boolean %s by YAML 1.1 (PyYAML); quote it "
+                           "('%s') for the word, or write %s" % (word, value, word, value))
+    assert "\n" not in str(exc)
+
+
+def test_yaml_boolean_words_in_nolearn_form_name_the_layer_pair(tmp_path):
+    pytest.importorskip("yaml")
+    path = tmp_path / "n.yaml"
+    path.write_text("layers: [[input, InputLayer], [on, DenseLayer]]\n"
+                    "input_shape: [null, 20]\n")
+    with pytest.raises(SpecError, match=r"on is read as the boolean true") as raised:
+        load_spec(str(path))
+    assert (raised.value.layer, raised.value.field) == (1, "layers")
+
+
+def test_quoted_yaml_words_and_true_false_values_are_read(tmp_path):
+    pytest.importorskip("yaml")
+    path = tmp_path / "q.yaml"
+    path.write_text("layers:\n- {name: input, kind: InputLayer, shape: [null, 20]}\n"
+                    "- {name: 'off', kind: DenseLayer, num_units: 5}\n"
+                    "- {name: 'no', kind: DenseLayer, num_units: 2, incoming: input}\n"
+                    "- {name: both, kind: ConcatLayer, incoming: ['off', 'no']}\n")
+    assert [s.name for s in load_spec(str(path))] == ["input", "off", "no", "both"]
+    report = lp.derive(str(path))
+    assert report.layer("off").params == (20 + 1) * 5
+    assert report.layer("both").output_shape == (None, 5 + 2)
+    # true and false (JSON's spelling) are booleans where a keyword takes one
+    path.write_text("layers:\n- {name: input, kind: InputLayer, shape: [null, 1, 6, 6]}\n"
+                    "- {name: p, kind: MaxPool2DLayer, pool_size: 4, ignore_border: false}\n")
+    assert load_spec(str(path))[1].args["ignore_border"] is False
+    assert lp.derive(str(path)).layer("p").output_shape == (None, 1, 2, 2)   # ceil(6/4)
+
+
+def test_a_name_given_as_true_says_to_quote_it(tmp_path):
+    pytest.importorskip("yaml")
+    path = tmp_path / "t.yaml"
+    path.write_text("layers:\n- {name: input, kind: InputLayer, shape: [null, 20]}\n"
+                    "- {name: true, kind: DenseLayer, num_units: 5}\n")
+    with pytest.raises(SpecError, match=r"got True; quote it if it is the name \(\"true\"\)"):
+        load_spec(str(path))
+
+
 def test_yaml_alias_bombs_are_refused(tmp_path):
     lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
     lines += ["a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)) for i in range(1, 8)]

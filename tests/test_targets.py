@@ -42,7 +42,7 @@ def test_kfkd_net_checks_with_its_published_total(capsys, lasagne):
     assert out.returncode == 0, out.stderr
     total = ((3 * 3 * 1 + 1) * 32 + (2 * 2 * 32 + 1) * 64 + (2 * 2 * 64 + 1) * 128
              + (128 * 11 * 11 + 1) * 1000 + (1000 + 1) * 1000 + (1000 + 1) * 30)
-    assert "= %s\n" % format(total, ",").replace(",", "'") in out.stdout
+    assert "Total params: %s\n" % format(total, ",") in out.stdout
     assert total == 16561502
     assert "all 14 layers agree" in out.stdout
 
@@ -92,6 +92,15 @@ def test_several_outputs_and_output_layer(capsys, lasagne, tmp_path):
     snap = run_cli(capsys, "snapshot", RECIPES + ":build_two_heads", "-o", str(tmp_path / "s.json"))
     assert snap.returncode == 2 and not (tmp_path / "s.json").exists()
     assert "gives 2 networks" in snap.stderr and "--output-layer NAME" in snap.stderr
+    # the default table: one network, what feeds each layer, the total counting shared once
+    whole = run_cli(capsys, "show", RECIPES + ":build_two_heads")
+    assert whole.returncode == 0, whole.stderr
+    lines = whole.stdout.splitlines()
+    assert lines[0].split() == ["#", "name", "kind", "incoming", "size", "parameters"]
+    assert "  3  concat_3  ConcatLayer  shared, input  6+8=14 -> 14                0" in lines
+    assert lines[-3:] == ["Total params: %d (all 2 outputs: left, right)"
+                          % ((8 + 1) * 6 + (6 + 1) * 2 + (6 + 8 + 1) * 3),
+                          "Trainable params: 113", "Non-trainable params: 0"]
     typo = run_cli(capsys, "show", RECIPES + ":build_two_heads", "--output-layer", "lefft")
     assert typo.returncode == 2 and "did you mean left?" in typo.stderr
 

@@ -17,6 +17,7 @@ disagreement of the derivation: it is listed in ``Comparison.lasagne_wrong``
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, Mapping, Tuple
 
+from .printing import Printable
 from .records import Report
 
 __all__ = ["Mismatch", "KnownLasagneError", "Comparison", "Checked", "compare_reports",
@@ -69,11 +70,12 @@ class Checked:
 
 
 @dataclass(frozen=True, slots=True)
-class Comparison(Checked):
+class Comparison(Checked, Printable):
     """The derived and the reported Report side by side.
 
     ``not_derived`` names layers with no rule, shown with Lasagne's figures;
     ``lasagne_wrong`` holds Lasagne's figures known to be wrong (see the module).
+    ``print(comparison)`` writes its table; its repr is one line.
     """
 
     derived: Report
@@ -81,6 +83,10 @@ class Comparison(Checked):
     mismatches: Tuple[Mismatch, ...]
     not_derived: Tuple[str, ...] = ()
     lasagne_wrong: Tuple[KnownLasagneError, ...] = ()
+
+    def __repr__(self) -> str:
+        return "Comparison(ok=%r, %d layers, %d mismatches, %d not derived)" % (
+            self.ok, len(self.reported.layers), len(self.mismatches), len(self.not_derived))
 
     @property
     def ok(self) -> bool:

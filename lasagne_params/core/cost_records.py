@@ -26,6 +26,7 @@ Ints (or ``None`` for an unknown size) only; formatting lives in ``render/``.
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 
+from .printing import Printable
 from .receptive import AxisReceptiveField
 from .records import Report
 
@@ -132,10 +133,11 @@ def _times(batch: int, value: Optional[int]) -> Optional[int]:
 
 
 @dataclass(frozen=True, slots=True)
-class CostReport:
+class CostReport(Printable):
     """A Report plus every layer's cost, and totals for ``batch_size`` examples.
 
-    ``itemsize`` is the bytes per element of ``floatx``.
+    ``itemsize`` is the bytes per element of ``floatx``.  ``print(costs)`` writes its
+    columns table; its repr is one line.
     """
 
     report: Report
@@ -143,6 +145,11 @@ class CostReport:
     batch_size: int = 1
     floatx: str = "float32"
     itemsize: int = 4
+
+    def __repr__(self) -> str:
+        return "CostReport(%d layers, total_params=%d, total_macs=%r, batch_size=%d, " \
+            "floatx=%r)" % (len(self.layers), self.report.total_params, self.total_macs,
+                            self.batch_size, self.floatx)
 
     def layer(self, name: str) -> LayerCost:
         """The LayerCost of the layer called ``name`` (KeyError if none)."""

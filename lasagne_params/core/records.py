@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from .errors import SpecError, UnknownLayerError, did_you_mean
+from .printing import Printable
 
 __all__ = ["LayerSpec", "ParamArray", "LayerRow", "Report", "shape_size", "Shape"]
 
@@ -167,19 +168,24 @@ def unique_totals(rows: Iterable["LayerRow"]) -> Tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(Printable):
     """Every layer's figures, in Lasagne's ``get_all_layers`` order.
 
     ``source`` says where the figures come from: ``"derived"`` (computed by
     lasagne_params from hyper-parameters) or ``"lasagne"`` (read from a built
     Lasagne network).  Totals count a shared parameter array once, as
-    Lasagne's ``count_params`` does; :meth:`of` computes them.
+    Lasagne's ``count_params`` does; :meth:`of` computes them.  ``print(report)``
+    writes its table (``lasagne_params.render(report)``); its repr is one line.
     """
 
     layers: Tuple[LayerRow, ...]
     source: str
     total_params: int
     trainable_params: int
+
+    def __repr__(self) -> str:
+        return "Report(%d layers, total_params=%d, trainable_params=%d, source=%r)" % (
+            len(self.layers), self.total_params, self.trainable_params, self.source)
 
     @classmethod
     def of(cls, layers: Iterable[LayerRow], source: str = "derived") -> "Report":

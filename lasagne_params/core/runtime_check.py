@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterable, Optional, SupportsInt, Tuple
 
 from .compare import Checked, Mismatch
 from .errors import SpecError
+from .printing import Printable
 from .records import Report
 
 __all__ = ["RuntimeRow", "RuntimeMismatch", "RuntimeCheck", "compare_runtime",
@@ -100,13 +101,19 @@ class RuntimeMismatch(Mismatch):
 
 
 @dataclass(frozen=True, slots=True)
-class RuntimeCheck(Checked):
-    """Every layer's three shapes for one batch, and the mismatches among them."""
+class RuntimeCheck(Checked, Printable):
+    """Every layer's three shapes for one batch, and the mismatches among them.
+
+    ``print(check)`` writes its table; its repr is one line."""
 
     rows: Tuple[RuntimeRow, ...]
     batch_size: int
     mismatches: Tuple[RuntimeMismatch, ...]
     source: str = ""
+
+    def __repr__(self) -> str:
+        return "RuntimeCheck(ok=%r, %d layers, batch_size=%d, %d mismatches)" % (
+            self.ok, len(self.rows), self.batch_size, len(self.mismatches))
 
     def to_dict(self) -> Dict[str, Any]:
         return {"ok": self.ok, "batch_size": self.batch_size, "source": self.source,

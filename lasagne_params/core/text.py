@@ -14,7 +14,7 @@ output or send a terminal an escape sequence.
 import json
 import os
 
-__all__ = ["digits", "thousands", "shape_text", "full_shape_text", "product_text",
+__all__ = ["digits", "thousands", "ANSWER_SEPARATOR", "shape_text", "full_shape_text", "product_text",
            "dims_text", "axis_text", "axes_text", "with_size", "plural", "shown", "printable_lines",
            "clipped", "json_text", "json_int", "input_int", "TooManyDigits",
            "MAX_INPUT_DIGITS", "DIGIT_LIMIT_MESSAGE"]
@@ -102,16 +102,22 @@ def json_text(data, indent=2):
     return text
 
 
-def thousands(n):
+#: The answer's digit grouping (``217'706``); the tables Keras and torchinfo users know
+#: group with ``,`` (``217,706``): ``render/``'s default, see ``render/summary.py``.
+ANSWER_SEPARATOR = "'"
+
+
+def thousands(n, separator=ANSWER_SEPARATOR):
     """``217706`` -> ``"217'706"``: the Stack Overflow answer's digit grouping.
 
+    ``separator`` groups the digits in threes (``","`` gives ``217,706``; ``""`` none).
     Works for ints of any size (see :func:`digits`).
     """
     if n < 0:
-        return "-" + thousands(-n)
+        return "-" + thousands(-n, separator)
     text = digits(n)
     head = len(text) % 3 or 3
-    return "'".join([text[:head]] + [text[i:i + 3] for i in range(head, len(text), 3)])
+    return separator.join([text[:head]] + [text[i:i + 3] for i in range(head, len(text), 3)])
 
 
 def _dim(d):

@@ -31,6 +31,8 @@ Pure Python; the reading is ``backend/networks/weights.py``, the table
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Optional, Tuple
 
+from .printing import Printable
+
 __all__ = ["WeightsRow", "WeightsCheck", "check_weights", "lasagne_order", "STATUSES"]
 
 #: status -> what it means, as the table's last column says it.
@@ -67,10 +69,11 @@ class WeightsRow:
 
 
 @dataclass(frozen=True, slots=True)
-class WeightsCheck:
+class WeightsCheck(Printable):
     """The verdict: ``rows`` array by array, ``divergence`` the first difference in
     words (None when the file fits), ``loader``/``loader_says`` what the layout's
-    loader would have said (no lines: it loads without a word)."""
+    loader would have said (no lines: it loads without a word).  ``print(check)``
+    writes its table; its repr is one line."""
 
     file: str
     layout: str
@@ -80,6 +83,9 @@ class WeightsCheck:
     divergence: Optional[str]
     loader: str
     loader_says: Tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return "WeightsCheck(ok=%r, file=%r, %d arrays)" % (self.ok, self.file, len(self.rows))
 
     @property
     def ok(self) -> bool:

@@ -38,7 +38,10 @@ given by another layer (Lasagne master) is ``"hid_init": {"layer": "h0"}``
 ``"nonlinearity": "rectify"`` are kept: derivation ignores them, ``build``
 looks them up in Lasagne.  Nothing in a spec is ever executed: YAML is read
 with PyYAML's safe loader (its C version when present), a key given twice
-in one mapping is refused (in JSON too), and values are plain data.  A file
+in one mapping is refused (in JSON too), and values are plain data.  YAML 1.1's
+boolean words that are not JSON's (``yes``, ``no``, ``on``, ``off`` in any case),
+which PyYAML reads as booleans, are refused with a hint to quote them
+(``name: off`` is a layer called "off" only when written ``name: 'off'``).  A file
 is read only if it is a regular file no larger than a limit (16 MiB unless
 ``max_bytes`` says otherwise), and every step is linear in its size.
 
@@ -134,6 +137,21 @@ def _parse_json(text, path):
 _YAML_LOADER: list[type] = []      # the loader class, made on first use
 
 
+class YamlWord:
+    """A scalar PyYAML reads as a boolean under YAML 1.1 only (``off``, ``yes``, ``On``):
+    kept as the word it is, so that :func:`parse_spec` refuses it naming the layer and
+    the field, rather than a layer called ``off`` becoming ``False``.  ``true`` and
+    ``false`` (JSON's spelling, any case) stay booleans."""
+
+    __slots__ = ("word", "value")
+
+    def __init__(self, word, value):
+        self.word, self.value = word, value
+
+    def __repr__(self):
+        return self.word
+
+
 def _yaml_loader():
     """PyYAML's safe loader (its C version, CSafeLoader, when PyYAML has it), refusing
     a key given twice in one mapping (PyYAML's loaders let the last one win)."""
@@ -162,6 +180,12 @@ def _yaml_loader():
                                         field=str(key))
             return super().construct_mapping(node, deep)
 
+        def construct_yaml_bool(self, node):
+            value = super().construct_yaml_bool(node)
+            return value if node.value.lower() in ("true", "false") \
+                else YamlWord(node.value, value)
+
+    Loader.add_constructor("tag:yaml.org,2002:bool", Loader.construct_yaml_bool)
     _YAML_LOADER.append(Loader)
     return Loader
 
@@ -283,7 +307,7 @@ def _plain(value, where, budget=None, depth=0, path=()):
     if budget[0] < 0:
         raise SpecError("more values than the file has characters (YAML aliases expanding "
                         "it); refusing to expand it", **where)
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float, str, YamlWord)):
         return value
     if not isinstance(value, (list, tuple, dict)):
         raise SpecError("unsupported value of type %s: %s" % (type(value).__name__,
@@ -302,6 +326,35 @@ def _plain(value, where, budget=None, depth=0, path=()):
     return [_plain(v, where, budget, depth + 1, inner) for v in value]
 
 
+def _yaml_words(value, keys=()):
+    """(keys, YamlWord) of each YAML 1.1 boolean word in ``value``, depth first."""
+    if isinstance(value, YamlWord):
+        yield keys, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _yaml_words(item, keys + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _yaml_words(item, keys + (index,))
+
+
+def _refuse_yaml_words(data, where):
+    """A :class:`SpecError` for the first YAML 1.1 boolean word in ``data`` (the parsed
+    file), naming its layer and field, with the quoted spelling to write instead."""
+    for keys, found in _yaml_words(data):
+        layer, field = None, ".".join(str(k) for k in keys)
+        if len(keys) >= 2 and keys[0] == "layers" and isinstance(data, dict):
+            item = data["layers"][keys[1]]
+            name = item.get("name") if isinstance(item, dict) else \
+                item[0] if isinstance(item, list) and item and isinstance(item[0], str) else None
+            layer = name if isinstance(name, str) else keys[1]
+            field = ".".join(str(k) for k in keys[2:]) if isinstance(item, dict) else "layers"
+        raise SpecError("%s is read as the boolean %s by YAML 1.1 (PyYAML); quote it ('%s') "
+                        "for the word, or write %s" % (found.word, str(found.value).lower(),
+                                                      found.word, str(found.value).lower()),
+                        layer=layer, field=field or None, **where)
+
+
 def _arg_value(value):
     """A keyword's value as a LayerSpec holds it: a top-level list becomes a tuple."""
     return tuple(value) if isinstance(value, list) else value
@@ -317,6 +370,7 @@ def parse_spec(data, file=None, max_values=MAX_VALUES):
     """
     where = {"file": file}
     data = _plain(data, where, [max_values])
+    _refuse_yaml_words(data, where)
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
         raise SpecError("expected a mapping with a 'layers' list, got %s"
                         % _describe(data), field="layers", **where)
@@ -359,10 +413,16 @@ def check_kind(kind, layer=None):
     return kind_of(kind_name(kind), layer=layer).name       # an alias names its class
 
 
+def _quote_hint(value):
+    """For a name given as a boolean: how to write it as the word."""
+    return "; quote it if it is the name (\"%s\")" % str(value).lower() \
+        if isinstance(value, bool) else ""
+
+
 def _check_name(name, layer):
     if not isinstance(name, str) or not name:
-        raise SpecError("expected a non-empty string, got %r" % (name,), layer=layer,
-                        field="name")
+        raise SpecError("expected a non-empty string, got %r%s" % (name, _quote_hint(name)),
+                        layer=layer, field="name")
     return name
 
 
@@ -371,8 +431,8 @@ def _names(value, layer, field):
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, (list, tuple)) or not all(
             isinstance(n, str) and n for n in names):
-        raise SpecError("expected a layer name or a list of them, got %r" % (value,),
-                        layer=layer, field=field)
+        raise SpecError("expected a layer name or a list of them, got %r%s"
+                        % (value, _quote_hint(value)), layer=layer, field=field)
     return tuple(names)
 
 

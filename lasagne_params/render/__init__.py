@@ -12,6 +12,7 @@ from typing import Any, Optional, Union
 from ..core.compare import Comparison
 from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
+from ..core.printing import register_text_form
 from ..core.records import Report
 from ..core.runtime_check import RuntimeCheck
 from ..core.weights import WeightsCheck
@@ -26,9 +27,11 @@ from .json import render_json
 from .markdown import render_markdown
 from .nolearn import render_nolearn
 from .runtime import render_runtime
+from .summary import render_summary
 from .weights import render_weights
 
-__all__ = ["Format", "FORMATS", "DEFAULT_FORMAT", "REPORT_FORMATS", "render", "render_answer",
+__all__ = ["Format", "FORMATS", "DEFAULT_FORMAT", "REPORT_FORMATS", "render", "render_summary",
+           "render_answer",
            "render_nolearn", "render_json", "render_markdown", "render_csv", "render_explain",
            "render_columns", "render_comparison", "render_runtime", "render_changes",
            "render_weights"]
@@ -40,9 +43,15 @@ def render(result: Union[Report, CostReport, Comparison, RuntimeCheck, WeightsCh
            fmt: Optional[str] = None, **options: Any) -> str:
     """``result`` as text.
 
-    A Report (or CostReport) in format ``fmt`` (one of ``FORMATS``, default
-    ``"answer"``); a Comparison or a RuntimeCheck as its table (``fmt``
-    ``None``) or as ``"json"``.
+    A Report in format ``fmt`` (one of ``FORMATS``, default ``"summary"``: Keras's
+    and torchinfo's layout, ending with total, trainable and non-trainable
+    parameters; ``"answer"`` is the Stack Overflow answer's table); a CostReport as
+    its columns table; a Comparison, RuntimeCheck or WeightsCheck as its table
+    (``fmt`` ``None``) or as ``"json"``.  ``print(result)`` prints
+    ``render(result)``.
+
+    ``thousands="'"`` (summary, answer, columns, comparison) groups digits with
+    that separator rather than the format's own (``,``; the answer's ``'``).
 
     Control characters from names or other input are escaped (``\\x1b``):
     the text can neither forge a line nor drive a terminal.
@@ -65,4 +74,9 @@ def render(result: Union[Report, CostReport, Comparison, RuntimeCheck, WeightsCh
         for cls, table in TABLES:
             if isinstance(result, cls):
                 return printable_lines(table(result, **options))
+        if isinstance(result, CostReport):
+            return FORMATS["columns"].render(result, **options)
     return FORMATS[fmt or DEFAULT_FORMAT].render(result, **options)
+
+
+register_text_form(render)                   # print(result) is render(result)

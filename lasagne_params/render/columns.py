@@ -2,7 +2,8 @@
 
 ``Column`` names the columns a user may ask for (``--columns params,macs,rf``);
 ``HEADERS`` and ``CELLS`` map each to its header and its cells, so a column is
-one entry in each table.  Per-layer figures are exact (``460'800``), per
+one entry in each table.  Per-layer figures are exact (``460,800``: grouped as the
+summary table groups them, ``thousands=`` to choose), per
 example, with their formulas; totals are for the batch, in decimal K/M/G and
 KB/MB as torchinfo prints them.  No arithmetic beyond unit scaling here.
 """
@@ -10,8 +11,9 @@ from enum import Enum
 
 from ..core.cost_records import CostReport
 from ..core.errors import ArgumentError, did_you_mean
-from ..core.text import digits, thousands
+from ..core.text import digits, thousands as grouped
 from .answer import equation_column, size_cell
+from .summary import SEPARATOR
 from .table import simple_table
 
 __all__ = ["Column", "HEADERS", "DEFAULT_COLUMNS", "parse_columns", "human",
@@ -123,8 +125,9 @@ def receptive_field_text(receptive_field):
     return texts[0] if len(set(texts)) == 1 else " | ".join(texts)
 
 
-def _ops_text(cost):
-    parts = ["%s %s" % (label, "?" if cost.count(op) is None else thousands(cost.count(op)))
+def _ops_text(cost, separator):
+    parts = ["%s %s" % (label, "?" if cost.count(op) is None
+                        else grouped(cost.count(op), separator))
              for op, label in _OP_LABELS if cost.count(op) != 0]
     return ", ".join(parts) or "0"
 
@@ -133,29 +136,34 @@ def _batched(costs, value):
     return None if value is None else costs.batch_size * value
 
 
+#: column -> its cells, ``cells(costs, derivations, separator)``.
 CELLS = {
-    Column.SHAPE: lambda costs, derivations: [
+    Column.SHAPE: lambda costs, derivations, separator: [
         size_cell(row, derivations) for row in costs.report.layers],
-    Column.PARAMS: lambda costs, derivations: equation_column(
-        (row.param_formula, row.params) for row in costs.report.layers),
-    Column.MACS: lambda costs, derivations: equation_column(
-        (c.formula("mac"), c.macs) for c in costs.layers),
-    Column.OPS: lambda costs, derivations: [_ops_text(c) for c in costs.layers],
-    Column.MEMORY: lambda costs, derivations: [
+    Column.PARAMS: lambda costs, derivations, separator: equation_column(
+        ((row.param_formula, row.params) for row in costs.report.layers), separator),
+    Column.MACS: lambda costs, derivations, separator: equation_column(
+        ((c.formula("mac"), c.macs) for c in costs.layers), separator),
+    Column.OPS: lambda costs, derivations, separator: [_ops_text(c, separator)
+                                                       for c in costs.layers],
+    Column.MEMORY: lambda costs, derivations, separator: [
         human_bytes(_batched(costs, c.output_bytes)) for c in costs.layers],
-    Column.PARAM_MEMORY: lambda costs, derivations: [
+    Column.PARAM_MEMORY: lambda costs, derivations, separator: [
         human_bytes(c.param_bytes) for c in costs.layers],
-    Column.RF: lambda costs, derivations: [receptive_field_text(c.receptive_field)
-                                          for c in costs.layers],
+    Column.RF: lambda costs, derivations, separator: [
+        receptive_field_text(c.receptive_field) for c in costs.layers],
 }
 
 _LEFT = {Column.OPS, Column.RF}
 
 
-def render_totals(costs):
+def render_totals(costs, thousands=SEPARATOR):
     """torchinfo's closing figures for ``costs``, in human units."""
     lines = [
-        ("Total params", thousands(costs.report.total_params)),
+        ("Total params", grouped(costs.report.total_params, thousands)),
+        ("Trainable params", grouped(costs.report.trainable_params, thousands)),
+        ("Non-trainable params", grouped(
+            costs.report.total_params - costs.report.trainable_params, thousands)),
         ("Total MACs", human(costs.total_macs)),
         ("  bias adds", human(costs.total_bias_adds)),
         ("  pool ops", human(costs.total_pool_ops)),
@@ -173,20 +181,22 @@ def render_totals(costs):
                                    for label, value in lines]) + "\n"
 
 
-def render_columns(costs, columns=DEFAULT_COLUMNS, derivations="all", totals=True):
+def render_columns(costs, columns=DEFAULT_COLUMNS, derivations="all", totals=True,
+                   thousands=SEPARATOR):
     """The table of ``columns`` (names or :class:`Column` s) for a CostReport, then totals.
 
-    ``derivations`` is as for the answer table's ``size`` column.
+    ``derivations`` is as for the answer table's ``size`` column; counts are grouped
+    with ``thousands`` (``460,800``).
     """
     if not isinstance(costs, CostReport):
         raise TypeError("the columns table needs a CostReport (lasagne_params.derive_costs), "
                         "got %s" % type(costs).__name__)
     chosen = parse_columns(columns)
-    cells = [CELLS[c](costs, derivations) for c in chosen]
+    cells = [CELLS[c](costs, derivations, thousands) for c in chosen]
     rows = [[str(c.index), c.name] + [col[i] for col in cells]
             for i, c in enumerate(costs.layers)]
     lines = simple_table(["#", "name"] + [HEADERS[c] for c in chosen], rows,
                          align=["r", "l"] + ["l" if c in _LEFT else "r" for c in chosen],
                          gaps=["  ", "  "] + ["    "] * (len(chosen) - 1))
     text = "\n".join(lines) + "\n"
-    return text + "\n" + render_totals(costs) if totals else text
+    return text + "\n" + render_totals(costs, thousands) if totals else text

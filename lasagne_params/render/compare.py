@@ -1,5 +1,6 @@
 """A Comparison side by side: derived and Lasagne's figures per layer, agreement marked."""
-from ..core.text import digits, shape_text, shown, thousands
+from ..core.text import digits, shape_text, shown, thousands as grouped
+from .summary import SEPARATOR
 from .table import simple_table
 
 __all__ = ["render_comparison", "comparison_table", "render_changes", "mismatch_line", "change_line"]
@@ -38,13 +39,16 @@ def _cell(row, getter):
     return getter(row) if row is not None else "-"
 
 
-def comparison_table(comparison):
+def comparison_table(comparison, thousands=SEPARATOR):
     """(headers, rows, align, verdict) of a Comparison (the text and HTML forms share it).
 
     Each row's last cell is its check: ``ok``, ``MISMATCH`` or ``not derived``.
     Trainable counts get their own columns when some layer's differ from its
-    parameter count.
+    parameter count.  Counts are grouped with ``thousands`` (``217,706``).
     """
+    def count(n):
+        return grouped(n, thousands)
+
     derived, reported = comparison.derived, comparison.reported
     bad = {(m.layer, m.field) for m in comparison.mismatches}
     trainable = any(r.trainable_params != r.params
@@ -63,16 +67,16 @@ def comparison_table(comparison):
         cells = [i, row.name, row.kind,
                  _cell(mine, lambda r: shape_text(r.output_shape)),
                  _cell(theirs, lambda r: shape_text(r.output_shape)),
-                 _cell(mine, lambda r: thousands(r.params)),
-                 _cell(theirs, lambda r: thousands(r.params))]
+                 _cell(mine, lambda r: count(r.params)),
+                 _cell(theirs, lambda r: count(r.params))]
         if trainable:
-            cells += [_cell(mine, lambda r: thousands(r.trainable_params)),
-                      _cell(theirs, lambda r: thousands(r.trainable_params))]
+            cells += [_cell(mine, lambda r: count(r.trainable_params)),
+                      _cell(theirs, lambda r: count(r.trainable_params))]
         rows.append(cells + [check])
-    totals = ["", "total", "", "", "", thousands(derived.total_params),
-              thousands(reported.total_params)]
+    totals = ["", "total", "", "", "", count(derived.total_params),
+              count(reported.total_params)]
     if trainable:
-        totals += [thousands(derived.trainable_params), thousands(reported.trainable_params)]
+        totals += [count(derived.trainable_params), count(reported.trainable_params)]
     ok_total = not any(layer == "(network)" for layer, _ in bad)
     rows.append(totals + ["ok" if ok_total else "MISMATCH"])
     headers = ["#", "name", "kind", "derived size", "Lasagne size", "derived params",
@@ -102,9 +106,9 @@ def comparison_table(comparison):
     return headers, rows, align, verdict
 
 
-def render_comparison(comparison):
+def render_comparison(comparison, thousands=SEPARATOR):
     """The table, then "all N layers agree" or each mismatch and each layer not derived."""
-    headers, rows, align, verdict = comparison_table(comparison)
+    headers, rows, align, verdict = comparison_table(comparison, thousands)
     lines = simple_table(headers, rows, align=align)
     return "\n".join(lines) + "\n\n" + verdict + "\n"
 

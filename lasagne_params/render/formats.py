@@ -30,6 +30,7 @@ from .json import render_json, render_json_list
 from .markdown import render_markdown
 from .nolearn import render_nolearn
 from .runtime import render_runtime
+from .summary import render_summary
 from .weights import render_weights
 
 __all__ = ["Format", "FORMATS", "DEFAULT_FORMAT", "RESULTS", "TABLES"]
@@ -62,7 +63,8 @@ class Format:
         The format that shows ``--columns``/``--costs`` in this one's place
         (itself for a format whose CostReport holds them); None: no costs.
     command_line_options : tuple of str
-        The renderer's keyword options the command line sets (``columns``).
+        The renderer's keyword options the command line sets (``columns``,
+        ``thousands``).
     heading : str or None
         Several networks are written one after another, each under this
         heading (``%s``: the network's label).
@@ -76,6 +78,10 @@ class Format:
         format that renders a Comparison holds it in its document instead.
     verbatim : str
         How a plain-text table is quoted in this format (``%s``: the table).
+    whole_network : bool
+        The outputs of one network named together (a builder returning a list or
+        dict of output layers) are shown as one table with one total, rather than
+        one network per output.
     """
 
     name: str
@@ -89,6 +95,7 @@ class Format:
     collect: Optional[Callable[..., str]] = None
     comparison_stream: str = "stdout"
     verbatim: str = "%s"
+    whole_network: bool = False
 
     def takes(self, result):
         """True when this format renders ``result`` (a CostReport as its Report included)."""
@@ -118,8 +125,10 @@ class Format:
 
 #: name -> Format, in the order ``show --format`` lists them.
 FORMATS = {f.name: f for f in (
+    Format("summary", (Report,), render_summary, offered=True, text=True, costs="columns",
+           command_line_options=("thousands",), heading="== %s ==\n", whole_network=True),
     Format("answer", (Report,), render_answer, offered=True, text=True, costs="columns",
-           heading="== %s ==\n"),
+           command_line_options=("thousands",), heading="== %s ==\n"),
     Format("nolearn", (Report,), render_nolearn, offered=True, text=True,
            heading="== %s ==\n"),
     Format("markdown", (Report,), render_markdown, offered=True, text=True,
@@ -127,8 +136,9 @@ FORMATS = {f.name: f for f in (
     Format("json", RESULTS, render_json, offered=True, costs="json", collect=render_json_list),
     Format("csv", (Report,), render_csv, offered=True, comparison_stream="stderr"),
     Format("explain", (Report,), render_explain),
-    Format("columns", (CostReport,), render_columns, command_line_options=("columns",)),
+    Format("columns", (CostReport,), render_columns,
+           command_line_options=("columns", "thousands")),
 )}
 
-#: The format of ``render(report)`` and ``show``.
-DEFAULT_FORMAT = "answer"
+#: The format of ``render(report)`` and ``show``: Keras's and torchinfo's layout.
+DEFAULT_FORMAT = "summary"

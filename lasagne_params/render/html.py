@@ -1,6 +1,6 @@
 """HTML tables for Jupyter: a Report, CostReport, Comparison or RuntimeCheck as a ``<table>``.
 
-The rows are the text tables' own (:func:`answer_table`,
+The rows are the text tables' own (:func:`summary_table`,
 :func:`comparison_table`, :func:`runtime_table`), so both forms show the
 same figures; a check cell that is not ``ok`` is shown in bold red.  The
 records do not render themselves: :mod:`lasagne_params.notebook` registers
@@ -12,10 +12,11 @@ from ..core.compare import Comparison
 from ..core.cost_records import CostReport
 from ..core.records import Report
 from ..core.runtime_check import RuntimeCheck
-from .answer import answer_table, footnotes, total_line
+from .answer import footnotes
 from .columns import DEFAULT_COLUMNS, render_columns
 from .compare import comparison_table
 from .runtime import runtime_table
+from .summary import summary_table, total_lines
 
 __all__ = ["render_html", "html_table", "HTML_TYPES"]
 
@@ -49,10 +50,10 @@ def _paragraphs(text):
 
 
 def _report(report):
-    headers, rows, align, _ = answer_table(report)
+    headers, rows, align, _ = summary_table(report)
     notes = "\n".join(footnotes(report)).strip()
-    return (html_table(headers, rows, align) + "<p><b>total:</b> %s</p>"
-            % html.escape(total_line(report)) + (_paragraphs(notes) if notes else ""))
+    return (html_table(headers, rows, align) + (_paragraphs(notes) if notes else "")
+            + "<p>%s</p>" % "<br>".join(html.escape(line) for line in total_lines(report)))
 
 
 def _comparison(comparison):

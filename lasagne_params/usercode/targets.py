@@ -31,14 +31,21 @@ EXPECTED = "a Lasagne layer, a list, tuple or dict of layers, or a NeuralNet"
 
 
 class Target:
-    """One network named on the command line: ``label`` (how to name it) and ``network``."""
+    """One network named on the command line: ``label`` (how to name it) and ``network``.
+
+    ``outputs_of`` is the label of the value (a builder's list or dict of layers) when
+    this is one of its several outputs: the outputs of one network, which a format
+    may show together (``Format.whole_network``); None otherwise.
+    """
 
     def __init__(self, label: str, network: Any, output: Optional[str] = None,
-                 keys: Optional[Dict[str, Any]] = None) -> None:
+                 keys: Optional[Dict[str, Any]] = None,
+                 outputs_of: Optional[str] = None) -> None:
         self.label = label
         self.network = network
         self.output = output        # the dict key or layer name picking it, if any
         self.keys = keys or {}      # {dict key: layer} when the value was a dict of layers
+        self.outputs_of = outputs_of
 
     def __repr__(self) -> str:
         return "Target(%r)" % self.label
@@ -138,7 +145,8 @@ def networks_of(value, label):
         key, layer = outputs[0]
         return [Target(label, layer, _output_name(key, layer, 0), keys)]
     return [Target("%s[%s]" % (label, _output_name(key, layer, i)), layer,
-                   _output_name(key, layer, i), keys) for i, (key, layer) in enumerate(outputs)]
+                   _output_name(key, layer, i), keys, outputs_of=label)
+            for i, (key, layer) in enumerate(outputs)]
 
 
 def _required_arguments(function):

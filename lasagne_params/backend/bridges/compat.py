@@ -88,6 +88,15 @@ C module cache keys              an op whose ``__props__`` is empty (Dot22,
                                   the softmax ops, Alloc, ...) no longer makes
                                   its module unversioned, compiled again in
                                   every process: see cache_keys.py.
+Theano's ``image_shape``          Lasagne 0.1's convolutions pass
+deprecation warning               ``image_shape=`` to ``T.nnet.conv2d``, which
+                                  Theano-PyMC warns about on every graph
+                                  built (every ``get_output``, every
+                                  compile): one ``warnings`` filter ignores
+                                  that message when it is raised for a
+                                  module of ``lasagne`` only; user code
+                                  passing ``image_shape`` still hears it,
+                                  and every other warning is untouched.
 ``nolearn``, ``nolearn.lasagne``  served from this package (a meta-path finder,
                                   last on ``sys.meta_path``) when no real
                                   nolearn is importable: nolearn 0.6's API, see
@@ -259,6 +268,44 @@ def _block_uncompilable_scan(report):
     if needs_header and not os.path.exists(header):
         sys.modules[name] = None
         report.applied.append("scan: pure-Python fallback (longintrepr.h missing)")
+
+
+#: Theano-PyMC's words when given the old keyword, and the modules they are silenced for.
+IMAGE_SHAPE_MESSAGE = "The `image_shape` keyword argument to `tensor.nnet.conv2d`"
+IMAGE_SHAPE_MODULES = r"lasagne(\.|$)"
+IMAGE_SHAPE_BRIDGE = "image_shape deprecation warning: silenced for Lasagne's own calls"
+
+
+def _quiet_image_shape(report):
+    """Ignore Theano's ``image_shape`` deprecation warning where Lasagne 0.1 raises it.
+
+    Lasagne 0.1 (not ours to edit) calls ``T.nnet.conv2d(..., image_shape=...)``;
+    Theano-PyMC renamed the keyword and warns on each call, that is on every graph
+    built with a convolution.  The warning says nothing a user can act on.  The filter
+    matches that message raised for a module of ``lasagne`` only (``warnings.warn``'s
+    ``stacklevel=2`` names the caller), so the same warning for the user's own call of
+    ``conv2d`` and every other warning still show.  A later call puts the filter back
+    if a ``warnings.catch_warnings()`` block has since dropped it (listed as present:
+    the bridge was applied before).
+    """
+    import re
+    import warnings
+    installed = any(action == "ignore" and getattr(message, "pattern", None) == re.escape(
+        IMAGE_SHAPE_MESSAGE) and getattr(module, "pattern", None) == IMAGE_SHAPE_MODULES
+        for action, message, _, module, _ in warnings.filters)
+    if not installed:
+        warnings.filterwarnings("ignore", message=re.escape(IMAGE_SHAPE_MESSAGE),
+                                category=UserWarning, module=IMAGE_SHAPE_MODULES)
+    if installed or _APPLIED:
+        report.present.append(IMAGE_SHAPE_BRIDGE)
+    else:
+        report.applied.append(IMAGE_SHAPE_BRIDGE)
+        _APPLIED.append(IMAGE_SHAPE_BRIDGE)
+
+
+#: The bridges of this module applied once in this process (a later call lists them
+#: as present).
+_APPLIED: List[str] = []
 
 
 def _bridge_rng(report):
@@ -472,6 +519,7 @@ def install_compat() -> "CompatReport":
             raise
         raise ArgumentError("Theano refuses its configuration (here or in .theanorc): %s"
                             % exc, field="THEANO_FLAGS") from None
+    _quiet_image_shape(report)
     _bridge_rng(report)
     _bridge_downsample(report)
     _bridge_gof(report)

@@ -68,6 +68,7 @@ if __name__ == '__main__':
     if len(sys.argv) > 3:
         net1.max_epochs = int(sys.argv[3])
     net1.fit(X, y)
+    net1.save_params_to(os.path.join(out, 'net1.npz'))
     visualize.plot_loss(net1).savefig(os.path.join(out, 'loss.png'))
     visualize.plot_conv_weights(net1.layers_['conv2d1'], figsize=(4, 4)).savefig(
         os.path.join(out, 'conv_weights.png'))
