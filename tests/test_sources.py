@@ -223,6 +223,34 @@ def test_a_python2_name_points_at_python2(tmp_path, capsys, lasagne):
     assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4 + (4 + 1) * 4
 
 
+def test_python2_lists_subscripted_point_at_python2(tmp_path, capsys, lasagne):
+    """map/filter/zip/range and dict.keys()/values()/items() gave lists in Python 2: a
+    TypeError from subscripting (or len()) of Python 3's lazy objects names --python2, and
+    --python2 makes them lists (lib2to3's map, filter, zip and dict fixers)."""
+    head = "from lasagne.layers import InputLayer, DenseLayer\n"
+    tail = "net = DenseLayer(InputLayer((None, 3)), 4)\n"
+    cases = {"units = map(int, ['3'])[0]\n": "'map' object is not subscriptable (map()",
+             "n = len(filter(None, [1]))\n": "object of type 'filter' has no len() (filter()",
+             "z = zip([1], [2])[0]\n": "'zip' object is not subscriptable (zip()",
+             "k = {'a': 1}.keys()[0]\n": "'dict_keys' object is not subscriptable "
+                                         "(dict.keys()",
+             "v = {'a': 1}.values()[0]\n": "'dict_values' object is not subscriptable "
+                                           "(dict.values()",
+             "ks = {'a': 1}.keys()\nks.sort()\n": "'dict_keys' object has no attribute "
+                                                  "'sort' (dict.keys()"}
+    for number, (statement, words) in enumerate(cases.items()):
+        path = tmp_path / ("old_lists_%d.py" % number)
+        path.write_text(head + statement + tail)
+        done = run_cli(capsys, "show", "%s:net" % path)
+        assert done.returncode == 2
+        (line,) = done.stderr.splitlines()
+        assert words + " gave a list in Python 2: --python2 reads the file as Python 2)" \
+            in line, line
+        done = run_cli(capsys, "show", "%s:net" % path, "--python2", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+
+
 def test_python2_loaded_by_imp_load_source_and_execfile_is_translated(capsys, lasagne,
                                                                      tmp_path):
     """Old code loads its own Python 2 files by path: imp.load_source and execfile read them

@@ -32,6 +32,7 @@ failure (:class:`UserCodeError`, :class:`UserExitError`,
 """
 import contextlib
 import os
+import re
 import sys
 
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
@@ -56,6 +57,13 @@ PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unic
 PYTHON2_ATTRIBUTES = ("has_key", "iteritems", "itervalues", "iterkeys", "viewitems",
                       "viewkeys", "viewvalues", "next", "xreadlines", "im_func", "im_self",
                       "im_class", "func_name", "func_code", "func_defaults", "func_globals")
+
+#: Python 3's lazy views and iterators where Python 2 returned lists (``map``, ``filter``,
+#: ``zip``, ``range``, ``dict.keys()``/``values()``/``items()``): a TypeError or an
+#: AttributeError naming one (``'map' object is not subscriptable``, ``object of type
+#: 'filter' has no len()``, ``'dict_keys' object has no attribute 'sort'``) says the file is
+#: Python 2.
+PYTHON2_LISTS = re.compile(r"'(map|filter|zip|range|dict_keys|dict_values|dict_items)'")
 
 #: The hint of a module-level failure that ``--keep-going`` would step over.
 KEEP_GOING_HINT = " (--keep-going runs the rest of the file without the statements that fail)"
@@ -200,11 +208,20 @@ def _python2_advice(exc):
         return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
     if isinstance(exc, AttributeError) and getattr(exc, "name", None) in PYTHON2_ATTRIBUTES:
         return ".%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    lazy = PYTHON2_LISTS.search(str(exc)) if isinstance(exc, (TypeError, AttributeError)) \
+        else None
+    if lazy:
+        return ("%s gave a list in Python 2: --python2 reads the file as Python 2"
+                % _PYTHON2_LIST_WORDS.get(lazy.group(1), lazy.group(1) + "()"))
     importer = _implicit_relative_import(exc)
     if importer:
         return ("%s imports %s as Python 2 did, from its own package (an implicit relative "
                 "import): --python2 reads the files as Python 2" % (importer, exc.name))
     return ""
+
+
+_PYTHON2_LIST_WORDS = {"dict_keys": "dict.keys()", "dict_values": "dict.values()",
+                       "dict_items": "dict.items()"}
 
 
 def _implicit_relative_import(exc):
