@@ -209,3 +209,33 @@ def test_inert_values_refuse_every_use_as_a_number(tmp_path):
     for use in (int, bool, len, iter, float, lambda v: v < 3, lambda v: range(v)):
         with pytest.raises(InertValueError):
             use(value)
+
+
+def test_a_user_objects_failing_del_prints_nothing_after_the_answer(tmp_path):
+    """Objects whose __del__ raises, collected while the code runs, with the command, and at
+    the process's exit: no "Exception ignored in" traceback on stderr, the answer intact
+    (an error line stays the only line)."""
+    loader = ("import lasagne\n"
+              "class Loader(object):\n"
+              "    def __init__(self):\n        self.handle = None\n"
+              "    def __del__(self):\n        self.handle.close()\n"
+              "gone = Loader()\ngone = None\n"
+              "kept = Loader()\n"
+              "cycle = Loader()\ncycle.me = cycle\n")
+    path = write(tmp_path, "loader.py", loader + "net = lasagne.layers.DenseLayer("
+                 "lasagne.layers.InputLayer((None, 3)), 2)\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", path + ":net",
+                           "--format", "json"], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 2
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, \
+        done.stderr
+    broken = write(tmp_path, "broken.py", loader + "net = undefined_name\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", broken + ":net"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert_one_error_line(done, "NameError: name 'undefined_name' is not defined")
+    saved = sys.unraisablehook
+    with running.running(path):
+        pass
+    assert sys.unraisablehook is saved              # put back for a program using the API

@@ -17,6 +17,10 @@ puts everything back afterwards:
   in a script takes no error line with it);
 * with ``--stub-missing``, modules that are not installed served as inert
   stand-ins (:mod:`lasagne_params.usercode.stubs`);
+* exceptions Python cannot raise (a user object's ``__del__`` failing when it
+  is collected, printed as ``Exception ignored in ...`` with a traceback)
+  dropped, while the code runs and at the process's exit, where the objects
+  it left are collected after the command's answer (:func:`unraisables_quiet`);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
   the spot: a module that ends that way is reported like one calling
   ``sys.exit`` (``check`` never passes with no output), and ``run`` still
@@ -30,6 +34,7 @@ Lasagne 0.1 says how to install master, a Python 2 failure points at
 failure (:class:`UserCodeError`, :class:`UserExitError`,
 :class:`Interrupted`), naming the file and the line.
 """
+import atexit
 import contextlib
 import os
 import re
@@ -43,7 +48,7 @@ from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
 from .stubs import NEVER, MissingModuleFinder, stubbing
 
-__all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
+__all__ = ["running", "unraisables_quiet", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
            "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
@@ -87,6 +92,7 @@ def running(path, argv=None, prints="stderr"):
             stack.enter_context(_streams_kept_open(prints))
             stack.enter_context(tolerant_imports())
             stack.enter_context(exits_raise())
+            stack.enter_context(unraisables_quiet())
             if stubbing():
                 stack.enter_context(_last_on_meta_path(MissingModuleFinder()))
             yield
@@ -95,6 +101,36 @@ def running(path, argv=None, prints="stderr"):
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
+
+
+def _dropped(unraisable):
+    """A ``sys.unraisablehook`` that says nothing: an exception in a user object's
+    ``__del__`` (a loader closing a file it never opened) is no failure of the command and
+    no part of its answer."""
+
+
+_QUIET_AT_EXIT = []
+
+
+def _quiet_from_now():
+    sys.unraisablehook = _dropped
+
+
+@contextlib.contextmanager
+def unraisables_quiet():
+    """While the block runs, unraisable exceptions (``Exception ignored in ...``) are
+    dropped; and once user code has run here, at the process's exit too: the objects the
+    code left are collected after the command's answer, which their tracebacks would
+    follow on stderr."""
+    if not _QUIET_AT_EXIT:
+        _QUIET_AT_EXIT.append(True)
+        atexit.register(_quiet_from_now)
+    saved, sys.unraisablehook = sys.unraisablehook, _dropped
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is _dropped:
+            sys.unraisablehook = saved
 
 
 @contextlib.contextmanager
