@@ -363,3 +363,39 @@ def test_an_nbformat_3_notebook_is_read(capsys, lasagne, tmp_path):
     out = run_cli(capsys, "show", "%s:net" % notebook, "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (3 + 1) * 5
+
+
+def test_an_exception_with_no_message_names_the_statement_that_failed(tmp_path, capsys, lasagne):
+    """AttributeError() (a library's removed name, a helper's bare raise) prints as
+    "AttributeError: ": the line names the statement of the user's file it came from, under
+    --keep-going too, never an empty reason."""
+    (tmp_path / "datasets_helper.py").write_text("def fetch_data(name):\n"
+                                                 "    raise AttributeError()\n")
+    path = tmp_path / "no_message.py"
+    path.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                    "from datasets_helper import fetch_data\n"
+                    "mnist = fetch_data('MNIST original')\n"
+                    "net = DenseLayer(InputLayer((None, 3)), 4)\n")
+    sys.modules.pop("datasets_helper", None)
+    done = run_cli(capsys, "show", "%s:net" % path)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert "AttributeError with no message, from no_message.py line 3: " \
+           "`mnist = fetch_data('MNIST original')`" in line, line
+    assert "AttributeError: " not in line
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "line 3 failed and was skipped (--keep-going): AttributeError with no message, " \
+           "from no_message.py line 3" in done.stderr
+    sys.modules.pop("datasets_helper", None)
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                       "class Settings(object):\n"
+                       "    def __getattr__(self, name):\n"
+                       "        raise KeyError()\n"
+                       "units = Settings().units\n"
+                       "net = DenseLayer(InputLayer((None, 3)), units)\n")
+    done = run_cli(capsys, "show", "%s:net" % guarded)
+    assert done.returncode == 2
+    assert "KeyError with no message, from guarded.py line 5: `units = Settings().units`" \
+        in done.stderr, done.stderr

@@ -149,7 +149,7 @@ def _left(rest):
 
 
 def _first_line(exc):
-    return failure_line(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return failure_line(exc).splitlines()[0]
 
 
 def _note(text):

@@ -48,8 +48,8 @@ from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
 from .stubs import NEVER, MissingModuleFinder, stubbing
 
-__all__ = ["running", "unraisables_quiet", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
-           "syntax_line", "imported_files",
+__all__ = ["running", "unraisables_quiet", "reported", "failure_line", "raised_by", "hint_for",
+           "advice", "where", "require_file", "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
@@ -200,8 +200,51 @@ def _explained(exc):
 
 def failure_line(exc):
     """What a user's code raised, in one line: the master-only explanation if there is one,
-    else ``Type: message``."""
-    return _explained(exc) or "%s: %s" % (type(exc).__name__, exc)
+    else ``Type: message``; an exception with no message (``AttributeError()``) names
+    what raised it instead (:func:`raised_by`)."""
+    explained = _explained(exc)
+    if explained:
+        return explained
+    if not str(exc).strip():
+        return "%s with no message, from %s" % (type(exc).__name__, raised_by(exc))
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _source_line(path, line):
+    """Line ``line`` of ``path`` as the code ran it (a notebook: of its code cells joined),
+    or ``""``."""
+    try:
+        if path.lower().endswith(".ipynb"):
+            from .sources import notebook_source, read_source
+            lines = notebook_source(read_source(path), path).splitlines()
+            return lines[line - 1] if 0 < line <= len(lines) else ""
+        import linecache
+        return linecache.getline(path, line)
+    except Exception:           # an unreadable file: the line number alone
+        return ""
+
+
+def raised_by(exc):
+    """The statement an exception came from, as ``FILE line N: `source```: the deepest
+    frame of its traceback in a file of the user's (where the user's code called into a
+    library that raised), else the deepest frame, a bare ``raise ...`` line passed over for
+    the statement that led to it; or ``"code with no traceback"``."""
+    frames, tb = [], exc.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    if not frames:
+        return "code with no traceback"
+    users = [frame for frame in frames if users_file(frame[0])] or frames
+    sources = [" ".join(_source_line(path, line).split()) for path, line in users]
+    # ``raise AttributeError()`` says nothing of what failed: the statement that called it
+    calls = [at for at, source in enumerate(sources) if not re.match(r"raise\b", source)]
+    at = calls[-1] if calls else len(users) - 1
+    (path, line), source = users[at], sources[at]
+    if len(source) > 120:
+        source = source[:117] + "..."
+    return "%s line %d%s" % (os.path.basename(path), line,
+                             ": `%s`" % source if source else "")
 
 
 def _advice(exc):
