@@ -109,7 +109,7 @@ def _dropped(unraisable):
     no part of its answer."""
 
 
-_QUIET_AT_EXIT = []
+_QUIET_AT_EXIT: list = []
 
 
 def _quiet_from_now():
