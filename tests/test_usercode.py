@@ -203,6 +203,27 @@ def test_stub_missing_serves_data_only_modules_and_never_invents_a_size(tmp_path
         del sys.modules[name]
 
 
+def test_a_stand_in_module_has_a_file_and_binds_nothing_by_star(tmp_path, capsys):
+    """Code reads a stood-in module's __file__ (a logger's setup, data beside a package): it
+    gets a path, as from a real module, under a folder that does not exist, so data read
+    from there is missing in one line; ``from stub import *`` binds nothing."""
+    path = write(tmp_path, "logged.py",
+                 "import os\nimport colorlog_gone\nfrom tqdm_gone import *\n"
+                 "here = os.path.dirname(colorlog_gone.__file__)\n"
+                 "from lasagne.layers import InputLayer, DenseLayer\n"
+                 "net = DenseLayer(InputLayer((None, 4)), 3)\n"
+                 "data = open(os.path.join(here, 'levels.txt')).read()\n")
+    shown = run_cli(capsys, "show", path + ":net", "--stub-missing", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["total_params"] == (4 + 1) * 3
+    data = run_cli(capsys, "show", path + ":data", "--stub-missing")
+    assert data.returncode == 2
+    assert "FileNotFoundError" in data.stderr and "lasagne-params-inert-stand-in" \
+        in data.stderr and "internal error" not in data.stderr, data.stderr
+    for name in [n for n in sys.modules if n.startswith(("colorlog_gone", "tqdm_gone"))]:
+        del sys.modules[name]
+
+
 def test_inert_values_refuse_every_use_as_a_number(tmp_path):
     from lasagne_params.usercode.stubs import Inert, InertValueError
     value = Inert("h5py.File")("x")["X"].shape[1] * 2 + 1

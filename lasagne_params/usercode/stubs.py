@@ -16,7 +16,9 @@ this package) and the standard library are never stood in for.
 """
 import contextlib
 import contextvars
+import functools
 import importlib.machinery
+import os
 import sys
 import types
 from typing import Iterator
@@ -118,13 +120,35 @@ class Inert:
         self._refuse()
 
 
+#: Where a stand-in module says it lives: no such folder, so a data file looked for beside
+#: it is missing (one line), while code reading its ``__file__`` (``os.path.dirname``,
+#: ``inspect``, a logger's setup) gets a path as a real module gives.
+INERT_FOLDER = os.path.join(os.sep, "lasagne-params-inert-stand-in")
+
+
+def inert_file(name):
+    """The ``__file__`` of the stand-in for module ``name``."""
+    return os.path.join(INERT_FOLDER, *name.split("."), "__init__.py")
+
+
+def _inert_attribute(module, name):
+    """A stand-in module's attribute: an inert value, except ``__all__`` (``from stub
+    import *`` then binds nothing, as for a module without one) and the dunders Python's
+    machinery probes for (``__wrapped__``, ``__test__``, ...): none."""
+    if name.startswith("__") and name.endswith("__") and name != "__version__":
+        raise AttributeError("module %r (an inert stand-in) has no attribute %r"
+                             % (module, name))
+    return Inert("%s.%s" % (module, name))
+
+
 class _InertLoader:
     def create_module(self, spec):
         module = types.ModuleType(spec.name, "lasagne_params: an inert stand-in for %s, "
                                              "which is not installed" % spec.name)
         module.__path__ = []                      # its submodules are stood in for too
+        module.__file__ = inert_file(spec.name)
         module.__lasagne_params_inert__ = True
-        module.__getattr__ = lambda name: Inert("%s.%s" % (spec.name, name))
+        module.__getattr__ = functools.partial(_inert_attribute, spec.name)
         return module
 
     def exec_module(self, module):
