@@ -138,3 +138,53 @@ def test_build_refuses_expressions_it_cannot_write(lasagne_master):
     assert lp.derive(specs, lasagne_version="master").total_params == 20 + 4
     with pytest.raises(SpecError, match="cannot build the expression"):
         lp.build(specs)
+
+
+def _weight_normalised(L, theano, extra_scale=False):
+    """improved-GAN's weight_norm: after a stock layer is built, its bias leaves ``params``
+    and its W becomes an expression of the array it holds and a later layer's scale g."""
+    import theano.tensor as T
+
+    class ScaleLayer(L.Layer):          # the later layer holding g
+        def __init__(self, incoming, **kwargs):
+            super(ScaleLayer, self).__init__(incoming, **kwargs)
+            k = self.input_shape[1]
+            self.g = self.add_param(lasagne_init().Constant(1.), (k,), name="g")
+            held = incoming.W
+            incoming.W = held * (self.g / T.sqrt(T.sum(T.square(held), axis=(1, 2, 3)))
+                                 ).dimshuffle(0, "x", "x", "x")
+
+        def get_output_shape_for(self, input_shape):
+            return input_shape
+
+    def lasagne_init():
+        import lasagne
+        return lasagne.init
+
+    conv = L.Conv2DLayer(L.InputLayer((None, 3, 8, 8), name="in"), 4, 3, name="conv")
+    del conv.params[conv.b]
+    conv.b = None
+    if extra_scale:          # a scale add_param-ed on the built layer: not derived
+        conv.W_scale = conv.add_param(lasagne_init().Constant(1.), (4,), name="W_scale")
+    return ScaleLayer(conv, name="wn")
+
+
+def test_a_weight_normalised_stock_layer_is_derived_as_the_array_it_holds(lasagne_master):
+    """W rewritten after the layer was built as an expression of the array the layer still
+    holds: Lasagne counts that array, and so does the derivation (the note says so); with
+    an array added beside it from outside, the row stays not derived, never wrong."""
+    import theano
+    L = lasagne_master.layers
+    net = _weight_normalised(L, theano)
+    comparison = lp.compare(net)
+    assert comparison.ok, lp.render(comparison)
+    conv = comparison.derived.layer("conv")
+    assert conv.params == 4 * 3 * 3 * 3 == L.count_params(net.input_layer)
+    assert comparison.derived.total_params == L.count_params(net) == 108 + 4
+    assert "W: an expression of the array conv holds (rewritten after it was built" \
+        in conv.note
+    extra = _weight_normalised(L, theano, extra_scale=True)
+    comparison = lp.compare(extra)
+    assert not comparison.ok
+    assert not comparison.derived.layer("conv").derived
+    assert comparison.reported.total_params == L.count_params(extra) == 108 + 4 + 4

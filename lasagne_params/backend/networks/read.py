@@ -290,8 +290,14 @@ def _specs(output_layer, owner, prefix):
         kind_name, kind = layer_kind(layer)
         name = names[layer]
         args = _hyper_params(layer, kind)
+        behind = _arrays_behind(layer, kind, owner)
+        notes = [layer_note(layer)] + ["%s: an expression of the array %s holds (rewritten "
+                                       "after it was built: weight normalisation), derived "
+                                       "as that array" % (attr, name)
+                                       for attr in behind]
         for attr in kind.arrays if kind is not None else ():
             variable = getattr(layer, attr, None)
+            variable = behind.get(attr, variable)
             if is_lasagne_layer(variable):     # master: an initial state given as a layer
                 args[attr] = {"layer": names[variable]}
                 continue
@@ -324,8 +330,40 @@ def _specs(output_layer, owner, prefix):
                                  "%s%s.%s/" % (prefix, name, field))
         specs.append(LayerSpec(name, kind_name,
                                tuple(names[i] for i in incoming_layers(layer)), args,
-                               layer_note(layer)))
+                               "; ".join(note for note in notes if note)))
     return specs
+
+
+def _arrays_behind(layer, kind, owner):
+    """{attribute: array} for a stock layer whose array attribute code rewrote, after the
+    layer was built, as an expression of the array the layer still holds (weight
+    normalisation: ``layer.W = W_param * g / norm(W_param)``, the bias dropped from
+    ``params``).  Lasagne counts what ``get_params`` holds, so the attribute is derived as
+    that array when it is the only array the layer holds that the expression is computed
+    from with the expression's rank, no earlier layer holds it, and every array the layer
+    holds is then named by an attribute of its kind (an array added from outside, a scale
+    ``add_param``-ed beside it, is not derived)."""
+    if kind is None or not kind.arrays:
+        return {}
+    # the arrays its params hold themselves (an expression given to the constructor,
+    # master's W=free*2, is a key of its own: not this idiom)
+    direct = {id(p) for p in getattr(layer, "params", {}) if _is_shared(p)}
+    held_ids = {id(p) for p in layer.get_params()}
+    behind = {}
+    for attr in kind.arrays:
+        variable = getattr(layer, attr, None)
+        if not _is_expression(variable) or is_lasagne_layer(variable):
+            continue
+        found = [v for v in _expression_sources(variable) if id(v) in direct
+                 and id(v) not in owner and v.ndim == variable.ndim]
+        if len(found) == 1:
+            behind[attr] = found[0]
+    if not behind:
+        return {}
+    named = {id(behind.get(attr, getattr(layer, attr, None))) for attr in kind.arrays}
+    if not held_ids <= named or len(set(map(id, behind.values()))) != len(behind):
+        return {}
+    return behind
 
 
 #: What every row of a built layer says that its arguments do not: that it is a CPU
