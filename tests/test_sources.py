@@ -399,3 +399,34 @@ def test_an_exception_with_no_message_names_the_statement_that_failed(tmp_path, 
     assert done.returncode == 2
     assert "KeyError with no message, from guarded.py line 5: `units = Settings().units`" \
         in done.stderr, done.stderr
+
+
+def test_keep_going_passes_on_the_advice_of_the_failure_that_left_the_target_undefined(
+        tmp_path, capsys, lasagne):
+    """--keep-going skips an import that --stub-missing would serve, then the statement
+    assigning the target fails on a name it left undefined: the error says what the first
+    skipped failure advises, so the next try is the right one."""
+    path = tmp_path / "iterators.py"
+    path.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                    "from batch_helpers_gone import make_iterator\n"
+                    "train_iterator = make_iterator('train')\n"
+                    "net = (DenseLayer(InputLayer((None, 3)), 4), train_iterator)[0]\n"
+                    "other = 1\n")
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going")
+    assert done.returncode == 2
+    last = done.stderr.splitlines()[-1]
+    assert last.endswith(
+        "net is not defined: line 4, which assigns it, failed and was skipped (--keep-going):"
+        " NameError: name 'train_iterator' is not defined (line 2, skipped before it: "
+        "batch_helpers_gone is not installed: install it, or --stub-missing serves an inert "
+        "stand-in for a module that only loads data)"), last
+    done = run_cli(capsys, "show", "%s:gone" % path, "--keep-going")
+    assert done.returncode == 2
+    assert "has no function or variable 'gone'" in done.stderr
+    assert "(line 2, skipped before it: batch_helpers_gone is not installed" in done.stderr
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going", "--stub-missing",
+                   "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+    for name in [n for n in sys.modules if n.startswith("batch_helpers_gone")]:
+        del sys.modules[name]
