@@ -224,6 +224,39 @@ def test_a_stand_in_module_has_a_file_and_binds_nothing_by_star(tmp_path, capsys
         del sys.modules[name]
 
 
+def test_the_projects_own_module_off_the_path_is_named_not_stood_in_for(tmp_path, capsys):
+    """``from layers import Conv`` meaning the project's ../utils/layers.py (its author had
+    utils on PYTHONPATH): the error names the file and the PYTHONPATH, and --stub-missing
+    does not stand in for it (an inert layer class would leave nothing to derive)."""
+    (tmp_path / "utils").mkdir()
+    (tmp_path / "utils" / "custom_layers_here.py").write_text(
+        "from lasagne.layers import DenseLayer as Conv\n")
+    (tmp_path / "models").mkdir()
+    path = write(tmp_path / "models", "model.py",
+                 "from custom_layers_here import Conv\n"
+                 "from lasagne.layers import InputLayer\n"
+                 "net = Conv(InputLayer((None, 4)), 3)\n")
+    hint = ("custom_layers_here is not installed, but ../utils/custom_layers_here.py is a "
+            "module of that name in the project: run with its folder on the path, "
+            "PYTHONPATH=")
+    for options in ((), ("--stub-missing",)):
+        done = run_cli(capsys, "show", path + ":net", *options)
+        assert done.returncode == 2
+        assert hint in done.stderr and "inert stand-in serves it" not in done.stderr, \
+            done.stderr
+    assert "custom_layers_here" not in sys.modules
+
+
+def test_inert_values_take_deletions_and_name_themselves_when_probed():
+    from lasagne_params.usercode.stubs import Inert
+    value = Inert("h5py.File")
+    del value["X"]
+    del value.attrs
+    with pytest.raises(AttributeError, match="h5py.File has no __array__: it comes from a "
+                       "module that is not installed"):
+        value.__array__
+
+
 def test_inert_values_refuse_every_use_as_a_number(tmp_path):
     from lasagne_params.usercode.stubs import Inert, InertValueError
     value = Inert("h5py.File")("x")["X"].shape[1] * 2 + 1

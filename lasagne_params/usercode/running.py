@@ -46,7 +46,7 @@ from ..core.guard import exits_raise
 from ..core.optional import install_advice
 from .hooks import tolerant_imports, users_file
 from .sources import forced_python2
-from .stubs import NEVER, MissingModuleFinder, stubbing
+from .stubs import NEVER, MissingModuleFinder, nearby_module, stubbing
 
 __all__ = ["running", "unraisables_quiet", "reported", "failure_line", "raised_by", "hint_for",
            "advice", "where", "require_file", "syntax_line", "imported_files",
@@ -250,7 +250,31 @@ def raised_by(exc):
 def _advice(exc):
     """A missing package's extra, ``--python2`` for a Python 2 failure, ``--stub-missing``
     for a package that is not installed, or ``""``."""
-    return install_advice(exc) or _python2_advice(exc) or _stub_advice(exc)
+    return install_advice(exc) or _python2_advice(exc) or _nearby_advice(exc) or \
+        _stub_advice(exc)
+
+
+def _nearby_advice(exc):
+    """For a module that is not installed but is a file of the user's project off the
+    path (``from layers import X`` meaning ``../utils/layers.py``): where it is."""
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not name or name.partition(".")[0] in NEVER:
+        return ""
+    tb, importer = exc.__traceback__, None
+    while tb is not None:
+        if users_file(tb.tb_frame.f_code.co_filename):
+            importer = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    found = nearby_module(name, importer) if importer else None
+    if not found:
+        return ""
+    shown = os.path.relpath(found, os.path.dirname(os.path.abspath(importer)))
+    folder = os.path.dirname(found[:-len("/__init__.py")] if found.endswith(
+        os.sep + "__init__.py") else found)
+    return ("%s is not installed, but %s is a module of that name in the project: run "
+            "with its folder on the path, PYTHONPATH=%s; --stub-missing does not stand in "
+            "for the project's own modules"
+            % (name.partition(".")[0], shown, os.path.relpath(folder, os.getcwd())))
 
 
 def _stub_advice(exc):
