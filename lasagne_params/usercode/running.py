@@ -36,6 +36,7 @@ failure (:class:`UserCodeError`, :class:`UserExitError`,
 """
 import atexit
 import contextlib
+import linecache
 import os
 import re
 import sys
@@ -45,7 +46,7 @@ from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCod
 from ..core.guard import exits_raise
 from ..core.optional import install_advice
 from .hooks import tolerant_imports, users_file
-from .sources import forced_python2
+from .sources import forced_python2, notebook_source, read_source
 from .stubs import NEVER, MissingModuleFinder, nearby_module, stubbing
 
 __all__ = ["running", "unraisables_quiet", "reported", "failure_line", "raised_by", "hint_for",
@@ -215,10 +216,8 @@ def _source_line(path, line):
     or ``""``."""
     try:
         if path.lower().endswith(".ipynb"):
-            from .sources import notebook_source, read_source
             lines = notebook_source(read_source(path), path).splitlines()
             return lines[line - 1] if 0 < line <= len(lines) else ""
-        import linecache
         return linecache.getline(path, line)
     except Exception:           # an unreadable file: the line number alone
         return ""
