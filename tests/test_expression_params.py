@@ -188,3 +188,25 @@ def test_a_weight_normalised_stock_layer_is_derived_as_the_array_it_holds(lasagn
     assert not comparison.ok
     assert not comparison.derived.layer("conv").derived
     assert comparison.reported.total_params == L.count_params(extra) == 108 + 4 + 4
+
+
+def test_an_array_added_to_a_built_stock_layer_leaves_its_row_not_derived(lasagne_master):
+    """DRAW's learnt initial state: ``InputLayer`` given a shared variable, then
+    ``layer.add_param(layer.input_var, (HS,))`` from outside its class.  Lasagne counts it;
+    the InputLayer rule cannot: the row is not derived, with the reason, never a smaller
+    count or a mismatch."""
+    import theano.tensor as T
+    L = lasagne_master.layers
+    start = L.InputLayer((20,), lasagne_master.utils.create_param(
+        lasagne_master.init.Uniform(), (20,), name="h_init"), name="h0")
+    start.add_param(start.input_var, (20,))
+    tiled = L.ExpressionLayer(start, lambda t: T.tile(T.reshape(t, (1, 20)), (5, 1)),
+                              (5, 20), name="tiled")
+    net = L.DenseLayer(tiled, 3, name="out")
+    comparison = lp.compare(net)
+    row = comparison.derived.layer("h0")
+    assert not row.derived
+    assert "the layer holds h_init, which its constructor does not make (added after it " \
+        "was built" in row.note
+    assert comparison.derived.total_params == L.count_params(net) == 20 + (20 + 1) * 3
+    assert not comparison.mismatches

@@ -49,8 +49,8 @@ from ...core.from_code import CodeArray, code_result, plain_shape
 from ...core.symbolic import Shape, Tape
 from ..bridges.compat import import_lasagne
 from ..bridges.layer_calls import constructor_call, fresh_layer
-from .read import (all_layers, array_keys, incoming_layers, labelled_params, layer_kind,
-                   layer_names, short_name)
+from .read import (all_layers, array_keys, arrays_added, incoming_layers, labelled_params,
+                   layer_kind, layer_names, short_name)
 
 __all__ = ["class_code_rules", "derive_from_code", "TIME_LIMIT"]
 
@@ -75,7 +75,9 @@ def class_code_rules(output_layer):
     force: ``rule(context) -> Result``, derived from the class's code."""
     layers = all_layers(output_layer)
     own = [layer for layer in layers if layer_kind(layer)[1] is None]
-    if not own:
+    added = {id(layer): arrays_added(layer) for layer in layers if layer_kind(layer)[1]}
+    added = {key: labels for key, labels in added.items() if labels}
+    if not own and not added:
         return {}                 # nothing of the network is read (derive's promise)
     names = layer_names(layers)
 
@@ -83,7 +85,20 @@ def class_code_rules(output_layer):
     def keys():
         return array_keys(layers, names)
 
-    return {names[layer]: functools.partial(derive_from_code, layer, keys) for layer in own}
+    rules = {names[layer]: functools.partial(derive_from_code, layer, keys) for layer in own}
+    rules.update((names[layer], functools.partial(_added_after, added[id(layer)]))
+                 for layer in layers if id(layer) in added)
+    return rules
+
+
+def _added_after(labels, context):
+    """The rule of a layer of a declared kind holding arrays added from outside after it
+    was built: its kind's rule would leave them out, so the row is not derived (Lasagne's
+    figures, with the reason), never a smaller count."""
+    raise UnsupportedLayerError(
+        "the layer holds %s, which its constructor does not make (added after it was built, "
+        "layer.add_param from outside its class)" % ", ".join(labels),
+        layer=context.spec.name, kind=context.spec.kind, field="kind")
 
 
 def derive_from_code(layer, keys, context):

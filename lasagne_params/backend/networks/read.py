@@ -334,6 +334,38 @@ def _specs(output_layer, owner, prefix):
     return specs
 
 
+def arrays_added(layer):
+    """The labels of the arrays a layer of a declared kind holds (``get_params``) that no
+    attribute of its kind accounts for (an array, the arrays an expression there is
+    computed from, its sub-networks'): arrays code added to the built layer from outside
+    (``layer.add_param(...)`` after the constructor, improved-GAN's ``l2normalize``
+    scale, DRAW's learnt initial state on an InputLayer).  Its rule cannot derive them."""
+    _, kind = layer_kind(layer)
+    if kind is None:
+        return []
+    accounted = set()
+    behind = _arrays_behind(layer, kind, {})
+    for attr in kind.arrays:
+        variable = behind.get(attr, getattr(layer, attr, None))
+        if _is_shared(variable):
+            accounted.add(id(variable))
+        elif _is_expression(variable):
+            accounted.add(id(variable))
+            accounted.update(id(v) for v in _expression_sources(variable))
+    for field in kind.subnetworks:
+        for sub in all_layers(getattr(layer, field)):
+            accounted.update(id(p) for p in _held_arrays(sub))
+    return [short_name(param.name, layer.name) for param in _held_arrays(layer)
+            if id(param) not in accounted]
+
+
+def _held_arrays(layer):
+    """The keys of a layer's ``params`` (its arrays, and expressions given as one), read
+    as an attribute: the derivation asks no figure of Lasagne (``get_params``)."""
+    params = getattr(layer, "params", None)
+    return list(params) if isinstance(params, dict) else []
+
+
 def _arrays_behind(layer, kind, owner):
     """{attribute: array} for a stock layer whose array attribute code rewrote, after the
     layer was built, as an expression of the array the layer still holds (weight
@@ -347,8 +379,10 @@ def _arrays_behind(layer, kind, owner):
         return {}
     # the arrays its params hold themselves (an expression given to the constructor,
     # master's W=free*2, is a key of its own: not this idiom)
-    direct = {id(p) for p in getattr(layer, "params", {}) if _is_shared(p)}
-    held_ids = {id(p) for p in layer.get_params()}
+    keys = _held_arrays(layer)
+    direct = {id(p) for p in keys if _is_shared(p)}
+    held_ids = direct | {id(v) for p in keys if _is_expression(p)
+                         for v in _expression_sources(p)}
     behind = {}
     for attr in kind.arrays:
         variable = getattr(layer, attr, None)
