@@ -430,3 +430,36 @@ def test_keep_going_passes_on_the_advice_of_the_failure_that_left_the_target_und
     assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
     for name in [n for n in sys.modules if n.startswith("batch_helpers_gone")]:
         del sys.modules[name]
+
+
+def test_theanos_compiled_modules_are_not_the_users_and_lib2to3_logs_nothing(
+        tmp_path, capsys, lasagne):
+    """Under --python2, with the script's logging at INFO: the modules Theano compiles into
+    its cache (~/.theano/compiledir_*) are Theano's, not read as the user's Python 2, and
+    lib2to3's "Skipping optional fixer" lines stay off stderr."""
+    from lasagne_params.usercode import hooks
+    cached = tmp_path / ".theano" / "compiledir_Linux-x86_64" / "lazylinker_ext"
+    cached.mkdir(parents=True)
+    (cached / "__init__.py").write_text("_version = 1\n")
+    assert hooks.installed_path(str(cached / "__init__.py"))
+    assert not hooks.users_file(str(cached / "__init__.py"))
+    import theano
+    assert hooks.installed_path(os.path.join(theano.config.compiledir, "mod.py"))
+    path = tmp_path / "logged_py2.py"
+    path.write_text("import logging\nlogging.basicConfig(level=logging.INFO)\n"
+                    "from lasagne.layers import InputLayer, DenseLayer\n"
+                    "import helper_py2\n"
+                    "net = DenseLayer(InputLayer((None, 3)), helper_py2.UNITS)\n")
+    (tmp_path / "helper_py2.py").write_text("UNITS = 8 / 2\n")
+    import logging
+    root, saved = logging.getLogger(), (list(logging.getLogger().handlers),
+                                        logging.getLogger().level)
+    try:
+        done = run_cli(capsys, "show", "%s:net" % path, "--python2", "--format", "json")
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        sys.modules.pop("helper_py2", None)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+    assert "Skipping optional fixer" not in done.stderr, done.stderr
+    assert "compiledir" not in done.stderr
