@@ -109,11 +109,6 @@ def derive_from_code(layer, keys, context):
     if call is None:
         raise _unsupported(context, "the arguments it was built with were not noted (it "
                            "was built before lasagne_params.install_compat(), or copied)")
-    base = import_lasagne().layers.Layer
-    if cls.get_params is not base.get_params:
-        owner = next(k for k in cls.__mro__ if "get_params" in vars(k))
-        raise _unsupported(context, "%s.get_params counts arrays add_param does not make "
-                           "(a sub-network's, perhaps)" % owner.__name__)
     incomings = incoming_layers(layer)
     shapes = [tuple(shape) for shape in context.input_shapes]
     name = context.key_prefix + context.spec.name
@@ -143,9 +138,16 @@ def derive_from_code(layer, keys, context):
         held = _held(layer)
         arrays, removed = _as_held(arrays, held)
         if why:
-            return code_result(context, arrays, output, None, why, removed)
-        return code_result(context, _as_held(symbolic[0], held)[0], symbolic[1], tape,
-                           removed=removed)
+            result = code_result(context, arrays, output, None, why, removed)
+        else:
+            result = code_result(context, _as_held(symbolic[0], held)[0], symbolic[1], tape,
+                                 removed=removed)
+        if cls.get_params is not import_lasagne().layers.Layer.get_params:
+            owner = next(k for k in cls.__mro__ if "get_params" in vars(k))
+            result = dataclasses.replace(result, note=result.note + (
+                "; %s.get_params also counts the arrays of objects it was given (their "
+                "shapes as they are)" % owner.__name__))
+        return result
     except UnsupportedLayerError:
         raise
     except Exception as exc:          # a LayerRuleError (a bad share) or a bad shape
@@ -156,11 +158,20 @@ def _held(layer):
     """[(label, tags)] of the arrays the built layer holds now, labels made unique as the
     recorder makes them."""
     held, seen = [], set()
+    params = getattr(layer, "params", {})
+    gathered = None
     for param, label in labelled_params(layer):
         while label in seen:
             label += "'"
         seen.add(label)
-        held.append((label, layer.params.get(param, set())))
+        if param in params:
+            held.append((label, params[param]))
+            continue
+        if gathered is None:      # its own get_params gathers others' arrays: their tags
+            gathered = ({id(p) for p in layer.get_params(trainable=True)},
+                        {id(p) for p in layer.get_params(regularizable=True)})
+        held.append((label, {tag for tag, ids in zip(("trainable", "regularizable"),
+                                                     gathered) if id(param) in ids}))
     return held
 
 
@@ -353,6 +364,50 @@ class _Recorder:
         self.layer.params[variable] = set(tag for tag, value in tags.items() if value)
         return variable
 
+    def gathered(self):
+        """CodeArrays of the arrays a class's own ``get_params`` adds to the layer's
+        ``params`` (NTM's controller, memory and heads, passed to its constructor; a
+        ``CustomRecurrentLayer`` subclass's sub-networks), in its order, their shapes as
+        numbers (the arrays of objects the constructor was given); [] when the class keeps
+        Lasagne's ``get_params``.  Lasagne's ``get_params`` answers for the layer's own
+        arrays meanwhile (the recorder's are symbolic: Lasagne's would drop them)."""
+        import theano
+        base = import_lasagne().layers.Layer
+        if type(self.layer).get_params is base.get_params:
+            return []
+        layer, original = self.layer, base.get_params
+
+        def own_first(this, **tags):
+            if this is not layer:
+                return original(this, **tags)
+            only = {tag for tag, value in tags.items() if value}
+            exclude = {tag for tag, value in tags.items() if not value}
+            return [v for v, held in this.params.items()
+                    if only <= held and not exclude & held]
+
+        base.get_params = own_first
+        try:
+            every = list(layer.get_params())
+            trainable = {id(v) for v in layer.get_params(trainable=True)}
+            regularizable = {id(v) for v in layer.get_params(regularizable=True)}
+        finally:
+            base.get_params = original
+        found, seen = [], {id(v) for v in layer.params}
+        for variable in every:
+            if id(variable) in seen:
+                continue
+            seen.add(id(variable))
+            if not isinstance(variable, theano.compile.SharedVariable):
+                raise _NotFollowed("its get_params gives %r, which is no array" % (variable,))
+            label = self._label(short_name(variable.name, self.built_name))
+            shared = self.keys.get(id(variable))
+            if shared == "%s.%s" % (self.layer_name, label):
+                shared = None
+            found.append(CodeArray(label, tuple(variable.get_value(borrow=True).shape),
+                                   id(variable) in trainable, id(variable) in regularizable,
+                                   shared))
+        return found
+
     def arrays(self):
         """CodeArrays of the layer's ``params`` after the run, in their order: made by
         add_param (their shapes as the code gave them), or shared variables the code
@@ -395,7 +450,7 @@ def _run_once(cls, call, incomings, shapes, keys, name, built_name, tape):
     layer.add_param = recorder.add_param
     cls.__init__(layer, *args, **kwargs)
     output = tuple(layer.output_shape)
-    return recorder.arrays(), output
+    return recorder.arrays() + recorder.gathered(), output
 
 
 def _differs(plain, symbolic):
