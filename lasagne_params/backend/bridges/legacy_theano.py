@@ -136,10 +136,22 @@ def sandbox_cuda(module):
     return names
 
 
+class HostFromGpu(GpuOnly):
+    """The transfer ops' classes (``isinstance`` checks, imports); ``host_from_gpu`` and
+    ``gpu_from_host`` are the identities."""
+    legacy_module = "theano.sandbox.cuda.basic_ops"
+
+
+class GpuFromHost(GpuOnly):
+    legacy_module = "theano.sandbox.cuda.basic_ops"
+
+
 def basic_ops(module):
-    """``theano.sandbox.cuda.basic_ops``: the transfers as identities, allocation on the CPU."""
+    """``theano.sandbox.cuda.basic_ops``: the transfers as identities, allocation on the CPU;
+    the ops' classes raising when made."""
     return _give(module, ("gpu_contiguous", "gpu_from_host", "host_from_gpu",
-                          "as_cuda_ndarray_variable", "gpu_alloc_empty"))
+                          "as_cuda_ndarray_variable", "gpu_alloc_empty", "HostFromGpu",
+                          "GpuFromHost"))
 
 
 class GpuCorrMM(GpuOnly):
@@ -331,6 +343,26 @@ class RandomStreams(RandomStream):
 
     def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64"):
         return self._draw(random_basic.multinomial, (n, pvals), size, dtype)
+
+    def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
+        """Permutations of ``range(n)``, one per element of ``size`` (the old method's
+        shapes: ``size + (n,)``), drawn as the ranks of uniform numbers: uniformly random,
+        but not the old class's numbers."""
+        shape = T.concatenate([T.as_tensor_variable(() if size is None else size,
+                                                    ndim=1).astype("int64"),
+                               T.as_tensor_variable([n]).astype("int64")])
+        draw = self.uniform(size=shape)
+        ranks = T.argsort(draw, axis=-1).astype(dtype)
+        ranks.rng, ranks.update = draw.rng, draw.update
+        return ranks
+
+    def shuffle_row_elements(self, input):
+        """``input`` with the elements of each row (its last axis) shuffled, as the old
+        method did (a permutation per row; not the old class's numbers)."""
+        perm = self.permutation(size=input.shape[:-1], n=input.shape[-1])
+        shuffled = T.permute_row_elements(input, perm)
+        perm.shuffled = shuffled
+        return shuffled
 
 
 def shared_randomstreams(module):
