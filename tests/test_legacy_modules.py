@@ -230,15 +230,21 @@ def test_transfers_are_identities_and_allocation_happens_on_the_cpu(cuda):
     ("theano.sandbox.cuda.blas", "GpuCorrMM"), ("theano.sandbox.cuda.var",
                                                 "CudaNdarraySharedVariable"),
     ("theano.sandbox.cuda.type", "CudaNdarrayType"), ("theano.sandbox.cuda", "GpuOp"),
+    ("theano.sandbox.cuda.blas", "GpuCorr3dMM"),
     ("theano.sandbox.cuda.basic_ops", "HostFromGpu"),
     ("theano.sandbox.cuda.basic_ops", "GpuFromHost")])
 def test_gpu_only_classes_exist_and_refuse_to_be_made_in_one_line(cuda, module, name):
+    """GPU data (a type, a variable) cannot be made; an op can (a layer's constructor
+    makes its op: VoxNet's GpuCorr3dMM), and applying it raises the same one line."""
     import importlib
     import theano
     cls = getattr(importlib.import_module(module), name)
     assert not isinstance(theano.shared(np.zeros(2)), cls)
+    from lasagne_params.backend.bridges.legacy_theano import GpuOnlyOp
     with pytest.raises(RuntimeError) as caught:
-        cls(border_mode="valid")
+        made = cls(border_mode="valid")
+        assert issubclass(cls, GpuOnlyOp)
+        made(theano.tensor.matrix())
     message = str(caught.value)
     assert "\n" not in message and message.startswith("%s.%s needs a CUDA GPU" % (module, name))
     from theano.sandbox.cuda.var import float32_shared_constructor
