@@ -44,11 +44,15 @@ import threading
 import traceback
 import warnings
 
+from ...core.derive import check_version
 from ...core.errors import UnsupportedLayerError
+from ...core.guard import call_rule
+from ...core.layers.base import LayerContext
+from ...core.registry import kind_of
 from ...core.from_code import CodeArray, code_result, plain_shape
 from ...core.symbolic import Shape, Tape
 from ..bridges.compat import import_lasagne
-from ..bridges.layer_calls import constructor_call, fresh_layer
+from ..bridges.layer_calls import added_after, constructor_call, fresh_layer
 from .read import (all_layers, array_keys, arrays_added, incoming_layers, labelled_params,
                    layer_kind, layer_names, short_name)
 
@@ -86,19 +90,52 @@ def class_code_rules(output_layer):
         return array_keys(layers, names)
 
     rules = {names[layer]: functools.partial(derive_from_code, layer, keys) for layer in own}
-    rules.update((names[layer], functools.partial(_added_after, added[id(layer)]))
-                 for layer in layers if id(layer) in added)
+    for layer in layers:
+        if id(layer) in added:
+            noted = added_after(layer)
+            extra = added[id(layer)]
+            if all(id(param) in noted for param, _ in extra):
+                rule = functools.partial(_with_added, [
+                    (label, noted[id(param)], layer.params.get(param, set()))
+                    for param, label in extra])
+            else:
+                rule = functools.partial(_added_after, [label for _, label in extra])
+            rules[names[layer]] = rule
     return rules
 
 
 def _added_after(labels, context):
     """The rule of a layer of a declared kind holding arrays added from outside after it
-    was built: its kind's rule would leave them out, so the row is not derived (Lasagne's
-    figures, with the reason), never a smaller count."""
+    was built, the calls not noted: its kind's rule would leave them out, so the row is not
+    derived (Lasagne's figures, with the reason), never a smaller count."""
     raise UnsupportedLayerError(
         "the layer holds %s, which its constructor does not make (added after it was built, "
         "layer.add_param from outside its class)" % ", ".join(labels),
         layer=context.spec.name, kind=context.spec.kind, field="kind")
+
+
+def _with_added(extra, context):
+    """The rule of a layer of a declared kind to which code added arrays after it was
+    built, each ``add_param`` call noted (``bridges/layer_calls.py``): its kind's rule, and
+    each added array with the shape the call gave, said in the note.  ``extra``: [(label,
+    (shape, where), tags)]."""
+    spec = context.spec
+    kind = kind_of(spec.kind, layer=spec.name)
+    check_version(spec, kind, context.version)
+    full = LayerContext(spec, context.input_shapes, context.key_prefix, context._subnet,
+                        context.version, kind.defaults_for(context.version))
+    result = call_rule(kind, full)
+    arrays = tuple(context.param_array(label, shape, "trainable" in tags,
+                                       "regularizable" in tags)
+                   for label, (shape, _), tags in extra)
+    sizes = ["*".join(str(d) for d in shape) or "1" for _, (shape, _), _ in extra]
+    formula = " + ".join(([result.param_formula] if result.param_formula else []) + sizes)
+    said = "; ".join("%s (%s) added after it was built (add_param at %s)"
+                     % (label, ", ".join(map(str, shape)), where)
+                     for label, (shape, where), _ in extra)
+    return dataclasses.replace(result, param_arrays=tuple(result.param_arrays) + arrays,
+                               param_formula=formula,
+                               note="; ".join(n for n in (result.note, said) if n))
 
 
 def derive_from_code(layer, keys, context):
@@ -327,7 +364,7 @@ class _Recorder:
     def __init__(self, layer, keys, layer_name, built_name):
         self.layer, self.keys, self.layer_name = layer, keys, layer_name
         self.built_name = built_name
-        self.made, self._names = {}, set()
+        self.made, self._names, self._counted = {}, set(), set()
 
     def _label(self, name):
         label = str(name)
@@ -344,7 +381,18 @@ class _Recorder:
                 raise _NotFollowed("add_param got the shape %r" % (shape,))
         if isinstance(spec, theano.Variable) and not isinstance(
                 spec, theano.compile.SharedVariable):
-            raise _NotFollowed("add_param got a Theano expression as the array %s" % name)
+            # master keeps an expression (create_param) and get_params counts the arrays
+            # it is computed from (DRAW's sample: a random stream's state)
+            from theano.graph.basic import graph_inputs
+            if not any(isinstance(v, theano.compile.SharedVariable)
+                       for v in graph_inputs([spec])):
+                raise _NotFollowed("add_param got a Theano expression of no array as %s"
+                                   % name)
+            tags = dict(tags)
+            tags.setdefault("trainable", True)
+            tags.setdefault("regularizable", True)
+            self.layer.params[spec] = set(tag for tag, value in tags.items() if value)
+            return spec
         given = getattr(spec, "shape", None)
         if isinstance(given, tuple) and not isinstance(spec, theano.Variable) and \
                 tuple(given) != plain_shape(shape):
@@ -363,6 +411,25 @@ class _Recorder:
         tags.setdefault("regularizable", True)
         self.layer.params[variable] = set(tag for tag, value in tags.items() if value)
         return variable
+
+    def _sources(self, expression, tags):
+        """CodeArrays of the arrays an expression given as an array is computed from, as
+        master's get_params counts them (each once; their shapes as they are)."""
+        import theano
+        from theano.graph.basic import graph_inputs
+        found = []
+        for source in graph_inputs([expression]):
+            if not isinstance(source, theano.compile.SharedVariable) or \
+                    id(source) in self._counted:
+                continue
+            self._counted.add(id(source))
+            label = self._label(short_name(source.name, self.built_name))
+            shared = self.keys.get(id(source))
+            if shared == "%s.%s" % (self.layer_name, label):
+                shared = None
+            found.append(CodeArray(label, tuple(source.get_value(borrow=True).shape),
+                                   "trainable" in tags, "regularizable" in tags, shared))
+        return found
 
     def gathered(self):
         """CodeArrays of the arrays a class's own ``get_params`` adds to the layer's
@@ -420,6 +487,9 @@ class _Recorder:
             elif isinstance(variable, theano.compile.SharedVariable):
                 label = self._label(short_name(variable.name, self.built_name))
                 shape = tuple(variable.get_value(borrow=True).shape)
+            elif isinstance(variable, theano.Variable):     # an expression (master)
+                found.extend(self._sources(variable, tags))
+                continue
             else:
                 raise _NotFollowed("its constructor registers %r as an array" % (variable,))
             shared = self.keys.get(id(variable))

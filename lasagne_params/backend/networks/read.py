@@ -31,6 +31,7 @@ from ...core.records import LayerRow, LayerSpec, ParamArray, Report
 from ...core.registry import kind_of_class
 from ..bridges.compat import import_lasagne
 from ..bridges.gpu_standins import standin_note
+from ..bridges.layer_calls import added_after
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
@@ -335,7 +336,7 @@ def _specs(output_layer, owner, prefix):
 
 
 def arrays_added(layer):
-    """The labels of the arrays a layer of a declared kind holds (``get_params``) that no
+    """``[(array, label)]`` of the arrays a layer of a declared kind holds that no
     attribute of its kind accounts for (an array, the arrays an expression there is
     computed from, its sub-networks'): arrays code added to the built layer from outside
     (``layer.add_param(...)`` after the constructor, improved-GAN's ``l2normalize``
@@ -355,7 +356,7 @@ def arrays_added(layer):
     for field in kind.subnetworks:
         for sub in all_layers(getattr(layer, field)):
             accounted.update(id(p) for p in _held_arrays(sub))
-    return [short_name(param.name, layer.name) for param in _held_arrays(layer)
+    return [(param, short_name(param.name, layer.name)) for param in _held_arrays(layer)
             if id(param) not in accounted]
 
 
@@ -373,8 +374,8 @@ def _arrays_behind(layer, kind, owner):
     ``params``).  Lasagne counts what ``get_params`` holds, so the attribute is derived as
     that array when it is the only array the layer holds that the expression is computed
     from with the expression's rank, no earlier layer holds it, and every array the layer
-    holds is then named by an attribute of its kind (an array added from outside, a scale
-    ``add_param``-ed beside it, is not derived)."""
+    holds is then named by an attribute of its kind or was added to the built layer by a
+    noted ``add_param`` (improved-GAN's ``l2normalize`` scale)."""
     if kind is None or not kind.arrays:
         return {}
     # the arrays its params hold themselves (an expression given to the constructor,
@@ -395,6 +396,7 @@ def _arrays_behind(layer, kind, owner):
     if not behind:
         return {}
     named = {id(behind.get(attr, getattr(layer, attr, None))) for attr in kind.arrays}
+    named.update(added_after(layer))      # a scale add_param-ed beside it, noted
     if not held_ids <= named or len(set(map(id, behind.values()))) != len(behind):
         return {}
     return behind
