@@ -49,11 +49,15 @@ def _noted(cls):
     return (cls.__module__ or "").split(".")[0] not in _OWN
 
 
-def _forget(key):
+def _forget(key, table=None):
+    """The weak reference's callback removing ``table``'s (default: the calls') entry for
+    the layer ``key`` when the layer goes."""
+    table = _CALLS if table is None else table
+
     def callback(reference):
-        entry = _CALLS.get(key)
+        entry = table.get(key)
         if entry is not None and entry[0] is reference:
-            del _CALLS[key]
+            del table[key]
     return callback
 
 
@@ -122,21 +126,13 @@ def _noting_add_param(original):
                 sizes = tuple(int(d) for d in shape)
                 entry = _ADDED.get(id(self))
                 if entry is None or entry[0]() is not self:
-                    entry = _ADDED[id(self)] = (weakref.ref(self, _forget_added(id(self))), {})
+                    entry = _ADDED[id(self)] = (weakref.ref(self, _forget(id(self), _ADDED)), {})
                 entry[1][id(result)] = (sizes, _caller(frame))
             except (TypeError, ValueError):    # no weak reference, or no plain shape
                 pass
         return result
     add_param.__wrapped__ = original
     return add_param
-
-
-def _forget_added(key):
-    def callback(reference):
-        entry = _ADDED.get(key)
-        if entry is not None and entry[0] is reference:
-            del _ADDED[key]
-    return callback
 
 
 def added_after(layer):
