@@ -64,7 +64,7 @@ from .render.compare import render_changes
 from .run import run_script
 from .targets import resolve, resolve_one
 from .usercode import Target, python2, split_target, stub_missing
-from .usercode.running import imported_files
+from .usercode.running import imported_files, unraisables_quiet
 
 __all__ = ["main"]
 
@@ -529,6 +529,7 @@ def _user_code_scope(args):
     """``--python2`` and ``--stub-missing``: how users' files are read while the command
     runs."""
     scope = contextlib.ExitStack()
+    scope.enter_context(unraisables_quiet())    # user objects' __del__ after the code ran
     if getattr(args, "python2", False):
         scope.enter_context(python2())
     if getattr(args, "stub_missing", False):

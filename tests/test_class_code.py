@@ -573,3 +573,42 @@ def test_master_transposed_convolution_to_an_expression_size(lasagne_master):
     assert row.output_shape == (None, 4, None, None)
     assert row.params == 3 * 4 * 3 * 3 + 4
     assert row.note.startswith("output_size is size: a Theano expression")
+
+
+def test_a_class_whose_get_params_gathers_the_arrays_of_objects_it_was_given(lasagne):
+    """NTM's layer: a controller and heads (layers outside the network's graph) passed to
+    its constructor, its own get_params adding their arrays to its own.  Lasagne counts
+    them with the layer; so does the row, tagged as get_params says, with a note."""
+    from lasagne.layers import DenseLayer, InputLayer, Layer
+
+    class Controller(Layer):
+        def __init__(self, incoming, num_units, **kwargs):
+            super(Controller, self).__init__(incoming, **kwargs)
+            self.W = self.add_param(lasagne.init.GlorotUniform(),
+                                    (self.input_shape[1], num_units), name="W")
+            self.h0 = self.add_param(lasagne.init.Constant(0.), (1, num_units), name="h0",
+                                     trainable=False)
+
+    class MemoryLayer(Layer):
+        def __init__(self, incoming, controller, slots, **kwargs):
+            super(MemoryLayer, self).__init__(incoming, **kwargs)
+            self.controller = controller
+            self.M = self.add_param(lasagne.init.Constant(0.), (slots, 4), name="M")
+
+        def get_params(self, **tags):
+            return super(MemoryLayer, self).get_params(**tags) + \
+                self.controller.get_params(**tags)
+
+        def get_output_shape_for(self, input_shape):
+            return (input_shape[0], 4)
+
+    l_in = InputLayer((None, 6), name="in")
+    controller = Controller(InputLayer((None, 6)), 5, name="controller")
+    net = DenseLayer(MemoryLayer(l_in, controller, 7, name="memory"), 2, name="out")
+    rows = _checked(net)
+    memory = rows["memory"]
+    assert (memory.params, memory.trainable_params) == (7 * 4 + 6 * 5 + 5, 7 * 4 + 6 * 5)
+    assert "MemoryLayer.get_params also counts the arrays of objects it was given" \
+        in memory.note
+    assert lp.derive(net).total_params == lasagne.layers.count_params(net) == \
+        7 * 4 + 6 * 5 + 5 + (4 + 1) * 2

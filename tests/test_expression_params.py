@@ -138,3 +138,93 @@ def test_build_refuses_expressions_it_cannot_write(lasagne_master):
     assert lp.derive(specs, lasagne_version="master").total_params == 20 + 4
     with pytest.raises(SpecError, match="cannot build the expression"):
         lp.build(specs)
+
+
+def _weight_normalised(L, theano, extra_scale=False):
+    """improved-GAN's weight_norm: after a stock layer is built, its bias leaves ``params``
+    and its W becomes an expression of the array it holds and a later layer's scale g."""
+    import theano.tensor as T
+
+    class ScaleLayer(L.Layer):          # the later layer holding g
+        def __init__(self, incoming, **kwargs):
+            super(ScaleLayer, self).__init__(incoming, **kwargs)
+            k = self.input_shape[1]
+            self.g = self.add_param(lasagne_init().Constant(1.), (k,), name="g")
+            held = incoming.W
+            incoming.W = held * (self.g / T.sqrt(T.sum(T.square(held), axis=(1, 2, 3)))
+                                 ).dimshuffle(0, "x", "x", "x")
+
+        def get_output_shape_for(self, input_shape):
+            return input_shape
+
+    def lasagne_init():
+        import lasagne
+        return lasagne.init
+
+    conv = L.Conv2DLayer(L.InputLayer((None, 3, 8, 8), name="in"), 4, 3, name="conv")
+    del conv.params[conv.b]
+    conv.b = None
+    if extra_scale:          # a scale add_param-ed on the built layer
+        conv.W_scale = conv.add_param(lasagne_init().Constant(1.), (4,), name="W_scale")
+    return ScaleLayer(conv, name="wn")
+
+
+def test_a_weight_normalised_stock_layer_is_derived_as_the_array_it_holds(lasagne_master):
+    """W rewritten after the layer was built as an expression of the array the layer still
+    holds: Lasagne counts that array, and so does the derivation (the note says so); a
+    scale add_param-ed beside it from outside is counted with the shape of its call."""
+    import theano
+    L = lasagne_master.layers
+    net = _weight_normalised(L, theano)
+    comparison = lp.compare(net)
+    assert comparison.ok, lp.render(comparison)
+    conv = comparison.derived.layer("conv")
+    assert conv.params == 4 * 3 * 3 * 3 == L.count_params(net.input_layer)
+    assert comparison.derived.total_params == L.count_params(net) == 108 + 4
+    assert "W: an expression of the array conv holds (rewritten after it was built" \
+        in conv.note
+    extra = _weight_normalised(L, theano, extra_scale=True)     # counted with its call
+    comparison = lp.compare(extra)
+    assert comparison.ok, lp.render(comparison)
+    assert comparison.derived.layer("conv").params == 108 + 4
+    assert comparison.derived.total_params == L.count_params(extra) == 108 + 4 + 4
+
+
+def test_an_array_added_to_a_built_stock_layer_is_counted_with_the_shape_of_its_call(
+        lasagne_master):
+    """DRAW's learnt initial state: ``InputLayer`` given a shared variable, then
+    ``layer.add_param(layer.input_var, (20,))`` from outside its class; improved-GAN's
+    ``l2normalize``: a scale ``add_param``-ed on a built DenseLayer whose W becomes an
+    expression of its array and the scale.  Lasagne counts the added arrays; the rows
+    count them with the shapes the calls gave, saying where.  An array put into ``params``
+    without add_param (not noted) leaves the row not derived, never a smaller count."""
+    import numpy as np
+    import theano
+    import theano.tensor as T
+    L, init = lasagne_master.layers, lasagne_master.init
+    start = L.InputLayer((20,), lasagne_master.utils.create_param(
+        init.Uniform(), (20,), name="h_init"), name="h0")
+    start.add_param(start.input_var, (20,))
+    tiled = L.ExpressionLayer(start, lambda t: T.tile(T.reshape(t, (1, 20)), (5, 1)),
+                              (5, 20), name="tiled")
+    dense = L.DenseLayer(tiled, 3, name="out")
+    held = dense.W
+    dense.W_scale = dense.add_param(init.Constant(1.), (3,), name="W_scale",
+                                    trainable=False, regularizable=False)
+    dense.W = held * (dense.W_scale / T.sqrt(T.sum(T.square(held), axis=0))).dimshuffle("x", 0)
+    comparison = lp.compare(dense)
+    assert comparison.ok, lp.render(comparison)
+    h0, out = comparison.derived.layer("h0"), comparison.derived.layer("out")
+    assert h0.params == 20 and "h_init (20) added after it was built (add_param at " \
+        "test_expression_params.py line" in h0.note
+    assert (out.params, out.trainable_params) == ((20 + 1) * 3 + 3, (20 + 1) * 3)
+    assert "W: an expression of the array out holds" in out.note
+    assert comparison.derived.total_params == L.count_params(dense) == 20 + 21 * 3 + 3
+    hidden = L.DenseLayer(L.InputLayer((None, 4), name="in"), 2, name="d")
+    hidden.params[theano.shared(np.zeros(6, "float32"), name="extra")] = {"trainable"}
+    comparison = lp.compare(hidden)
+    row = comparison.derived.layer("d")
+    assert not row.derived and "the layer holds extra, which its constructor does not " \
+        "make (added after it was built" in row.note
+    assert comparison.derived.total_params == L.count_params(hidden) == 4 * 2 + 2 + 6
+    assert not comparison.mismatches

@@ -229,14 +229,22 @@ def test_transfers_are_identities_and_allocation_happens_on_the_cpu(cuda):
     ("theano.sandbox.cuda.dnn", "GpuDnnConvDesc"), ("theano.sandbox.cuda.dnn", "GpuDnnConvGradI"),
     ("theano.sandbox.cuda.blas", "GpuCorrMM"), ("theano.sandbox.cuda.var",
                                                 "CudaNdarraySharedVariable"),
-    ("theano.sandbox.cuda.type", "CudaNdarrayType"), ("theano.sandbox.cuda", "GpuOp")])
+    ("theano.sandbox.cuda.type", "CudaNdarrayType"), ("theano.sandbox.cuda", "GpuOp"),
+    ("theano.sandbox.cuda.blas", "GpuCorr3dMM"),
+    ("theano.sandbox.cuda.basic_ops", "HostFromGpu"),
+    ("theano.sandbox.cuda.basic_ops", "GpuFromHost")])
 def test_gpu_only_classes_exist_and_refuse_to_be_made_in_one_line(cuda, module, name):
+    """GPU data (a type, a variable) cannot be made; an op can (a layer's constructor
+    makes its op: VoxNet's GpuCorr3dMM), and applying it raises the same one line."""
     import importlib
     import theano
     cls = getattr(importlib.import_module(module), name)
     assert not isinstance(theano.shared(np.zeros(2)), cls)
+    from lasagne_params.backend.bridges.legacy_theano import GpuOnlyOp
     with pytest.raises(RuntimeError) as caught:
-        cls(border_mode="valid")
+        made = cls(border_mode="valid")
+        assert issubclass(cls, GpuOnlyOp)
+        made(theano.tensor.matrix())
     message = str(caught.value)
     assert "\n" not in message and message.startswith("%s.%s needs a CUDA GPU" % (module, name))
     from theano.sandbox.cuda.var import float32_shared_constructor
@@ -446,3 +454,20 @@ def test_a_script_whose_first_import_is_an_old_sklearn_name_runs(lasagne, tmp_pa
     done = cli("run", script)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[[0, 1, 2], [3, 4]]\n"          # 5 = 3 + 2
+
+
+def test_random_streams_shuffle_row_elements_and_permutation(lasagne):
+    """The old methods neural-photo-editor's mask generator builds with: a permutation per
+    row of the last axis (uniformly random; not the old class's numbers)."""
+    import theano
+    import theano.tensor as T
+    from theano.tensor.shared_randomstreams import RandomStreams
+    srng = RandomStreams(seed=3)
+    x = T.matrix()
+    rows = theano.function([x], srng.shuffle_row_elements(x))(
+        np.arange(12, dtype=theano.config.floatX).reshape(3, 4))
+    assert rows.shape == (3, 4)
+    for i, row in enumerate(rows):
+        assert sorted(row) == list(range(4 * i, 4 * i + 4))
+    perms = theano.function([], srng.permutation(size=(2,), n=5))()
+    assert perms.shape == (2, 5) and all(sorted(p) == list(range(5)) for p in perms)

@@ -223,6 +223,34 @@ def test_a_python2_name_points_at_python2(tmp_path, capsys, lasagne):
     assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4 + (4 + 1) * 4
 
 
+def test_python2_lists_subscripted_point_at_python2(tmp_path, capsys, lasagne):
+    """map/filter/zip/range and dict.keys()/values()/items() gave lists in Python 2: a
+    TypeError from subscripting (or len()) of Python 3's lazy objects names --python2, and
+    --python2 makes them lists (lib2to3's map, filter, zip and dict fixers)."""
+    head = "from lasagne.layers import InputLayer, DenseLayer\n"
+    tail = "net = DenseLayer(InputLayer((None, 3)), 4)\n"
+    cases = {"units = map(int, ['3'])[0]\n": "'map' object is not subscriptable (map()",
+             "n = len(filter(None, [1]))\n": "object of type 'filter' has no len() (filter()",
+             "z = zip([1], [2])[0]\n": "'zip' object is not subscriptable (zip()",
+             "k = {'a': 1}.keys()[0]\n": "'dict_keys' object is not subscriptable "
+                                         "(dict.keys()",
+             "v = {'a': 1}.values()[0]\n": "'dict_values' object is not subscriptable "
+                                           "(dict.values()",
+             "ks = {'a': 1}.keys()\nks.sort()\n": "'dict_keys' object has no attribute "
+                                                  "'sort' (dict.keys()"}
+    for number, (statement, words) in enumerate(cases.items()):
+        path = tmp_path / ("old_lists_%d.py" % number)
+        path.write_text(head + statement + tail)
+        done = run_cli(capsys, "show", "%s:net" % path)
+        assert done.returncode == 2
+        (line,) = done.stderr.splitlines()
+        assert words + " gave a list in Python 2: --python2 reads the file as Python 2)" \
+            in line, line
+        done = run_cli(capsys, "show", "%s:net" % path, "--python2", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+
+
 def test_python2_loaded_by_imp_load_source_and_execfile_is_translated(capsys, lasagne,
                                                                      tmp_path):
     """Old code loads its own Python 2 files by path: imp.load_source and execfile read them
@@ -335,3 +363,103 @@ def test_an_nbformat_3_notebook_is_read(capsys, lasagne, tmp_path):
     out = run_cli(capsys, "show", "%s:net" % notebook, "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["total_params"] == (3 + 1) * 5
+
+
+def test_an_exception_with_no_message_names_the_statement_that_failed(tmp_path, capsys, lasagne):
+    """AttributeError() (a library's removed name, a helper's bare raise) prints as
+    "AttributeError: ": the line names the statement of the user's file it came from, under
+    --keep-going too, never an empty reason."""
+    (tmp_path / "datasets_helper.py").write_text("def fetch_data(name):\n"
+                                                 "    raise AttributeError()\n")
+    path = tmp_path / "no_message.py"
+    path.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                    "from datasets_helper import fetch_data\n"
+                    "mnist = fetch_data('MNIST original')\n"
+                    "net = DenseLayer(InputLayer((None, 3)), 4)\n")
+    sys.modules.pop("datasets_helper", None)
+    done = run_cli(capsys, "show", "%s:net" % path)
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert "AttributeError with no message, from no_message.py line 3: " \
+           "`mnist = fetch_data('MNIST original')`" in line, line
+    assert "AttributeError: " not in line
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "line 3 failed and was skipped (--keep-going): AttributeError with no message, " \
+           "from no_message.py line 3" in done.stderr
+    sys.modules.pop("datasets_helper", None)
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                       "class Settings(object):\n"
+                       "    def __getattr__(self, name):\n"
+                       "        raise KeyError()\n"
+                       "units = Settings().units\n"
+                       "net = DenseLayer(InputLayer((None, 3)), units)\n")
+    done = run_cli(capsys, "show", "%s:net" % guarded)
+    assert done.returncode == 2
+    assert "KeyError with no message, from guarded.py line 5: `units = Settings().units`" \
+        in done.stderr, done.stderr
+
+
+def test_keep_going_passes_on_the_advice_of_the_failure_that_left_the_target_undefined(
+        tmp_path, capsys, lasagne):
+    """--keep-going skips an import that --stub-missing would serve, then the statement
+    assigning the target fails on a name it left undefined: the error says what the first
+    skipped failure advises, so the next try is the right one."""
+    path = tmp_path / "iterators.py"
+    path.write_text("from lasagne.layers import InputLayer, DenseLayer\n"
+                    "from batch_helpers_gone import make_iterator\n"
+                    "train_iterator = make_iterator('train')\n"
+                    "net = (DenseLayer(InputLayer((None, 3)), 4), train_iterator)[0]\n"
+                    "other = 1\n")
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going")
+    assert done.returncode == 2
+    last = done.stderr.splitlines()[-1]
+    assert last.endswith(
+        "net is not defined: line 4, which assigns it, failed and was skipped (--keep-going):"
+        " NameError: name 'train_iterator' is not defined (line 2, skipped before it: "
+        "batch_helpers_gone is not installed: install it, or --stub-missing serves an inert "
+        "stand-in for a module that only loads data)"), last
+    done = run_cli(capsys, "show", "%s:gone" % path, "--keep-going")
+    assert done.returncode == 2
+    assert "has no function or variable 'gone'" in done.stderr
+    assert "(line 2, skipped before it: batch_helpers_gone is not installed" in done.stderr
+    done = run_cli(capsys, "show", "%s:net" % path, "--keep-going", "--stub-missing",
+                   "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+    for name in [n for n in sys.modules if n.startswith("batch_helpers_gone")]:
+        del sys.modules[name]
+
+
+def test_theanos_compiled_modules_are_not_the_users_and_lib2to3_logs_nothing(
+        tmp_path, capsys, lasagne):
+    """Under --python2, with the script's logging at INFO: the modules Theano compiles into
+    its cache (~/.theano/compiledir_*) are Theano's, not read as the user's Python 2, and
+    lib2to3's "Skipping optional fixer" lines stay off stderr."""
+    from lasagne_params.usercode import hooks
+    cached = tmp_path / ".theano" / "compiledir_Linux-x86_64" / "lazylinker_ext"
+    cached.mkdir(parents=True)
+    (cached / "__init__.py").write_text("_version = 1\n")
+    assert hooks.installed_path(str(cached / "__init__.py"))
+    assert not hooks.users_file(str(cached / "__init__.py"))
+    import theano
+    assert hooks.installed_path(os.path.join(theano.config.compiledir, "mod.py"))
+    path = tmp_path / "logged_py2.py"
+    path.write_text("import logging\nlogging.basicConfig(level=logging.INFO)\n"
+                    "from lasagne.layers import InputLayer, DenseLayer\n"
+                    "import helper_py2\n"
+                    "net = DenseLayer(InputLayer((None, 3)), helper_py2.UNITS)\n")
+    (tmp_path / "helper_py2.py").write_text("UNITS = 8 / 2\n")
+    import logging
+    root, saved = logging.getLogger(), (list(logging.getLogger().handlers),
+                                        logging.getLogger().level)
+    try:
+        done = run_cli(capsys, "show", "%s:net" % path, "--python2", "--format", "json")
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        sys.modules.pop("helper_py2", None)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 4
+    assert "Skipping optional fixer" not in done.stderr, done.stderr
+    assert "compiledir" not in done.stderr

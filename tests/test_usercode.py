@@ -203,9 +203,93 @@ def test_stub_missing_serves_data_only_modules_and_never_invents_a_size(tmp_path
         del sys.modules[name]
 
 
+def test_a_stand_in_module_has_a_file_and_binds_nothing_by_star(tmp_path, capsys):
+    """Code reads a stood-in module's __file__ (a logger's setup, data beside a package): it
+    gets a path, as from a real module, under a folder that does not exist, so data read
+    from there is missing in one line; ``from stub import *`` binds nothing."""
+    path = write(tmp_path, "logged.py",
+                 "import os\nimport colorlog_gone\nfrom tqdm_gone import *\n"
+                 "here = os.path.dirname(colorlog_gone.__file__)\n"
+                 "from lasagne.layers import InputLayer, DenseLayer\n"
+                 "net = DenseLayer(InputLayer((None, 4)), 3)\n"
+                 "data = open(os.path.join(here, 'levels.txt')).read()\n")
+    shown = run_cli(capsys, "show", path + ":net", "--stub-missing", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["total_params"] == (4 + 1) * 3
+    data = run_cli(capsys, "show", path + ":data", "--stub-missing")
+    assert data.returncode == 2
+    assert "FileNotFoundError" in data.stderr and "lasagne-params-inert-stand-in" \
+        in data.stderr and "internal error" not in data.stderr, data.stderr
+    for name in [n for n in sys.modules if n.startswith(("colorlog_gone", "tqdm_gone"))]:
+        del sys.modules[name]
+
+
+def test_the_projects_own_module_off_the_path_is_named_not_stood_in_for(tmp_path, capsys):
+    """``from layers import Conv`` meaning the project's ../utils/layers.py (its author had
+    utils on PYTHONPATH): the error names the file and the PYTHONPATH, and --stub-missing
+    does not stand in for it (an inert layer class would leave nothing to derive)."""
+    (tmp_path / "utils").mkdir()
+    (tmp_path / "utils" / "custom_layers_here.py").write_text(
+        "from lasagne.layers import DenseLayer as Conv\n")
+    (tmp_path / "models").mkdir()
+    path = write(tmp_path / "models", "model.py",
+                 "from custom_layers_here import Conv\n"
+                 "from lasagne.layers import InputLayer\n"
+                 "net = Conv(InputLayer((None, 4)), 3)\n")
+    hint = ("custom_layers_here is not installed, but ../utils/custom_layers_here.py is a "
+            "module of that name in the project: run with its folder on the path, "
+            "PYTHONPATH=")
+    for options in ((), ("--stub-missing",)):
+        done = run_cli(capsys, "show", path + ":net", *options)
+        assert done.returncode == 2
+        assert hint in done.stderr and "inert stand-in serves it" not in done.stderr, \
+            done.stderr
+    assert "custom_layers_here" not in sys.modules
+
+
+def test_inert_values_take_deletions_and_name_themselves_when_probed():
+    from lasagne_params.usercode.stubs import Inert
+    value = Inert("h5py.File")
+    del value["X"]
+    del value.attrs
+    with pytest.raises(AttributeError, match="h5py.File has no __array__: it comes from a "
+                       "module that is not installed"):
+        value.__array__
+
+
 def test_inert_values_refuse_every_use_as_a_number(tmp_path):
     from lasagne_params.usercode.stubs import Inert, InertValueError
     value = Inert("h5py.File")("x")["X"].shape[1] * 2 + 1
     for use in (int, bool, len, iter, float, lambda v: v < 3, lambda v: range(v)):
         with pytest.raises(InertValueError):
             use(value)
+
+
+def test_a_user_objects_failing_del_prints_nothing_after_the_answer(tmp_path):
+    """Objects whose __del__ raises, collected while the code runs, with the command, and at
+    the process's exit: no "Exception ignored in" traceback on stderr, the answer intact
+    (an error line stays the only line)."""
+    loader = ("import lasagne\n"
+              "class Loader(object):\n"
+              "    def __init__(self):\n        self.handle = None\n"
+              "    def __del__(self):\n        self.handle.close()\n"
+              "gone = Loader()\ngone = None\n"
+              "kept = Loader()\n"
+              "cycle = Loader()\ncycle.me = cycle\n")
+    path = write(tmp_path, "loader.py", loader + "net = lasagne.layers.DenseLayer("
+                 "lasagne.layers.InputLayer((None, 3)), 2)\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", path + ":net",
+                           "--format", "json"], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_params"] == (3 + 1) * 2
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, \
+        done.stderr
+    broken = write(tmp_path, "broken.py", loader + "net = undefined_name\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", broken + ":net"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert_one_error_line(done, "NameError: name 'undefined_name' is not defined")
+    saved = sys.unraisablehook
+    with running.running(path):
+        pass
+    assert sys.unraisablehook is saved              # put back for a program using the API

@@ -105,24 +105,16 @@ def rule_errors(spec):
 
 
 def _row(index, spec, kind_name, result, arrays):
-    """The row of a derived layer; ``arrays`` are its checked parameter arrays (the
-    rule's, then those added to the built layer, ``spec.added``)."""
+    """The row of a derived layer; ``arrays`` are its checked parameter arrays."""
     params = sum(array.size for array in arrays)
     trainable = sum(array.size for array in arrays if array.trainable)
-    ruled, added = arrays[:len(result.param_arrays)], arrays[len(result.param_arrays):]
     formula = result.param_formula
-    if sum(array.size for array in result.param_arrays) != \
-            sum(array.size for array in ruled):
-        formula = " + ".join(product_text(array.shape) for array in ruled)
-    if added:
-        formula = " + ".join([formula] * bool(result.param_arrays) +
-                             [product_text(array.shape) for array in added])
+    if sum(array.size for array in result.param_arrays) != params:
+        formula = " + ".join(product_text(array.shape) for array in arrays)
     expressions = ["%s = %s, an expression of %s (%s, counted once)"
                    % (array.name, array.expression, array.key, full_shape_text(array.shape))
                    for array in arrays if array.expression]
-    added_notes = ["%s (%s) added to the layer after it was built (its shape read from the "
-                   "layer)" % (array.name, full_shape_text(array.shape)) for array in added]
-    note = "; ".join(filter(None, [spec.note, result.note] + expressions + added_notes))
+    note = "; ".join(filter(None, [spec.note, result.note] + expressions))
     return LayerRow(index, spec.name, kind_name, result.output_shape, params, trainable,
                     result.shape_formula, formula, tuple(spec.incoming),
                     arrays, note, lasagne_shape=result.lasagne_shape)
@@ -249,8 +241,7 @@ def derive_specs(specs, source="derived", fallback=None, key_prefix="", _seen=No
                     result = call_rule(kind, LayerContext(spec, inputs, key_prefix, subnet,
                                                           version, kind.defaults_for(version)))
                 kind_name = kind.name
-            arrays = _check_shared(spec, tuple(result.param_arrays) + spec.added, seen,
-                                   key_prefix)
+            arrays = _check_shared(spec, result.param_arrays, seen, key_prefix)
             row = _row(index, spec, kind_name, result, arrays)
         except LasagneParamsError as exc:
             if fallback is None or spec.name not in fallback:

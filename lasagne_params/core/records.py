@@ -36,11 +36,7 @@ class LayerSpec:
     parameter shared with another layer is given as ``{"shared": "conv1.W"}``.
     ``note`` is anything the reader of this layer's row should know that
     its arguments do not say (e.g. that the layer read was a CPU stand-in
-    for a GPU class); the derived row carries it.  ``added`` are arrays a
-    built layer holds that its constructor did not make (code called
-    ``add_param`` on it afterwards: weight normalisation's scale, a learnable
-    InputLayer), as read from the layer; the row counts them after its
-    rule's arrays, as Lasagne's ``get_params`` does.
+    for a GPU class); the derived row carries it.
     """
 
     name: str
@@ -49,7 +45,6 @@ class LayerSpec:
     incoming: Tuple[str, ...] = ()
     args: Dict[str, Any] = field(default_factory=dict)
     note: str = ""
-    added: Tuple["ParamArray", ...] = ()
 
     def __post_init__(self) -> None:
         where = dict(layer=self.name if isinstance(self.name, str) else None)
@@ -65,10 +60,6 @@ class LayerSpec:
         if not isinstance(self.args, dict):
             raise SpecError("expected the layer's keywords (a dict), got %r" % (self.args,),
                             field="args", **where)
-        if not isinstance(self.added, tuple) or not all(
-                isinstance(array, ParamArray) for array in self.added):
-            raise SpecError("expected the arrays added to the built layer (a tuple of "
-                            "ParamArray), got %r" % (self.added,), field="added", **where)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,10 +78,27 @@ def _distributed():
 
 
 def installed_path(origin):
-    """True if the file ``origin`` is where installed packages are (see :func:`installed`)."""
+    """True if the file ``origin`` is where installed packages are (see :func:`installed`),
+    or a module Theano compiled (its compile cache: ``~/.theano/compiledir_*``)."""
     origin = os.path.realpath(origin)
     return any(part in INSTALLED for part in origin.split(os.sep)) or \
-        origin.startswith(_prefixes())
+        origin.startswith(_prefixes()) or _compiled_by_theano(origin)
+
+
+def _compiled_by_theano(origin):
+    """True for a file under Theano's compile cache (``config.base_compiledir``, asked
+    only of a Theano already imported), or any ``compiledir_*`` folder of a ``.theano``
+    one: generated modules, never the user's (``--python2`` leaves them alone)."""
+    parts = origin.split(os.sep)
+    if any(a == ".theano" and b.startswith("compiledir") for a, b in zip(parts, parts[1:])):
+        return True
+    theano = sys.modules.get("theano")
+    base = getattr(getattr(theano, "config", None), "base_compiledir", None)
+    try:
+        return isinstance(base, str) and bool(base) and \
+            origin.startswith(os.path.realpath(base) + os.sep)
+    except Exception:           # a Theano half imported: its config not readable yet
+        return False
 
 
 #: This package's own folder: its files are never the user's.

@@ -30,7 +30,8 @@ import sys
 import types
 
 from ..core.errors import TargetError
-from .running import KEEP_GOING_HINT, failure_line, reported, require_file, running
+from .running import (KEEP_GOING_HINT, advice, failure_line, reported, require_file,
+                      running)
 from .sources import binds, changes, compile_tree, file_trees, runs_code, statement_trees
 
 __all__ = ["import_file", "read_file", "load_kinds", "Reading", "MODULE_NAME"]
@@ -112,6 +113,17 @@ class Reading:
         lines = {node.lineno for node in self.statements if binds(node, name)}
         return next(((line, exc) for line, exc in self.skipped if line in lines), None)
 
+    def advised(self):
+        """`` (line N, skipped before it: ADVICE)``: what the first statement ``--keep-going``
+        skipped whose failure has advice (``--python2``, ``--stub-missing``, an extra to
+        install) advises, for an error about the target the skipped statements left
+        undefined (their failure, not the last one's, is the cause); or ``""``."""
+        for line, exc in self.skipped:
+            text = advice(exc)
+            if text:
+                return " (line %d, skipped before it: %s)" % (line, text)
+        return ""
+
     def say(self):
         """The lines on stderr about what of the file did not run."""
         for line, exc in self.skipped[:5]:
@@ -149,7 +161,7 @@ def _left(rest):
 
 
 def _first_line(exc):
-    return failure_line(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return failure_line(exc).splitlines()[0]
 
 
 def _note(text):

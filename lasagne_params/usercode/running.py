@@ -17,6 +17,10 @@ puts everything back afterwards:
   in a script takes no error line with it);
 * with ``--stub-missing``, modules that are not installed served as inert
   stand-ins (:mod:`lasagne_params.usercode.stubs`);
+* exceptions Python cannot raise (a user object's ``__del__`` failing when it
+  is collected, printed as ``Exception ignored in ...`` with a traceback)
+  dropped, while the code runs and at the process's exit, where the objects
+  it left are collected after the command's answer (:func:`unraisables_quiet`);
 * ``os._exit(n)`` raising ``SystemExit(n)`` instead of ending the process on
   the spot: a module that ends that way is reported like one calling
   ``sys.exit`` (``check`` never passes with no output), and ``run`` still
@@ -30,8 +34,11 @@ Lasagne 0.1 says how to install master, a Python 2 failure points at
 failure (:class:`UserCodeError`, :class:`UserExitError`,
 :class:`Interrupted`), naming the file and the line.
 """
+import atexit
 import contextlib
+import linecache
 import os
+import re
 import sys
 
 from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCodeError,
@@ -39,11 +46,11 @@ from ..core.errors import (Interrupted, LasagneParamsError, TargetError, UserCod
 from ..core.guard import exits_raise
 from ..core.optional import install_advice
 from .hooks import tolerant_imports, users_file
-from .sources import forced_python2
-from .stubs import NEVER, MissingModuleFinder, stubbing
+from .sources import forced_python2, notebook_source, read_source
+from .stubs import NEVER, MissingModuleFinder, nearby_module, stubbing
 
-__all__ = ["running", "reported", "failure_line", "hint_for", "advice", "where", "require_file",
-           "syntax_line", "imported_files",
+__all__ = ["running", "unraisables_quiet", "reported", "failure_line", "raised_by", "hint_for",
+           "advice", "where", "require_file", "syntax_line", "imported_files",
            "PYTHON2_NAMES", "KEEP_GOING_HINT"]
 
 #: Names Python 2 had and Python 3 has not: a NameError for one says the file is Python 2.
@@ -56,6 +63,13 @@ PYTHON2_NAMES = ("xrange", "unicode", "basestring", "raw_input", "reduce", "unic
 PYTHON2_ATTRIBUTES = ("has_key", "iteritems", "itervalues", "iterkeys", "viewitems",
                       "viewkeys", "viewvalues", "next", "xreadlines", "im_func", "im_self",
                       "im_class", "func_name", "func_code", "func_defaults", "func_globals")
+
+#: Python 3's lazy views and iterators where Python 2 returned lists (``map``, ``filter``,
+#: ``zip``, ``range``, ``dict.keys()``/``values()``/``items()``): a TypeError or an
+#: AttributeError naming one (``'map' object is not subscriptable``, ``object of type
+#: 'filter' has no len()``, ``'dict_keys' object has no attribute 'sort'``) says the file is
+#: Python 2.
+PYTHON2_LISTS = re.compile(r"'(map|filter|zip|range|dict_keys|dict_values|dict_items)'")
 
 #: The hint of a module-level failure that ``--keep-going`` would step over.
 KEEP_GOING_HINT = " (--keep-going runs the rest of the file without the statements that fail)"
@@ -79,6 +93,7 @@ def running(path, argv=None, prints="stderr"):
             stack.enter_context(_streams_kept_open(prints))
             stack.enter_context(tolerant_imports())
             stack.enter_context(exits_raise())
+            stack.enter_context(unraisables_quiet())
             if stubbing():
                 stack.enter_context(_last_on_meta_path(MissingModuleFinder()))
             yield
@@ -87,6 +102,36 @@ def running(path, argv=None, prints="stderr"):
         sys.argv = saved_argv
         if os.getcwd() != saved_folder:
             os.chdir(saved_folder)
+
+
+def _dropped(unraisable):
+    """A ``sys.unraisablehook`` that says nothing: an exception in a user object's
+    ``__del__`` (a loader closing a file it never opened) is no failure of the command and
+    no part of its answer."""
+
+
+_QUIET_AT_EXIT: list = []
+
+
+def _quiet_from_now():
+    sys.unraisablehook = _dropped
+
+
+@contextlib.contextmanager
+def unraisables_quiet():
+    """While the block runs, unraisable exceptions (``Exception ignored in ...``) are
+    dropped; and once user code has run here, at the process's exit too: the objects the
+    code left are collected after the command's answer, which their tracebacks would
+    follow on stderr."""
+    if not _QUIET_AT_EXIT:
+        _QUIET_AT_EXIT.append(True)
+        atexit.register(_quiet_from_now)
+    saved, sys.unraisablehook = sys.unraisablehook, _dropped
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is _dropped:
+            sys.unraisablehook = saved
 
 
 @contextlib.contextmanager
@@ -156,14 +201,79 @@ def _explained(exc):
 
 def failure_line(exc):
     """What a user's code raised, in one line: the master-only explanation if there is one,
-    else ``Type: message``."""
-    return _explained(exc) or "%s: %s" % (type(exc).__name__, exc)
+    else ``Type: message``; an exception with no message (``AttributeError()``) names
+    what raised it instead (:func:`raised_by`)."""
+    explained = _explained(exc)
+    if explained:
+        return explained
+    if not str(exc).strip():
+        return "%s with no message, from %s" % (type(exc).__name__, raised_by(exc))
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _source_line(path, line):
+    """Line ``line`` of ``path`` as the code ran it (a notebook: of its code cells joined),
+    or ``""``."""
+    try:
+        if path.lower().endswith(".ipynb"):
+            lines = notebook_source(read_source(path), path).splitlines()
+            return lines[line - 1] if 0 < line <= len(lines) else ""
+        return linecache.getline(path, line)
+    except Exception:           # an unreadable file: the line number alone
+        return ""
+
+
+def raised_by(exc):
+    """The statement an exception came from, as ``FILE line N: `source```: the deepest
+    frame of its traceback in a file of the user's (where the user's code called into a
+    library that raised), else the deepest frame, a bare ``raise ...`` line passed over for
+    the statement that led to it; or ``"code with no traceback"``."""
+    frames, tb = [], exc.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    if not frames:
+        return "code with no traceback"
+    users = [frame for frame in frames if users_file(frame[0])] or frames
+    sources = [" ".join(_source_line(path, line).split()) for path, line in users]
+    # ``raise AttributeError()`` says nothing of what failed: the statement that called it
+    calls = [at for at, source in enumerate(sources) if not re.match(r"raise\b", source)]
+    at = calls[-1] if calls else len(users) - 1
+    (path, line), source = users[at], sources[at]
+    if len(source) > 120:
+        source = source[:117] + "..."
+    return "%s line %d%s" % (os.path.basename(path), line,
+                             ": `%s`" % source if source else "")
 
 
 def _advice(exc):
     """A missing package's extra, ``--python2`` for a Python 2 failure, ``--stub-missing``
     for a package that is not installed, or ``""``."""
-    return install_advice(exc) or _python2_advice(exc) or _stub_advice(exc)
+    return install_advice(exc) or _python2_advice(exc) or _nearby_advice(exc) or \
+        _stub_advice(exc)
+
+
+def _nearby_advice(exc):
+    """For a module that is not installed but is a file of the user's project off the
+    path (``from layers import X`` meaning ``../utils/layers.py``): where it is."""
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    if not name or name.partition(".")[0] in NEVER:
+        return ""
+    tb, importer = exc.__traceback__, None
+    while tb is not None:
+        if users_file(tb.tb_frame.f_code.co_filename):
+            importer = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    found = nearby_module(name, importer) if importer else None
+    if not found:
+        return ""
+    shown = os.path.relpath(found, os.path.dirname(os.path.abspath(importer)))
+    folder = os.path.dirname(found[:-len("/__init__.py")] if found.endswith(
+        os.sep + "__init__.py") else found)
+    return ("%s is not installed, but %s is a module of that name in the project: run "
+            "with its folder on the path, PYTHONPATH=%s; --stub-missing does not stand in "
+            "for the project's own modules"
+            % (name.partition(".")[0], shown, os.path.relpath(folder, os.getcwd())))
 
 
 def _stub_advice(exc):
@@ -200,11 +310,20 @@ def _python2_advice(exc):
         return "%s is Python 2's: --python2 reads the file as Python 2" % exc.name
     if isinstance(exc, AttributeError) and getattr(exc, "name", None) in PYTHON2_ATTRIBUTES:
         return ".%s is Python 2's: --python2 reads the file as Python 2" % exc.name
+    lazy = PYTHON2_LISTS.search(str(exc)) if isinstance(exc, (TypeError, AttributeError)) \
+        else None
+    if lazy:
+        return ("%s gave a list in Python 2: --python2 reads the file as Python 2"
+                % _PYTHON2_LIST_WORDS.get(lazy.group(1), lazy.group(1) + "()"))
     importer = _implicit_relative_import(exc)
     if importer:
         return ("%s imports %s as Python 2 did, from its own package (an implicit relative "
                 "import): --python2 reads the files as Python 2" % (importer, exc.name))
     return ""
+
+
+_PYTHON2_LIST_WORDS = {"dict_keys": "dict.keys()", "dict_values": "dict.values()",
+                       "dict_items": "dict.items()"}
 
 
 def _implicit_relative_import(exc):

@@ -33,6 +33,7 @@ import ast
 import contextlib
 import contextvars
 import importlib.util
+import logging
 import re
 import sys
 import warnings
@@ -161,6 +162,12 @@ def translate_python2(text, path="<source>"):
     # runs (lib2to3's exec(compile(open(f).read())) would compile Python 2 source as 3).
     fixers = [fixer for fixer in refactor.get_fixers_from_package("lib2to3.fixes")
               if not fixer.endswith(".fix_execfile")]
+    # lib2to3 logs each optional fixer it skips at INFO: silent even where user code set
+    # up logging at INFO (a logger only lib2to3 uses)
+    logger = logging.getLogger("RefactoringTool")
+    logger.propagate = False
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
     tool = refactor.RefactoringTool(fixers)
     text = _python2_indentation(text)
     if not text.endswith("\n"):

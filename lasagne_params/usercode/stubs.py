@@ -16,7 +16,9 @@ this package) and the standard library are never stood in for.
 """
 import contextlib
 import contextvars
+import functools
 import importlib.machinery
+import os
 import sys
 import types
 from typing import Iterator
@@ -24,7 +26,8 @@ from typing import Iterator
 from ..core.optional import EXTRAS
 from .hooks import users_file
 
-__all__ = ["stub_missing", "stubbing", "Inert", "MissingModuleFinder", "stubbed"]
+__all__ = ["stub_missing", "stubbing", "Inert", "MissingModuleFinder", "stubbed",
+           "nearby_module"]
 
 _STUBBING = contextvars.ContextVar("lasagne_params_stub_missing", default=False)
 
@@ -75,10 +78,17 @@ class Inert:
 
     def __getattr__(self, name):
         if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
+            raise AttributeError("%s has no %s: it comes from a module that is not installed "
+                                 "(--stub-missing stood in for it)" % (self._origin, name))
         return Inert("%s.%s" % (self._origin, name))
 
     def __setattr__(self, name, value):
+        pass
+
+    def __delattr__(self, name):
+        pass
+
+    def __delitem__(self, key):
         pass
 
     def __call__(self, *args, **kwargs):
@@ -118,13 +128,35 @@ class Inert:
         self._refuse()
 
 
+#: Where a stand-in module says it lives: no such folder, so a data file looked for beside
+#: it is missing (one line), while code reading its ``__file__`` (``os.path.dirname``,
+#: ``inspect``, a logger's setup) gets a path as a real module gives.
+INERT_FOLDER = os.path.join(os.sep, "lasagne-params-inert-stand-in")
+
+
+def inert_file(name):
+    """The ``__file__`` of the stand-in for module ``name``."""
+    return os.path.join(INERT_FOLDER, *name.split("."), "__init__.py")
+
+
+def _inert_attribute(module, name):
+    """A stand-in module's attribute: an inert value, except ``__all__`` (``from stub
+    import *`` then binds nothing, as for a module without one) and the dunders Python's
+    machinery probes for (``__wrapped__``, ``__test__``, ...): none."""
+    if name.startswith("__") and name.endswith("__") and name != "__version__":
+        raise AttributeError("module %r (an inert stand-in) has no attribute %r"
+                             % (module, name))
+    return Inert("%s.%s" % (module, name))
+
+
 class _InertLoader:
     def create_module(self, spec):
         module = types.ModuleType(spec.name, "lasagne_params: an inert stand-in for %s, "
                                              "which is not installed" % spec.name)
         module.__path__ = []                      # its submodules are stood in for too
+        module.__file__ = inert_file(spec.name)
         module.__lasagne_params_inert__ = True
-        module.__getattr__ = lambda name: Inert("%s.%s" % (spec.name, name))
+        module.__getattr__ = functools.partial(_inert_attribute, spec.name)
         return module
 
     def exec_module(self, module):
@@ -133,6 +165,64 @@ class _InertLoader:
             print("lasagne-params: note: %s is not installed: an inert stand-in serves it "
                   "(--stub-missing); a value from it raises where the network would use it "
                   "as a number, a size or a truth value" % module.__name__, file=sys.stderr)
+
+
+#: How far :func:`nearby_module` looks: folders up from the importing file's, and down
+#: from there; and how many folders it reads at most.
+NEARBY_UP, NEARBY_DOWN, NEARBY_FOLDERS = 2, 3, 2000
+
+_SKIPPED_FOLDERS = ("site-packages", "dist-packages", "node_modules", "__pycache__")
+
+
+@functools.lru_cache(maxsize=256)
+def nearby_module(name, importer):
+    """The file of a module ``name`` (``NAME.py`` or ``NAME/__init__.py``) in the user's
+    project around ``importer`` (the file whose import of it failed): the importer's
+    folder and up to :data:`NEARBY_UP` folders above, searched down to
+    :data:`NEARBY_DOWN` levels (hidden folders and installed packages left out); or None.
+    A script whose ``from layers import X`` means its project's ``utils/layers.py``
+    (found through a PYTHONPATH of its author's) is missing a path, not a package."""
+    top = name.partition(".")[0]
+    if not top.isidentifier() or not importer or not os.path.isfile(importer):
+        return None
+    folder = os.path.dirname(os.path.abspath(importer))
+    roots = [folder]
+    for _ in range(NEARBY_UP):
+        parent = os.path.dirname(roots[-1])
+        if parent == roots[-1] or os.path.dirname(parent) == parent:
+            break                                # never the whole file system
+        roots.append(parent)
+    seen, budget = set(), [NEARBY_FOLDERS]
+    for root in roots:
+        found = _module_below(root, top, NEARBY_DOWN + roots.index(root), seen, budget)
+        if found:
+            return found
+    return None
+
+
+def _module_below(folder, top, depth, seen, budget):
+    if folder in seen or budget[0] <= 0:
+        return None
+    seen.add(folder)
+    budget[0] -= 1
+    for candidate in (os.path.join(folder, top + ".py"),
+                      os.path.join(folder, top, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    if depth <= 0:
+        return None
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return None
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".") \
+                and entry.name not in _SKIPPED_FOLDERS \
+                and not os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+            found = _module_below(entry.path, top, depth - 1, seen, budget)
+            if found:
+                return found
+    return None
 
 
 def _importer():
@@ -156,6 +246,8 @@ class MissingModuleFinder:
         if parent:                # a submodule: only of a module stood in for already
             if not getattr(sys.modules.get(parent), "__lasagne_params_inert__", False):
                 return None
-        elif not users_file(_importer()):
-            return None
+        else:
+            importer = _importer()
+            if not users_file(importer) or nearby_module(name, importer):
+                return None      # a library's probe, or the user's own module off the path
         return importlib.machinery.ModuleSpec(name, _InertLoader(), is_package=True)

@@ -158,13 +158,14 @@ def _required_arguments(function):
             if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 
-def _named_value(module, path, name):
-    """What ``FILE.py:NAME`` names: NAME's value, or what NAME() returns."""
+def _named_value(module, path, name, advised=""):
+    """What ``FILE.py:NAME`` names: NAME's value, or what NAME() returns; ``advised``
+    ends the error when there is no NAME (what a skipped statement advises)."""
     names = [n for n in vars(module) if not n.startswith("_")
              and not inspect.ismodule(vars(module)[n])]
     if name not in vars(module):
-        raise TargetError("has no function or variable %r%s" % (name, did_you_mean(name, names)),
-                          file=path)
+        raise TargetError("has no function or variable %r%s%s" % (
+            name, did_you_mean(name, names), advised), file=path)
     value = vars(module)[name]
     if inspect.isclass(value):
         raise TargetError("%s is a class; name a function returning a network, or a "
@@ -250,9 +251,10 @@ def load_networks(target: str, keep_going: bool = False) -> List[Target]:
         if failed is not None:
             line, exc = failed
             raise UserCodeError("%s is not defined: line %d, which assigns it, failed and was "
-                                "skipped (--keep-going): %s" % (name, line, failure_line(exc)),
+                                "skipped (--keep-going): %s%s" % (name, line, failure_line(exc),
+                                                                  reading.advised()),
                                 exception=type(exc).__name__, file=path)
-    value = _named_value(module, path, name)
+    value = _named_value(module, path, name, reading.advised())
     found = networks_of(value, "%s:%s" % (os.path.basename(path), name))
     if not found:
         what = "returned" if callable(vars(module)[name]) else "is"

@@ -82,7 +82,7 @@ LEGACY_MODULES = (
                  "GridSearchCV/RandomizedSearchCV with the old signatures over "
                  "sklearn.model_selection", ("sklearn",), fill="legacy_sklearn:grid_search"),
     LegacyModule("sklearn.externals.joblib", "joblib", ("sklearn", "joblib"), mirrors="joblib"),
-    LegacyModule("theano.sandbox.cuda.blas", "GpuCorrMM and the other GPU ops, raising when made",
+    LegacyModule("theano.sandbox.cuda.blas", "GpuCorrMM and the other GPU ops, raising when applied",
                  ("theano",), fill="legacy_theano:cuda_blas"),
     LegacyModule("theano.scan_module", "theano.scan", ("theano",), mirrors="theano.scan",
                  package=True),

@@ -28,7 +28,7 @@ import theano.tensor as T
 from theano.tensor.random import basic as random_basic
 from theano.tensor.random.utils import RandomStream
 
-__all__ = ["GpuOnly", "RandomStreams", "dnn_conv", "dnn_conv3d", "dnn_pool", "dnn_available"]
+__all__ = ["GpuOnly", "GpuOnlyOp", "RandomStreams", "dnn_conv", "dnn_conv3d", "dnn_pool", "dnn_available"]
 
 NO_GPU = "CUDA not available"          # what Theano's dnn_available.msg said without CUDA
 
@@ -41,6 +41,23 @@ class GpuOnly:
 
     def __new__(cls, *args, **kwargs):
         raise _no_gpu(cls.legacy_module, cls.__name__)
+
+
+class GpuOnlyOp(GpuOnly):
+    """An op class of Theano's old GPU backend: it can be made (a layer's constructor makes
+    its op, VoxNet's ``GpuCorr3dMM(subsample=..., pad=...)``: the layer builds, and its
+    parameters count), but applying it to a variable raises, since there is no GPU."""
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+
+    def __call__(self, *args, **kwargs):
+        raise _no_gpu(self.legacy_module, type(self).__name__)
+
+    make_node = __call__
 
 
 def _no_gpu(module, name):
@@ -94,7 +111,7 @@ class CudaNdarray(GpuOnly):
     """Theano's old GPU backend's ``CudaNdarray``."""
 
 
-class GpuOp(GpuOnly):
+class GpuOp(GpuOnlyOp):
     """Theano's old GPU backend's ``GpuOp``."""
 
 
@@ -136,31 +153,43 @@ def sandbox_cuda(module):
     return names
 
 
+class HostFromGpu(GpuOnlyOp):
+    """The transfer ops' classes (``isinstance`` checks, imports); ``host_from_gpu`` and
+    ``gpu_from_host`` are the identities."""
+    legacy_module = "theano.sandbox.cuda.basic_ops"
+
+
+class GpuFromHost(GpuOnlyOp):
+    legacy_module = "theano.sandbox.cuda.basic_ops"
+
+
 def basic_ops(module):
-    """``theano.sandbox.cuda.basic_ops``: the transfers as identities, allocation on the CPU."""
+    """``theano.sandbox.cuda.basic_ops``: the transfers as identities, allocation on the CPU;
+    the ops' classes raising when applied."""
     return _give(module, ("gpu_contiguous", "gpu_from_host", "host_from_gpu",
-                          "as_cuda_ndarray_variable", "gpu_alloc_empty"))
+                          "as_cuda_ndarray_variable", "gpu_alloc_empty", "HostFromGpu",
+                          "GpuFromHost"))
 
 
-class GpuCorrMM(GpuOnly):
+class GpuCorrMM(GpuOnlyOp):
     legacy_module = "theano.sandbox.cuda.blas"
 
 
-class GpuCorr3dMM(GpuOnly):
+class GpuCorr3dMM(GpuOnlyOp):
     legacy_module = "theano.sandbox.cuda.blas"
 
 
-class GpuConv(GpuOnly):
+class GpuConv(GpuOnlyOp):
     legacy_module = "theano.sandbox.cuda.blas"
 
 
-class FilterActs(GpuOnly):
+class FilterActs(GpuOnlyOp):
     """pylearn2's cuda-convnet convolution (``lasagne.layers.cuda_convnet`` imports it)."""
     legacy_module = "pylearn2.sandbox.cuda_convnet.filter_acts"
 
 
 def cuda_blas(module):
-    """``theano.sandbox.cuda.blas``: its GPU ops, raising when made."""
+    """``theano.sandbox.cuda.blas``: its GPU ops, made, raising when applied."""
     return _give(module, ("GpuCorrMM", "GpuCorr3dMM", "GpuConv"))
 
 
@@ -226,7 +255,7 @@ def dnn_pool(img, ws, stride=(1, 1), mode="max", pad=(0, 0)):
                    pad=tuple(pad), mode=mode)
 
 
-class _DnnOp(GpuOnly):
+class _DnnOp(GpuOnlyOp):
     legacy_module = "theano.sandbox.cuda.dnn"
 
 
@@ -331,6 +360,26 @@ class RandomStreams(RandomStream):
 
     def multinomial(self, size=None, n=1, pvals=(0.5, 0.5), ndim=None, dtype="int64"):
         return self._draw(random_basic.multinomial, (n, pvals), size, dtype)
+
+    def permutation(self, size=None, n=1, ndim=None, dtype="int64"):
+        """Permutations of ``range(n)``, one per element of ``size`` (the old method's
+        shapes: ``size + (n,)``), drawn as the ranks of uniform numbers: uniformly random,
+        but not the old class's numbers."""
+        shape = T.concatenate([T.as_tensor_variable(() if size is None else size,
+                                                    ndim=1).astype("int64"),
+                               T.as_tensor_variable([n]).astype("int64")])
+        draw = self.uniform(size=shape)
+        ranks = T.argsort(draw, axis=-1).astype(dtype)
+        ranks.rng, ranks.update = draw.rng, draw.update
+        return ranks
+
+    def shuffle_row_elements(self, input):
+        """``input`` with the elements of each row (its last axis) shuffled, as the old
+        method did (a permutation per row; not the old class's numbers)."""
+        perm = self.permutation(size=input.shape[:-1], n=input.shape[-1])
+        shuffled = T.permute_row_elements(input, perm)
+        perm.shuffled = shuffled
+        return shuffled
 
 
 def shared_randomstreams(module):

@@ -44,13 +44,17 @@ import threading
 import traceback
 import warnings
 
+from ...core.derive import check_version
 from ...core.errors import UnsupportedLayerError
+from ...core.guard import call_rule
+from ...core.layers.base import LayerContext
+from ...core.registry import kind_of
 from ...core.from_code import CodeArray, code_result, plain_shape
 from ...core.symbolic import Shape, Tape
 from ..bridges.compat import import_lasagne
-from ..bridges.layer_calls import constructor_call, fresh_layer
-from .read import (all_layers, array_keys, incoming_layers, labelled_params, layer_kind,
-                   layer_names, short_name)
+from ..bridges.layer_calls import added_after, constructor_call, fresh_layer
+from .read import (all_layers, array_keys, arrays_added, incoming_layers, labelled_params,
+                   layer_kind, layer_names, short_name)
 
 __all__ = ["class_code_rules", "derive_from_code", "TIME_LIMIT"]
 
@@ -75,7 +79,9 @@ def class_code_rules(output_layer):
     force: ``rule(context) -> Result``, derived from the class's code."""
     layers = all_layers(output_layer)
     own = [layer for layer in layers if layer_kind(layer)[1] is None]
-    if not own:
+    added = {id(layer): arrays_added(layer) for layer in layers if layer_kind(layer)[1]}
+    added = {key: labels for key, labels in added.items() if labels}
+    if not own and not added:
         return {}                 # nothing of the network is read (derive's promise)
     names = layer_names(layers)
 
@@ -83,7 +89,53 @@ def class_code_rules(output_layer):
     def keys():
         return array_keys(layers, names)
 
-    return {names[layer]: functools.partial(derive_from_code, layer, keys) for layer in own}
+    rules = {names[layer]: functools.partial(derive_from_code, layer, keys) for layer in own}
+    for layer in layers:
+        if id(layer) in added:
+            noted = added_after(layer)
+            extra = added[id(layer)]
+            if all(id(param) in noted for param, _ in extra):
+                rule = functools.partial(_with_added, [
+                    (label, noted[id(param)], layer.params.get(param, set()))
+                    for param, label in extra])
+            else:
+                rule = functools.partial(_added_after, [label for _, label in extra])
+            rules[names[layer]] = rule
+    return rules
+
+
+def _added_after(labels, context):
+    """The rule of a layer of a declared kind holding arrays added from outside after it
+    was built, the calls not noted: its kind's rule would leave them out, so the row is not
+    derived (Lasagne's figures, with the reason), never a smaller count."""
+    raise UnsupportedLayerError(
+        "the layer holds %s, which its constructor does not make (added after it was built, "
+        "layer.add_param from outside its class)" % ", ".join(labels),
+        layer=context.spec.name, kind=context.spec.kind, field="kind")
+
+
+def _with_added(extra, context):
+    """The rule of a layer of a declared kind to which code added arrays after it was
+    built, each ``add_param`` call noted (``bridges/layer_calls.py``): its kind's rule, and
+    each added array with the shape the call gave, said in the note.  ``extra``: [(label,
+    (shape, where), tags)]."""
+    spec = context.spec
+    kind = kind_of(spec.kind, layer=spec.name)
+    check_version(spec, kind, context.version)
+    full = LayerContext(spec, context.input_shapes, context.key_prefix, context._subnet,
+                        context.version, kind.defaults_for(context.version))
+    result = call_rule(kind, full)
+    arrays = tuple(context.param_array(label, shape, "trainable" in tags,
+                                       "regularizable" in tags)
+                   for label, (shape, _), tags in extra)
+    sizes = ["*".join(str(d) for d in shape) or "1" for _, (shape, _), _ in extra]
+    formula = " + ".join(([result.param_formula] if result.param_formula else []) + sizes)
+    said = "; ".join("%s (%s) added after it was built (add_param at %s)"
+                     % (label, ", ".join(map(str, shape)), where)
+                     for label, (shape, where), _ in extra)
+    return dataclasses.replace(result, param_arrays=tuple(result.param_arrays) + arrays,
+                               param_formula=formula,
+                               note="; ".join(n for n in (result.note, said) if n))
 
 
 def derive_from_code(layer, keys, context):
@@ -94,11 +146,6 @@ def derive_from_code(layer, keys, context):
     if call is None:
         raise _unsupported(context, "the arguments it was built with were not noted (it "
                            "was built before lasagne_params.install_compat(), or copied)")
-    base = import_lasagne().layers.Layer
-    if cls.get_params is not base.get_params:
-        owner = next(k for k in cls.__mro__ if "get_params" in vars(k))
-        raise _unsupported(context, "%s.get_params counts arrays add_param does not make "
-                           "(a sub-network's, perhaps)" % owner.__name__)
     incomings = incoming_layers(layer)
     shapes = [tuple(shape) for shape in context.input_shapes]
     name = context.key_prefix + context.spec.name
@@ -128,9 +175,16 @@ def derive_from_code(layer, keys, context):
         held = _held(layer)
         arrays, removed = _as_held(arrays, held)
         if why:
-            return code_result(context, arrays, output, None, why, removed)
-        return code_result(context, _as_held(symbolic[0], held)[0], symbolic[1], tape,
-                           removed=removed)
+            result = code_result(context, arrays, output, None, why, removed)
+        else:
+            result = code_result(context, _as_held(symbolic[0], held)[0], symbolic[1], tape,
+                                 removed=removed)
+        if cls.get_params is not import_lasagne().layers.Layer.get_params:
+            owner = next(k for k in cls.__mro__ if "get_params" in vars(k))
+            result = dataclasses.replace(result, note=result.note + (
+                "; %s.get_params also counts the arrays of objects it was given (their "
+                "shapes as they are)" % owner.__name__))
+        return result
     except UnsupportedLayerError:
         raise
     except Exception as exc:          # a LayerRuleError (a bad share) or a bad shape
@@ -141,11 +195,20 @@ def _held(layer):
     """[(label, tags)] of the arrays the built layer holds now, labels made unique as the
     recorder makes them."""
     held, seen = [], set()
+    params = getattr(layer, "params", {})
+    gathered = None
     for param, label in labelled_params(layer):
         while label in seen:
             label += "'"
         seen.add(label)
-        held.append((label, layer.params.get(param, set())))
+        if param in params:
+            held.append((label, params[param]))
+            continue
+        if gathered is None:      # its own get_params gathers others' arrays: their tags
+            gathered = ({id(p) for p in layer.get_params(trainable=True)},
+                        {id(p) for p in layer.get_params(regularizable=True)})
+        held.append((label, {tag for tag, ids in zip(("trainable", "regularizable"),
+                                                     gathered) if id(param) in ids}))
     return held
 
 
@@ -301,7 +364,7 @@ class _Recorder:
     def __init__(self, layer, keys, layer_name, built_name):
         self.layer, self.keys, self.layer_name = layer, keys, layer_name
         self.built_name = built_name
-        self.made, self._names = {}, set()
+        self.made, self._names, self._counted = {}, set(), set()
 
     def _label(self, name):
         label = str(name)
@@ -318,7 +381,18 @@ class _Recorder:
                 raise _NotFollowed("add_param got the shape %r" % (shape,))
         if isinstance(spec, theano.Variable) and not isinstance(
                 spec, theano.compile.SharedVariable):
-            raise _NotFollowed("add_param got a Theano expression as the array %s" % name)
+            # master keeps an expression (create_param) and get_params counts the arrays
+            # it is computed from (DRAW's sample: a random stream's state)
+            from theano.graph.basic import graph_inputs
+            if not any(isinstance(v, theano.compile.SharedVariable)
+                       for v in graph_inputs([spec])):
+                raise _NotFollowed("add_param got a Theano expression of no array as %s"
+                                   % name)
+            tags = dict(tags)
+            tags.setdefault("trainable", True)
+            tags.setdefault("regularizable", True)
+            self.layer.params[spec] = set(tag for tag, value in tags.items() if value)
+            return spec
         given = getattr(spec, "shape", None)
         if isinstance(given, tuple) and not isinstance(spec, theano.Variable) and \
                 tuple(given) != plain_shape(shape):
@@ -338,6 +412,69 @@ class _Recorder:
         self.layer.params[variable] = set(tag for tag, value in tags.items() if value)
         return variable
 
+    def _sources(self, expression, tags):
+        """CodeArrays of the arrays an expression given as an array is computed from, as
+        master's get_params counts them (each once; their shapes as they are)."""
+        import theano
+        from theano.graph.basic import graph_inputs
+        found = []
+        for source in graph_inputs([expression]):
+            if not isinstance(source, theano.compile.SharedVariable) or \
+                    id(source) in self._counted:
+                continue
+            self._counted.add(id(source))
+            label = self._label(short_name(source.name, self.built_name))
+            shared = self.keys.get(id(source))
+            if shared == "%s.%s" % (self.layer_name, label):
+                shared = None
+            found.append(CodeArray(label, tuple(source.get_value(borrow=True).shape),
+                                   "trainable" in tags, "regularizable" in tags, shared))
+        return found
+
+    def gathered(self):
+        """CodeArrays of the arrays a class's own ``get_params`` adds to the layer's
+        ``params`` (NTM's controller, memory and heads, passed to its constructor; a
+        ``CustomRecurrentLayer`` subclass's sub-networks), in its order, their shapes as
+        numbers (the arrays of objects the constructor was given); [] when the class keeps
+        Lasagne's ``get_params``.  Lasagne's ``get_params`` answers for the layer's own
+        arrays meanwhile (the recorder's are symbolic: Lasagne's would drop them)."""
+        import theano
+        base = import_lasagne().layers.Layer
+        if type(self.layer).get_params is base.get_params:
+            return []
+        layer, original = self.layer, base.get_params
+
+        def own_first(this, **tags):
+            if this is not layer:
+                return original(this, **tags)
+            only = {tag for tag, value in tags.items() if value}
+            exclude = {tag for tag, value in tags.items() if not value}
+            return [v for v, held in this.params.items()
+                    if only <= held and not exclude & held]
+
+        base.get_params = own_first
+        try:
+            every = list(layer.get_params())
+            trainable = {id(v) for v in layer.get_params(trainable=True)}
+            regularizable = {id(v) for v in layer.get_params(regularizable=True)}
+        finally:
+            base.get_params = original
+        found, seen = [], {id(v) for v in layer.params}
+        for variable in every:
+            if id(variable) in seen:
+                continue
+            seen.add(id(variable))
+            if not isinstance(variable, theano.compile.SharedVariable):
+                raise _NotFollowed("its get_params gives %r, which is no array" % (variable,))
+            label = self._label(short_name(variable.name, self.built_name))
+            shared = self.keys.get(id(variable))
+            if shared == "%s.%s" % (self.layer_name, label):
+                shared = None
+            found.append(CodeArray(label, tuple(variable.get_value(borrow=True).shape),
+                                   id(variable) in trainable, id(variable) in regularizable,
+                                   shared))
+        return found
+
     def arrays(self):
         """CodeArrays of the layer's ``params`` after the run, in their order: made by
         add_param (their shapes as the code gave them), or shared variables the code
@@ -350,6 +487,9 @@ class _Recorder:
             elif isinstance(variable, theano.compile.SharedVariable):
                 label = self._label(short_name(variable.name, self.built_name))
                 shape = tuple(variable.get_value(borrow=True).shape)
+            elif isinstance(variable, theano.Variable):     # an expression (master)
+                found.extend(self._sources(variable, tags))
+                continue
             else:
                 raise _NotFollowed("its constructor registers %r as an array" % (variable,))
             shared = self.keys.get(id(variable))
@@ -380,7 +520,7 @@ def _run_once(cls, call, incomings, shapes, keys, name, built_name, tape):
     layer.add_param = recorder.add_param
     cls.__init__(layer, *args, **kwargs)
     output = tuple(layer.output_shape)
-    return recorder.arrays(), output
+    return recorder.arrays() + recorder.gathered(), output
 
 
 def _differs(plain, symbolic):

@@ -31,6 +31,7 @@ from ...core.records import LayerRow, LayerSpec, ParamArray, Report
 from ...core.registry import kind_of_class
 from ..bridges.compat import import_lasagne
 from ..bridges.gpu_standins import standin_note
+from ..bridges.layer_calls import added_after
 
 __all__ = ["is_lasagne_layer", "is_lasagne_network", "layer_kind", "all_layers", "every_layer",
            "subnetwork_outputs", "layer_names", "layer_note", "layer_notes",
@@ -290,24 +291,18 @@ def _specs(output_layer, owner, prefix):
         kind_name, kind = layer_kind(layer)
         name = names[layer]
         args = _hyper_params(layer, kind)
-        accounted, notes = set(), []       # the arrays the rule derives; what else to say
+        behind = _arrays_behind(layer, kind, owner)
+        notes = [layer_note(layer)] + ["%s: an expression of the array %s holds (rewritten "
+                                       "after it was built: weight normalisation), derived "
+                                       "as that array" % (attr, name)
+                                       for attr in behind]
         for attr in kind.arrays if kind is not None else ():
             variable = getattr(layer, attr, None)
-            accounted.add(id(variable))
+            variable = behind.get(attr, variable)
             if is_lasagne_layer(variable):     # master: an initial state given as a layer
                 args[attr] = {"layer": names[variable]}
                 continue
             sources = _expression_sources(variable) if _is_expression(variable) else []
-            original = _reparameterised(layer, variable, sources, owner)
-            if original is not None:           # weight normalisation of a built layer
-                notes.append("%s: replaced after the layer was built by %s" % (
-                    attr, expression_text(variable, None, [
-                        owner.get(id(v)) or short_name(v.name, layer.name)
-                        for v in sources])))
-                accounted.add(id(original))
-                variable, sources = original, []
-            elif sources and _holds(layer, sources):
-                accounted.update(id(v) for v in sources)
             if sources and _holds(layer, sources):     # master: the layer holds them
                 keys = [owner.get(id(v)) or str(v) for v in sources]
                 if len(sources) == 1 and id(sources[0]) in owner:   # master: W=enc.W.T
@@ -334,46 +329,77 @@ def _specs(output_layer, owner, prefix):
         for field in kind.subnetworks if kind is not None else ():
             args[field] = _specs(getattr(layer, field), owner,
                                  "%s%s.%s/" % (prefix, name, field))
-        added = _added_arrays(layer, accounted, owner, prefix + name) \
-            if kind is not None else ()
         specs.append(LayerSpec(name, kind_name,
                                tuple(names[i] for i in incoming_layers(layer)), args,
-                               "; ".join(filter(None, [layer_note(layer)] + notes)), added))
+                               "; ".join(note for note in notes if note)))
     return specs
 
 
-def _reparameterised(layer, variable, sources, owner):
-    """The array a built layer's attribute held before code replaced it by an expression
-    of it (weight normalisation: ``layer.W = W_param * g / norm(W_param)``), else None:
-    the one array of the expression the layer itself holds, of the expression's
-    dimensions, that no earlier layer holds (master's ``W=enc.W.T`` is another's; an
-    expression master's constructor took is itself a key of ``layer.params``)."""
-    params = getattr(layer, "params", {})
-    if not sources or variable in params:   # master: an expression given to the constructor
-        return None
-    own = [v for v in sources if v in params and id(v) not in owner
-           and getattr(v, "ndim", None) == getattr(variable, "ndim", -1)]
-    return own[0] if len(own) == 1 else None
+def arrays_added(layer):
+    """``[(array, label)]`` of the arrays a layer of a declared kind holds that no
+    attribute of its kind accounts for (an array, the arrays an expression there is
+    computed from, its sub-networks'): arrays code added to the built layer from outside
+    (``layer.add_param(...)`` after the constructor, improved-GAN's ``l2normalize``
+    scale, DRAW's learnt initial state on an InputLayer).  Its rule cannot derive them."""
+    _, kind = layer_kind(layer)
+    if kind is None:
+        return []
+    accounted = set()
+    behind = _arrays_behind(layer, kind, {})
+    for attr in kind.arrays:
+        variable = behind.get(attr, getattr(layer, attr, None))
+        if _is_shared(variable):
+            accounted.add(id(variable))
+        elif _is_expression(variable):
+            accounted.add(id(variable))
+            accounted.update(id(v) for v in _expression_sources(variable))
+    for field in kind.subnetworks:
+        for sub in all_layers(getattr(layer, field)):
+            accounted.update(id(p) for p in _held_arrays(sub))
+    return [(param, short_name(param.name, layer.name)) for param in _held_arrays(layer)
+            if id(param) not in accounted]
 
 
-def _added_arrays(layer, accounted, owner, key_base):
-    """ParamArrays of the shared arrays ``layer.params`` holds that none of its kind's
-    attributes does (code called ``add_param`` on the built layer: a weight-norm scale,
-    an InputLayer's learnable ``input_var``): shape and tags read from the layer, keyed
-    to an earlier holder where there is one."""
-    added, taken = [], set(owner.values())
-    for param, tags in getattr(layer, "params", {}).items():
-        if id(param) in accounted or not _is_shared(param):
+def _held_arrays(layer):
+    """The keys of a layer's ``params`` (its arrays, and expressions given as one), read
+    as an attribute: the derivation asks no figure of Lasagne (``get_params``)."""
+    params = getattr(layer, "params", None)
+    return list(params) if isinstance(params, dict) else []
+
+
+def _arrays_behind(layer, kind, owner):
+    """{attribute: array} for a stock layer whose array attribute code rewrote, after the
+    layer was built, as an expression of the array the layer still holds (weight
+    normalisation: ``layer.W = W_param * g / norm(W_param)``, the bias dropped from
+    ``params``).  Lasagne counts what ``get_params`` holds, so the attribute is derived as
+    that array when it is the only array the layer holds that the expression is computed
+    from with the expression's rank, no earlier layer holds it, and every array the layer
+    holds is then named by an attribute of its kind or was added to the built layer by a
+    noted ``add_param`` (improved-GAN's ``l2normalize`` scale)."""
+    if kind is None or not kind.arrays:
+        return {}
+    # the arrays its params hold themselves (an expression given to the constructor,
+    # master's W=free*2, is a key of its own: not this idiom)
+    keys = _held_arrays(layer)
+    direct = {id(p) for p in keys if _is_shared(p)}
+    held_ids = direct | {id(v) for p in keys if _is_expression(p)
+                         for v in _expression_sources(p)}
+    behind = {}
+    for attr in kind.arrays:
+        variable = getattr(layer, attr, None)
+        if not _is_expression(variable) or is_lasagne_layer(variable):
             continue
-        label = short_name(param.name, layer.name) if param.name else "param%d" % len(added)
-        key = owner.get(id(param)) or "%s.%s" % (key_base, label)
-        while id(param) not in owner and key in taken:
-            key += "'"
-        owner[id(param)] = key
-        taken.add(key)
-        added.append(ParamArray(label, tuple(int(d) for d in param.get_value(
-            borrow=True).shape), "trainable" in tags, "regularizable" in tags, key))
-    return tuple(added)
+        found = [v for v in _expression_sources(variable) if id(v) in direct
+                 and id(v) not in owner and v.ndim == variable.ndim]
+        if len(found) == 1:
+            behind[attr] = found[0]
+    if not behind:
+        return {}
+    named = {id(behind.get(attr, getattr(layer, attr, None))) for attr in kind.arrays}
+    named.update(added_after(layer))      # a scale add_param-ed beside it, noted
+    if not held_ids <= named or len(set(map(id, behind.values()))) != len(behind):
+        return {}
+    return behind
 
 
 #: What every row of a built layer says that its arguments do not: that it is a CPU

@@ -618,8 +618,9 @@ class NeuralNet:
             except LasagneParamsError:
                 raise
             except Exception as exc:            # the factory's own checks raise anything
-                raise LayerRuleError("%s(...) cannot build it: %s: %s" % (
-                    _factory_name(factory), type(exc).__name__, exc), layer=name) from exc
+                said = ": %s" % exc if str(exc).strip() else " with no message"
+                raise LayerRuleError("%s(...) cannot build it: %s%s" % (
+                    _factory_name(factory), type(exc).__name__, said), layer=name) from exc
             self.layers_[name] = layer
             if wrapper is not None:
                 layer = wrapper(layer)
