@@ -247,6 +247,38 @@ def test_the_projects_own_module_off_the_path_is_named_not_stood_in_for(tmp_path
     assert "custom_layers_here" not in sys.modules
 
 
+def test_a_module_of_another_project_beside_this_one_is_not_the_projects_own(tmp_path, capsys):
+    """Projects side by side in one folder (a folder of clones): a data-only module this
+    project does not have (its ``utils/loader.py`` imports ``feeder_gone``) is not the one a
+    sibling project has (``../other/lib/feeder_gone.py``): the search for the project's
+    own module stops at the project's top (its ``.git``), so --stub-missing stands in for
+    it and the network is derived, and the error without it advises --stub-missing, not a
+    PYTHONPATH into the other project."""
+    other = tmp_path / "other"
+    (other / "lib").mkdir(parents=True)
+    (other / "lib" / "feeder_gone.py").write_text("X = 1\n")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "utils").mkdir()
+    (project / "utils" / "__init__.py").write_text("")
+    (project / "utils" / "loader.py").write_text("import feeder_gone\n")
+    path = write(project, "model.py",
+                 "import sys, os\n"
+                 "sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'utils'))\n"
+                 "import loader\n"
+                 "from lasagne.layers import InputLayer, DenseLayer\n"
+                 "net = DenseLayer(InputLayer((None, 4)), 3)\n")
+    refused = run_cli(capsys, "show", path + ":net")
+    assert refused.returncode == 2
+    assert "--stub-missing serves" in refused.stderr and "PYTHONPATH" not in refused.stderr, \
+        refused.stderr
+    shown = run_cli(capsys, "show", path + ":net", "--stub-missing", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["total_params"] == (4 + 1) * 3
+    for name in [n for n in sys.modules if n.startswith(("feeder_gone", "loader"))]:
+        del sys.modules[name]
+
+
 def test_inert_values_take_deletions_and_name_themselves_when_probed():
     from lasagne_params.usercode.stubs import Inert
     value = Inert("h5py.File")
