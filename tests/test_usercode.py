@@ -297,6 +297,25 @@ def test_inert_values_refuse_every_use_as_a_number(tmp_path):
             use(value)
 
 
+def test_a_half_made_object_of_a_failed_statement_dies_quietly(tmp_path):
+    """A data loader whose ``__init__`` fails (its data is not here) before it sets what
+    its ``__del__`` closes: the failure's traceback holds the half-made object until the
+    failure is reported; its ``__del__`` then says nothing, and the error stays the one
+    line (it followed the line as "Exception ignored in ..." and a traceback)."""
+    write(tmp_path, "feeder_here.py",
+          "class Feeder(object):\n"
+          "    def __init__(self, path):\n"
+          "        self.n = open(path).read()\n        self.handle = 1\n"
+          "    def __del__(self):\n        self.handle.close()\n")
+    path = write(tmp_path, "model.py",
+                 "import lasagne\nfrom feeder_here import Feeder\n"
+                 "train = Feeder('/nonexistent/data.lmdb')\n"
+                 "net = lasagne.layers.DenseLayer(lasagne.layers.InputLayer((None, 3)), 2)\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", path + ":net"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert_one_error_line(done, "(line 3; feeder_here.py line 3): FileNotFoundError")
+
+
 def test_a_user_objects_failing_del_prints_nothing_after_the_answer(tmp_path):
     """Objects whose __del__ raises, collected while the code runs, with the command, and at
     the process's exit: no "Exception ignored in" traceback on stderr, the answer intact
