@@ -89,6 +89,9 @@ def materialise(entry, args):
     repo, commit = entry["repo"], entry["commit"]
     into = os.path.join(args.corpus, repo.replace("/", "+"))
     stamp = os.path.join(into, ".corpus-commit")
+    # a clone's top folder has its .git: the tool's search for a project's own module
+    # stops there, as it would in a user's clone, and never reads the next repository
+    os.makedirs(os.path.join(into, ".git"), exist_ok=True)
     if os.path.isfile(stamp) and open(stamp).read().strip() == commit:
         return None
     git = git_dir(args.mirrors, repo)

@@ -315,6 +315,32 @@ def test_a_package_with_python2_implicit_relative_imports(capsys, lasagne, tmp_p
         sys.modules.pop(name, None)
 
 
+def test_python2_modules_of_a_package_folder_imported_by_their_bare_name(capsys, lasagne,
+                                                                       tmp_path):
+    """A script (or a driver) beside the modules of a package folder imports them by
+    their bare name (``from model import build``), as its author ran it: each is then a
+    top-level module, whose ``import sizes`` meant the folder's sizes.py -- not
+    ``from . import sizes`` (lib2to3's reading, for a module of the package), which has
+    no parent package there."""
+    folder = tmp_path / "nn_model"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / "model.py").write_text(
+        "import cPickle\nimport sizes\nfrom lasagne.layers import InputLayer, DenseLayer\n"
+        "def build():\n    print 'building'\n"
+        "    return DenseLayer(InputLayer((None, sizes.IN)), sizes.OUT)\n")
+    (folder / "sizes.py").write_text("IN = 6\nOUT = 4\n")
+    script = folder / "run_model.py"
+    script.write_text("import sizes\nfrom model import build\nnet = build()\n")
+    for name in ("model", "sizes"):
+        sys.modules.pop(name, None)
+    out = run_cli(capsys, "show", "%s:net" % script, "--python2", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_params"] == (6 + 1) * 4
+    for name in ("model", "sizes"):
+        sys.modules.pop(name, None)
+
+
 def test_python2_modules_outside_the_scripts_folder_are_the_users_too(capsys, lasagne,
                                                                       tmp_path):
     """A script adds ../lib to sys.path (dsb3, voxnet): those Python 2 modules are the

@@ -247,6 +247,37 @@ def test_the_projects_own_module_off_the_path_is_named_not_stood_in_for(tmp_path
     assert "custom_layers_here" not in sys.modules
 
 
+def test_a_module_of_another_project_beside_this_one_is_not_the_projects_own(tmp_path, capsys):
+    """Projects side by side in one folder (a folder of clones): a data-only module this
+    project does not have (its ``utils/loader.py`` imports ``feeder_gone``) is not the one a
+    sibling project has (``../other/lib/feeder_gone.py``): the search for the project's
+    own module stops at the project's top (its ``.git``), so --stub-missing stands in for
+    it and the network is derived, and the error without it advises --stub-missing, not a
+    PYTHONPATH into the other project."""
+    other = tmp_path / "other"
+    (other / "lib").mkdir(parents=True)
+    (other / "lib" / "feeder_gone.py").write_text("X = 1\n")
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / "utils").mkdir()
+    (project / "utils" / "__init__.py").write_text("")
+    (project / "utils" / "loader.py").write_text("import feeder_gone\n")
+    path = write(project, "model.py",
+                 "import sys, os\n"
+                 "sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'utils'))\n"
+                 "import loader\n"
+                 "from lasagne.layers import InputLayer, DenseLayer\n"
+                 "net = DenseLayer(InputLayer((None, 4)), 3)\n")
+    refused, shown = [run_cli(capsys, "show", path + ":net", *options) for options in
+                      ((), ("--stub-missing", "--format", "json"))]
+    assert (refused.returncode, shown.returncode) == (2, 0), (refused.stderr, shown.stderr)
+    assert "--stub-missing serves" in refused.stderr and "PYTHONPATH" not in refused.stderr, \
+        refused.stderr
+    assert json.loads(shown.stdout)["total_params"] == (4 + 1) * 3
+    for name in [n for n in sys.modules if n.startswith(("feeder_gone", "loader"))]:
+        del sys.modules[name]
+
+
 def test_inert_values_take_deletions_and_name_themselves_when_probed():
     from lasagne_params.usercode.stubs import Inert
     value = Inert("h5py.File")
@@ -263,6 +294,25 @@ def test_inert_values_refuse_every_use_as_a_number(tmp_path):
     for use in (int, bool, len, iter, float, lambda v: v < 3, lambda v: range(v)):
         with pytest.raises(InertValueError):
             use(value)
+
+
+def test_a_half_made_object_of_a_failed_statement_dies_quietly(tmp_path):
+    """A data loader whose ``__init__`` fails (its data is not here) before it sets what
+    its ``__del__`` closes: the failure's traceback holds the half-made object until the
+    failure is reported; its ``__del__`` then says nothing, and the error stays the one
+    line (it followed the line as "Exception ignored in ..." and a traceback)."""
+    write(tmp_path, "feeder_here.py",
+          "class Feeder(object):\n"
+          "    def __init__(self, path):\n"
+          "        self.n = open(path).read()\n        self.handle = 1\n"
+          "    def __del__(self):\n        self.handle.close()\n")
+    path = write(tmp_path, "model.py",
+                 "import lasagne\nfrom feeder_here import Feeder\n"
+                 "train = Feeder('/nonexistent/data.lmdb')\n"
+                 "net = lasagne.layers.DenseLayer(lasagne.layers.InputLayer((None, 3)), 2)\n")
+    done = subprocess.run([sys.executable, "-m", "lasagne_params", "show", path + ":net"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert_one_error_line(done, "(line 3; feeder_here.py line 3): FileNotFoundError")
 
 
 def test_a_user_objects_failing_del_prints_nothing_after_the_answer(tmp_path):

@@ -49,7 +49,10 @@ class _TolerantLoader(importlib.machinery.SourceFileLoader):
             except SyntaxError:
                 pass                    # Python 2, perhaps: translated below
         self._translated = True
-        return compile_source(text, path)
+        # a module of a package (or a package's __init__) had Python 2's implicit relative
+        # imports; one imported by its bare name from a folder on the path had none
+        return compile_source(text, path, in_package="." in self.name
+                              or os.path.basename(path) == "__init__.py")
 
     def set_data(self, path, data, *, _mode=0o666):
         if not self._translated:

@@ -129,9 +129,29 @@ def unraisables_quiet():
     saved, sys.unraisablehook = sys.unraisablehook, _dropped
     try:
         yield
+    except BaseException as exc:
+        _release_frames(exc)
+        raise
     finally:
         if sys.unraisablehook is _dropped:
             sys.unraisablehook = saved
+
+
+def _release_frames(exc, seen=None):
+    """The local variables of the frames a failure's traceback holds (and its causes'),
+    let go while unraisables are dropped: a half-made object of the user's (a data
+    loader whose ``__init__`` failed) dies here, where its failing ``__del__`` says
+    nothing, not after the command's one line.  The lines stay (file, line, code)."""
+    import gc
+    import traceback
+    top, seen = seen is None, set() if seen is None else seen
+    seen.add(id(exc))
+    traceback.clear_frames(exc.__traceback__)
+    for chained in (exc.__cause__, exc.__context__):
+        if chained is not None and id(chained) not in seen:
+            _release_frames(chained, seen)
+    if top:
+        gc.collect()
 
 
 @contextlib.contextmanager

@@ -144,9 +144,13 @@ def _python2_indentation(text):
                    if line[:1] in " \t" else line for line in lines)
 
 
-def translate_python2(text, path="<source>"):
+def translate_python2(text, path="<source>", in_package=False):
     """Python 2 source -> Python 3 source (``lib2to3``, every fixer but ``execfile``'s), in
-    memory.
+    memory.  ``import x`` of a module beside the file becomes ``from . import x``
+    (``fix_import``) only ``in_package``: in a module of a package, where Python 2's
+    implicit relative import meant the package's ``x``; a script, or a module imported by
+    its bare name from a folder on the path, had ``x`` from that folder, as Python 3
+    still does (``from . import x`` would fail there: no parent package).
 
     Raises
     ------
@@ -161,7 +165,8 @@ def translate_python2(text, path="<source>"):
     # execfile stays a call: user code runs with a builtin execfile that translates what it
     # runs (lib2to3's exec(compile(open(f).read())) would compile Python 2 source as 3).
     fixers = [fixer for fixer in refactor.get_fixers_from_package("lib2to3.fixes")
-              if not fixer.endswith(".fix_execfile")]
+              if not fixer.endswith(".fix_execfile")
+              and (in_package or not fixer.endswith(".fix_import"))]
     # lib2to3 logs each optional fixer it skips at INFO: silent even where user code set
     # up logging at INFO (a logger only lib2to3 uses)
     logger = logging.getLogger("RefactoringTool")
@@ -180,7 +185,7 @@ def translate_python2(text, path="<source>"):
         raise SyntaxError("not Python 2 either: %s" % (exc.args[0],)) from None
 
 
-def source_tree(text, path, note=None):
+def source_tree(text, path, note=None, in_package=False):
     """The AST of ``text`` (read from ``path``); Python 2 source is translated first.
 
     ``note(message)`` is called once when the file is translated (default:
@@ -190,7 +195,7 @@ def source_tree(text, path, note=None):
     if _FORCED_PYTHON2.get():
         classic = not _FUTURE_DIVISION.search(text)
         try:
-            translated = translate_python2(text, path)
+            translated = translate_python2(text, path, in_package)
         except (ImportError, SyntaxError):
             translated = text           # Python 3 syntax already (or no lib2to3)
         tree = _python2_tree(translated, path, classic)
@@ -202,7 +207,7 @@ def source_tree(text, path, note=None):
         except SyntaxError as original:
             classic = not _FUTURE_DIVISION.search(text)
             try:
-                translated = translate_python2(text, path)
+                translated = translate_python2(text, path, in_package)
                 tree = _python2_tree(translated, path, classic)
             except ImportError:
                 original.msg += " (this may be Python 2, and lib2to3 is not available here)"
@@ -223,10 +228,11 @@ def compile_tree(tree, path):
     return compile(tree, path, "exec", dont_inherit=True)
 
 
-def compile_source(text, path, note=None):
+def compile_source(text, path, note=None, in_package=False):
     """Compile ``text`` (read from ``path``); Python 2 source is translated first
-    (see :func:`source_tree`).  Returns the code object."""
-    return compile_tree(source_tree(text, path, note), path)
+    (see :func:`source_tree`; ``in_package``: :func:`translate_python2`).  Returns the
+    code object."""
+    return compile_tree(source_tree(text, path, note, in_package), path)
 
 
 def notebook_cells(data, path):

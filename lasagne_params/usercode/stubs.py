@@ -173,6 +173,13 @@ NEARBY_UP, NEARBY_DOWN, NEARBY_FOLDERS = 2, 3, 2000
 
 _SKIPPED_FOLDERS = ("site-packages", "dist-packages", "node_modules", "__pycache__")
 
+#: What marks a project's top folder: version control, or the files that package it.
+PROJECT_TOP = (".git", ".hg", ".svn", "setup.py", "setup.cfg", "pyproject.toml")
+
+
+def _project_top(folder):
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in PROJECT_TOP)
+
 
 @functools.lru_cache(maxsize=256)
 def nearby_module(name, importer):
@@ -181,13 +188,17 @@ def nearby_module(name, importer):
     folder and up to :data:`NEARBY_UP` folders above, searched down to
     :data:`NEARBY_DOWN` levels (hidden folders and installed packages left out); or None.
     A script whose ``from layers import X`` means its project's ``utils/layers.py``
-    (found through a PYTHONPATH of its author's) is missing a path, not a package."""
+    (found through a PYTHONPATH of its author's) is missing a path, not a package.
+    The search never climbs above the project's top folder (:data:`PROJECT_TOP`: its
+    version control or packaging files), where other projects may sit beside it."""
     top = name.partition(".")[0]
     if not top.isidentifier() or not importer or not os.path.isfile(importer):
         return None
     folder = os.path.dirname(os.path.abspath(importer))
     roots = [folder]
     for _ in range(NEARBY_UP):
+        if _project_top(roots[-1]):
+            break                                # never into a folder of other projects
         parent = os.path.dirname(roots[-1])
         if parent == roots[-1] or os.path.dirname(parent) == parent:
             break                                # never the whole file system
