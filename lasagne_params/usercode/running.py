@@ -146,6 +146,13 @@ def _release_frames(exc, seen=None):
     import traceback
     top, seen = seen is None, set() if seen is None else seen
     seen.add(id(exc))
+    if top and not hasattr(exc, _EXPLAINED):
+        # what needs the frames' locals (the class whose constructor refused a master
+        # keyword: Lasagne 0.1's own Layer.__init__ raises it) is read before they go
+        try:
+            setattr(exc, _EXPLAINED, _explained(exc))
+        except AttributeError:          # an exception class without a __dict__
+            pass
     traceback.clear_frames(exc.__traceback__)
     for chained in (exc.__cause__, exc.__context__):
         if chained is not None and id(chained) not in seen:
@@ -213,8 +220,15 @@ def _streams_kept_open(prints):
         sys.stdout, sys.stderr = saved
 
 
+#: The attribute a failure keeps its master-only explanation in, read before its frames
+#: were released (:func:`_release_frames`).
+_EXPLAINED = "_lasagne_params_explained"
+
+
 def _explained(exc):
     """What Lasagne master would have had, for master-only code on Lasagne 0.1, or None."""
+    if hasattr(exc, _EXPLAINED):
+        return getattr(exc, _EXPLAINED)
     from ..backend.bridges.master_only import explain
     return explain(exc)
 
